@@ -1,0 +1,1 @@
+export { crossmeshPlugin as default } from './plugin';
