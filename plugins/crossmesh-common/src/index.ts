@@ -1,19 +1,8 @@
-/***/
 /**
- * Common functionalities for the crossmesh plugin.
+ * Isomorphic types, permissions and naming rules shared by the crossmesh packages.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './types';
+export * from './permissions';

@@ -1,0 +1,74 @@
+/**
+ * How crossmesh wires `.global` names in a mesh.
+ *
+ * `legacy-global`: Istio 1.6–1.8, CoreDNS stub domain to istiocoredns.
+ * `dns-proxy`: Istio 1.8 and later, sidecar DNS proxy plus AUTO_PASSTHROUGH gateway.
+ *
+ * @public
+ */
+export type MeshStrategy = 'legacy-global' | 'dns-proxy';
+
+/**
+ * Where a cluster's east-west gateway address came from.
+ *
+ * @public
+ */
+export type GatewayAddressSource = 'config' | 'loadBalancer' | 'nodePort';
+
+/**
+ * The address other clusters use to reach a cluster's gateway on its mTLS port.
+ *
+ * @public
+ */
+export interface GatewayAddress {
+  /** An IP address or a DNS name. */
+  address: string;
+  /** The port that carries `.global` traffic: 15443, or its nodePort. */
+  port: number;
+  source: GatewayAddressSource;
+}
+
+/**
+ * Istio as found in a cluster.
+ *
+ * @public
+ */
+export interface IstioInstallation {
+  /** Istio's version, from istiod's image tag, e.g. `1.6.8`. */
+  version: string;
+  /** The image istiod runs. */
+  image: string;
+}
+
+/**
+ * One cluster of the mesh as crossmesh sees it right now.
+ *
+ * @public
+ */
+export interface MeshCluster {
+  /** The cluster's name in the Kubernetes plugin's configuration. */
+  name: string;
+  /** Whether crossmesh could read the cluster's API. */
+  reachable: boolean;
+  /** Why the cluster could not be read, in words a person can act on. */
+  error?: string;
+  /** Null when Istio was not found. */
+  istio: IstioInstallation | null;
+  /** The strategy in force: configured, or derived from the Istio version. */
+  strategy: MeshStrategy | null;
+  /** Whether the strategy came from config or was detected. */
+  strategySource: 'config' | 'detected' | null;
+  /** Null when no address could be found or configured. */
+  gateway: GatewayAddress | null;
+  /** When this view was read, ISO 8601. */
+  observedAt: string;
+}
+
+/**
+ * Response of `GET /clusters`.
+ *
+ * @public
+ */
+export interface ListClustersResponse {
+  items: MeshCluster[];
+}
