@@ -1,0 +1,156 @@
+import {
+  MeshCluster,
+  MeshStrategy,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { V1Deployment, V1Service } from '@kubernetes/client-node';
+import { ClusterConnection } from './clusterConnections';
+import { resolveGatewayAddress } from './gatewayAddress';
+import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
+import { describeKubernetesError, isNotFound } from './kubernetesErrors';
+import { KubernetesClients } from './KubernetesClients';
+
+const ISTIO_NAMESPACE = 'istio-system';
+
+/**
+ * Reads what crossmesh needs to know about a cluster: whether it answers, Istio's
+ * version, the strategy in force and the gateway address.
+ *
+ * @internal
+ */
+export class ClusterObserver {
+  constructor(
+    private readonly clients: KubernetesClients,
+    private readonly options: {
+      configuredStrategy?: MeshStrategy;
+      timeoutMs: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  async observe(connection: ClusterConnection): Promise<MeshCluster> {
+    const observedAt = (this.options.now?.() ?? new Date()).toISOString();
+    const unreachable = (error: string): MeshCluster => ({
+      name: connection.name,
+      reachable: false,
+      error,
+      istio: null,
+      strategy: this.options.configuredStrategy ?? null,
+      strategySource: this.options.configuredStrategy ? 'config' : null,
+      gateway: null,
+      observedAt,
+    });
+
+    if (connection.authProvider !== 'serviceAccount') {
+      return unreachable(
+        `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
+      );
+    }
+
+    try {
+      return await withTimeout(
+        this.read(connection, observedAt),
+        this.options.timeoutMs,
+        `the API server at ${connection.url} did not answer within ${this.options.timeoutMs} ms`,
+      );
+    } catch (error) {
+      return unreachable(
+        error instanceof TimeoutError
+          ? error.message
+          : describeKubernetesError(error, connection.url),
+      );
+    }
+  }
+
+  private async read(
+    connection: ClusterConnection,
+    observedAt: string,
+  ): Promise<MeshCluster> {
+    const { apps, core } = await this.clients.forCluster(connection);
+    const [istiod, gatewayService] = await Promise.all([
+      orNullWhenMissing<V1Deployment>(
+        apps.readNamespacedDeployment({
+          name: 'istiod',
+          namespace: ISTIO_NAMESPACE,
+        }),
+      ),
+      orNullWhenMissing<V1Service>(
+        core.readNamespacedService({
+          name: 'istio-ingressgateway',
+          namespace: ISTIO_NAMESPACE,
+        }),
+      ),
+    ]);
+
+    const problems: string[] = [];
+    const containers = istiod?.spec?.template?.spec?.containers ?? [];
+    const image = (
+      containers.find(c => c.name === 'discovery') ?? containers[0]
+    )?.image;
+    const version = image ? parseIstioVersion(image) : null;
+    if (!istiod) {
+      problems.push(
+        `istiod was not found in ${ISTIO_NAMESPACE}; install Istio in this cluster`,
+      );
+    } else if (!version) {
+      problems.push(
+        `istiod's image '${image ?? '(none)'}' carries no version tag; set crossmesh.strategy to choose the strategy`,
+      );
+    }
+
+    const needsNodes =
+      !connection.gatewayOverride &&
+      gatewayService &&
+      !gatewayService.status?.loadBalancer?.ingress?.length;
+    const nodes = needsNodes ? (await core.listNode()).items : undefined;
+    const resolution = resolveGatewayAddress({
+      override: connection.gatewayOverride,
+      service: gatewayService ?? undefined,
+      nodes,
+    });
+    if (!resolution.gateway) {
+      problems.push(resolution.problem);
+    }
+
+    const configured = this.options.configuredStrategy;
+    const detected = version ? strategyForIstioVersion(version) : null;
+    return {
+      name: connection.name,
+      reachable: true,
+      ...(problems.length ? { error: problems.join('; ') } : {}),
+      istio: image && version ? { version: version.text, image } : null,
+      strategy: configured ?? detected,
+      strategySource: configured ? 'config' : detected ? 'detected' : null,
+      gateway: resolution.gateway,
+      observedAt,
+    };
+  }
+}
+
+async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isNotFound(error)) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+class TimeoutError extends Error {}
+
+async function withTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  message: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(message)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,58 @@
+import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
+
+/**
+ * A parsed Istio release number.
+ *
+ * @internal
+ */
+export interface IstioVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** As written in the image tag, without variant suffixes such as `-distroless`. */
+  text: string;
+}
+
+const VERSION_IN_TAG = /^v?(\d+)\.(\d+)(?:\.(\d+))?/;
+
+/**
+ * Reads Istio's version from an istiod image reference such as
+ * `docker.io/istio/pilot:1.6.8` or `gcr.io/istio-release/pilot:1.22.3-distroless`.
+ * Returns null when the tag is not a version (a digest, `latest`, a custom build).
+ *
+ * @internal
+ */
+export function parseIstioVersion(image: string): IstioVersion | null {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const nameAndTag = withoutDigest.slice(lastSlash + 1);
+  const colon = nameAndTag.indexOf(':');
+  if (colon < 0) {
+    return null;
+  }
+  const match = VERSION_IN_TAG.exec(nameAndTag.slice(colon + 1));
+  if (!match) {
+    return null;
+  }
+  const [, major, minor, patch] = match;
+  return {
+    major: Number(major),
+    minor: Number(minor),
+    patch: Number(patch ?? 0),
+    text: `${major}.${minor}${patch === undefined ? '' : `.${patch}`}`,
+  };
+}
+
+/**
+ * The strategy a cluster's Istio supports best: the `.global` stub-domain model up to
+ * 1.7, the sidecar DNS proxy from 1.8 on (istiocoredns was removed in 1.9, and 1.8.6
+ * stopped rewriting `.global` SNI at the gateway).
+ *
+ * @internal
+ */
+export function strategyForIstioVersion(version: IstioVersion): MeshStrategy {
+  if (version.major > 1 || version.minor >= 8) {
+    return 'dns-proxy';
+  }
+  return 'legacy-global';
+}
