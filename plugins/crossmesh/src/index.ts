@@ -1,1 +1,13 @@
-export { crossmeshPlugin as default } from './plugin';
+/**
+ * The crossmesh frontend plugin: one Istio mesh across several Kubernetes
+ * clusters. The new frontend system plugin is the default export of
+ * `@crossmesh/backstage-plugin-crossmesh/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { crossmeshPlugin, CrossmeshMeshOverviewPage } from './plugin';
+export { rootRouteRef as crossmeshRootRouteRef } from './routes';
+export * from './api';
+export * from './hooks';
+export * from './components/MeshOverviewPage';

@@ -1,3 +1,8 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/**
+ * The route of the mesh overview page.
+ *
+ * @public
+ */
+export const rootRouteRef = createRouteRef({ id: 'crossmesh' });

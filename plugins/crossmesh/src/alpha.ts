@@ -1,0 +1,7 @@
+/**
+ * The crossmesh plugin for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
+
+export { default } from './alpha/plugin';

@@ -1,0 +1,39 @@
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { crossmeshApiRef } from '../api';
+import { eastCluster } from '../testUtils/clusters';
+import crossmeshPlugin from './plugin';
+
+describe('crossmesh frontend plugin', () => {
+  it('serves the mesh overview at /crossmesh', async () => {
+    renderTestApp({
+      features: [crossmeshPlugin],
+      initialRouteEntries: ['/crossmesh'],
+      apis: [
+        [
+          crossmeshApiRef,
+          { listClusters: async () => ({ items: [eastCluster] }) },
+        ],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('heading', { name: 'Mesh overview' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('rowheader', { name: 'east' }),
+    ).toBeInTheDocument();
+  });
+
+  it('adds Mesh to the navigation', async () => {
+    renderTestApp({
+      features: [crossmeshPlugin],
+      apis: [[crossmeshApiRef, { listClusters: async () => ({ items: [] }) }]],
+    });
+
+    expect(await screen.findByRole('link', { name: /Mesh/ })).toHaveAttribute(
+      'href',
+      '/crossmesh',
+    );
+  });
+});

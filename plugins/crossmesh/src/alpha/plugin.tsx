@@ -1,0 +1,21 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { MeshIcon } from '../components/MeshIcon';
+import { rootRouteRef } from '../routes';
+import { crossmeshApi } from './apis';
+import { meshOverviewPage } from './pages';
+
+/**
+ * The crossmesh plugin for apps on Backstage's new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'crossmesh',
+  title: 'Crossmesh',
+  icon: <MeshIcon />,
+  info: { packageJson: () => import('../../package.json') },
+  routes: {
+    root: rootRouteRef,
+  },
+  extensions: [crossmeshApi, meshOverviewPage],
+});

@@ -1,0 +1,3 @@
+export { crossmeshApiRef } from './CrossmeshApi';
+export type { CrossmeshApi } from './CrossmeshApi';
+export { CrossmeshClient } from './CrossmeshClient';

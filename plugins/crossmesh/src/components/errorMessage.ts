@@ -1,0 +1,9 @@
+import { ResponseError } from '@backstage/errors';
+
+/** The message to show a person: the backend's own words when it sent some. */
+export function errorMessage(error: Error): string {
+  if (error.name === 'ResponseError') {
+    return (error as ResponseError).cause.message;
+  }
+  return error.message;
+}

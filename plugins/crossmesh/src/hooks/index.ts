@@ -1,0 +1,1 @@
+export { useMeshClusters } from './useMeshClusters';

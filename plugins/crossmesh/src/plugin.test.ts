@@ -1,7 +1,0 @@
-import { crossmeshPlugin } from './plugin';
-
-describe('crossmesh', () => {
-  it('should export plugin', () => {
-    expect(crossmeshPlugin).toBeDefined();
-  });
-});

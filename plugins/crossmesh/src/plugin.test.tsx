@@ -1,0 +1,37 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
+import { crossmeshApiRef } from './api';
+import { CrossmeshMeshOverviewPage, crossmeshPlugin } from './plugin';
+import { westCluster } from './testUtils/clusters';
+
+describe('crossmeshPlugin', () => {
+  it('provides the crossmesh api', () => {
+    expect(crossmeshPlugin.getId()).toBe('crossmesh');
+    expect(
+      [...crossmeshPlugin.getApis()].map(factory => factory.api.id),
+    ).toEqual(['plugin.crossmesh.service']);
+  });
+
+  it('renders the mesh overview page in a legacy app', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            crossmeshApiRef,
+            { listClusters: async () => ({ items: [westCluster] }) },
+          ],
+        ]}
+      >
+        <Routes>
+          <Route path="/crossmesh" element={<CrossmeshMeshOverviewPage />} />
+        </Routes>
+      </TestApiProvider>,
+      { routeEntries: ['/crossmesh'] },
+    );
+
+    expect(
+      await screen.findByRole('rowheader', { name: 'west' }),
+    ).toBeInTheDocument();
+  });
+});
