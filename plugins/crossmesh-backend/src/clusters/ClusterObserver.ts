@@ -93,7 +93,9 @@ export class ClusterObserver {
       );
     } else if (!version) {
       problems.push(
-        `istiod's image '${image ?? '(none)'}' carries no version tag; set crossmesh.strategy to choose the strategy`,
+        `istiod's image '${
+          image ?? '(none)'
+        }' carries no version tag; set crossmesh.strategy to choose the strategy`,
       );
     }
 

@@ -1,8 +1,4 @@
-import type {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ClusterConnection } from './clusterConnections';
 
 /**

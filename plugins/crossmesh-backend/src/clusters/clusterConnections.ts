@@ -53,9 +53,11 @@ export function readClusterConnections(config: Config): {
       const name = c.getString('name');
       // Keys such as 'kubernetes.io/auth-provider' are not valid config paths, so the
       // block is read whole, as the Kubernetes plugin reads it.
-      const authMetadata = c.getOptional<Record<string, string>>('authMetadata');
+      const authMetadata =
+        c.getOptional<Record<string, string>>('authMetadata');
       const authProvider =
-        authMetadata?.[AUTH_PROVIDER_KEY] ?? c.getOptionalString('authProvider');
+        authMetadata?.[AUTH_PROVIDER_KEY] ??
+        c.getOptionalString('authProvider');
       if (!authProvider) {
         throw new InputError(
           `kubernetes cluster '${name}' has no auth provider; set 'authProvider' (crossmesh uses 'serviceAccount' with 'serviceAccountToken')`,

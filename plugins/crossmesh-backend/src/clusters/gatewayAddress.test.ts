@@ -50,7 +50,11 @@ describe('resolveGatewayAddress', () => {
       resolveGatewayAddress({
         service: { spec: { type: 'NodePort', ports } },
         nodes: [
-          { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.4' }] } },
+          {
+            status: {
+              addresses: [{ type: 'InternalIP', address: '10.0.0.4' }],
+            },
+          },
           {
             status: {
               addresses: [
@@ -71,7 +75,10 @@ describe('resolveGatewayAddress', () => {
     });
     expect(
       resolveGatewayAddress({ service: { spec: { ports: [ports[0]] } } }),
-    ).toMatchObject({ gateway: null, problem: expect.stringContaining('15443') });
+    ).toMatchObject({
+      gateway: null,
+      problem: expect.stringContaining('15443'),
+    });
     expect(
       resolveGatewayAddress({ service: { spec: { ports } }, nodes: [] }),
     ).toMatchObject({

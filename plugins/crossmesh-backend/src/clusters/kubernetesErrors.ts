@@ -16,16 +16,23 @@ export function describeKubernetesError(error: unknown, url: string): string {
     return `the API server at ${url} refused crossmesh's credentials (401); check the cluster's serviceAccountToken in kubernetes.clusterLocatorMethods`;
   }
   if (status === 403) {
-    return `crossmesh's credentials are not allowed to do this (403): ${statusMessage(err.body) ?? 'forbidden'}; grant the RBAC in deploy/rbac.yaml`;
+    return `crossmesh's credentials are not allowed to do this (403): ${
+      statusMessage(err.body) ?? 'forbidden'
+    }; grant the RBAC in deploy/rbac.yaml`;
   }
   if (status !== undefined) {
-    return `the API server at ${url} answered ${status}: ${statusMessage(err.body) ?? err.message ?? 'no message'}`;
+    return `the API server at ${url} answered ${status}: ${
+      statusMessage(err.body) ?? err.message ?? 'no message'
+    }`;
   }
-  const networkCode = err?.cause?.code ?? (typeof err?.code === 'string' ? err.code : undefined);
+  const networkCode =
+    err?.cause?.code ?? (typeof err?.code === 'string' ? err.code : undefined);
   if (networkCode) {
     return `cannot reach the API server at ${url} (${networkCode}); check the cluster's url and that it is running`;
   }
-  return `cannot read the API server at ${url}: ${err?.message ?? String(error)}`;
+  return `cannot read the API server at ${url}: ${
+    err?.message ?? String(error)
+  }`;
 }
 
 /**

@@ -62,11 +62,17 @@ describe('DatabaseClusterObservationStore', () => {
         ...down,
         reachable: true,
         error: undefined,
-        gateway: { address: 'gw.example.net', port: 31443, source: 'nodePort' as const },
+        gateway: {
+          address: 'gw.example.net',
+          port: 31443,
+          source: 'nodePort' as const,
+        },
       };
       delete recovered.error;
       await store.record([recovered]);
-      await store.record([{ ...healthy, observedAt: '2026-11-25T11:00:00.000Z' }]);
+      await store.record([
+        { ...healthy, observedAt: '2026-11-25T11:00:00.000Z' },
+      ]);
       expect(await store.list()).toEqual([
         { ...healthy, observedAt: '2026-11-25T11:00:00.000Z' },
         recovered,

@@ -111,7 +111,10 @@ function fromRow(row: ObservationRow): MeshCluster {
         ? {
             address: row.gateway_address,
             port: Number(row.gateway_port),
-            source: row.gateway_source as 'config' | 'loadBalancer' | 'nodePort',
+            source: row.gateway_source as
+              | 'config'
+              | 'loadBalancer'
+              | 'nodePort',
           }
         : null,
     observedAt: new Date(row.observed_at).toISOString(),

@@ -31,7 +31,9 @@ export async function createRouter(options: {
     });
     if (decision.result !== 'ALLOW') {
       throw new NotAllowedError(
-        `You are not allowed to ${permission.attributes.action ?? 'use'} ${permission.name}`,
+        `You are not allowed to ${permission.attributes.action ?? 'use'} ${
+          permission.name
+        }`,
       );
     }
   }

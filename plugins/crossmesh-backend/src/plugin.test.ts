@@ -1,0 +1,178 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import request from 'supertest';
+import { crossmeshPlugin } from './plugin';
+
+jest.setTimeout(120_000);
+
+describe('crossmesh backend against real API servers', () => {
+  let bed: TestBed;
+
+  beforeAll(async () => {
+    bed = await startTestBed({
+      clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
+      istioVersions: {
+        'cluster-1': '1.6.8',
+        'cluster-2': '1.22.3',
+        'cluster-3': '1.7.4',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  const backends: Array<{ stop(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map(b => b.stop()));
+  });
+
+  async function startBackend(
+    extraConfig: object = {},
+    permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
+    const backend = await startTestBackend({
+      features: [
+        crossmeshPlugin,
+        mockServices.rootConfig.factory({
+          data: { kubernetes: bed.kubernetesConfig() as any, ...extraConfig },
+        }),
+        ...(permissionResult
+          ? [mockServices.permissions.factory({ result: permissionResult })]
+          : []),
+      ],
+    });
+    backends.push(backend);
+    return backend.server;
+  }
+
+  it("reads each cluster's Istio version, strategy and gateway address", async () => {
+    const server = await startBackend({
+      crossmesh: {
+        clusters: {
+          'cluster-3': { gatewayAddress: 'east-west.cluster-3.example' },
+        },
+      },
+    });
+
+    const response = await request(server).get('/api/crossmesh/clusters');
+
+    expect(response.status).toBe(200);
+    expect(response.body.items).toEqual([
+      {
+        name: 'cluster-1',
+        reachable: true,
+        istio: { version: '1.6.8', image: 'docker.io/istio/pilot:1.6.8' },
+        strategy: 'legacy-global',
+        strategySource: 'detected',
+        gateway: {
+          address: bed.clusters[0].gatewayAddress,
+          port: 15443,
+          source: 'loadBalancer',
+        },
+        observedAt: expect.any(String),
+      },
+      {
+        name: 'cluster-2',
+        reachable: true,
+        istio: { version: '1.22.3', image: 'docker.io/istio/pilot:1.22.3' },
+        strategy: 'dns-proxy',
+        strategySource: 'detected',
+        gateway: {
+          address: bed.clusters[1].gatewayAddress,
+          port: 15443,
+          source: 'loadBalancer',
+        },
+        observedAt: expect.any(String),
+      },
+      {
+        name: 'cluster-3',
+        reachable: true,
+        istio: { version: '1.7.4', image: 'docker.io/istio/pilot:1.7.4' },
+        strategy: 'legacy-global',
+        strategySource: 'detected',
+        gateway: {
+          address: 'east-west.cluster-3.example',
+          port: 15443,
+          source: 'config',
+        },
+        observedAt: expect.any(String),
+      },
+    ]);
+    expect(bed.clusters[0].gatewayAddress).not.toEqual(
+      bed.clusters[1].gatewayAddress,
+    );
+  });
+
+  it('reads one cluster, honours a configured strategy, and 404s an unknown one', async () => {
+    const server = await startBackend({ crossmesh: { strategy: 'dns-proxy' } });
+
+    const one = await request(server).get('/api/crossmesh/clusters/cluster-1');
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      name: 'cluster-1',
+      istio: { version: '1.6.8' },
+      strategy: 'dns-proxy',
+      strategySource: 'config',
+    });
+
+    const unknown = await request(server).get('/api/crossmesh/clusters/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toContain("No cluster named 'nope'");
+  });
+
+  it('reports a cluster that is down or refuses the credentials, and still reads the others', async () => {
+    const config = bed.kubernetesConfig() as any;
+    config.clusterLocatorMethods[0].clusters[1].serviceAccountToken =
+      'not-a-valid-token';
+    const backend = await startTestBackend({
+      features: [
+        crossmeshPlugin,
+        mockServices.rootConfig.factory({
+          data: { kubernetes: config, crossmesh: { clusterTimeoutSeconds: 5 } },
+        }),
+      ],
+    });
+    backends.push(backend);
+    const server = backend.server;
+
+    await bed.stopCluster('cluster-3');
+    try {
+      const response = await request(server).get('/api/crossmesh/clusters');
+      expect(response.status).toBe(200);
+      const [first, second, third] = response.body.items;
+      expect(first).toMatchObject({ name: 'cluster-1', reachable: true });
+      expect(second).toMatchObject({
+        name: 'cluster-2',
+        reachable: false,
+        error: expect.stringContaining("refused crossmesh's credentials (401)"),
+      });
+      expect(third).toMatchObject({
+        name: 'cluster-3',
+        reachable: false,
+        error: expect.stringMatching(
+          /cannot reach the API server at https:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)|did not answer/,
+        ),
+      });
+    } finally {
+      await bed.startCluster('cluster-3');
+    }
+
+    const recovered = await request(server).get(
+      '/api/crossmesh/clusters/cluster-3',
+    );
+    expect(recovered.body).toMatchObject({
+      name: 'cluster-3',
+      reachable: true,
+    });
+  });
+
+  it('refuses readers the permission policy denies', async () => {
+    const server = await startBackend({}, AuthorizeResult.DENY);
+    const response = await request(server).get('/api/crossmesh/clusters');
+    expect(response.status).toBe(403);
+    expect(response.body.error.name).toBe('NotAllowedError');
+  });
+});

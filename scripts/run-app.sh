@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts a local demo mesh (test-bed clusters cluster-1 and cluster-2, seeded like an
+# Istio install) and the Backstage app configured with those clusters.
+#   scripts/run-app.sh            frontend dev server on :3000, backend on :7007
+#   scripts/run-app.sh --served   backend on :7007 serving the production frontend build
+# Stops the clusters when the app stops (Ctrl-C).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+mode="${1:-dev}"
+STATE="${CROSSMESH_RUN_STATE_DIR:-$ROOT/.crossmesh/demo}"
+BED_CONFIG="$STATE/app-config.testbed.yaml"
+
+log() { echo "[crossmesh] $*" >&2; }
+
+mkdir -p "$STATE"
+rm -f "$BED_CONFIG"
+log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
+yarn workspace @crossmesh/test-bed bed start \
+  --clusters cluster-1,cluster-2 \
+  --state-dir "$STATE/bed" \
+  --write-config "$BED_CONFIG" &
+bed_pid=$!
+
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "${app_pid:-}" ] && kill -TERM "$app_pid" 2>/dev/null
+  kill -TERM "$bed_pid" 2>/dev/null
+  wait 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for _ in $(seq 1 240); do
+  [ -s "$BED_CONFIG" ] && break
+  kill -0 "$bed_pid" 2>/dev/null || { log "the test bed failed to start (see above)"; exit 1; }
+  sleep 0.5
+done
+[ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in 120 s"; exit 1; }
+
+configs=(--config "$ROOT/app-config.yaml" --config "$BED_CONFIG")
+if [ "$mode" = "--served" ]; then
+  if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
+    log "building the frontend (production build)"
+    yarn workspace app build --config "$ROOT/app-config.yaml" >&2
+  fi
+  log "starting the backend on http://localhost:7007 (serving the frontend)"
+  (cd packages/backend && yarn backstage-cli package start "${configs[@]}" --config "$ROOT/test/e2e/app-config.served.yaml") &
+else
+  log "starting Backstage: frontend http://localhost:3000, backend http://localhost:7007"
+  yarn backstage-cli repo start "${configs[@]}" &
+fi
+app_pid=$!
+wait "$app_pid"

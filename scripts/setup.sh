@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs, idempotent: Node 24 and Yarn 4, the project's
+# dependencies, the test bed's kube-apiserver and etcd, and (with --for-tests)
+# PostgreSQL, Chromium and cfssl from Debian's packages.
+# Source it to keep Node and Yarn on PATH: `source scripts/setup.sh [--for-tests]`.
+
+_crossmesh_setup() {
+  local root for_tests=0
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  [ "${1:-}" = "--for-tests" ] && for_tests=1
+
+  # shellcheck source=toolchain.sh
+  source "$root/scripts/toolchain.sh" || return 1
+
+  if [ "$for_tests" = 1 ]; then
+    local missing=()
+    command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+    command -v chromium >/dev/null || missing+=(chromium)
+    command -v cfssl >/dev/null || missing+=(golang-cfssl)
+    command -v openssl >/dev/null || missing+=(openssl)
+    if [ "${#missing[@]}" -gt 0 ]; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        toolchain_log "installing from Debian's packages: ${missing[*]}"
+        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || return 1
+      else
+        echo "Install these first (Debian/Ubuntu package names): ${missing[*]}" >&2
+        return 1
+      fi
+    fi
+  fi
+
+  toolchain_log "installing dependencies (yarn install)"
+  local immutable=()
+  [ -n "${CI:-}" ] && immutable=(--immutable)
+  (cd "$root" && yarn install "${immutable[@]}" >&2) || return 1
+
+  toolchain_log "kube-apiserver and etcd for the test bed"
+  KUBEBUILDER_ASSETS="$(bash "$root/test/bed/build-binaries.sh")" || return 1
+  export KUBEBUILDER_ASSETS
+}
+
+_crossmesh_setup "$@"
