@@ -11,6 +11,8 @@ import { KubernetesClients } from './KubernetesClients';
 
 const ISTIO_NAMESPACE = 'istio-system';
 
+class TimeoutError extends Error {}
+
 /**
  * Reads what crossmesh needs to know about a cluster: whether it answers, Istio's
  * version, the strategy in force and the gateway address.
@@ -115,13 +117,19 @@ export class ClusterObserver {
 
     const configured = this.options.configuredStrategy;
     const detected = version ? strategyForIstioVersion(version) : null;
+    let strategySource: MeshCluster['strategySource'] = null;
+    if (configured) {
+      strategySource = 'config';
+    } else if (detected) {
+      strategySource = 'detected';
+    }
     return {
       name: connection.name,
       reachable: true,
       ...(problems.length ? { error: problems.join('; ') } : {}),
       istio: image && version ? { version: version.text, image } : null,
       strategy: configured ?? detected,
-      strategySource: configured ? 'config' : detected ? 'detected' : null,
+      strategySource,
       gateway: resolution.gateway,
       observedAt,
     };
@@ -138,8 +146,6 @@ async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
     throw error;
   }
 }
-
-class TimeoutError extends Error {}
 
 async function withTimeout<T>(
   work: Promise<T>,
