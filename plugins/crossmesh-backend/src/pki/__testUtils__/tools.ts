@@ -1,0 +1,237 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A temp directory removed by `cleanup()`. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'crossmesh-pki-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs a tool; returns stdout then stderr (or stdout only), throws with both on failure. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string; stdoutOnly?: boolean } = {},
+): string {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${
+        result.error?.message ?? `exit ${result.status}`
+      }):\n${output}`,
+    );
+  }
+  return options.stdoutOnly ? result.stdout : output;
+}
+
+export function writeFiles(dir: string, files: Record<string, string>) {
+  for (const [name, content] of Object.entries(files)) {
+    writeFileSync(join(dir, name), content);
+  }
+}
+
+export function read(dir: string, name: string): string {
+  return readFileSync(join(dir, name), 'utf8');
+}
+
+/** Writes cacerts to a temp dir and runs both `openssl verify` forms. */
+export function opensslVerifyCacerts(files: Record<string, string>): string[] {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, files);
+    return ['cert-chain.pem', 'root-cert.pem'].map(caFile =>
+      run('openssl', ['verify', '-CAfile', caFile, 'ca-cert.pem'], {
+        cwd: dir,
+      }).trim(),
+    );
+  } finally {
+    cleanup();
+  }
+}
+
+export function opensslText(certPem: string): string {
+  return run('openssl', ['x509', '-noout', '-text'], { input: certPem });
+}
+
+/** Fails (never skips) when cfssl is absent, saying how to install it. */
+export function requireCfssl(): void {
+  try {
+    execFileSync('cfssl', ['version'], { stdio: 'pipe' });
+  } catch {
+    throw new Error(
+      'cfssl is not installed; install it with "apt-get install golang-cfssl" (Debian/Ubuntu).',
+    );
+  }
+}
+
+/** `cfssl gencert -initca` with a CSR JSON; returns the root as PEM. */
+export function cfsslInitCa(key: { algo: 'rsa' | 'ecdsa'; size: number }): {
+  certPem: string;
+  keyPem: string;
+} {
+  requireCfssl();
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, {
+      'csr.json': JSON.stringify({
+        CN: 'Root CA',
+        key,
+        names: [{ O: 'Istio' }],
+      }),
+    });
+    const out = JSON.parse(
+      run('cfssl', ['gencert', '-initca', 'csr.json'], {
+        cwd: dir,
+        stdoutOnly: true,
+      }).replace(/^[^{]*/, ''),
+    );
+    return { certPem: out.cert, keyPem: out.key };
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * A root made the way Istio's tools/certs Makefile (Makefile.selfsigned.mk)
+ * makes it: `openssl genrsa 4096`, `openssl req` and `openssl x509 -req
+ * -signkey` with its root-ca.conf.
+ */
+export function istioMakefileRoot(
+  overrides: {
+    basicConstraints?: string;
+    keyUsage?: string;
+    bits?: number;
+  } = {},
+): { certPem: string; keyPem: string } {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, {
+      'root-ca.conf': [
+        '[ req ]',
+        'encrypt_key = no',
+        'prompt = no',
+        'utf8 = yes',
+        'default_md = sha256',
+        `default_bits = ${overrides.bits ?? 4096}`,
+        'req_extensions = req_ext',
+        'x509_extensions = req_ext',
+        'distinguished_name = req_dn',
+        '[ req_ext ]',
+        'subjectKeyIdentifier = hash',
+        `basicConstraints = ${
+          overrides.basicConstraints ?? 'critical, CA:true'
+        }`,
+        `keyUsage = ${
+          overrides.keyUsage ??
+          'critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign'
+        }`,
+        '[ req_dn ]',
+        'O = Istio',
+        'CN = Root CA',
+        '',
+      ].join('\n'),
+    });
+    run(
+      'openssl',
+      ['genrsa', '-out', 'root-key.pem', String(overrides.bits ?? 4096)],
+      {
+        cwd: dir,
+      },
+    );
+    run(
+      'openssl',
+      [
+        'req',
+        '-sha256',
+        '-new',
+        '-key',
+        'root-key.pem',
+        '-config',
+        'root-ca.conf',
+        '-out',
+        'root-cert.csr',
+      ],
+      { cwd: dir },
+    );
+    run(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-sha256',
+        '-days',
+        '3650',
+        '-signkey',
+        'root-key.pem',
+        '-extensions',
+        'req_ext',
+        '-extfile',
+        'root-ca.conf',
+        '-in',
+        'root-cert.csr',
+        '-out',
+        'root-cert.pem',
+      ],
+      { cwd: dir },
+    );
+    return {
+      certPem: read(dir, 'root-cert.pem'),
+      keyPem: read(dir, 'root-key.pem'),
+    };
+  } finally {
+    cleanup();
+  }
+}
+
+/** Signs a CSR with `openssl x509 -req` using the given extensions section. */
+export function opensslSignCsr(options: {
+  csrPem: string;
+  root: { certPem: string; keyPem: string };
+  extensions: string[];
+  days?: number;
+}): string {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, {
+      'req.csr': options.csrPem,
+      'root-cert.pem': options.root.certPem,
+      'root-key.pem': options.root.keyPem,
+      'ext.conf': ['[ ext ]', ...options.extensions, ''].join('\n'),
+    });
+    run(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-sha256',
+        '-days',
+        String(options.days ?? 30),
+        '-CA',
+        'root-cert.pem',
+        '-CAkey',
+        'root-key.pem',
+        '-set_serial',
+        '4242',
+        '-extfile',
+        'ext.conf',
+        '-extensions',
+        'ext',
+        '-in',
+        'req.csr',
+        '-out',
+        'ca-cert.pem',
+      ],
+      { cwd: dir },
+    );
+    return read(dir, 'ca-cert.pem');
+  } finally {
+    cleanup();
+  }
+}
