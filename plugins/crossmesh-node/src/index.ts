@@ -1,18 +1,9 @@
-/***/
 /**
- * Node.js library for the crossmesh plugin.
+ * Lets other backend plugins and modules (the crossmesh scaffolder module among them) call
+ * the crossmesh backend with the same permissions and audit as the UI.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export type { CrossmeshService } from './CrossmeshService';
+export { crossmeshServiceRef } from './crossmeshServiceRef';
