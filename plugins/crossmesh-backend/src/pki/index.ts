@@ -8,11 +8,16 @@
 export type { DistinguishedName } from './der';
 export type { KeyType, ExistingKeyType } from './keys';
 export { DEFAULT_ROOT_SUBJECT, ISTIOD_DNS_NAME } from './conventions';
-export { generateRootCa, importRootCa } from './rootCa';
+export {
+  generateRootCa,
+  importOfflineRootCertificate,
+  importRootCa,
+} from './rootCa';
 export type {
   CaKeyPair,
   GenerateRootCaOptions,
   ImportedRootCa,
+  OfflineRootCa,
 } from './rootCa';
 export { issueIntermediateCa } from './intermediateCa';
 export type {

@@ -185,3 +185,50 @@ export function importRootCa(
     subject: cert.subject,
   };
 }
+
+/**
+ * The public half of a root CA whose key stays offline, normalized.
+ *
+ * @public
+ */
+export type OfflineRootCa = Omit<ImportedRootCa, 'keyPem' | 'keyType'> & {
+  keyType: ExistingKeyType;
+};
+
+/**
+ * Checks the certificate of a root CA whose key crossmesh will never hold (offline-root
+ * mode): a self-signed CA that may sign intermediates and is valid now.
+ *
+ * @throws InputError naming the failed check and how to fix it.
+ * @public
+ */
+export function importOfflineRootCertificate(
+  certPem: string,
+  now: Date = new Date(),
+): OfflineRootCa {
+  const what = 'Root CA certificate';
+  const cert = parseCertificate(certPem, what);
+  checkIsCa(cert, what);
+  checkMaySignCertificates(cert, what);
+  if (cert.basicConstraints?.pathLen === 0) {
+    throw new InputError(
+      `${what} has pathlen:0, so it may not sign intermediate CAs. ` +
+        `Use a root whose basicConstraints has no pathlen (or pathlen of at least 1).`,
+    );
+  }
+  if (!isSignedBy(cert, cert)) {
+    throw new InputError(
+      `${what} is not self-signed; Istio's root-cert.pem must hold a self-signed root, so upload the top of your chain.`,
+    );
+  }
+  checkValidity(cert, validateNow(now), what);
+  const publicKey = cert.x509.publicKey;
+  return {
+    certPem: withFinalNewline(cert.pem),
+    keyType: describeKey(publicKey, 'Root CA public key'),
+    fingerprintSha256: cert.fingerprintSha256,
+    serial: cert.serial,
+    notAfter: formatDate(cert.notAfter),
+    subject: cert.subject,
+  };
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderAppConfig } from './kubeconfig';
+import { startTestBed } from './startTestBed';
+
+const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
+                 [--istio-version <version>] [--istio-versions <name=version,...>]
+
+Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
+foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+// `yarn workspace ... bed` runs scripts in the package folder; INIT_CWD is where yarn was started.
+function fromInvocationDir(file: string) {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+function parseVersions(text: string | undefined): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const pair of text ? text.split(',') : []) {
+    const [name, version] = pair.split('=');
+    if (!name || !version) {
+      fail(`--istio-versions wants name=version pairs, got "${pair}".`);
+    }
+    versions[name.trim()] = version.trim();
+  }
+  return versions;
+}
+
+let stopping = false;
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      clusters: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'write-config': { type: 'string' },
+      'istio-version': { type: 'string' },
+      'istio-versions': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (positionals[0] !== 'start' || positionals.length !== 1) {
+    fail(`Unknown command "${positionals.join(' ')}".`);
+  }
+  const clusters = (values.clusters ?? '')
+    .split(',')
+    .map(name => name.trim())
+    .filter(Boolean);
+  if (clusters.length === 0) {
+    fail('--clusters is required, e.g. --clusters cluster-1,cluster-2.');
+  }
+
+  const started = Date.now();
+  const log = (line: string) =>
+    process.stdout.write(
+      `[test-bed +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`,
+    );
+
+  const starting = startTestBed({
+    clusters,
+    stateDir: values['state-dir'] && fromInvocationDir(values['state-dir']),
+    istioVersion: values['istio-version'],
+    istioVersions: parseVersions(values['istio-versions']),
+    log,
+  });
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    log(`${signal}: stopping`);
+    // A signal during start: the bed's own handler has already killed its processes.
+    const bed = await starting.catch(() => undefined);
+    await bed?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const bed = await starting;
+  if (values['write-config']) {
+    const file = fromInvocationDir(values['write-config']);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, renderAppConfig(bed.kubernetesConfig()), {
+      mode: 0o600,
+    });
+    log(`wrote the kubernetes app-config to ${file}`);
+  }
+  for (const cluster of bed.clusters) {
+    process.stdout.write(
+      `${cluster.name} ${cluster.url} gateway=${cluster.gatewayAddress} istio=${cluster.istioVersion} kubeconfig=${cluster.kubeconfigPath}\n`,
+    );
+  }
+  process.stdout.write(
+    `test bed ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+  );
+}
+
+main().catch(error => {
+  if (stopping) {
+    return; // a signal interrupted the start; shutdown() exits
+  }
+  process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import yaml from 'js-yaml';
+import { crossmeshAccessManifests } from './crossmeshAccess';
+import {
+  gatewayStatus,
+  istioManifests,
+  istioNamespace,
+} from './istioManifests';
+import { KubeConnection, expectOk, kubeRequest } from './kubeRequest';
+import { Manifest, collectionPath, objectPath } from './resourcePaths';
+import { sharedFile } from './paths';
+
+export interface SeedOptions {
+  istioVersion: string;
+  gatewayAddress: string;
+  timeoutMs?: number;
+}
+
+function readYamlManifests(file: string): Manifest[] {
+  return (yaml.loadAll(fs.readFileSync(file, 'utf8')) as Manifest[]).filter(
+    doc => doc && typeof doc === 'object' && doc.kind,
+  );
+}
+
+let crdCache: Manifest[] | undefined;
+
+export function istioCrds(): Manifest[] {
+  crdCache ??= readYamlManifests(sharedFile('istio', 'crds.gen.yaml')).filter(
+    doc => doc.kind === 'CustomResourceDefinition',
+  );
+  return crdCache;
+}
+
+export function corednsConfigMap(): Manifest {
+  const [configMap] = readYamlManifests(
+    sharedFile('fixtures', 'coredns', 'kubeadm.yaml'),
+  );
+  return configMap;
+}
+
+function describe(manifest: Manifest) {
+  const { namespace, name } = manifest.metadata;
+  return `${manifest.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** Creates the object, or merge-patches it when it exists (a reused state dir). */
+export async function apply(
+  connection: KubeConnection,
+  manifest: Manifest,
+): Promise<void> {
+  const created = await kubeRequest(connection, collectionPath(manifest), {
+    method: 'POST',
+    body: manifest,
+  });
+  if (created.status === 409) {
+    expectOk(
+      await kubeRequest(connection, objectPath(manifest), {
+        method: 'PATCH',
+        body: manifest,
+        contentType: 'application/merge-patch+json',
+      }),
+      `Updating ${describe(manifest)} at ${connection.url}`,
+    );
+    return;
+  }
+  expectOk(created, `Creating ${describe(manifest)} at ${connection.url}`);
+}
+
+async function waitForEstablished(
+  connection: KubeConnection,
+  crd: Manifest,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    const response = await kubeRequest(connection, objectPath(crd));
+    const conditions: Array<{ type: string; status: string }> =
+      response.body?.status?.conditions ?? [];
+    if (conditions.some(c => c.type === 'Established' && c.status === 'True')) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `CRD ${crd.metadata.name} at ${
+          connection.url
+        } is not Established; conditions: ${JSON.stringify(conditions)}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+const systemNamespace: Manifest = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: 'kube-system' },
+};
+
+/** Makes a bare apiserver look like a cluster with Istio installed. */
+export async function seedCluster(
+  connection: KubeConnection,
+  { istioVersion, gatewayAddress, timeoutMs = 60_000 }: SeedOptions,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const crds = istioCrds();
+  await Promise.all(crds.map(crd => apply(connection, crd)));
+  const [namespace, ...istioObjects] = istioManifests(istioVersion);
+  await Promise.all(
+    [namespace, systemNamespace].map(manifest => apply(connection, manifest)),
+  );
+  await Promise.all([
+    ...istioObjects.map(manifest => apply(connection, manifest)),
+    ...crossmeshAccessManifests().map(manifest => apply(connection, manifest)),
+    apply(connection, corednsConfigMap()),
+  ]);
+  expectOk(
+    await kubeRequest(
+      connection,
+      `/api/v1/namespaces/${istioNamespace}/services/istio-ingressgateway/status`,
+      {
+        method: 'PATCH',
+        body: gatewayStatus(gatewayAddress),
+        contentType: 'application/merge-patch+json',
+      },
+    ),
+    `Setting the load-balancer status of istio-ingressgateway at ${connection.url}`,
+  );
+  await Promise.all(
+    crds.map(crd => waitForEstablished(connection, crd, deadline)),
+  );
+}

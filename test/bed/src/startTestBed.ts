@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ApiserverSpec,
+  apiserverUrl,
+  startApiserverProcess,
+  waitForApiserver,
+} from './apiserver';
+import { startEtcd } from './etcd';
+import { gatewayAddressFor } from './istioManifests';
+import { kubernetesConfigFor, renderKubeconfig } from './kubeconfig';
+import { findBinaries } from './paths';
+import {
+  createCertificateAuthority,
+  createServiceAccountKeys,
+  createServingCertificate,
+} from './pki';
+import { freePorts } from './ports';
+import { ManagedProcess, stopProcess } from './processes';
+import { seedCluster } from './seedCluster';
+import { newTokens, renderTokenFile } from './tokens';
+import type { TestBed, TestBedOptions, TestCluster } from './types';
+
+const defaultIstioVersion = '1.6.8';
+const clusterNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function checkClusterNames(names: string[]) {
+  if (names.length === 0) {
+    throw new Error('startTestBed needs at least one cluster name.');
+  }
+  for (const name of names) {
+    if (!clusterNamePattern.test(name)) {
+      throw new Error(
+        `Cluster name "${name}" is not a DNS label (lowercase letters, digits and '-'); it becomes an etcd prefix and a hostname.`,
+      );
+    }
+  }
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate) {
+    throw new Error(`Cluster name "${duplicate}" is given twice.`);
+  }
+}
+
+/**
+ * Starts one etcd and one kube-apiserver per cluster over it, each seeded like an Istio install.
+ *
+ * @public
+ */
+export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
+  const log = options.log ?? (() => {});
+  checkClusterNames(options.clusters);
+  const createdStateDir = !options.stateDir;
+  const stateDir = path.resolve(
+    options.stateDir ??
+      fs.mkdtempSync(path.join(os.tmpdir(), 'crossmesh-test-bed-')),
+  );
+  fs.mkdirSync(stateDir, { recursive: true });
+  // A temp dir must not outlive a process that exits without calling stop().
+  const removeTempStateDir = () => {
+    if (createdStateDir) {
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+  };
+  process.once('exit', removeTempStateDir);
+
+  const processes = new Map<string, ManagedProcess>();
+  const stopAll = async () => {
+    const apiservers = [...processes.entries()].filter(([k]) => k !== 'etcd');
+    await Promise.all(
+      apiservers.map(([, p]) => stopProcess(p, { signal: 'SIGKILL' })),
+    );
+    const etcd = processes.get('etcd');
+    if (etcd) {
+      await stopProcess(etcd, { graceMs: 3000 });
+    }
+    processes.clear();
+  };
+
+  try {
+    const binaries = await findBinaries();
+    const [etcdClientPort, etcdPeerPort, ...apiserverPorts] = await freePorts(
+      2 + options.clusters.length,
+    );
+    const ca = await createCertificateAuthority(path.join(stateDir, 'ca'));
+    const caData = Buffer.from(ca.certPem).toString('base64');
+
+    log(`starting etcd on 127.0.0.1:${etcdClientPort}`);
+    const etcdStart = startEtcd({
+      binary: binaries.etcd,
+      stateDir,
+      clientPort: etcdClientPort,
+      peerPort: etcdPeerPort,
+    });
+
+    const specs = new Map<string, ApiserverSpec>();
+    const clusters: TestCluster[] = await Promise.all(
+      options.clusters.map(async (name, index) => {
+        const clusterDir = path.join(stateDir, 'clusters', name);
+        const certDir = path.join(clusterDir, 'certs');
+        const serving = await createServingCertificate(ca, certDir);
+        const serviceAccount = createServiceAccountKeys(certDir);
+        const tokens = newTokens();
+        const tokenFile = path.join(clusterDir, 'tokens.csv');
+        fs.writeFileSync(tokenFile, renderTokenFile(tokens), { mode: 0o600 });
+        const spec: ApiserverSpec = {
+          name,
+          binary: binaries.kubeApiserver,
+          port: apiserverPorts[index],
+          etcdUrl: `http://127.0.0.1:${etcdClientPort}`,
+          clusterDir,
+          stateDir,
+          caPem: ca.certPem,
+          certFile: serving.certFile,
+          keyFile: serving.keyFile,
+          tokenFile,
+          serviceAccountPublicKeyFile: serviceAccount.publicKeyFile,
+          serviceAccountPrivateKeyFile: serviceAccount.privateKeyFile,
+        };
+        specs.set(name, spec);
+        const cluster: TestCluster = {
+          name,
+          url: apiserverUrl(spec),
+          caData,
+          ...tokens,
+          kubeconfigPath: path.join(clusterDir, 'kubeconfig.yaml'),
+          gatewayAddress: gatewayAddressFor(index),
+          istioVersion:
+            options.istioVersions?.[name] ??
+            options.istioVersion ??
+            defaultIstioVersion,
+        };
+        fs.writeFileSync(
+          cluster.kubeconfigPath,
+          renderKubeconfig(cluster, tokens.adminToken),
+          { mode: 0o600 },
+        );
+        return cluster;
+      }),
+    );
+
+    const etcd = await etcdStart;
+    processes.set('etcd', etcd.process);
+    log(`etcd ready; starting ${clusters.length} kube-apiservers`);
+
+    const startApiserver = async (name: string) => {
+      const spec = specs.get(name)!;
+      const child = startApiserverProcess(spec);
+      processes.set(name, child);
+      await waitForApiserver(spec, child);
+    };
+
+    await Promise.all(
+      clusters.map(async cluster => {
+        await startApiserver(cluster.name);
+        log(`${cluster.name}: kube-apiserver ready at ${cluster.url}; seeding`);
+        await seedCluster(
+          { url: cluster.url, ca: ca.certPem, token: cluster.adminToken },
+          {
+            istioVersion: cluster.istioVersion,
+            gatewayAddress: cluster.gatewayAddress,
+          },
+        );
+        log(`${cluster.name}: seeded with Istio ${cluster.istioVersion}`);
+      }),
+    );
+
+    const clusterNamed = (name: string) => {
+      if (!specs.has(name)) {
+        throw new Error(
+          `No cluster named "${name}" in this test bed; it has ${[
+            ...specs.keys(),
+          ].join(', ')}.`,
+        );
+      }
+      return name;
+    };
+
+    let stopped = false;
+    return {
+      clusters,
+      stateDir,
+      kubernetesConfig: () => kubernetesConfigFor(clusters),
+      async stopCluster(name) {
+        const child = processes.get(clusterNamed(name));
+        if (child) {
+          await stopProcess(child);
+          processes.delete(name);
+        }
+      },
+      async startCluster(name) {
+        if (processes.get(clusterNamed(name))) {
+          throw new Error(
+            `Cluster "${name}" is already running; call stopCluster first.`,
+          );
+        }
+        await startApiserver(name);
+      },
+      async stop() {
+        if (stopped) {
+          return;
+        }
+        stopped = true;
+        await stopAll();
+        process.removeListener('exit', removeTempStateDir);
+        removeTempStateDir();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    process.removeListener('exit', removeTempStateDir);
+    removeTempStateDir();
+    throw error;
+  }
+}

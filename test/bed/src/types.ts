@@ -1,0 +1,84 @@
+/**
+ * Options for {@link startTestBed}.
+ *
+ * @public
+ */
+export interface TestBedOptions {
+  /** Cluster names, e.g. `['cluster-1', 'cluster-2']`; each becomes an etcd prefix. */
+  clusters: string[];
+  /** Istio version of the seeded images, for clusters without an entry in `istioVersions`. */
+  istioVersion?: string;
+  /** Istio version per cluster name. */
+  istioVersions?: Record<string, string>;
+  /** Where etcd data, certificates, logs, pids and kubeconfigs go. Default: a fresh temp dir, removed by `stop()`. */
+  stateDir?: string;
+  /** Receives progress lines. */
+  log?: (line: string) => void;
+}
+
+/**
+ * One running cluster of a test bed.
+ *
+ * @public
+ */
+export interface TestCluster {
+  name: string;
+  /** `https://127.0.0.1:<port>` */
+  url: string;
+  /** The bed's CA as base64-encoded PEM, as Backstage's kubernetes `caData` and kubeconfig `certificate-authority-data` expect. */
+  caData: string;
+  /** Bearer token of a `system:masters` user. */
+  adminToken: string;
+  /** Bearer token of user `crossmesh` (group `crossmesh`). */
+  crossmeshToken: string;
+  /** A kubeconfig using the admin token. */
+  kubeconfigPath: string;
+  /** The ingress gateway's load-balancer IP (a TEST-NET-1 address, never a traffic target). */
+  gatewayAddress: string;
+  istioVersion: string;
+}
+
+/**
+ * The cluster entry Backstage's kubernetes plugin reads from config.
+ *
+ * @public
+ */
+export interface KubernetesClusterConfig {
+  name: string;
+  url: string;
+  authProvider: 'serviceAccount';
+  serviceAccountToken: string;
+  caData: string;
+  skipTLSVerify: false;
+}
+
+/**
+ * The `kubernetes:` block of a Backstage app-config.
+ *
+ * @public
+ */
+export interface KubernetesConfig {
+  serviceLocatorMethod: { type: 'multiTenant' };
+  clusterLocatorMethods: Array<{
+    type: 'config';
+    clusters: KubernetesClusterConfig[];
+  }>;
+}
+
+/**
+ * A running test bed: one etcd and one kube-apiserver per cluster.
+ *
+ * @public
+ */
+export interface TestBed {
+  clusters: TestCluster[];
+  stateDir: string;
+  /** The Backstage `kubernetes:` config block for these clusters, authenticating as user `crossmesh`. */
+  kubernetesConfig(): KubernetesConfig;
+  /** Stops one cluster's apiserver (SIGTERM, then SIGKILL after a grace period); its data stays in etcd. */
+  stopCluster(name: string): Promise<void>;
+  /** Starts a stopped cluster's apiserver again on the same port with the same data, and waits until it is ready. */
+  startCluster(name: string): Promise<void>;
+  /** Kills every process of the bed and removes the state dir if the bed created it. */
+  stop(): Promise<void>;
+}
