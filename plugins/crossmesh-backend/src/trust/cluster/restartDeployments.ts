@@ -1,0 +1,76 @@
+import type { AppsV1Api } from '@kubernetes/client-node';
+import { isNotFound } from '../../clusters/kubernetesErrors';
+import { FIELD_MANAGER, ISTIO_NAMESPACE } from './cacertsSecret';
+import { loadKubernetesModule } from './kubernetesModule';
+
+/**
+ * The Deployments that read `cacerts` and are restarted after it changes.
+ *
+ * @internal
+ */
+export const CACERTS_CONSUMERS = ['istiod', 'istio-ingressgateway'] as const;
+
+/**
+ * The pod template annotation `kubectl rollout restart` sets.
+ *
+ * @internal
+ */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+
+/**
+ * A Deployment could not be restarted; `cause` is the API error.
+ *
+ * @internal
+ */
+export class RestartError extends Error {
+  constructor(readonly deployment: string, override readonly cause: unknown) {
+    super(`restarting ${deployment} failed`);
+  }
+}
+
+/**
+ * Restarts Deployments in istio-system as `kubectl rollout restart` does: a strategic
+ * merge patch of only the pod template's `restartedAt` annotation. Progress is recorded
+ * in `into` as it goes: restarted Deployments in `restarted`, ones that do not exist in
+ * `missing`; any other failure is thrown as a {@link RestartError}.
+ *
+ * @internal
+ */
+export async function restartDeployments(
+  apps: AppsV1Api,
+  names: readonly string[],
+  now: Date,
+  into: { restarted: string[]; missing: string[] },
+): Promise<void> {
+  const { PatchStrategy, setHeaderOptions } = await loadKubernetesModule();
+  // kubectl writes RFC 3339 with whole seconds.
+  const restartedAt = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const name of names) {
+    try {
+      await apps.patchNamespacedDeployment(
+        {
+          name,
+          namespace: ISTIO_NAMESPACE,
+          fieldManager: FIELD_MANAGER,
+          body: {
+            spec: {
+              template: {
+                metadata: {
+                  annotations: { [RESTARTED_AT_ANNOTATION]: restartedAt },
+                },
+              },
+            },
+          },
+        },
+        // The generated client would otherwise send application/json-patch+json.
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      );
+      into.restarted.push(name);
+    } catch (error) {
+      if (!isNotFound(error)) {
+        throw new RestartError(name, error);
+      }
+      into.missing.push(name);
+    }
+  }
+}
