@@ -2,10 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import crossmeshBackend from '@crossmesh/backstage-plugin-crossmesh-backend';
 import { Router } from 'express';
@@ -69,7 +66,9 @@ describe('crossmeshServiceRef', () => {
       ],
     });
     try {
-      const response = await request(backend.server).get('/api/caller/clusters');
+      const response = await request(backend.server).get(
+        '/api/caller/clusters',
+      );
       expect(response.status).toBe(200);
       expect(response.body).toEqual([
         expect.objectContaining({
@@ -93,7 +92,9 @@ describe('crossmeshServiceRef', () => {
       ],
     });
     try {
-      const response = await request(backend.server).get('/api/caller/clusters');
+      const response = await request(backend.server).get(
+        '/api/caller/clusters',
+      );
       expect(response.status).toBe(403);
       expect(JSON.stringify(response.body)).toContain(
         'not allowed to read crossmesh.cluster.read',

@@ -7,7 +7,7 @@ import { ClusterConnection } from './clusterConnections';
 import { resolveGatewayAddress } from './gatewayAddress';
 import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
 import { describeKubernetesError, isNotFound } from './kubernetesErrors';
-import { KubernetesClients } from './KubernetesClients';
+import { ClusterApis, KubernetesClients } from './KubernetesClients';
 
 const ISTIO_NAMESPACE = 'istio-system';
 
@@ -49,8 +49,10 @@ export class ClusterObserver {
     }
 
     try {
+      // Loading the client module is a one-time cost that is not the cluster's slowness.
+      const apis = await this.clients.forCluster(connection);
       return await withTimeout(
-        this.read(connection, observedAt),
+        this.read(apis, connection, observedAt),
         this.options.timeoutMs,
         `the API server at ${connection.url} did not answer within ${this.options.timeoutMs} ms`,
       );
@@ -64,10 +66,10 @@ export class ClusterObserver {
   }
 
   private async read(
+    { apps, core }: ClusterApis,
     connection: ClusterConnection,
     observedAt: string,
   ): Promise<MeshCluster> {
-    const { apps, core } = await this.clients.forCluster(connection);
     const [istiod, gatewayService] = await Promise.all([
       orNullWhenMissing<V1Deployment>(
         apps.readNamespacedDeployment({
