@@ -12,6 +12,35 @@ export interface Config {
     strategy?: 'legacy-global' | 'dns-proxy';
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
+    /** The mesh's certificate authority. */
+    trust?: {
+      /**
+       * `managed` (default): crossmesh holds the root key, sealed at rest, and signs
+       * intermediates. `offline-root`: the root key never reaches crossmesh; it makes each
+       * cluster's key and CSR, an operator signs, crossmesh verifies and distributes.
+       */
+      mode?: 'managed' | 'offline-root';
+      /**
+       * Seals every private key crossmesh stores (envelope encryption, AES-256-GCM).
+       * At least 32 characters, e.g. `openssl rand -base64 32`. Without it crossmesh
+       * stores no keys.
+       * @visibility secret
+       */
+      keyEncryptionSecret?: string;
+      /**
+       * Earlier key-encryption secrets, still accepted to open keys sealed with them.
+       * @visibility secret
+       */
+      previousKeyEncryptionSecrets?: string[];
+      /** Key type of new intermediates. Default rsa-4096, as Istio's tools/certs. */
+      intermediateKeyType?: 'rsa-4096' | 'rsa-2048' | 'ecdsa-p256';
+      /** Validity of new intermediates in days. Default 730. */
+      intermediateValidityDays?: number;
+      /** Renew intermediates this many days before they expire. Default 30. */
+      renewalWindowDays?: number;
+      /** How often the renewal check runs, in minutes. Default 60. */
+      renewalCheckMinutes?: number;
+    };
     /** Per-cluster settings, keyed by the cluster's name in the Kubernetes plugin's config. */
     clusters?: {
       [clusterName: string]: {

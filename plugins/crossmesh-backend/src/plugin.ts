@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import {
   crossmeshPermissions,
   MeshStrategy,
@@ -13,7 +14,10 @@ import {
   DatabaseClusterObservationStore,
   migrateCrossmeshDatabase,
 } from './database/DatabaseClusterObservationStore';
+import { deriveKek, KeyType } from './pki';
 import { ClusterService } from './service/ClusterService';
+import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
+import { TrustMode, TrustService } from './trust/TrustService';
 import { createRouter } from './service/createRouter';
 
 /**
@@ -33,6 +37,7 @@ export const crossmeshPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
       async init({
         config,
@@ -42,6 +47,7 @@ export const crossmeshPlugin = createBackendPlugin({
         httpRouter,
         permissions,
         permissionsRegistry,
+        scheduler,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
 
@@ -60,10 +66,10 @@ export const crossmeshPlugin = createBackendPlugin({
           }`,
         );
 
-        const store = new DatabaseClusterObservationStore(
-          await migrateCrossmeshDatabase(database),
-        );
-        const observer = new ClusterObserver(new KubernetesClients(), {
+        const db = await migrateCrossmeshDatabase(database);
+        const store = new DatabaseClusterObservationStore(db);
+        const kubernetesClients = new KubernetesClients();
+        const observer = new ClusterObserver(kubernetesClients, {
           configuredStrategy: config.getOptionalString('crossmesh.strategy') as
             | MeshStrategy
             | undefined,
@@ -74,14 +80,58 @@ export const crossmeshPlugin = createBackendPlugin({
               : 10_000,
         });
 
+        const trust = new TrustService(
+          new DatabaseTrustStore(db),
+          kubernetesClients,
+          clusters,
+          readTrustSettings(config),
+        );
+        await scheduler.scheduleTask({
+          id: 'crossmesh-renew-intermediates',
+          frequency: {
+            minutes:
+              config.getOptionalNumber('crossmesh.trust.renewalCheckMinutes') ??
+              60,
+          },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const renewed = await trust.renewExpiring('crossmesh:scheduler');
+            for (const r of renewed) {
+              logger.info(
+                `crossmesh renewed the intermediate CA of ${r.intermediate.clusterName} (serial ${r.intermediate.serial})${
+                  r.distribution.error ? `; distribution failed: ${r.distribution.error}` : ''
+                }`,
+              );
+            }
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
             clusters: new ClusterService(clusters, observer, store),
+            trust,
           }),
         );
       },
     });
   },
 });
+
+function readTrustSettings(config: Config) {
+  const trust = config.getOptionalConfig('crossmesh.trust');
+  const secret = trust?.getOptionalString('keyEncryptionSecret');
+  const previous = trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? [];
+  return {
+    mode: (trust?.getOptionalString('mode') ?? 'managed') as TrustMode,
+    kek: secret ? deriveKek(secret) : undefined,
+    previousKeks: previous.map(p => deriveKek(p)),
+    intermediateKeyType: (trust?.getOptionalString('intermediateKeyType') ??
+      'rsa-4096') as KeyType,
+    intermediateValidityDays:
+      trust?.getOptionalNumber('intermediateValidityDays') ?? 730,
+    renewalWindowDays: trust?.getOptionalNumber('renewalWindowDays') ?? 30,
+  };
+}

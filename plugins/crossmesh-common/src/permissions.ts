@@ -11,8 +11,43 @@ export const crossmeshClusterReadPermission = createPermission({
 });
 
 /**
+ * Read the mesh's trust: roots, intermediates, rotation state and drift. Never keys.
+ *
+ * @public
+ */
+export const crossmeshTrustReadPermission = createPermission({
+  name: 'crossmesh.trust.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Generate or import the root CA, sign and distribute intermediates, rotate the root.
+ *
+ * @public
+ */
+export const crossmeshTrustManagePermission = createPermission({
+  name: 'crossmesh.trust.manage',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Read crossmesh's audit log.
+ *
+ * @public
+ */
+export const crossmeshAuditReadPermission = createPermission({
+  name: 'crossmesh.audit.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission crossmesh defines.
  *
  * @public
  */
-export const crossmeshPermissions = [crossmeshClusterReadPermission];
+export const crossmeshPermissions = [
+  crossmeshClusterReadPermission,
+  crossmeshTrustReadPermission,
+  crossmeshTrustManagePermission,
+  crossmeshAuditReadPermission,
+];

@@ -1,16 +1,24 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
-import { crossmeshClusterReadPermission } from '@crossmesh/backstage-plugin-crossmesh-common';
-import express, { Request } from 'express';
+import {
+  crossmeshAuditReadPermission,
+  crossmeshClusterReadPermission,
+  crossmeshTrustManagePermission,
+  crossmeshTrustReadPermission,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { TrustService } from '../trust/TrustService';
 import { ClusterService } from './ClusterService';
 
 /**
- * The HTTP API, validated against `src/schema/openapi.yaml`.
+ * The HTTP API, validated against `src/schema/openapi.yaml`. Every route checks its
+ * permission before it reads or writes anything.
  *
  * @internal
  */
@@ -18,11 +26,16 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusters: ClusterService;
+  trust: TrustService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, clusters } = options;
+  const { httpAuth, permissions, clusters, trust } = options;
   const router = await createOpenApiRouter();
 
-  async function authorize(req: Request, permission: BasicPermission) {
+  /** Checks the permission and returns who is asking, for the audit log. */
+  async function authorize(
+    req: Parameters<HttpAuthService['credentials']>[0],
+    permission: BasicPermission,
+  ): Promise<string> {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -36,6 +49,7 @@ export async function createRouter(options: {
         }`,
       );
     }
+    return actorOf(credentials);
   }
 
   router.get('/clusters', async (req, res) => {
@@ -48,5 +62,103 @@ export async function createRouter(options: {
     res.json(await clusters.getCluster(req.params.clusterName));
   });
 
+  router.get('/trust', async (req, res) => {
+    await authorize(req, crossmeshTrustReadPermission);
+    res.json(await trust.getState());
+  });
+
+  router.post('/trust/root', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const root = await trust.generateRoot(
+      {
+        keyType: req.body?.keyType ?? 'rsa-4096',
+        validityDays: req.body?.validityDays ?? 3650,
+      },
+      actor,
+    );
+    res.status(201).json(root);
+  });
+
+  router.post('/trust/root/import', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res.status(201).json(await trust.importRoot(req.body, actor));
+  });
+
+  router.post('/trust/clusters/:clusterName/intermediate', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res
+      .status(201)
+      .json(await trust.issueIntermediate(req.params.clusterName, actor));
+  });
+
+  router.put('/trust/clusters/:clusterName/intermediate', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res.json(
+      await trust.uploadSignedIntermediate(
+        req.params.clusterName,
+        req.body.certPem,
+        actor,
+      ),
+    );
+  });
+
+  router.post('/trust/clusters/:clusterName/csr', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res.status(201).json(await trust.createCsr(req.params.clusterName, actor));
+  });
+
+  router.post('/trust/distribute', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res.json({ items: await trust.distribute(actor, req.body?.clusterName) });
+  });
+
+  router.get('/trust/drift', async (req, res) => {
+    await authorize(req, crossmeshTrustReadPermission);
+    res.json({ items: await trust.inspect() });
+  });
+
+  router.post('/trust/rotation', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const body = req.body ?? {};
+    const input = body.certPem
+      ? { certPem: body.certPem, keyPem: body.keyPem }
+      : {
+          keyType: body.keyType ?? 'rsa-4096',
+          validityDays: body.validityDays ?? 3650,
+        };
+    res.json(await trust.startRotation(input, actor));
+  });
+
+  router.post('/trust/rotation/advance', async (req, res) => {
+    const actor = await authorize(req, crossmeshTrustManagePermission);
+    res.json(await trust.advanceRotation(actor));
+  });
+
+  router.get('/audit-events', async (req, res) => {
+    await authorize(req, crossmeshAuditReadPermission);
+    const { clusterName, action, actor, limit, offset } = req.query;
+    res.json(
+      await trust.listAuditEvents({
+        clusterName,
+        action,
+        actor,
+        limit: limit ?? 50,
+        offset: offset ?? 0,
+      }),
+    );
+  });
+
   return router;
+}
+
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  return principal.subject ?? principal.type;
 }

@@ -28,6 +28,12 @@ export const spec = {
     {
       name: 'Clusters',
     },
+    {
+      name: 'Trust',
+    },
+    {
+      name: 'Audit',
+    },
   ],
   components: {
     examples: {},
@@ -218,6 +224,494 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      KeyType: {
+        type: 'string',
+        enum: ['rsa-4096', 'rsa-2048', 'ecdsa-p256'],
+      },
+      Root: {
+        type: 'object',
+        description: 'A root CA of the mesh. Its key is never returned.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          certPem: {
+            type: 'string',
+          },
+          keyType: {
+            type: 'string',
+          },
+          fingerprintSha256: {
+            type: 'string',
+          },
+          serial: {
+            type: 'string',
+          },
+          subject: {
+            type: 'string',
+          },
+          notAfter: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+            enum: ['generated', 'imported', 'offline'],
+          },
+          state: {
+            type: 'string',
+            enum: ['active', 'incoming', 'retired'],
+          },
+          holdsKey: {
+            type: 'boolean',
+            description:
+              'False for an offline root, whose key never reaches crossmesh.',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          createdBy: {
+            type: 'string',
+          },
+        },
+        required: [
+          'id',
+          'certPem',
+          'keyType',
+          'fingerprintSha256',
+          'serial',
+          'subject',
+          'notAfter',
+          'source',
+          'state',
+          'holdsKey',
+          'createdAt',
+          'createdBy',
+        ],
+        additionalProperties: false,
+      },
+      Intermediate: {
+        type: 'object',
+        description: "A cluster's intermediate CA. Its key is never returned.",
+        properties: {
+          id: {
+            type: 'string',
+          },
+          clusterName: {
+            type: 'string',
+          },
+          rootId: {
+            type: 'string',
+          },
+          certPem: {
+            type: 'string',
+          },
+          keyType: {
+            type: 'string',
+          },
+          serial: {
+            type: 'string',
+          },
+          fingerprintSha256: {
+            type: 'string',
+          },
+          notBefore: {
+            type: 'string',
+          },
+          notAfter: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['current', 'superseded'],
+          },
+          createdAt: {
+            type: 'string',
+          },
+          createdBy: {
+            type: 'string',
+          },
+        },
+        required: [
+          'id',
+          'clusterName',
+          'rootId',
+          'certPem',
+          'keyType',
+          'serial',
+          'fingerprintSha256',
+          'notBefore',
+          'notAfter',
+          'state',
+          'createdAt',
+          'createdBy',
+        ],
+        additionalProperties: false,
+      },
+      Rotation: {
+        type: 'object',
+        properties: {
+          phase: {
+            type: 'string',
+            enum: ['idle', 'trusting-both', 'intermediates-moved'],
+          },
+          oldRootId: {
+            type: ['string', 'null'],
+          },
+          newRootId: {
+            type: ['string', 'null'],
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          updatedBy: {
+            type: 'string',
+          },
+        },
+        required: ['phase', 'oldRootId', 'newRootId', 'updatedAt', 'updatedBy'],
+        additionalProperties: false,
+      },
+      TrustState: {
+        type: 'object',
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['managed', 'offline-root'],
+          },
+          roots: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Root',
+            },
+          },
+          intermediates: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Intermediate',
+            },
+          },
+          pendingCsrs: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                clusterName: {
+                  type: 'string',
+                },
+                createdAt: {
+                  type: 'string',
+                },
+              },
+              required: ['clusterName', 'createdAt'],
+              additionalProperties: false,
+            },
+          },
+          rotation: {
+            $ref: '#/components/schemas/Rotation',
+          },
+        },
+        required: ['mode', 'roots', 'intermediates', 'pendingCsrs', 'rotation'],
+        additionalProperties: false,
+      },
+      Distribution: {
+        type: 'object',
+        description:
+          "What crossmesh did to one cluster's istio-system/cacerts Secret.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          changed: {
+            type: 'boolean',
+            description:
+              "The Secret's data differed and was replaced, and istiod and the gateway were restarted.",
+          },
+          secretWritten: {
+            type: 'boolean',
+          },
+          restarted: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          missingDeployments: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: [
+          'cluster',
+          'changed',
+          'secretWritten',
+          'restarted',
+          'missingDeployments',
+        ],
+        additionalProperties: false,
+      },
+      DistributionList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Distribution',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      IssueResult: {
+        type: 'object',
+        properties: {
+          intermediate: {
+            $ref: '#/components/schemas/Intermediate',
+          },
+          distribution: {
+            $ref: '#/components/schemas/Distribution',
+          },
+        },
+        required: ['intermediate', 'distribution'],
+        additionalProperties: false,
+      },
+      RotationResult: {
+        type: 'object',
+        properties: {
+          rotation: {
+            $ref: '#/components/schemas/Rotation',
+          },
+          distribution: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/Distribution',
+            },
+          },
+        },
+        required: ['rotation', 'distribution'],
+        additionalProperties: false,
+      },
+      Csr: {
+        type: 'object',
+        properties: {
+          clusterName: {
+            type: 'string',
+          },
+          csrPem: {
+            type: 'string',
+          },
+        },
+        required: ['clusterName', 'csrPem'],
+        additionalProperties: false,
+      },
+      TrustInspection: {
+        type: 'object',
+        description:
+          'The state of trust in one cluster, and whether it drifted.',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          report: {
+            type: 'object',
+            properties: {
+              status: {
+                type: 'string',
+                enum: [
+                  'ok',
+                  'missing',
+                  'missing-keys',
+                  'foreign-root',
+                  'expiring',
+                  'expired',
+                  'invalid',
+                ],
+              },
+              detail: {
+                type: 'string',
+              },
+            },
+            required: ['status', 'detail'],
+            additionalProperties: {},
+          },
+          replacedBySomeoneElse: {
+            type: 'boolean',
+          },
+          replacementDetails: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          drift: {
+            type: 'boolean',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'replacedBySomeoneElse', 'drift'],
+        additionalProperties: false,
+      },
+      TrustInspectionList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TrustInspection',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      NewRootRequest: {
+        type: 'object',
+        properties: {
+          keyType: {
+            $ref: '#/components/schemas/KeyType',
+          },
+          validityDays: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 36500,
+          },
+        },
+        additionalProperties: false,
+      },
+      ImportRootRequest: {
+        type: 'object',
+        properties: {
+          certPem: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 65536,
+            description: 'The root CA certificate, PEM.',
+          },
+          keyPem: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 65536,
+            description:
+              'Its key, PEM (PKCS#1, SEC1 or PKCS#8). Omit in offline-root mode.',
+          },
+        },
+        required: ['certPem'],
+        additionalProperties: false,
+      },
+      RotationRequest: {
+        description:
+          'A new root to rotate to, generated (keyType, validityDays) or imported (certPem, keyPem).',
+        type: 'object',
+        properties: {
+          keyType: {
+            $ref: '#/components/schemas/KeyType',
+          },
+          validityDays: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 36500,
+          },
+          certPem: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 65536,
+          },
+          keyPem: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 65536,
+          },
+        },
+        additionalProperties: false,
+      },
+      UploadIntermediateRequest: {
+        type: 'object',
+        properties: {
+          certPem: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 65536,
+            description:
+              'The intermediate certificate signed by the offline root, PEM.',
+          },
+        },
+        required: ['certPem'],
+        additionalProperties: false,
+      },
+      DistributeRequest: {
+        type: 'object',
+        properties: {
+          clusterName: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+          },
+        },
+        additionalProperties: false,
+      },
+      AuditEvent: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          occurredAt: {
+            type: 'string',
+          },
+          actor: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+          },
+          clusterName: {
+            type: ['string', 'null'],
+          },
+          serial: {
+            type: ['string', 'null'],
+          },
+          fingerprintSha256: {
+            type: ['string', 'null'],
+          },
+          details: {
+            type: 'object',
+            additionalProperties: {},
+          },
+        },
+        required: [
+          'id',
+          'occurredAt',
+          'actor',
+          'action',
+          'clusterName',
+          'serial',
+          'fingerprintSha256',
+          'details',
+        ],
+        additionalProperties: false,
+      },
+      AuditEventList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AuditEvent',
+            },
+          },
+          totalCount: {
+            type: 'integer',
+          },
+        },
+        required: ['items', 'totalCount'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -291,6 +785,522 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust': {
+      get: {
+        operationId: 'GetTrust',
+        tags: ['Trust'],
+        description:
+          "The mesh's roots, the current intermediate of each cluster, pending CSRs and the rotation phase. Never keys.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrustState',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/root': {
+      post: {
+        operationId: 'GenerateRoot',
+        tags: ['Trust'],
+        description:
+          "Generates the mesh's root CA (managed mode). 409 when a root exists; rotate instead.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewRootRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Root',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/root/import': {
+      post: {
+        operationId: 'ImportRoot',
+        tags: ['Trust'],
+        description:
+          'Imports an existing root CA (certificate and key; only the certificate in offline-root mode). A 400 names the failed check.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ImportRootRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Root',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/clusters/{clusterName}/intermediate': {
+      post: {
+        operationId: 'IssueIntermediate',
+        tags: ['Trust'],
+        description:
+          'Signs a new intermediate for the cluster with the mesh root and writes its cacerts.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        responses: {
+          '201': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IssueResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      put: {
+        operationId: 'UploadIntermediate',
+        tags: ['Trust'],
+        description:
+          "Offline-root mode: accepts the intermediate the operator signed for the cluster's CSR, and writes its cacerts.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/UploadIntermediateRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IssueResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/clusters/{clusterName}/csr': {
+      post: {
+        operationId: 'CreateIntermediateCsr',
+        tags: ['Trust'],
+        description:
+          "Offline-root mode: makes the cluster's intermediate key (kept sealed) and returns the CSR to sign.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        responses: {
+          '201': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Csr',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/distribute': {
+      post: {
+        operationId: 'DistributeCacerts',
+        tags: ['Trust'],
+        description:
+          "Writes each cluster's cacerts (or one cluster's) from the database. Idempotent.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DistributeRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DistributionList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/drift': {
+      get: {
+        operationId: 'GetTrustDrift',
+        tags: ['Trust'],
+        description:
+          "Reads every cluster's cacerts and reports drift (replaced, foreign root, expiring).",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrustInspectionList',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/rotation': {
+      post: {
+        operationId: 'StartRootRotation',
+        tags: ['Trust'],
+        description:
+          "Starts Istio's multi-root rotation to a new root; every cluster then trusts both roots.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RotationRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RotationResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/rotation/advance': {
+      post: {
+        operationId: 'AdvanceRootRotation',
+        tags: ['Trust'],
+        description:
+          'Moves the rotation one phase on (intermediates to the new root, then drop the old root).',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RotationResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/audit-events': {
+      get: {
+        operationId: 'ListAuditEvents',
+        tags: ['Audit'],
+        description: "crossmesh's audit log, newest first.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'clusterName',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          {
+            name: 'action',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 100,
+            },
+          },
+          {
+            name: 'actor',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 300,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 50,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AuditEventList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
