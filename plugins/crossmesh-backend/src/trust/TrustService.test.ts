@@ -1,0 +1,105 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { KubernetesClients } from '../clusters/KubernetesClients';
+import { deriveKek } from '../pki';
+import { connectionsOf, decode, readSecretAsAdmin } from './cluster/__testUtils__/trustTestKit';
+import { DatabaseTrustStore } from './store/DatabaseTrustStore';
+import { TrustService, TrustSettings } from './TrustService';
+
+jest.setTimeout(120_000);
+
+const DAY = 86_400_000;
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const kekA = deriveKek('the first key-encryption secret, long enough');
+const kekB = deriveKek('the second key-encryption secret, long enough');
+
+describe('TrustService', () => {
+  let bed: TestBed;
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1'] });
+  });
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  async function createService(
+    settings: Partial<TrustSettings>,
+    now: () => Date,
+    store?: DatabaseTrustStore,
+  ) {
+    let trustStore = store;
+    if (!trustStore) {
+      const knex = await databases.init('SQLITE_3');
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@crossmesh/backstage-plugin-crossmesh-backend',
+          'migrations',
+        ),
+      });
+      trustStore = new DatabaseTrustStore(knex);
+    }
+    const service = new TrustService(
+      trustStore,
+      new KubernetesClients(),
+      connectionsOf(bed),
+      {
+        mode: 'managed',
+        kek: kekA,
+        previousKeks: [],
+        intermediateKeyType: 'rsa-2048',
+        intermediateValidityDays: 60,
+        renewalWindowDays: 30,
+        ...settings,
+      },
+      now,
+    );
+    return { service, store: trustStore };
+  }
+
+  it('renews an intermediate once it is inside the renewal window, and only then', async () => {
+    let now = new Date();
+    const { service } = await createService({}, () => now);
+    await service.generateRoot({ keyType: 'ecdsa-p256', validityDays: 3650 }, 'user:default/carol');
+    const first = await service.issueIntermediate('cluster-1', 'user:default/carol');
+    expect(first.distribution.changed).toBe(true);
+
+    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
+
+    now = new Date(now.getTime() + 31 * DAY);
+    const renewed = await service.renewExpiring('crossmesh:scheduler');
+    expect(renewed).toHaveLength(1);
+    expect(renewed[0].intermediate.serial).not.toBe(first.intermediate.serial);
+    expect(renewed[0].distribution).toMatchObject({ cluster: 'cluster-1', changed: true });
+    const files = decode((await readSecretAsAdmin(bed.clusters[0])).data);
+    expect(files['ca-cert.pem'].trim()).toBe(renewed[0].intermediate.certPem.trim());
+
+    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
+    const audit = await service.listAuditEvents({
+      actor: 'crossmesh:scheduler',
+      limit: 10,
+      offset: 0,
+    });
+    expect(audit.items.map(e => e.action).sort()).toEqual([
+      'cacerts.distributed',
+      'intermediate.signed',
+    ]);
+  });
+
+  it('opens keys sealed with a previous key-encryption secret, and refuses without it', async () => {
+    const now = () => new Date();
+    const { service, store } = await createService({ kek: kekA }, now);
+    await service.generateRoot({ keyType: 'ecdsa-p256', validityDays: 3650 }, 'user:default/carol');
+
+    const rotated = await createService({ kek: kekB, previousKeks: [kekA] }, now, store);
+    const issued = await rotated.service.issueIntermediate('cluster-1', 'user:default/carol');
+    expect(issued.distribution.error).toBeUndefined();
+
+    const forgotten = await createService({ kek: kekB, previousKeks: [] }, now, store);
+    await expect(
+      forgotten.service.issueIntermediate('cluster-1', 'user:default/carol'),
+    ).rejects.toThrow(
+      `The key was sealed with KEK "${kekA.keyId}", but the configured KEK(s) are "${kekB.keyId}"`,
+    );
+  });
+});
