@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { crossmeshPlugin } from '../plugin';
 import {
+  base64Data,
   decode,
+  handWriteSecret,
   opensslVerify,
   podTemplateAnnotations,
   readSecretAsAdmin,
@@ -152,6 +154,32 @@ describe('trust API against real API servers', () => {
 
     const noMore = await call('post', '/trust/rotation/advance');
     expect(noMore.status).toBe(409);
+
+    // Someone edits cluster-2's cacerts by hand: drift, per cluster, then repaired.
+    const current = decode((await readSecretAsAdmin(bed.clusters[1])).data);
+    await handWriteSecret(bed.clusters[1], {
+      type: 'Opaque',
+      data: base64Data({ ...current, 'extra.pem': 'added by hand' }),
+    });
+    const drifted = await call('get', '/trust/drift');
+    expect(
+      drifted.body.items.map((i: any) => [i.cluster, i.drift, i.replacedBySomeoneElse]),
+    ).toEqual([
+      ['cluster-1', false, false],
+      ['cluster-2', true, true],
+    ]);
+    const repaired = await call('post', '/trust/distribute', { clusterName: 'cluster-2' });
+    expect(repaired.body.items).toEqual([
+      expect.objectContaining({ cluster: 'cluster-2', secretWritten: true }),
+    ]);
+    expect(Object.keys(decode((await readSecretAsAdmin(bed.clusters[1])).data)).sort()).toEqual([
+      'ca-cert.pem',
+      'ca-key.pem',
+      'cert-chain.pem',
+      'root-cert.pem',
+    ]);
+    const healed = await call('get', '/trust/drift');
+    expect(healed.body.items.map((i: any) => i.drift)).toEqual([false, false]);
 
     const audit = await call('get', '/audit-events?limit=100');
     const actions = audit.body.items.map((e: any) => e.action);
