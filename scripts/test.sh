@@ -18,12 +18,14 @@ export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 export CROSSMESH_SHARED_DIR="${CROSSMESH_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
 
 failed=()
+passed=0
 step() {
   local name="$1"; shift
   echo "::: $name" >&2
   local t0=$(date +%s)
   if "$@"; then
     echo "::: $name passed in $(( $(date +%s) - t0 ))s" >&2
+    passed=$((passed + 1))
   else
     echo "::: $name FAILED in $(( $(date +%s) - t0 ))s" >&2
     failed+=("$name")
@@ -39,8 +41,6 @@ step "end-to-end tests" bash test/e2e/run.sh
 
 echo
 echo "all steps took $(( $(date +%s) - started ))s"
-if [ "${#failed[@]}" -gt 0 ]; then
-  echo "failed steps: ${failed[*]}"
-  exit 1
-fi
-echo "every step passed"
+[ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
+echo "steps: $passed passed, ${#failed[@]} failed"
+[ "${#failed[@]}" -eq 0 ]
