@@ -7,11 +7,10 @@ import { ClusterConnection } from './clusterConnections';
 import { resolveGatewayAddress } from './gatewayAddress';
 import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
 import { describeKubernetesError, isNotFound } from './kubernetesErrors';
+import { TimeoutError, withTimeout } from './kubernetesModule';
 import { ClusterApis, KubernetesClients } from './KubernetesClients';
 
 const ISTIO_NAMESPACE = 'istio-system';
-
-class TimeoutError extends Error {}
 
 /**
  * Reads what crossmesh needs to know about a cluster: whether it answers, Istio's
@@ -146,21 +145,5 @@ async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
       return null;
     }
     throw error;
-  }
-}
-
-async function withTimeout<T>(
-  work: Promise<T>,
-  timeoutMs: number,
-  message: string,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(message)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 import type { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ClusterConnection } from './clusterConnections';
+import { loadKubernetesModule } from './kubernetesModule';
 
 /**
  * The typed API clients crossmesh uses against one cluster.
@@ -12,15 +13,6 @@ export interface ClusterApis {
   kubeConfig: KubeConfig;
 }
 
-type ClientModule = typeof import('@kubernetes/client-node');
-
-// @kubernetes/client-node is ESM-only; the backend is CommonJS, so it is loaded once,
-// lazily, the way Backstage's Kubernetes backend does it.
-let clientModule: Promise<ClientModule> | undefined;
-function loadClientModule(): Promise<ClientModule> {
-  clientModule ??= import('@kubernetes/client-node');
-  return clientModule;
-}
 
 /**
  * Builds and caches API clients per cluster from the Kubernetes plugin's connection
@@ -41,7 +33,7 @@ export class KubernetesClients {
   }
 
   private async build(connection: ClusterConnection): Promise<ClusterApis> {
-    const k8s = await loadClientModule();
+    const k8s = await loadKubernetesModule();
     const kubeConfig = new k8s.KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [

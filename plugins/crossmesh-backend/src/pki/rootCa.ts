@@ -139,9 +139,19 @@ export function loadRootCa(
   const what = 'Root CA certificate';
   const cert = parseCertificate(certPem, what);
   const key = parsePrivateKeyPem(keyPem, 'Root CA key');
+  checkRootCertificate(cert, now, what);
+  checkKeyMatches(cert, key, what, 'Root CA key');
+  return { cert, key, keyType: describeKey(key, 'Root CA key') };
+}
+
+/** The checks every root passes, whether crossmesh holds its key or not. */
+function checkRootCertificate(
+  cert: ParsedCertificate,
+  now: Date,
+  what: string,
+): void {
   checkIsCa(cert, what);
   checkMaySignCertificates(cert, what);
-  checkKeyMatches(cert, key, what, 'Root CA key');
   if (cert.basicConstraints?.pathLen === 0) {
     throw new InputError(
       `${what} has pathlen:0, so it may not sign intermediate CAs. ` +
@@ -157,7 +167,6 @@ export function loadRootCa(
     );
   }
   checkValidity(cert, validateNow(now), what);
-  return { cert, key, keyType: describeKey(key, 'Root CA key') };
 }
 
 /**
@@ -208,20 +217,7 @@ export function importOfflineRootCertificate(
 ): OfflineRootCa {
   const what = 'Root CA certificate';
   const cert = parseCertificate(certPem, what);
-  checkIsCa(cert, what);
-  checkMaySignCertificates(cert, what);
-  if (cert.basicConstraints?.pathLen === 0) {
-    throw new InputError(
-      `${what} has pathlen:0, so it may not sign intermediate CAs. ` +
-        `Use a root whose basicConstraints has no pathlen (or pathlen of at least 1).`,
-    );
-  }
-  if (!isSignedBy(cert, cert)) {
-    throw new InputError(
-      `${what} is not self-signed; Istio's root-cert.pem must hold a self-signed root, so upload the top of your chain.`,
-    );
-  }
-  checkValidity(cert, validateNow(now), what);
+  checkRootCertificate(cert, now, what);
   const publicKey = cert.x509.publicKey;
   return {
     certPem: withFinalNewline(cert.pem),

@@ -27,7 +27,7 @@ import {
   loadKubernetesModule,
   TimeoutError,
   withTimeout,
-} from './kubernetesModule';
+} from '../../clusters/kubernetesModule';
 import {
   CACERTS_CONSUMERS,
   restartDeployments,

@@ -10,7 +10,7 @@ import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
 } from './cacertsSecret';
-import { withTimeout } from './kubernetesModule';
+import { withTimeout } from '../../clusters/kubernetesModule';
 import { readClusterCacerts } from './readClusterCacerts';
 
 /**

@@ -1,7 +1,7 @@
 import type { AppsV1Api } from '@kubernetes/client-node';
 import { isNotFound } from '../../clusters/kubernetesErrors';
 import { FIELD_MANAGER, ISTIO_NAMESPACE } from './cacertsSecret';
-import { loadKubernetesModule } from './kubernetesModule';
+import { loadKubernetesModule } from '../../clusters/kubernetesModule';
 
 /**
  * The Deployments that read `cacerts` and are restarted after it changes.

@@ -3,9 +3,8 @@ type ClientModule = typeof import('@kubernetes/client-node');
 let clientModule: Promise<ClientModule> | undefined;
 
 /**
- * Loads `@kubernetes/client-node` for its values (PatchStrategy, setHeaderOptions):
- * it is ESM-only and the backend is CommonJS, so it is imported lazily, as
- * KubernetesClients does.
+ * Loads `@kubernetes/client-node` once: it is ESM-only and the backend is CommonJS, so
+ * it is imported lazily, the way Backstage's Kubernetes backend does it.
  *
  * @internal
  */
