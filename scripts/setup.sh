@@ -37,6 +37,11 @@ _crossmesh_setup() {
   toolchain_log "kube-apiserver and etcd for the test bed"
   KUBEBUILDER_ASSETS="$(bash "$root/test/bed/build-binaries.sh")" || return 1
   export KUBEBUILDER_ASSETS
+
+  if [ "$for_tests" = 1 ]; then
+    toolchain_log "CoreDNS, to check generated Corefiles with its own parser (built once)"
+    bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-coredns.sh" >/dev/null || return 1
+  fi
 }
 
 _crossmesh_setup "$@"

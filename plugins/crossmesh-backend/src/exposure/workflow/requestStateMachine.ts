@@ -88,7 +88,9 @@ export function nextExposureState(
   const allowedFrom = Object.keys(TRANSITIONS[event]).join(' or ');
   const possible = allowedEvents(state).map(e => EVENT_WORDS[e]);
   throw new ConflictError(
-    `Cannot ${EVENT_WORDS[event]} request ${requestId}: it is ${state}, and only a request that is ${allowedFrom} can be. ${
+    `Cannot ${
+      EVENT_WORDS[event]
+    } request ${requestId}: it is ${state}, and only a request that is ${allowedFrom} can be. ${
       possible.length
         ? `From ${state} it can be: ${possible.join(', ')}.`
         : `${state} is final.`

@@ -1,0 +1,19 @@
+export { ISTIO_NETWORKING_API_VERSION, renderExposure } from './renderExposure';
+export {
+  GLOBAL_DESTINATION_RULE_NAME,
+  GLOBAL_GATEWAY_NAME,
+  HOST_ANNOTATION,
+  ISTIO_NAMESPACE,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+  objectNameForHost,
+  requestIdLabelValue,
+} from './names';
+export { toYaml } from './toYaml';
+export type {
+  ExposurePort,
+  ExposureRenderInput,
+  KubeObject,
+  RenderedExposure,
+} from './types';

@@ -1,0 +1,322 @@
+import { InputError } from '@backstage/errors';
+import {
+  MeshStrategy,
+  NameValidation,
+  parseGlobalHost,
+  protocolOfPortName,
+  validateDns1123Label,
+  validateDns1123Subdomain,
+  validateGlobalHost,
+  validatePort,
+  validatePortName,
+  validatePortProtocol,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { isAllocatableVip, isIpv4 } from '../vip';
+import {
+  GLOBAL_DESTINATION_RULE_NAME,
+  GLOBAL_GATEWAY_NAME,
+  HOST_ANNOTATION,
+  ISTIO_NAMESPACE,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  REQUEST_ID_LABEL,
+  objectNameForHost,
+  requestIdLabelValue,
+} from './names';
+import type {
+  ExposurePort,
+  ExposureRenderInput,
+  KubeObject,
+  RenderedExposure,
+} from './types';
+
+/**
+ * The API version of every object crossmesh renders. `crds.release-1.6.gen.yaml` (Istio 1.6)
+ * serves v1alpha3 and v1beta1; current CRDs (`crds.gen.yaml`) serve v1alpha3, v1beta1 and v1,
+ * and v1 is served only from Istio 1.22. v1beta1 is the newest version both serve, so one
+ * rendering works on every mesh crossmesh supports.
+ *
+ * @internal
+ */
+export const ISTIO_NETWORKING_API_VERSION = 'networking.istio.io/v1beta1';
+
+/** The gateway port that carries `.global` mTLS traffic (the Service port, not a nodePort). */
+const MESH_TLS_PORT = 15443;
+
+const GLOBAL_WILDCARD = '*.global';
+
+function check(results: NameValidation[]): void {
+  const messages = results.flatMap(r => (r.ok ? [] : [r.message]));
+  if (messages.length > 0) {
+    throw new InputError(messages.join('; '));
+  }
+}
+
+function duplicates(
+  values: ReadonlyArray<unknown>,
+  field: string,
+): NameValidation[] {
+  const seen = new Set<unknown>();
+  return values.flatMap((value, i) => {
+    if (seen.has(value)) {
+      return [
+        {
+          ok: false as const,
+          message: `${field}[${i}] ${JSON.stringify(value)} is listed twice`,
+        },
+      ];
+    }
+    seen.add(value);
+    return [];
+  });
+}
+
+function validateInput(input: ExposureRenderInput): void {
+  const results: NameValidation[] = [validateGlobalHost(input.host, 'host')];
+  if (typeof input.requestId !== 'string' || input.requestId === '') {
+    results.push({
+      ok: false,
+      message: 'requestId must be a non-empty string',
+    });
+  }
+  if (!isAllocatableVip(input.vip)) {
+    results.push({
+      ok: false,
+      message: `vip ${JSON.stringify(
+        input.vip,
+      )} is not an address in 240.0.0.0/4 outside 240.240.0.0/16`,
+    });
+  }
+  const ports = Array.isArray(input.ports) ? input.ports : [];
+  if (ports.length === 0) {
+    results.push({ ok: false, message: 'ports must list at least one port' });
+  }
+  ports.forEach((port, i) => {
+    results.push(validatePortName(port?.name, `ports[${i}].name`));
+    results.push(validatePort(port?.number, `ports[${i}].number`));
+    if (port?.protocol !== undefined) {
+      const protocol = validatePortProtocol(
+        port.protocol,
+        `ports[${i}].protocol`,
+      );
+      results.push(protocol);
+      const named =
+        typeof port.name === 'string'
+          ? protocolOfPortName(port.name)
+          : undefined;
+      if (protocol.ok && named && port.protocol.toLowerCase() !== named) {
+        results.push({
+          ok: false,
+          message: `ports[${i}].protocol '${
+            port.protocol
+          }' disagrees with the name '${
+            port.name
+          }', which Istio reads as ${named.toUpperCase()}`,
+        });
+      }
+    }
+  });
+  results.push(
+    ...duplicates(
+      ports.map(p => p?.name),
+      'ports.name',
+    ),
+  );
+  results.push(
+    ...duplicates(
+      ports.map(p => p?.number),
+      'ports.number',
+    ),
+  );
+  const exportTo = input.exportTo ?? [];
+  exportTo.forEach((namespace, i) =>
+    results.push(validateDns1123Label(namespace, `exportTo[${i}]`)),
+  );
+  results.push(...duplicates(exportTo, 'exportTo'));
+  const gateway = input.remoteGateway;
+  if (!isIpv4(gateway?.address)) {
+    results.push(
+      validateDns1123Subdomain(gateway?.address, 'remoteGateway.address'),
+    );
+  }
+  results.push(validatePort(gateway?.port, 'remoteGateway.port'));
+  if (input.localService) {
+    results.push(
+      validateDns1123Label(input.localService.name, 'localService.name'),
+      validateDns1123Label(
+        input.localService.namespace,
+        'localService.namespace',
+      ),
+    );
+  }
+  check(results);
+}
+
+function protocolOf(port: ExposurePort): string {
+  return (port.protocol ?? protocolOfPortName(port.name)!).toUpperCase();
+}
+
+function metadata(
+  name: string,
+  namespace: string,
+  host: string,
+  requestId?: string,
+): KubeObject['metadata'] {
+  return {
+    name,
+    namespace,
+    labels: {
+      [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+      ...(requestId !== undefined
+        ? { [REQUEST_ID_LABEL]: requestIdLabelValue(requestId) }
+        : {}),
+    },
+    annotations: { [HOST_ANNOTATION]: host },
+  };
+}
+
+function servicePorts(input: ExposureRenderInput) {
+  return input.ports.map(port => ({
+    number: port.number,
+    name: port.name,
+    protocol: protocolOf(port),
+  }));
+}
+
+/**
+ * The calling cluster's ServiceEntry, as Istio's replicated-control-planes docs write it.
+ *
+ * Istio 1.6 to 1.8 accept only `.` or `*` in `exportTo`, so consumer namespaces get one
+ * ServiceEntry each, in that namespace, exported to `.`: the docs' shape (they create it in the
+ * client's namespace), valid on every Istio version. Without consumer namespaces there is one,
+ * in istio-system, visible to all namespaces.
+ */
+function consumerServiceEntries(input: ExposureRenderInput): KubeObject[] {
+  const spec = (exportTo?: string[]) => ({
+    hosts: [input.host],
+    location: 'MESH_INTERNAL',
+    ports: servicePorts(input),
+    resolution: 'DNS',
+    addresses: [input.vip],
+    endpoints: [
+      {
+        address: input.remoteGateway.address,
+        ports: Object.fromEntries(
+          input.ports.map(port => [port.name, input.remoteGateway.port]),
+        ),
+      },
+    ],
+    ...(exportTo ? { exportTo } : {}),
+  });
+  const name = objectNameForHost(input.host);
+  const entry = (namespace: string, exportTo?: string[]): KubeObject => ({
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind: 'ServiceEntry',
+    metadata: metadata(name, namespace, input.host, input.requestId),
+    spec: spec(exportTo),
+  });
+  const namespaces = input.exportTo ?? [];
+  return namespaces.length > 0
+    ? namespaces.map(namespace => entry(namespace, ['.']))
+    : [entry(ISTIO_NAMESPACE)];
+}
+
+function globalDestinationRule(): KubeObject {
+  return {
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind: 'DestinationRule',
+    metadata: metadata(
+      GLOBAL_DESTINATION_RULE_NAME,
+      ISTIO_NAMESPACE,
+      GLOBAL_WILDCARD,
+    ),
+    spec: {
+      host: GLOBAL_WILDCARD,
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    },
+  };
+}
+
+/**
+ * The exporting cluster's ServiceEntry that lets its gateway route the `.global` SNI to the
+ * local Service. It lives in istio-system exported to `.` only, so the gateway sees it and no
+ * sidecar of the exporting cluster gets a listener for it (without addresses, TCP ports would
+ * otherwise become 0.0.0.0:<port> listeners in every sidecar).
+ */
+function exporterServiceEntry(input: ExposureRenderInput): KubeObject {
+  const local = input.localService ?? {
+    name: parseGlobalHost(input.host)!.service,
+    namespace: parseGlobalHost(input.host)!.namespace,
+  };
+  return {
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind: 'ServiceEntry',
+    metadata: metadata(
+      objectNameForHost(input.host),
+      ISTIO_NAMESPACE,
+      input.host,
+      input.requestId,
+    ),
+    spec: {
+      hosts: [input.host],
+      location: 'MESH_INTERNAL',
+      ports: servicePorts(input),
+      resolution: 'DNS',
+      endpoints: [
+        { address: `${local.name}.${local.namespace}.svc.cluster.local` },
+      ],
+      exportTo: ['.'],
+    },
+  };
+}
+
+function globalPassthroughGateway(): KubeObject {
+  return {
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind: 'Gateway',
+    metadata: metadata(GLOBAL_GATEWAY_NAME, ISTIO_NAMESPACE, GLOBAL_WILDCARD),
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        {
+          port: { number: MESH_TLS_PORT, name: 'tls', protocol: 'TLS' },
+          hosts: [GLOBAL_WILDCARD],
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The Istio objects that make one service reachable from another cluster under its `.global`
+ * name, for the mesh's strategy.
+ *
+ * `legacy-global` (Istio 1.6–1.8): the calling cluster gets the ServiceEntry; the exporting
+ * cluster needs nothing per exposure (the multicluster install provides the gateway).
+ *
+ * `dns-proxy` (Istio 1.8 and later): the calling cluster also gets the shared `*.global`
+ * ISTIO_MUTUAL DestinationRule; the exporting cluster gets a ServiceEntry pointing the host at
+ * the local Service and the shared AUTO_PASSTHROUGH Gateway on 15443. Shared objects have fixed
+ * names and no request-id label: one per cluster serves every exposure.
+ *
+ * @throws InputError naming every invalid field.
+ * @internal
+ */
+export function renderExposure(
+  strategy: MeshStrategy,
+  input: ExposureRenderInput,
+): RenderedExposure {
+  validateInput(input);
+  switch (strategy) {
+    case 'legacy-global':
+      return { consumer: consumerServiceEntries(input), exporter: [] };
+    case 'dns-proxy':
+      return {
+        consumer: [...consumerServiceEntries(input), globalDestinationRule()],
+        exporter: [exporterServiceEntry(input), globalPassthroughGateway()],
+      };
+    default:
+      throw new InputError(`Unknown mesh strategy '${String(strategy)}'`);
+  }
+}

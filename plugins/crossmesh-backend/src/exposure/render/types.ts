@@ -1,0 +1,62 @@
+/**
+ * One port of an exposed service.
+ *
+ * @internal
+ */
+export interface ExposurePort {
+  /** An Istio port name, e.g. `http`, `http-web`, `grpc`, `tcp-db`. */
+  name: string;
+  number: number;
+  /** Istio protocol (any case); default: the one the name's prefix selects. */
+  protocol?: string;
+}
+
+/**
+ * Everything the renderers need to know about one approved exposure.
+ *
+ * @internal
+ */
+export interface ExposureRenderInput {
+  /** The exposure request's id; labels every per-request object. */
+  requestId: string;
+  /** `<service>.<namespace>.global` */
+  host: string;
+  /** The host's VIP in the consumer cluster (from the VIP allocator). */
+  vip: string;
+  ports: ExposurePort[];
+  /** Consumer namespaces that may call the host; all namespaces when absent or empty. */
+  exportTo?: string[];
+  /** The exporting cluster's gateway, as the consumer cluster reaches it. */
+  remoteGateway: { address: string; port: number };
+  /** The Service behind the host in the exporting cluster; default: parsed from the host. */
+  localService?: { name: string; namespace: string };
+}
+
+/**
+ * A Kubernetes object as plain data, ready to apply.
+ *
+ * @internal
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
+  spec: Record<string, unknown>;
+}
+
+/**
+ * The objects one exposure needs, per side.
+ *
+ * @internal
+ */
+export interface RenderedExposure {
+  /** For the calling cluster. */
+  consumer: KubeObject[];
+  /** For the cluster that runs the service. */
+  exporter: KubeObject[];
+}

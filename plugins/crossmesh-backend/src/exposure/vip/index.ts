@@ -1,0 +1,14 @@
+export { ipv4ToNumber, isIpv4, numberToIpv4 } from './ipv4';
+export {
+  ALLOCATABLE_VIP_COUNT,
+  allocateMany,
+  allocateVip,
+  isAllocatableVip,
+  isAllocatableVipValue,
+} from './allocateVip';
+export type {
+  AllocateManyResult,
+  AllocateVipOptions,
+  AllocatedVip,
+  VipsInUse,
+} from './allocateVip';
