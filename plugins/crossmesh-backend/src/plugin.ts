@@ -99,8 +99,12 @@ export const crossmeshPlugin = createBackendPlugin({
             const renewed = await trust.renewExpiring('crossmesh:scheduler');
             for (const r of renewed) {
               logger.info(
-                `crossmesh renewed the intermediate CA of ${r.intermediate.clusterName} (serial ${r.intermediate.serial})${
-                  r.distribution.error ? `; distribution failed: ${r.distribution.error}` : ''
+                `crossmesh renewed the intermediate CA of ${
+                  r.intermediate.clusterName
+                } (serial ${r.intermediate.serial})${
+                  r.distribution.error
+                    ? `; distribution failed: ${r.distribution.error}`
+                    : ''
                 }`,
               );
             }
@@ -123,7 +127,8 @@ export const crossmeshPlugin = createBackendPlugin({
 function readTrustSettings(config: Config) {
   const trust = config.getOptionalConfig('crossmesh.trust');
   const secret = trust?.getOptionalString('keyEncryptionSecret');
-  const previous = trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? [];
+  const previous =
+    trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? [];
   return {
     mode: (trust?.getOptionalString('mode') ?? 'managed') as TrustMode,
     kek: secret ? deriveKek(secret) : undefined,

@@ -13,7 +13,6 @@ export interface ClusterApis {
   kubeConfig: KubeConfig;
 }
 
-
 /**
  * Builds and caches API clients per cluster from the Kubernetes plugin's connection
  * details.
