@@ -3,7 +3,11 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { deriveKek } from '../pki';
-import { connectionsOf, decode, readSecretAsAdmin } from './cluster/__testUtils__/trustTestKit';
+import {
+  connectionsOf,
+  decode,
+  readSecretAsAdmin,
+} from './cluster/__testUtils__/trustTestKit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
 import { TrustService, TrustSettings } from './TrustService';
 
@@ -60,8 +64,14 @@ describe('TrustService', () => {
   it('renews an intermediate once it is inside the renewal window, and only then', async () => {
     let now = new Date();
     const { service } = await createService({}, () => now);
-    await service.generateRoot({ keyType: 'ecdsa-p256', validityDays: 3650 }, 'user:default/carol');
-    const first = await service.issueIntermediate('cluster-1', 'user:default/carol');
+    await service.generateRoot(
+      { keyType: 'ecdsa-p256', validityDays: 3650 },
+      'user:default/carol',
+    );
+    const first = await service.issueIntermediate(
+      'cluster-1',
+      'user:default/carol',
+    );
     expect(first.distribution.changed).toBe(true);
 
     expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
@@ -70,9 +80,14 @@ describe('TrustService', () => {
     const renewed = await service.renewExpiring('crossmesh:scheduler');
     expect(renewed).toHaveLength(1);
     expect(renewed[0].intermediate.serial).not.toBe(first.intermediate.serial);
-    expect(renewed[0].distribution).toMatchObject({ cluster: 'cluster-1', changed: true });
+    expect(renewed[0].distribution).toMatchObject({
+      cluster: 'cluster-1',
+      changed: true,
+    });
     const files = decode((await readSecretAsAdmin(bed.clusters[0])).data);
-    expect(files['ca-cert.pem'].trim()).toBe(renewed[0].intermediate.certPem.trim());
+    expect(files['ca-cert.pem'].trim()).toBe(
+      renewed[0].intermediate.certPem.trim(),
+    );
 
     expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
     const audit = await service.listAuditEvents({
@@ -89,13 +104,27 @@ describe('TrustService', () => {
   it('opens keys sealed with a previous key-encryption secret, and refuses without it', async () => {
     const now = () => new Date();
     const { service, store } = await createService({ kek: kekA }, now);
-    await service.generateRoot({ keyType: 'ecdsa-p256', validityDays: 3650 }, 'user:default/carol');
+    await service.generateRoot(
+      { keyType: 'ecdsa-p256', validityDays: 3650 },
+      'user:default/carol',
+    );
 
-    const rotated = await createService({ kek: kekB, previousKeks: [kekA] }, now, store);
-    const issued = await rotated.service.issueIntermediate('cluster-1', 'user:default/carol');
+    const rotated = await createService(
+      { kek: kekB, previousKeks: [kekA] },
+      now,
+      store,
+    );
+    const issued = await rotated.service.issueIntermediate(
+      'cluster-1',
+      'user:default/carol',
+    );
     expect(issued.distribution.error).toBeUndefined();
 
-    const forgotten = await createService({ kek: kekB, previousKeks: [] }, now, store);
+    const forgotten = await createService(
+      { kek: kekB, previousKeks: [] },
+      now,
+      store,
+    );
     await expect(
       forgotten.service.issueIntermediate('cluster-1', 'user:default/carol'),
     ).rejects.toThrow(

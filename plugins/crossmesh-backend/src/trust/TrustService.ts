@@ -90,7 +90,7 @@ export interface IssueResult {
 const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
   idle: 'start a rotation with a new root',
   'trusting-both':
-    'advance: sign every cluster\'s intermediate with the new root',
+    "advance: sign every cluster's intermediate with the new root",
   'intermediates-moved': 'advance: stop trusting the old root',
 };
 
@@ -349,7 +349,9 @@ export class TrustService {
     const rotation = await this.store.getRotation();
     if (rotation.phase !== 'idle') {
       throw new ConflictError(
-        `A root rotation is already in phase '${rotation.phase}'; next: ${ROTATION_NEXT[rotation.phase]}`,
+        `A root rotation is already in phase '${rotation.phase}'; next: ${
+          ROTATION_NEXT[rotation.phase]
+        }`,
       );
     }
     const oldRoot = await this.store.getActiveRoot();
@@ -401,7 +403,11 @@ export class TrustService {
     actor: string,
   ): Promise<{ rotation: RootRotation; distribution: CacertsDistribution[] }> {
     const rotation = await this.store.getRotation();
-    if (rotation.phase === 'idle' || !rotation.newRootId || !rotation.oldRootId) {
+    if (
+      rotation.phase === 'idle' ||
+      !rotation.newRootId ||
+      !rotation.oldRootId
+    ) {
       throw new ConflictError(
         'No root rotation is under way; start one with a new root first',
       );
@@ -419,7 +425,9 @@ export class TrustService {
         throw new ConflictError(
           `Not every cluster trusts both roots yet (${failed
             .map(f => f.cluster)
-            .join(', ')}); fix them and distribute again before moving intermediates`,
+            .join(
+              ', ',
+            )}); fix them and distribute again before moving intermediates`,
         );
       }
       if (this.settings.mode === 'managed') {
@@ -438,7 +446,9 @@ export class TrustService {
       throw new ConflictError(
         `These clusters still have intermediates from the old root: ${stillOld
           .map(i => i.clusterName)
-          .join(', ')}; issue (or, with an offline root, upload) new ones first`,
+          .join(
+            ', ',
+          )}; issue (or, with an offline root, upload) new ones first`,
       );
     }
     await this.store.transaction(async tx => {
@@ -471,7 +481,9 @@ export class TrustService {
       await tx.appendAuditEvent({
         actor,
         action:
-          phase === 'idle' ? 'rotation.completed' : 'rotation.intermediates-moved',
+          phase === 'idle'
+            ? 'rotation.completed'
+            : 'rotation.intermediates-moved',
         clusterName: null,
         serial: null,
         fingerprintSha256: null,
@@ -492,7 +504,7 @@ export class TrustService {
     const kek = this.requireKek();
     if (!root.sealedKey) {
       throw new ConflictError(
-        'The root key is offline; sign the cluster\'s CSR with it and upload the certificate',
+        "The root key is offline; sign the cluster's CSR with it and upload the certificate",
       );
     }
     const issued = await issueIntermediateCa({
@@ -573,7 +585,9 @@ export class TrustService {
     if (result.secretWritten || result.restarted.length || result.error) {
       await this.store.appendAuditEvent({
         actor,
-        action: result.error ? 'cacerts.distribution-failed' : 'cacerts.distributed',
+        action: result.error
+          ? 'cacerts.distribution-failed'
+          : 'cacerts.distributed',
         clusterName: connection.name,
         serial: intermediate.serial,
         fingerprintSha256: intermediate.fingerprintSha256,
@@ -593,12 +607,14 @@ export class TrustService {
     return roots.filter(r => r.state === 'active' || r.state === 'incoming');
   }
 
-  private checkRootInput(input: { certPem: string; keyPem?: string }): Omit<
-    StoredRoot,
-    'id' | 'state' | 'createdAt' | 'createdBy'
-  > {
+  private checkRootInput(input: {
+    certPem: string;
+    keyPem?: string;
+  }): Omit<StoredRoot, 'id' | 'state' | 'createdAt' | 'createdBy'> {
     if (typeof input.certPem !== 'string' || !input.certPem.trim()) {
-      throw new InputError('certPem is required: the root CA certificate in PEM');
+      throw new InputError(
+        'certPem is required: the root CA certificate in PEM',
+      );
     }
     if (this.settings.mode === 'offline-root') {
       if (input.keyPem) {

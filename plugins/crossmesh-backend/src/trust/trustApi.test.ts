@@ -1,7 +1,4 @@
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -24,9 +21,11 @@ jest.setTimeout(180_000);
 const KEK = 'a-test-key-encryption-secret-of-enough-length';
 
 function certificatesIn(pem: string): X509Certificate[] {
-  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
-    block => new X509Certificate(block),
-  );
+  return (
+    pem.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    ) ?? []
+  ).map(block => new X509Certificate(block));
 }
 
 describe('trust API against real API servers', () => {
@@ -59,7 +58,11 @@ describe('trust API against real API servers', () => {
     backends.push(backend);
     const server = backend.server;
     // Every response body is kept so the test can prove no key ever left the backend.
-    const call = async (method: 'get' | 'post' | 'put', path: string, body?: object) => {
+    const call = async (
+      method: 'get' | 'post' | 'put',
+      path: string,
+      body?: object,
+    ) => {
       const req = request(server)[method](`/api/crossmesh${path}`);
       const response = body ? await req.send(body) : await req;
       responses.push(JSON.stringify(response.body));
@@ -77,15 +80,24 @@ describe('trust API against real API servers', () => {
     const root = await call('post', '/trust/root', { keyType: 'ecdsa-p256' });
     expect(root.body).toMatchObject({ state: 'active' });
     expect(root.status).toBe(201);
-    expect(root.body).toMatchObject({ state: 'active', source: 'generated', holdsKey: true });
+    expect(root.body).toMatchObject({
+      state: 'active',
+      source: 'generated',
+      holdsKey: true,
+    });
     expect(root.body).not.toHaveProperty('sealedKey');
 
     const again = await call('post', '/trust/root', {});
     expect(again.status).toBe(409);
-    expect(again.body.error.message).toContain('replace it with a root rotation');
+    expect(again.body.error.message).toContain(
+      'replace it with a root rotation',
+    );
 
     for (const cluster of bed.clusters) {
-      const issued = await call('post', `/trust/clusters/${cluster.name}/intermediate`);
+      const issued = await call(
+        'post',
+        `/trust/clusters/${cluster.name}/intermediate`,
+      );
       expect(issued.status).toBe(201);
       expect(issued.body.distribution).toMatchObject({
         cluster: cluster.name,
@@ -101,56 +113,84 @@ describe('trust API against real API servers', () => {
         'root-cert.pem',
       ]);
       expect(files['root-cert.pem'].trim()).toBe(root.body.certPem.trim());
-      expect(files['ca-cert.pem'].trim()).toBe(issued.body.intermediate.certPem.trim());
-      expect(opensslVerify(files)).toEqual(['ca-cert.pem: OK', 'ca-cert.pem: OK']);
+      expect(files['ca-cert.pem'].trim()).toBe(
+        issued.body.intermediate.certPem.trim(),
+      );
+      expect(opensslVerify(files)).toEqual([
+        'ca-cert.pem: OK',
+        'ca-cert.pem: OK',
+      ]);
       expect(new X509Certificate(files['ca-cert.pem']).subject).toContain(
         `L=${cluster.name}`,
       );
-      expect(
-        await podTemplateAnnotations(cluster, 'istiod'),
-      ).toHaveProperty(['kubectl.kubernetes.io/restartedAt']);
+      expect(await podTemplateAnnotations(cluster, 'istiod')).toHaveProperty([
+        'kubectl.kubernetes.io/restartedAt',
+      ]);
     }
 
     const redistribute = await call('post', '/trust/distribute', {});
     expect(redistribute.status).toBe(200);
-    expect(redistribute.body.items.map((d: any) => d.changed)).toEqual([false, false]);
+    expect(redistribute.body.items.map((d: any) => d.changed)).toEqual([
+      false,
+      false,
+    ]);
 
     const drift = await call('get', '/trust/drift');
-    expect(drift.body.items.map((i: any) => [i.cluster, i.drift, i.report.status])).toEqual([
+    expect(
+      drift.body.items.map((i: any) => [i.cluster, i.drift, i.report.status]),
+    ).toEqual([
       ['cluster-1', false, 'ok'],
       ['cluster-2', false, 'ok'],
     ]);
 
     // Istio's multi-root procedure: trust both, move intermediates, drop the old root.
-    const started = await call('post', '/trust/rotation', { keyType: 'ecdsa-p256' });
+    const started = await call('post', '/trust/rotation', {
+      keyType: 'ecdsa-p256',
+    });
     expect(started.status).toBe(200);
     expect(started.body.rotation.phase).toBe('trusting-both');
     const state = await call('get', '/trust');
     const newRoot = state.body.roots.find((r: any) => r.state === 'incoming');
     let files = decode((await readSecretAsAdmin(bed.clusters[0])).data);
-    expect(certificatesIn(files['root-cert.pem']).map(c => c.fingerprint256).sort()).toEqual(
-      [root.body.fingerprintSha256, newRoot.fingerprintSha256].sort(),
-    );
-    expect(opensslVerify(files)).toEqual(['ca-cert.pem: OK', 'ca-cert.pem: OK']);
+    expect(
+      certificatesIn(files['root-cert.pem'])
+        .map(c => c.fingerprint256)
+        .sort(),
+    ).toEqual([root.body.fingerprintSha256, newRoot.fingerprintSha256].sort());
+    expect(opensslVerify(files)).toEqual([
+      'ca-cert.pem: OK',
+      'ca-cert.pem: OK',
+    ]);
 
     const moved = await call('post', '/trust/rotation/advance');
     expect(moved.body.rotation.phase).toBe('intermediates-moved');
     files = decode((await readSecretAsAdmin(bed.clusters[1])).data);
-    expect(new X509Certificate(files['ca-cert.pem']).verify(
-      new X509Certificate(newRoot.certPem).publicKey,
-    )).toBe(true);
+    expect(
+      new X509Certificate(files['ca-cert.pem']).verify(
+        new X509Certificate(newRoot.certPem).publicKey,
+      ),
+    ).toBe(true);
     expect(certificatesIn(files['root-cert.pem'])).toHaveLength(2);
-    expect(opensslVerify(files)).toEqual(['ca-cert.pem: OK', 'ca-cert.pem: OK']);
+    expect(opensslVerify(files)).toEqual([
+      'ca-cert.pem: OK',
+      'ca-cert.pem: OK',
+    ]);
 
     const done = await call('post', '/trust/rotation/advance');
     expect(done.body.rotation.phase).toBe('idle');
     files = decode((await readSecretAsAdmin(bed.clusters[0])).data);
-    expect(certificatesIn(files['root-cert.pem']).map(c => c.fingerprint256)).toEqual([
-      newRoot.fingerprintSha256,
+    expect(
+      certificatesIn(files['root-cert.pem']).map(c => c.fingerprint256),
+    ).toEqual([newRoot.fingerprintSha256]);
+    expect(opensslVerify(files)).toEqual([
+      'ca-cert.pem: OK',
+      'ca-cert.pem: OK',
     ]);
-    expect(opensslVerify(files)).toEqual(['ca-cert.pem: OK', 'ca-cert.pem: OK']);
     const finalState = await call('get', '/trust');
-    expect(finalState.body.roots.map((r: any) => r.state).sort()).toEqual(['active', 'retired']);
+    expect(finalState.body.roots.map((r: any) => r.state).sort()).toEqual([
+      'active',
+      'retired',
+    ]);
 
     const noMore = await call('post', '/trust/rotation/advance');
     expect(noMore.status).toBe(409);
@@ -163,21 +203,26 @@ describe('trust API against real API servers', () => {
     });
     const drifted = await call('get', '/trust/drift');
     expect(
-      drifted.body.items.map((i: any) => [i.cluster, i.drift, i.replacedBySomeoneElse]),
+      drifted.body.items.map((i: any) => [
+        i.cluster,
+        i.drift,
+        i.replacedBySomeoneElse,
+      ]),
     ).toEqual([
       ['cluster-1', false, false],
       ['cluster-2', true, true],
     ]);
-    const repaired = await call('post', '/trust/distribute', { clusterName: 'cluster-2' });
+    const repaired = await call('post', '/trust/distribute', {
+      clusterName: 'cluster-2',
+    });
     expect(repaired.body.items).toEqual([
       expect.objectContaining({ cluster: 'cluster-2', secretWritten: true }),
     ]);
-    expect(Object.keys(decode((await readSecretAsAdmin(bed.clusters[1])).data)).sort()).toEqual([
-      'ca-cert.pem',
-      'ca-key.pem',
-      'cert-chain.pem',
-      'root-cert.pem',
-    ]);
+    expect(
+      Object.keys(
+        decode((await readSecretAsAdmin(bed.clusters[1])).data),
+      ).sort(),
+    ).toEqual(['ca-cert.pem', 'ca-key.pem', 'cert-chain.pem', 'root-cert.pem']);
     const healed = await call('get', '/trust/drift');
     expect(healed.body.items.map((i: any) => i.drift)).toEqual([false, false]);
 
@@ -194,16 +239,24 @@ describe('trust API against real API servers', () => {
       ]),
     );
     const signed = audit.body.items.find(
-      (e: any) => e.action === 'intermediate.signed' && e.clusterName === 'cluster-1',
+      (e: any) =>
+        e.action === 'intermediate.signed' && e.clusterName === 'cluster-1',
     );
     expect(signed).toMatchObject({
       actor: expect.any(String),
       serial: expect.stringMatching(/^[0-9A-F]+$/),
-      fingerprintSha256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      fingerprintSha256: expect.stringMatching(
+        /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/,
+      ),
       occurredAt: expect.any(String),
     });
-    const byCluster = await call('get', '/audit-events?clusterName=cluster-2&action=intermediate.signed');
-    expect(byCluster.body.items.every((e: any) => e.clusterName === 'cluster-2')).toBe(true);
+    const byCluster = await call(
+      'get',
+      '/audit-events?clusterName=cluster-2&action=intermediate.signed',
+    );
+    expect(
+      byCluster.body.items.every((e: any) => e.clusterName === 'cluster-2'),
+    ).toBe(true);
     expect(byCluster.body.totalCount).toBe(2);
   });
 
@@ -217,7 +270,19 @@ describe('trust API against real API servers', () => {
         '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=v3\n[dn]\nO=Istio\nCN=Root CA\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n',
       );
       openssl('genrsa', '-out', 'root-key.pem', '2048');
-      openssl('req', '-new', '-x509', '-days', '3650', '-key', 'root-key.pem', '-config', 'root.cnf', '-out', 'root-cert.pem');
+      openssl(
+        'req',
+        '-new',
+        '-x509',
+        '-days',
+        '3650',
+        '-key',
+        'root-key.pem',
+        '-config',
+        'root.cnf',
+        '-out',
+        'root-cert.pem',
+      );
       const rootCertPem = readFileSync(join(dir, 'root-cert.pem'), 'utf8');
 
       // The cluster-1 secret from the first test must not confuse this mesh: new database.
@@ -234,11 +299,19 @@ describe('trust API against real API servers', () => {
       expect(withKey.status).toBe(400);
       expect(withKey.body.error.message).toContain('offline-root mode');
 
-      const imported = await call('post', '/trust/root/import', { certPem: rootCertPem });
+      const imported = await call('post', '/trust/root/import', {
+        certPem: rootCertPem,
+      });
       expect(imported.status).toBe(201);
-      expect(imported.body).toMatchObject({ source: 'offline', holdsKey: false });
+      expect(imported.body).toMatchObject({
+        source: 'offline',
+        holdsKey: false,
+      });
 
-      const cannotSign = await call('post', '/trust/clusters/cluster-2/intermediate');
+      const cannotSign = await call(
+        'post',
+        '/trust/clusters/cluster-2/intermediate',
+      );
       expect(cannotSign.status).toBe(409);
 
       const csr = await call('post', '/trust/clusters/cluster-2/csr');
@@ -248,21 +321,51 @@ describe('trust API against real API servers', () => {
         join(dir, 'intermediate.ext'),
         'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectAltName=DNS:istiod.istio-system.svc\n',
       );
-      openssl('x509', '-req', '-in', 'cluster-2.csr', '-CA', 'root-cert.pem', '-CAkey', 'root-key.pem', '-CAcreateserial', '-days', '365', '-extfile', 'intermediate.ext', '-out', 'cluster-2.pem');
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        'cluster-2.csr',
+        '-CA',
+        'root-cert.pem',
+        '-CAkey',
+        'root-key.pem',
+        '-CAcreateserial',
+        '-days',
+        '365',
+        '-extfile',
+        'intermediate.ext',
+        '-out',
+        'cluster-2.pem',
+      );
 
-      const wrong = await call('put', '/trust/clusters/cluster-2/intermediate', {
-        certPem: rootCertPem,
-      });
+      const wrong = await call(
+        'put',
+        '/trust/clusters/cluster-2/intermediate',
+        {
+          certPem: rootCertPem,
+        },
+      );
       expect(wrong.status).toBe(400);
 
-      const uploaded = await call('put', '/trust/clusters/cluster-2/intermediate', {
-        certPem: readFileSync(join(dir, 'cluster-2.pem'), 'utf8'),
-      });
+      const uploaded = await call(
+        'put',
+        '/trust/clusters/cluster-2/intermediate',
+        {
+          certPem: readFileSync(join(dir, 'cluster-2.pem'), 'utf8'),
+        },
+      );
       expect(uploaded.status).toBe(200);
-      expect(uploaded.body.distribution).toMatchObject({ cluster: 'cluster-2', changed: true });
+      expect(uploaded.body.distribution).toMatchObject({
+        cluster: 'cluster-2',
+        changed: true,
+      });
       const files = decode((await readSecretAsAdmin(bed.clusters[1])).data);
       expect(files['root-cert.pem'].trim()).toBe(rootCertPem.trim());
-      expect(opensslVerify(files)).toEqual(['ca-cert.pem: OK', 'ca-cert.pem: OK']);
+      expect(opensslVerify(files)).toEqual([
+        'ca-cert.pem: OK',
+        'ca-cert.pem: OK',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -282,10 +385,16 @@ describe('trust API against real API servers', () => {
     expect(garbage.status).toBe(400);
     expect(garbage.body.error.name).toBe('InputError');
 
-    const unknownField = await call('post', '/trust/root/import', { certPem: 'x', extra: 1 });
+    const unknownField = await call('post', '/trust/root/import', {
+      certPem: 'x',
+      extra: 1,
+    });
     expect(unknownField.status).toBe(400);
 
-    const unknownCluster = await call('post', '/trust/clusters/nope/intermediate');
+    const unknownCluster = await call(
+      'post',
+      '/trust/clusters/nope/intermediate',
+    );
     expect(unknownCluster.status).toBe(404);
   });
 
