@@ -12,6 +12,15 @@ export interface Config {
     strategy?: 'legacy-global' | 'dns-proxy';
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
+    /** Who decides exposure requests. */
+    approvers?: {
+      /**
+       * Group entity refs (e.g. `group:default/platform-team`) whose members may approve and
+       * reject, on top of the `crossmesh.exposure.decide` permission. Empty: the permission
+       * policy alone decides. Nobody approves their own request either way.
+       */
+      groups?: string[];
+    };
     /** The mesh's certificate authority. */
     trust?: {
       /**

@@ -15,6 +15,9 @@ import {
   migrateCrossmeshDatabase,
 } from './database/DatabaseClusterObservationStore';
 import { deriveKek, KeyType } from './pki';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
+import { ExposureService } from './exposure/workflow/ExposureService';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
 import { TrustMode, TrustService } from './trust/TrustService';
@@ -38,6 +41,8 @@ export const crossmeshPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -48,6 +53,8 @@ export const crossmeshPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        userInfo,
+        catalog,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
 
@@ -80,8 +87,9 @@ export const crossmeshPlugin = createBackendPlugin({
               : 10_000,
         });
 
+        const trustStore = new DatabaseTrustStore(db);
         const trust = new TrustService(
-          new DatabaseTrustStore(db),
+          trustStore,
           kubernetesClients,
           clusters,
           readTrustSettings(config),
@@ -111,12 +119,29 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
+        const clusterService = new ClusterService(clusters, observer, store);
+        const exposures = new ExposureService({
+          store: new DatabaseExposureStore(db),
+          audit: trustStore,
+          catalog,
+          userInfo,
+          clusters: {
+            names: () => clusters.map(c => c.name),
+            getCluster: name => clusterService.getCluster(name),
+          },
+          approvers: {
+            groups:
+              config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            clusters: new ClusterService(clusters, observer, store),
+            clusters: clusterService,
             trust,
+            exposures,
           }),
         );
       },

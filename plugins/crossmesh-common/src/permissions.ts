@@ -41,6 +41,38 @@ export const crossmeshAuditReadPermission = createPermission({
 });
 
 /**
+ * Read exposure requests, their previews and the mesh's VIPs.
+ *
+ * @public
+ */
+export const crossmeshExposureReadPermission = createPermission({
+  name: 'crossmesh.exposure.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Request, cancel or ask to revoke an exposure. crossmesh also requires catalog ownership
+ * of the entity, whatever the policy says.
+ *
+ * @public
+ */
+export const crossmeshExposureRequestPermission = createPermission({
+  name: 'crossmesh.exposure.request',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Approve or reject exposure requests. Nobody approves their own request, whatever the
+ * policy says.
+ *
+ * @public
+ */
+export const crossmeshExposureDecidePermission = createPermission({
+  name: 'crossmesh.exposure.decide',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission crossmesh defines.
  *
  * @public
@@ -50,4 +82,7 @@ export const crossmeshPermissions = [
   crossmeshTrustReadPermission,
   crossmeshTrustManagePermission,
   crossmeshAuditReadPermission,
+  crossmeshExposureReadPermission,
+  crossmeshExposureRequestPermission,
+  crossmeshExposureDecidePermission,
 ];

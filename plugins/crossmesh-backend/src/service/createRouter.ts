@@ -8,11 +8,16 @@ import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   crossmeshAuditReadPermission,
   crossmeshClusterReadPermission,
+  crossmeshExposureDecidePermission,
+  crossmeshExposureReadPermission,
+  crossmeshExposureRequestPermission,
+  ExposureRequestState,
   crossmeshTrustManagePermission,
   crossmeshTrustReadPermission,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
+import { ExposureService } from '../exposure/workflow/ExposureService';
 import { TrustService } from '../trust/TrustService';
 import { ClusterService } from './ClusterService';
 
@@ -27,8 +32,9 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   clusters: ClusterService;
   trust: TrustService;
+  exposures: ExposureService;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, clusters, trust } = options;
+  const { httpAuth, permissions, clusters, trust, exposures } = options;
   const router = await createOpenApiRouter();
 
   /** Checks the permission and returns who is asking, for the audit log. */
@@ -36,6 +42,13 @@ export async function createRouter(options: {
     req: Parameters<HttpAuthService['credentials']>[0],
     permission: BasicPermission,
   ): Promise<string> {
+    return (await authorizeWithCredentials(req, permission)).actor;
+  }
+
+  async function authorizeWithCredentials(
+    req: Parameters<HttpAuthService['credentials']>[0],
+    permission: BasicPermission,
+  ): Promise<{ actor: string; credentials: BackstageCredentials }> {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -49,7 +62,7 @@ export async function createRouter(options: {
         }`,
       );
     }
-    return actorOf(credentials);
+    return { actor: actorOf(credentials), credentials };
   }
 
   router.get('/clusters', async (req, res) => {
@@ -146,6 +159,92 @@ export async function createRouter(options: {
         offset: offset ?? 0,
       }),
     );
+  });
+
+  router.get('/exposures', async (req, res) => {
+    await authorize(req, crossmeshExposureReadPermission);
+    const { state, entityRef, cluster, requestedBy, limit, offset } = req.query;
+    res.json(
+      await exposures.list({
+        states: state
+          ? (state.split(',').map(s => s.trim()) as ExposureRequestState[])
+          : undefined,
+        entityRef,
+        cluster,
+        requestedBy,
+        limit: limit ?? 50,
+        offset: offset ?? 0,
+      }),
+    );
+  });
+
+  router.post('/exposures', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureRequestPermission,
+    );
+    res.status(201).json(await exposures.create(req.body, credentials, actor));
+  });
+
+  router.get('/exposures/:requestId', async (req, res) => {
+    await authorize(req, crossmeshExposureReadPermission);
+    res.json(await exposures.get(req.params.requestId));
+  });
+
+  router.get('/exposures/:requestId/preview', async (req, res) => {
+    await authorize(req, crossmeshExposureReadPermission);
+    res.json(await exposures.preview(req.params.requestId));
+  });
+
+  router.post('/exposures/:requestId/cancel', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureRequestPermission,
+    );
+    res.json(await exposures.cancel(req.params.requestId, credentials, actor));
+  });
+
+  router.post('/exposures/:requestId/revoke', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureRequestPermission,
+    );
+    res.json(await exposures.revoke(req.params.requestId, credentials, actor));
+  });
+
+  router.post('/exposures/:requestId/approve', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureDecidePermission,
+    );
+    res.json(
+      await exposures.approve(
+        req.params.requestId,
+        req.body?.comment,
+        credentials,
+        actor,
+      ),
+    );
+  });
+
+  router.post('/exposures/:requestId/reject', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureDecidePermission,
+    );
+    res.json(
+      await exposures.reject(
+        req.params.requestId,
+        req.body?.comment,
+        credentials,
+        actor,
+      ),
+    );
+  });
+
+  router.get('/vips', async (req, res) => {
+    await authorize(req, crossmeshExposureReadPermission);
+    res.json({ items: await exposures.listVips() });
   });
 
   return router;

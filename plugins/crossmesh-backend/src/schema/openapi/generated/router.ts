@@ -34,11 +34,25 @@ export const spec = {
     {
       name: 'Audit',
     },
+    {
+      name: 'Exposures',
+    },
   ],
   components: {
     examples: {},
     headers: {},
     parameters: {
+      requestId: {
+        name: 'requestId',
+        in: 'path',
+        required: true,
+        description: "The exposure request's id.",
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+        },
+      },
       clusterName: {
         name: 'clusterName',
         in: 'path',
@@ -712,6 +726,335 @@ export const spec = {
         required: ['items', 'totalCount'],
         additionalProperties: false,
       },
+      ExposurePort: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 62,
+            description:
+              'An Istio port name, e.g. http, http-web, grpc, tcp-db.',
+          },
+          number: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 65535,
+          },
+        },
+        required: ['name', 'number'],
+        additionalProperties: false,
+      },
+      ExposureClusterStatus: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+            enum: ['consumer', 'exporter'],
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'applied', 'failed', 'removed'],
+          },
+          lastError: {
+            type: ['string', 'null'],
+          },
+          updatedAt: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'role', 'state', 'lastError', 'updatedAt'],
+        additionalProperties: false,
+      },
+      ExposureRequest: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          service: {
+            type: 'object',
+            properties: {
+              name: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              ports: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/ExposurePort',
+                },
+              },
+            },
+            required: ['name', 'namespace', 'ports'],
+            additionalProperties: false,
+          },
+          sourceCluster: {
+            type: 'string',
+          },
+          consumerClusters: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          consumerNamespaces: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          reason: {
+            type: 'string',
+          },
+          endDate: {
+            type: ['string', 'null'],
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'pending',
+              'approved',
+              'applying',
+              'active',
+              'rejected',
+              'cancelled',
+              'revoking',
+              'revoked',
+            ],
+          },
+          host: {
+            type: 'string',
+          },
+          vip: {
+            type: ['string', 'null'],
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+          },
+          decidedBy: {
+            type: ['string', 'null'],
+          },
+          decidedAt: {
+            type: ['string', 'null'],
+          },
+          decisionComment: {
+            type: ['string', 'null'],
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ExposureClusterStatus',
+            },
+          },
+          updatedAt: {
+            type: 'string',
+          },
+        },
+        required: [
+          'id',
+          'entityRef',
+          'service',
+          'sourceCluster',
+          'consumerClusters',
+          'consumerNamespaces',
+          'reason',
+          'endDate',
+          'state',
+          'host',
+          'vip',
+          'requestedBy',
+          'requestedAt',
+          'decidedBy',
+          'decidedAt',
+          'decisionComment',
+          'clusters',
+          'updatedAt',
+        ],
+        additionalProperties: false,
+      },
+      ExposureRequestList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ExposureRequest',
+            },
+          },
+          totalCount: {
+            type: 'integer',
+          },
+        },
+        required: ['items', 'totalCount'],
+        additionalProperties: false,
+      },
+      NewExposureRequest: {
+        type: 'object',
+        description:
+          "Service fields may be left out when the Component's annotations carry them (backstage.io/kubernetes-id, backstage.io/kubernetes-namespace, crossmesh.io/cluster, crossmesh.io/ports).",
+        properties: {
+          entityRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 500,
+          },
+          service: {
+            type: 'object',
+            properties: {
+              name: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 63,
+              },
+              namespace: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 63,
+              },
+              ports: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 50,
+                items: {
+                  $ref: '#/components/schemas/ExposurePort',
+                },
+              },
+            },
+            additionalProperties: false,
+          },
+          sourceCluster: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+          },
+          consumerClusters: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 253,
+            },
+          },
+          consumerNamespaces: {
+            type: 'array',
+            maxItems: 100,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+            },
+          },
+          reason: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2000,
+          },
+          endDate: {
+            type: ['string', 'null'],
+            maxLength: 40,
+          },
+        },
+        required: ['entityRef', 'consumerClusters', 'reason'],
+        additionalProperties: false,
+      },
+      Decision: {
+        type: 'object',
+        properties: {
+          comment: {
+            type: 'string',
+            maxLength: 2000,
+          },
+        },
+        additionalProperties: false,
+      },
+      ExposurePreview: {
+        type: 'object',
+        properties: {
+          requestId: {
+            type: 'string',
+          },
+          host: {
+            type: 'string',
+          },
+          vip: {
+            type: 'string',
+          },
+          vipIsProvisional: {
+            type: 'boolean',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                role: {
+                  type: 'string',
+                  enum: ['consumer', 'exporter'],
+                },
+                yaml: {
+                  type: 'string',
+                },
+                error: {
+                  type: 'string',
+                },
+              },
+              required: ['cluster', 'role', 'yaml'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['requestId', 'host', 'vip', 'vipIsProvisional', 'clusters'],
+        additionalProperties: false,
+      },
+      VipAllocation: {
+        type: 'object',
+        properties: {
+          host: {
+            type: 'string',
+          },
+          address: {
+            type: 'string',
+          },
+          requestId: {
+            type: 'string',
+          },
+          allocatedAt: {
+            type: 'string',
+          },
+        },
+        required: ['host', 'address', 'requestId', 'allocatedAt'],
+        additionalProperties: false,
+      },
+      VipAllocationList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/VipAllocation',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1299,6 +1642,453 @@ export const spec = {
           },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures': {
+      get: {
+        operationId: 'ListExposureRequests',
+        tags: ['Exposures'],
+        description:
+          'Exposure requests, newest first, filtered by state (comma-separated), entity, cluster (source or consumer) or requester.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'state',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+          {
+            name: 'entityRef',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 500,
+            },
+          },
+          {
+            name: 'cluster',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+          },
+          {
+            name: 'requestedBy',
+            in: 'query',
+            schema: {
+              type: 'string',
+              maxLength: 500,
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+              default: 50,
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              default: 0,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequestList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateExposureRequest',
+        tags: ['Exposures'],
+        description:
+          "Asks for a Component to be reachable from other clusters. Only the entity's owners may ask. A 400 names every invalid field and its rule; a 409 names an open request for the same host and clusters.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewExposureRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}': {
+      get: {
+        operationId: 'GetExposureRequest',
+        tags: ['Exposures'],
+        description: 'One exposure request with its per-cluster status.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}/preview': {
+      get: {
+        operationId: 'PreviewExposureRequest',
+        tags: ['Exposures'],
+        description:
+          'The exact manifests approval would apply in each cluster, as YAML.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposurePreview',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}/cancel': {
+      post: {
+        operationId: 'CancelExposureRequest',
+        tags: ['Exposures'],
+        description: 'Cancels a pending request (owners only).',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}/approve': {
+      post: {
+        operationId: 'ApproveExposureRequest',
+        tags: ['Exposures'],
+        description:
+          'Approves a pending request and gives its host a VIP. Nobody approves their own request.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}/reject': {
+      post: {
+        operationId: 'RejectExposureRequest',
+        tags: ['Exposures'],
+        description: 'Rejects a pending request.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/Decision',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/exposures/{requestId}/revoke': {
+      post: {
+        operationId: 'RevokeExposureRequest',
+        tags: ['Exposures'],
+        description:
+          'Asks to remove an approved or active exposure (owners or approvers).',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposureRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/vips': {
+      get: {
+        operationId: 'ListVipAllocations',
+        tags: ['Exposures'],
+        description:
+          'The VIPs held by .global hosts (240.0.0.0/4, never 240.240.0.0/16).',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/VipAllocationList',
+                },
+              },
+            },
           },
           '403': {
             $ref: '#/components/responses/ErrorResponse',

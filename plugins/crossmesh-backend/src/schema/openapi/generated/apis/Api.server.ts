@@ -37,6 +37,96 @@ export type GetCluster = {
 export type ListClusters = {
   response: ListClustersResponse | Error | Error;
 };
+import { Decision } from '../models/Decision.model';
+import { ExposurePreview } from '../models/ExposurePreview.model';
+import { ExposureRequest } from '../models/ExposureRequest.model';
+import { ExposureRequestList } from '../models/ExposureRequestList.model';
+import { NewExposureRequest } from '../models/NewExposureRequest.model';
+import { VipAllocationList } from '../models/VipAllocationList.model';
+
+/**
+ * @public
+ */
+export type ApproveExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  body: Decision;
+  response: ExposureRequest | Error | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type CancelExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  response: ExposureRequest | Error | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type CreateExposureRequest = {
+  body: NewExposureRequest;
+  response: ExposureRequest | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  response: ExposureRequest | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type ListExposureRequests = {
+  query: {
+    state?: string;
+    entityRef?: string;
+    cluster?: string;
+    requestedBy?: string;
+    limit?: number;
+    offset?: number;
+  };
+  response: ExposureRequestList | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type ListVipAllocations = {
+  response: VipAllocationList | Error | Error;
+};
+/**
+ * @public
+ */
+export type PreviewExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  response: ExposurePreview | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type RejectExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  body: Decision;
+  response: ExposureRequest | Error | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type RevokeExposureRequest = {
+  path: {
+    requestId: string;
+  };
+  response: ExposureRequest | Error | Error | Error | Error | Error;
+};
 import { Csr } from '../models/Csr.model';
 import { DistributeRequest } from '../models/DistributeRequest.model';
 import { DistributionList } from '../models/DistributionList.model';
@@ -131,6 +221,24 @@ export type EndpointMap = {
   '#get|/clusters/{clusterName}': GetCluster;
 
   '#get|/clusters': ListClusters;
+
+  '#post|/exposures/{requestId}/approve': ApproveExposureRequest;
+
+  '#post|/exposures/{requestId}/cancel': CancelExposureRequest;
+
+  '#post|/exposures': CreateExposureRequest;
+
+  '#get|/exposures/{requestId}': GetExposureRequest;
+
+  '#get|/exposures': ListExposureRequests;
+
+  '#get|/vips': ListVipAllocations;
+
+  '#get|/exposures/{requestId}/preview': PreviewExposureRequest;
+
+  '#post|/exposures/{requestId}/reject': RejectExposureRequest;
+
+  '#post|/exposures/{requestId}/revoke': RevokeExposureRequest;
 
   '#post|/trust/rotation/advance': AdvanceRootRotation;
 

@@ -1,0 +1,465 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import {
+  ExposureClusterStatus,
+  ExposurePort,
+  ExposureRequest,
+  ExposureRequestState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { Knex } from 'knex';
+import { ipv4ToNumber } from '../vip/ipv4';
+import {
+  ExposureRequestChanges,
+  ExposureRequestQuery,
+  ExposureStore,
+  VipAllocation,
+} from './ExposureStore';
+
+const REQUESTS = 'exposure_requests';
+const CONSUMERS = 'exposure_request_consumers';
+const CLUSTERS = 'exposure_request_clusters';
+const VIPS = 'vip_allocations';
+
+/** The states a request can still leave: a duplicate of one of these may not be opened. */
+const OPEN_STATES: readonly ExposureRequestState[] = [
+  'pending',
+  'approved',
+  'applying',
+  'active',
+  'revoking',
+];
+
+/**
+ * How many times {@link DatabaseExposureStore.allocateVip} proposes an address before giving
+ * up. Each lost race means another host got an address, so in practice only a proposer that
+ * ignores `inUse`, or a very busy mesh, gets near this.
+ */
+const DEFAULT_VIP_ATTEMPTS = 100;
+
+// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
+type DbTimestamp = Date | string | number;
+
+interface RequestRow {
+  id: string;
+  entity_ref: string;
+  service_name: string;
+  service_namespace: string;
+  ports: string;
+  source_cluster: string;
+  consumer_clusters: string;
+  consumer_namespaces: string;
+  reason: string;
+  end_date: DbTimestamp | null;
+  state: string;
+  host: string;
+  vip: string | null;
+  requested_by: string;
+  requested_at: DbTimestamp;
+  decided_by: string | null;
+  decided_at: DbTimestamp | null;
+  decision_comment: string | null;
+  updated_at: DbTimestamp;
+}
+
+interface ConsumerRow {
+  request_id: string;
+  cluster: string;
+}
+
+interface ClusterRow {
+  request_id: string;
+  cluster: string;
+  role: string;
+  state: string;
+  last_error: string | null;
+  updated_at: DbTimestamp;
+}
+
+interface VipRow {
+  host: string;
+  address: string;
+  request_id: string;
+  allocated_at: DbTimestamp;
+}
+
+/**
+ * @internal
+ */
+export interface DatabaseExposureStoreOptions {
+  /** How many addresses `allocateVip` tries before it fails. Default 100. */
+  vipAttempts?: number;
+}
+
+/**
+ * {@link ExposureStore} on the plugin's database (SQLite or PostgreSQL). Expects the
+ * `20261125c_exposures` migration to have run.
+ *
+ * @internal
+ */
+export class DatabaseExposureStore implements ExposureStore {
+  private readonly vipAttempts: number;
+
+  constructor(
+    private readonly db: Knex | Knex.Transaction,
+    options: DatabaseExposureStoreOptions = {},
+  ) {
+    this.vipAttempts = options.vipAttempts ?? DEFAULT_VIP_ATTEMPTS;
+  }
+
+  async transaction<T>(work: (tx: ExposureStore) => Promise<T>): Promise<T> {
+    if ((this.db as Knex.Transaction).isTransaction) {
+      return work(this);
+    }
+    return this.db.transaction(trx =>
+      work(new DatabaseExposureStore(trx, { vipAttempts: this.vipAttempts })),
+    );
+  }
+
+  async insertRequest(request: ExposureRequest): Promise<void> {
+    const row = requestToRow(request);
+    const consumers = [...new Set(request.consumerClusters)].map(cluster => ({
+      request_id: request.id,
+      cluster,
+    }));
+    const clusters = request.clusters.map(status =>
+      clusterToRow(request.id, status),
+    );
+    await this.inTransaction(async trx => {
+      await trx<RequestRow>(REQUESTS).insert(row);
+      if (consumers.length > 0) {
+        await trx<ConsumerRow>(CONSUMERS).insert(consumers);
+      }
+      if (clusters.length > 0) {
+        await trx<ClusterRow>(CLUSTERS).insert(clusters);
+      }
+    });
+  }
+
+  async getRequest(id: string): Promise<ExposureRequest | undefined> {
+    const row = await this.db<RequestRow>(REQUESTS).where({ id }).first();
+    if (!row) {
+      return undefined;
+    }
+    const [request] = await this.withClusters([row]);
+    return request;
+  }
+
+  async listRequests(
+    query: ExposureRequestQuery,
+  ): Promise<{ items: ExposureRequest[]; totalCount: number }> {
+    const filtered = () => {
+      const q = this.db<RequestRow>(REQUESTS);
+      if (query.states !== undefined) {
+        q.whereIn('state', query.states);
+      }
+      if (query.entityRef !== undefined) {
+        q.where('entity_ref', query.entityRef);
+      }
+      if (query.requestedBy !== undefined) {
+        q.where('requested_by', query.requestedBy);
+      }
+      if (query.cluster !== undefined) {
+        const cluster = query.cluster;
+        q.where(inner =>
+          inner
+            .where('source_cluster', cluster)
+            .orWhereExists(this.consumes([cluster])),
+        );
+      }
+      return q;
+    };
+    const [rows, [{ count }]] = await Promise.all([
+      filtered()
+        .select('*')
+        .orderBy([
+          { column: 'requested_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(query.limit)
+        .offset(query.offset),
+      filtered().count({ count: '*' }),
+    ]);
+    return {
+      items: await this.withClusters(rows as RequestRow[]),
+      totalCount: Number(count),
+    };
+  }
+
+  async findOpenRequests(
+    host: string,
+    consumerClusters: string[],
+  ): Promise<ExposureRequest[]> {
+    if (consumerClusters.length === 0) {
+      return [];
+    }
+    const rows = await this.db<RequestRow>(REQUESTS)
+      .where('host', host)
+      .whereIn('state', OPEN_STATES)
+      .whereExists(this.consumes([...new Set(consumerClusters)]))
+      .orderBy([
+        { column: 'requested_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    return this.withClusters(rows);
+  }
+
+  async transitionRequest(
+    id: string,
+    from: ExposureRequestState,
+    to: ExposureRequestState,
+    changes: ExposureRequestChanges = {},
+  ): Promise<boolean> {
+    const update: Partial<RequestRow> = {
+      state: to,
+      updated_at: toDate(
+        changes.updatedAt ?? new Date().toISOString(),
+        'updatedAt',
+      ),
+    };
+    if (changes.decidedBy !== undefined) {
+      update.decided_by = changes.decidedBy;
+    }
+    if (changes.decidedAt !== undefined) {
+      update.decided_at = toNullableDate(changes.decidedAt, 'decidedAt');
+    }
+    if (changes.decisionComment !== undefined) {
+      update.decision_comment = changes.decisionComment;
+    }
+    if (changes.vip !== undefined) {
+      update.vip = changes.vip;
+    }
+    const updated = await this.db<RequestRow>(REQUESTS)
+      .where({ id, state: from })
+      .update(update);
+    return updated === 1;
+  }
+
+  async setClusterStatus(
+    id: string,
+    status: ExposureClusterStatus,
+  ): Promise<void> {
+    await this.db<ClusterRow>(CLUSTERS)
+      .insert(clusterToRow(id, status))
+      .onConflict(['request_id', 'cluster', 'role'])
+      .merge(['state', 'last_error', 'updated_at']);
+  }
+
+  async allocateVip(
+    host: string,
+    requestId: string,
+    propose: (inUse: ReadonlySet<number>) => string,
+  ): Promise<VipAllocation> {
+    const refused: string[] = [];
+    for (let attempt = 0; attempt < this.vipAttempts; attempt++) {
+      try {
+        // One transaction per attempt (a savepoint when already in one): on PostgreSQL a
+        // failed insert poisons the transaction it ran in.
+        return await this.db.transaction(async trx => {
+          const existing = await trx<VipRow>(VIPS).where({ host }).first();
+          if (existing) {
+            return vipFromRow(existing);
+          }
+          const addresses = await trx<VipRow>(VIPS).pluck('address');
+          const inUse = new Set(addresses.map(ipv4ToNumber));
+          const address = propose(inUse);
+          // Throws on anything but a dotted quad, before it reaches the table.
+          ipv4ToNumber(address);
+          const row: VipRow = {
+            host,
+            address,
+            request_id: requestId,
+            allocated_at: new Date(),
+          };
+          try {
+            await trx<VipRow>(VIPS).insert(row);
+          } catch (error) {
+            if (isUniqueViolation(error)) {
+              refused.push(address);
+            }
+            throw error;
+          }
+          return vipFromRow(row);
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) {
+          throw error;
+        }
+      }
+    }
+    throw new ConflictError(
+      `Could not allocate a VIP for '${host}': ${refused.length} proposed addresses ` +
+        `(the last ${
+          refused[refused.length - 1]
+        }) were taken by other hosts first`,
+    );
+  }
+
+  async getVip(host: string): Promise<VipAllocation | undefined> {
+    const row = await this.db<VipRow>(VIPS).where({ host }).first();
+    return row ? vipFromRow(row) : undefined;
+  }
+
+  async listVips(): Promise<VipAllocation[]> {
+    const rows = await this.db<VipRow>(VIPS).orderBy('host');
+    return rows.map(vipFromRow);
+  }
+
+  async releaseVip(host: string): Promise<void> {
+    await this.db<VipRow>(VIPS).where({ host }).delete();
+  }
+
+  private async inTransaction<T>(
+    work: (trx: Knex | Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    if ((this.db as Knex.Transaction).isTransaction) {
+      return work(this.db);
+    }
+    return this.db.transaction(work);
+  }
+
+  /** A subquery for `whereExists`: the request consumes one of `clusters`. */
+  private consumes(clusters: string[]) {
+    return this.db<ConsumerRow>(CONSUMERS)
+      .select(this.db.raw('1'))
+      .whereRaw('??.?? = ??.??', [CONSUMERS, 'request_id', REQUESTS, 'id'])
+      .whereIn('cluster', clusters);
+  }
+
+  private async withClusters(rows: RequestRow[]): Promise<ExposureRequest[]> {
+    if (rows.length === 0) {
+      return [];
+    }
+    const clusterRows = await this.db<ClusterRow>(CLUSTERS)
+      .whereIn(
+        'request_id',
+        rows.map(row => row.id),
+      )
+      .orderBy([
+        { column: 'cluster', order: 'asc' },
+        { column: 'role', order: 'asc' },
+      ]);
+    const byRequest = new Map<string, ExposureClusterStatus[]>();
+    for (const clusterRow of clusterRows) {
+      const list = byRequest.get(clusterRow.request_id) ?? [];
+      list.push(clusterFromRow(clusterRow));
+      byRequest.set(clusterRow.request_id, list);
+    }
+    return rows.map(row => requestFromRow(row, byRequest.get(row.id) ?? []));
+  }
+}
+
+/** PostgreSQL reports `23505`; better-sqlite3 names the constraint kind. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+function toIso(value: DbTimestamp): string {
+  return new Date(value).toISOString();
+}
+
+function toNullableIso(value: DbTimestamp | null): string | null {
+  return value === null ? null : toIso(value);
+}
+
+function toDate(value: string, field: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new InputError(`${field} is not a valid timestamp: '${value}'`);
+  }
+  return date;
+}
+
+function toNullableDate(value: string | null, field: string): Date | null {
+  return value === null ? null : toDate(value, field);
+}
+
+function requestToRow(request: ExposureRequest): RequestRow {
+  return {
+    id: request.id,
+    entity_ref: request.entityRef,
+    service_name: request.service.name,
+    service_namespace: request.service.namespace,
+    ports: JSON.stringify(request.service.ports),
+    source_cluster: request.sourceCluster,
+    consumer_clusters: JSON.stringify(request.consumerClusters),
+    consumer_namespaces: JSON.stringify(request.consumerNamespaces),
+    reason: request.reason,
+    end_date: toNullableDate(request.endDate, 'endDate'),
+    state: request.state,
+    host: request.host,
+    vip: request.vip,
+    requested_by: request.requestedBy,
+    requested_at: toDate(request.requestedAt, 'requestedAt'),
+    decided_by: request.decidedBy,
+    decided_at: toNullableDate(request.decidedAt, 'decidedAt'),
+    decision_comment: request.decisionComment,
+    updated_at: toDate(request.updatedAt, 'updatedAt'),
+  };
+}
+
+function requestFromRow(
+  row: RequestRow,
+  clusters: ExposureClusterStatus[],
+): ExposureRequest {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    service: {
+      name: row.service_name,
+      namespace: row.service_namespace,
+      ports: JSON.parse(row.ports) as ExposurePort[],
+    },
+    sourceCluster: row.source_cluster,
+    consumerClusters: JSON.parse(row.consumer_clusters) as string[],
+    consumerNamespaces: JSON.parse(row.consumer_namespaces) as string[],
+    reason: row.reason,
+    endDate: toNullableIso(row.end_date),
+    state: row.state as ExposureRequestState,
+    host: row.host,
+    vip: row.vip,
+    requestedBy: row.requested_by,
+    requestedAt: toIso(row.requested_at),
+    decidedBy: row.decided_by,
+    decidedAt: toNullableIso(row.decided_at),
+    decisionComment: row.decision_comment,
+    clusters,
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+function clusterToRow(
+  requestId: string,
+  status: ExposureClusterStatus,
+): ClusterRow {
+  return {
+    request_id: requestId,
+    cluster: status.cluster,
+    role: status.role,
+    state: status.state,
+    last_error: status.lastError,
+    updated_at: toDate(status.updatedAt, 'updatedAt'),
+  };
+}
+
+function clusterFromRow(row: ClusterRow): ExposureClusterStatus {
+  return {
+    cluster: row.cluster,
+    role: row.role as ExposureClusterStatus['role'],
+    state: row.state as ExposureClusterStatus['state'],
+    lastError: row.last_error,
+    updatedAt: toIso(row.updated_at),
+  };
+}
+
+function vipFromRow(row: VipRow): VipAllocation {
+  return {
+    host: row.host,
+    address: row.address,
+    requestId: row.request_id,
+    allocatedAt: toIso(row.allocated_at),
+  };
+}

@@ -1,0 +1,96 @@
+import {
+  ExposureClusterStatus,
+  ExposureRequest,
+  ExposureRequestState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+
+/**
+ * @internal
+ */
+export interface ExposureRequestQuery {
+  states?: ExposureRequestState[];
+  entityRef?: string;
+  /** Matches the source cluster or any consumer cluster. */
+  cluster?: string;
+  requestedBy?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * A VIP held by a `.global` host.
+ *
+ * @internal
+ */
+export interface VipAllocation {
+  host: string;
+  address: string;
+  requestId: string;
+  allocatedAt: string;
+}
+
+/**
+ * The fields a state change may set along with the state.
+ *
+ * @internal
+ */
+export type ExposureRequestChanges = Partial<
+  Pick<
+    ExposureRequest,
+    'decidedBy' | 'decidedAt' | 'decisionComment' | 'vip' | 'updatedAt'
+  >
+>;
+
+/**
+ * Storage of exposure requests, their per-cluster progress and the mesh's VIPs.
+ *
+ * @internal
+ */
+export interface ExposureStore {
+  /** Runs `work` in one transaction; the store passed to it writes inside that transaction. */
+  transaction<T>(work: (tx: ExposureStore) => Promise<T>): Promise<T>;
+
+  insertRequest(request: ExposureRequest): Promise<void>;
+  getRequest(id: string): Promise<ExposureRequest | undefined>;
+  /** Newest first. */
+  listRequests(
+    query: ExposureRequestQuery,
+  ): Promise<{ items: ExposureRequest[]; totalCount: number }>;
+  /**
+   * Requests for the same host that are not final (pending, approved, applying, active,
+   * revoking) and share at least one consumer cluster: the duplicates a new request may
+   * not open.
+   */
+  findOpenRequests(
+    host: string,
+    consumerClusters: string[],
+  ): Promise<ExposureRequest[]>;
+  /**
+   * Moves a request from `from` to `to` only if it is still in `from` (compare-and-set),
+   * so that two replicas or two approvers cannot both act. Returns whether it moved.
+   */
+  transitionRequest(
+    id: string,
+    from: ExposureRequestState,
+    to: ExposureRequestState,
+    changes?: ExposureRequestChanges,
+  ): Promise<boolean>;
+  /** Creates or replaces the status of one (request, cluster, role). */
+  setClusterStatus(id: string, status: ExposureClusterStatus): Promise<void>;
+
+  /**
+   * Gives `host` a VIP: its existing one, or the first proposal no other host holds.
+   * `propose` is called with the addresses in use; uniqueness is enforced by the
+   * database, so concurrent allocators on several replicas never hand out one address
+   * twice (a lost race proposes again).
+   */
+  allocateVip(
+    host: string,
+    requestId: string,
+    propose: (inUse: ReadonlySet<number>) => string,
+  ): Promise<VipAllocation>;
+  getVip(host: string): Promise<VipAllocation | undefined>;
+  listVips(): Promise<VipAllocation[]>;
+  /** Releases a host's VIP; call only after its removal from every cluster is confirmed. */
+  releaseVip(host: string): Promise<void>;
+}

@@ -1,0 +1,459 @@
+import {
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ExposureRequest,
+  ExposureRequestState,
+  MeshCluster,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { randomUUID } from 'node:crypto';
+import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { renderExposure, toYaml } from '../render';
+import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
+import { allocateVip, ipv4ToNumber } from '../vip';
+import { nextExposureState, ExposureEvent } from './requestStateMachine';
+import {
+  ExposureRequestInput,
+  validateRequestInput,
+} from './validateRequestInput';
+
+/**
+ * The manifests approval would apply, per cluster.
+ *
+ * @internal
+ */
+export interface ExposurePreview {
+  requestId: string;
+  host: string;
+  vip: string;
+  /** True while the request is pending: the VIP shown is the one approval would try first. */
+  vipIsProvisional: boolean;
+  clusters: Array<{
+    cluster: string;
+    role: 'consumer' | 'exporter';
+    yaml: string;
+    error?: string;
+  }>;
+}
+
+/**
+ * Who may decide requests, beyond the permission framework's decision.
+ *
+ * @internal
+ */
+export interface ApproverSettings {
+  /** Group refs whose members approve and reject; empty means the permission policy alone decides. */
+  groups: string[];
+}
+
+/**
+ * @internal
+ */
+export interface ClusterLookup {
+  names(): string[];
+  getCluster(name: string): Promise<MeshCluster>;
+}
+
+/**
+ * The exposure workflow: a service owner asks, an approver decides, the reconciler makes
+ * it so. Every state change is a compare-and-set in the store and an audit event.
+ *
+ * @internal
+ */
+export class ExposureService {
+  constructor(
+    private readonly options: {
+      store: ExposureStore;
+      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      catalog: CatalogService;
+      userInfo: UserInfoService;
+      clusters: ClusterLookup;
+      approvers: ApproverSettings;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async create(
+    input: ExposureRequestInput,
+    credentials: BackstageCredentials,
+    actor: string,
+  ): Promise<ExposureRequest> {
+    if (!input || typeof input.entityRef !== 'string') {
+      throw new InputError(
+        'entityRef is required, e.g. component:default/svc-2',
+      );
+    }
+    const entity = await this.options.catalog.getEntityByRef(input.entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new InputError(
+        `entityRef '${input.entityRef}' was not found in the catalog (or you may not read it)`,
+      );
+    }
+    await this.requireOwner(entity, credentials, 'request an exposure of');
+    const valid = validateRequestInput(
+      input,
+      entity,
+      this.options.clusters.names(),
+      this.now(),
+    );
+
+    const duplicates = await this.options.store.findOpenRequests(
+      valid.host,
+      valid.consumerClusters,
+    );
+    if (duplicates.length) {
+      const d = duplicates[0];
+      throw new ConflictError(
+        `Request ${d.id} (${d.state}) already exposes ${
+          valid.host
+        } to ${d.consumerClusters.join(
+          ', ',
+        )}; cancel or revoke it first, or ask only for other clusters`,
+      );
+    }
+
+    const now = this.now().toISOString();
+    const request: ExposureRequest = {
+      id: randomUUID(),
+      entityRef: valid.entityRef,
+      service: valid.service,
+      sourceCluster: valid.sourceCluster,
+      consumerClusters: valid.consumerClusters,
+      consumerNamespaces: valid.consumerNamespaces,
+      reason: valid.reason,
+      endDate: valid.endDate,
+      state: 'pending',
+      host: valid.host,
+      vip: null,
+      requestedBy: actor,
+      requestedAt: now,
+      decidedBy: null,
+      decidedAt: null,
+      decisionComment: null,
+      clusters: [],
+      updatedAt: now,
+    };
+    await this.options.store.insertRequest(request);
+    // The audit log lives in another store; written right after the change it records.
+    await this.options.audit.appendAuditEvent(
+      this.auditOf(request, actor, 'exposure.requested', {
+        consumerClusters: request.consumerClusters,
+        reason: request.reason,
+      }),
+    );
+    return request;
+  }
+
+  async get(id: string): Promise<ExposureRequest> {
+    const request = await this.options.store.getRequest(id);
+    if (!request) {
+      throw new NotFoundError(`No exposure request with id '${id}'`);
+    }
+    return request;
+  }
+
+  list(query: ExposureRequestQuery) {
+    return this.options.store.listRequests(query);
+  }
+
+  listVips() {
+    return this.options.store.listVips();
+  }
+
+  async cancel(id: string, credentials: BackstageCredentials, actor: string) {
+    const request = await this.get(id);
+    await this.requireOwnerOfRequest(request, credentials, 'cancel');
+    return this.move(request, 'cancel', actor, {}, 'exposure.cancelled');
+  }
+
+  async revoke(id: string, credentials: BackstageCredentials, actor: string) {
+    const request = await this.get(id);
+    const isApprover = await this.isApprover(credentials);
+    if (!isApprover) {
+      await this.requireOwnerOfRequest(request, credentials, 'revoke');
+    }
+    return this.move(request, 'revoke', actor, {}, 'exposure.revoke-requested');
+  }
+
+  async reject(
+    id: string,
+    comment: string | undefined,
+    credentials: BackstageCredentials,
+    actor: string,
+  ) {
+    const request = await this.get(id);
+    await this.requireApprover(credentials, 'reject');
+    return this.move(
+      request,
+      'reject',
+      actor,
+      this.decision(actor, comment),
+      'exposure.rejected',
+    );
+  }
+
+  async approve(
+    id: string,
+    comment: string | undefined,
+    credentials: BackstageCredentials,
+    actor: string,
+  ) {
+    const request = await this.get(id);
+    await this.requireApprover(credentials, 'approve');
+    if (request.requestedBy === actor) {
+      throw new NotAllowedError(
+        `You requested ${request.id} yourself; another approver has to decide it`,
+      );
+    }
+    // Checked before a VIP is taken, so a refused approval leaves nothing behind.
+    nextExposureState(request.id, request.state, 'approve');
+    const vip = await this.options.store.allocateVip(
+      request.host,
+      request.id,
+      inUse => allocateVip(inUse, { seed: request.host }).address,
+    );
+    return this.move(
+      request,
+      'approve',
+      actor,
+      { ...this.decision(actor, comment), vip: vip.address },
+      'exposure.approved',
+      { vip: vip.address },
+    );
+  }
+
+  /** The manifests approval would apply in each cluster, as YAML. */
+  async preview(id: string): Promise<ExposurePreview> {
+    const request = await this.get(id);
+    let vip = request.vip;
+    const vipIsProvisional = vip === null;
+    if (!vip) {
+      const existing = await this.options.store.getVip(request.host);
+      const inUse = new Set(
+        (await this.options.store.listVips()).map(v => ipv4ToNumber(v.address)),
+      );
+      vip =
+        existing?.address ?? allocateVip(inUse, { seed: request.host }).address;
+    }
+    const source = await this.options.clusters.getCluster(
+      request.sourceCluster,
+    );
+    const clusters: ExposurePreview['clusters'] = [];
+    const problem =
+      (!source.reachable &&
+        `cluster ${source.name} cannot be read: ${source.error}`) ||
+      (!source.gateway &&
+        `cluster ${source.name} has no gateway address: ${
+          source.error ?? 'set crossmesh.clusters.<name>.gatewayAddress'
+        }`) ||
+      (!source.strategy &&
+        `the mesh strategy is unknown (istiod's version was not found in ${source.name}); set crossmesh.strategy`) ||
+      undefined;
+    if (problem) {
+      for (const cluster of request.consumerClusters) {
+        clusters.push({ cluster, role: 'consumer', yaml: '', error: problem });
+      }
+      return {
+        requestId: id,
+        host: request.host,
+        vip,
+        vipIsProvisional,
+        clusters,
+      };
+    }
+    const rendered = renderExposure(source.strategy!, {
+      requestId: request.id,
+      host: request.host,
+      vip,
+      ports: request.service.ports,
+      exportTo: request.consumerNamespaces,
+      remoteGateway: {
+        address: source.gateway!.address,
+        port: source.gateway!.port,
+      },
+      localService: {
+        name: request.service.name,
+        namespace: request.service.namespace,
+      },
+    });
+    for (const cluster of request.consumerClusters) {
+      clusters.push({
+        cluster,
+        role: 'consumer',
+        yaml: toYaml(rendered.consumer),
+      });
+    }
+    if (rendered.exporter.length) {
+      clusters.push({
+        cluster: request.sourceCluster,
+        role: 'exporter',
+        yaml: toYaml(rendered.exporter),
+      });
+    }
+    return {
+      requestId: id,
+      host: request.host,
+      vip,
+      vipIsProvisional,
+      clusters,
+    };
+  }
+
+  private decision(actor: string, comment: string | undefined) {
+    return {
+      decidedBy: actor,
+      decidedAt: this.now().toISOString(),
+      decisionComment: comment?.trim() || null,
+    };
+  }
+
+  private async move(
+    request: ExposureRequest,
+    event: ExposureEvent,
+    actor: string,
+    changes: Parameters<ExposureStore['transitionRequest']>[3],
+    action: string,
+    details: Record<string, unknown> = {},
+  ): Promise<ExposureRequest> {
+    const to: ExposureRequestState = nextExposureState(
+      request.id,
+      request.state,
+      event,
+    );
+    const moved = await this.options.store.transitionRequest(
+      request.id,
+      request.state,
+      to,
+      { ...changes, updatedAt: this.now().toISOString() },
+    );
+    if (moved) {
+      await this.options.audit.appendAuditEvent(
+        this.auditOf(request, actor, action, {
+          from: request.state,
+          to,
+          ...(changes?.decisionComment
+            ? { comment: changes.decisionComment }
+            : {}),
+          ...details,
+        }),
+      );
+    }
+    if (!moved) {
+      const now = await this.get(request.id);
+      throw new ConflictError(
+        `Request ${request.id} changed meanwhile: it is now ${now.state}; reload and try again`,
+      );
+    }
+    return this.get(request.id);
+  }
+
+  private auditOf(
+    request: ExposureRequest,
+    actor: string,
+    action: string,
+    details: Record<string, unknown>,
+  ): NewAuditEvent {
+    return {
+      actor,
+      action,
+      clusterName: request.sourceCluster,
+      serial: null,
+      fingerprintSha256: null,
+      details: {
+        requestId: request.id,
+        host: request.host,
+        entityRef: request.entityRef,
+        ...details,
+      },
+    };
+  }
+
+  private async ownershipRefs(
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    if (
+      credentials.principal &&
+      (credentials.principal as { type?: string }).type !== 'user'
+    ) {
+      return [];
+    }
+    const info = await this.options.userInfo.getUserInfo(credentials);
+    return info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
+  }
+
+  private async requireOwner(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    what: string,
+  ) {
+    const owners = (entity.relations ?? [])
+      .filter(r => r.type === RELATION_OWNED_BY)
+      .map(r => r.targetRef.toLocaleLowerCase('en-US'));
+    const mine = await this.ownershipRefs(credentials);
+    if (!owners.some(o => mine.includes(o))) {
+      throw new NotAllowedError(
+        `Only the owners of ${entity.metadata.name} (${
+          owners.join(', ') || 'no owner in the catalog'
+        }) may ${what} it`,
+      );
+    }
+  }
+
+  private async requireOwnerOfRequest(
+    request: ExposureRequest,
+    credentials: BackstageCredentials,
+    what: string,
+  ) {
+    const entity = await this.options.catalog.getEntityByRef(
+      request.entityRef,
+      {
+        credentials,
+      },
+    );
+    if (!entity) {
+      throw new NotAllowedError(
+        `${request.entityRef} is no longer in the catalog, so its ownership cannot be checked; ask an approver to ${what} request ${request.id}`,
+      );
+    }
+    await this.requireOwner(entity, credentials, `${what} requests for`);
+  }
+
+  private async isApprover(credentials: BackstageCredentials) {
+    const groups = this.options.approvers.groups.map(g =>
+      g.toLocaleLowerCase('en-US'),
+    );
+    if (groups.length === 0) {
+      return true;
+    }
+    const mine = await this.ownershipRefs(credentials);
+    return groups.some(g => mine.includes(g));
+  }
+
+  private async requireApprover(
+    credentials: BackstageCredentials,
+    what: string,
+  ) {
+    if (!(await this.isApprover(credentials))) {
+      throw new NotAllowedError(
+        `Only members of ${this.options.approvers.groups.join(
+          ', ',
+        )} may ${what} exposure requests`,
+      );
+    }
+  }
+}

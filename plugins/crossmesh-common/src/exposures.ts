@@ -1,0 +1,71 @@
+/**
+ * Where an exposure request is in its life.
+ *
+ * @public
+ */
+export type ExposureRequestState =
+  | 'pending'
+  | 'approved'
+  | 'applying'
+  | 'active'
+  | 'rejected'
+  | 'cancelled'
+  | 'revoking'
+  | 'revoked';
+
+/**
+ * A port of the exposed service, named the Istio way (`http`, `grpc-api`, `tcp`...).
+ *
+ * @public
+ */
+export interface ExposurePort {
+  name: string;
+  number: number;
+}
+
+/**
+ * Progress of one request in one cluster.
+ *
+ * @public
+ */
+export interface ExposureClusterStatus {
+  cluster: string;
+  /** `consumer`: gets the ServiceEntry; `exporter`: the cluster the service runs in. */
+  role: 'consumer' | 'exporter';
+  state: 'pending' | 'applied' | 'failed' | 'removed';
+  /** The last error in words, while `state` is `failed` (or a retry is pending). */
+  lastError: string | null;
+  updatedAt: string;
+}
+
+/**
+ * A team's request to make a catalog component reachable from other clusters of the mesh.
+ *
+ * @public
+ */
+export interface ExposureRequest {
+  id: string;
+  /** The catalog Component, e.g. `component:default/svc-2`. */
+  entityRef: string;
+  service: { name: string; namespace: string; ports: ExposurePort[] };
+  /** The cluster the service runs in. */
+  sourceCluster: string;
+  consumerClusters: string[];
+  /** When set, the ServiceEntries are visible only in these namespaces. */
+  consumerNamespaces: string[];
+  reason: string;
+  /** ISO 8601; the exposure is revoked when it passes. */
+  endDate: string | null;
+  state: ExposureRequestState;
+  /** `<service>.<namespace>.global`. */
+  host: string;
+  /** From 240.0.0.0/4; allocated at approval, the same in every cluster. */
+  vip: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  clusters: ExposureClusterStatus[];
+  updatedAt: string;
+}
