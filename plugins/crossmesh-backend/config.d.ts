@@ -10,6 +10,8 @@ export interface Config {
      * `dns-proxy`: Istio 1.8 and later (sidecar DNS proxy, AUTO_PASSTHROUGH gateway).
      */
     strategy?: 'legacy-global' | 'dns-proxy';
+    /** How often the reconciler converges the clusters to the database, in seconds. Default 30. */
+    reconcileIntervalSeconds?: number;
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
     /** Who decides exposure requests. */

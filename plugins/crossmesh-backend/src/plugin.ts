@@ -16,6 +16,8 @@ import {
 } from './database/DatabaseClusterObservationStore';
 import { deriveKek, KeyType } from './pki';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
+import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
 import { ClusterService } from './service/ClusterService';
@@ -120,8 +122,9 @@ export const crossmeshPlugin = createBackendPlugin({
         });
 
         const clusterService = new ClusterService(clusters, observer, store);
+        const exposureStore = new DatabaseExposureStore(db);
         const exposures = new ExposureService({
-          store: new DatabaseExposureStore(db),
+          store: exposureStore,
           audit: trustStore,
           catalog,
           userInfo,
@@ -132,6 +135,35 @@ export const crossmeshPlugin = createBackendPlugin({
           approvers: {
             groups:
               config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
+          },
+        });
+
+        const reconciler = new ExposureReconciler({
+          store: exposureStore,
+          applier: new ClusterExposureApplier(kubernetesClients),
+          connections: clusters,
+          observeClusters: () => clusterService.listClusters(),
+          audit: trustStore,
+        });
+        // The scheduler runs a task on one replica at a time when the database is shared.
+        await scheduler.scheduleTask({
+          id: 'crossmesh-reconcile-exposures',
+          frequency: {
+            seconds:
+              config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ??
+              30,
+          },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            const report = await reconciler.reconcile();
+            for (const t of report.transitions) {
+              logger.info(`crossmesh exposure ${t}`);
+            }
+            for (const c of report.clusters.filter(r => r.error)) {
+              logger.warn(
+                `crossmesh could not converge ${c.cluster}: ${c.error}`,
+              );
+            }
           },
         });
 

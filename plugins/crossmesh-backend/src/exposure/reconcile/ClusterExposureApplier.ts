@@ -1,0 +1,487 @@
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { isDeepStrictEqual } from 'node:util';
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import {
+  describeKubernetesError,
+  isNotFound,
+} from '../../clusters/kubernetesErrors';
+import {
+  isConflict,
+  loadKubernetesModule,
+  TimeoutError,
+  withTimeout,
+} from '../../clusters/kubernetesModule';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
+import { ISTIO_NETWORKING_API_VERSION } from '../render/renderExposure';
+import type { KubeObject } from '../render/types';
+import {
+  FIELD_MANAGER,
+  foreignSpecFieldsPatch,
+  objectKey,
+  ObservedKubeObject,
+  planClusterChanges,
+} from './plan';
+
+/**
+ * The kinds crossmesh writes, each read with one LIST per converge.
+ *
+ * @internal
+ */
+export const MANAGED_KINDS: ReadonlyArray<{ kind: string; plural: string }> = [
+  { kind: 'ServiceEntry', plural: 'serviceentries' },
+  { kind: 'DestinationRule', plural: 'destinationrules' },
+  { kind: 'Gateway', plural: 'gateways' },
+];
+
+const [ISTIO_GROUP, ISTIO_VERSION] = ISTIO_NETWORKING_API_VERSION.split('/');
+const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+
+/**
+ * What {@link ClusterExposureApplier.converge} did in one cluster.
+ *
+ * @internal
+ */
+export interface ClusterConvergence {
+  cluster: string;
+  /** Objects created or repaired. */
+  applied: number;
+  /** Managed objects removed because nothing wants them any more. */
+  deleted: number;
+  /** Desired objects that were already there as wanted. */
+  unchanged: number;
+  /** Requests that read from the API server (LIST and GET). */
+  reads: number;
+  /** Requests that wrote to it (PATCH and DELETE), including refused ones. */
+  writes: number;
+  /**
+   * Set when something was left undone, in sentences; the counts say how far it got. The
+   * objects not named here were converged.
+   */
+  error?: string;
+}
+
+/** A failure that stops the run: the cluster cannot be read or reached. */
+class StopError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}
+
+/**
+ * Makes one cluster hold exactly the Istio objects crossmesh wants there: it reads its own
+ * objects (labelled `app.kubernetes.io/managed-by=crossmesh`) with one LIST per kind,
+ * applies what is missing or differs with server-side apply, and deletes the managed
+ * objects nothing wants any more. Objects without the label are never written or deleted.
+ * When nothing is to change it makes three reads and no write. Never throws; failures are
+ * in the result's `error`, so one bad cluster or object does not hold back the others.
+ *
+ * @internal
+ */
+export class ClusterExposureApplier {
+  private readonly customObjects = new WeakMap<KubeConfig, CustomObjectsApi>();
+
+  constructor(
+    private readonly clients: KubernetesClients,
+    private readonly options: { timeoutMs?: number } = {},
+  ) {}
+
+  async converge(
+    connection: ClusterConnection,
+    desired: KubeObject[],
+  ): Promise<ClusterConvergence> {
+    const result: ClusterConvergence = {
+      cluster: connection.name,
+      applied: 0,
+      deleted: 0,
+      unchanged: 0,
+      reads: 0,
+      writes: 0,
+    };
+    if (connection.authProvider !== 'serviceAccount') {
+      return {
+        ...result,
+        error: `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
+      };
+    }
+
+    const problems: string[] = [];
+    const { objects, heldBack } = checkDesired(desired, problems);
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    try {
+      await withTimeout(
+        this.run(connection, objects, heldBack, result, problems),
+        timeoutMs,
+        `the API server at ${connection.url} did not finish within ${timeoutMs} ms; the next run reads the cluster again and completes the work`,
+      );
+    } catch (error) {
+      problems.unshift(describeStop(error, connection));
+    }
+    // After a timeout the work may still go on; the caller gets what was known.
+    const outcome = { ...result };
+    if (problems.length > 0) {
+      outcome.error = `cluster '${connection.name}': ${problems.join('; ')}`;
+    }
+    return outcome;
+  }
+
+  /** Records progress in `result` as it goes, so a failure part-way reports what was done. */
+  private async run(
+    connection: ClusterConnection,
+    desired: KubeObject[],
+    heldBack: Set<string>,
+    result: ClusterConvergence,
+    problems: string[],
+  ): Promise<void> {
+    const api = await this.customObjectsApi(connection);
+    const k8s = await loadKubernetesModule();
+
+    const actual: ObservedKubeObject[] = [];
+    for (const { kind, plural } of MANAGED_KINDS) {
+      let list: { items?: ObservedKubeObject[] };
+      try {
+        list = await send(result, 'reads', () =>
+          api.listClusterCustomObject({
+            group: ISTIO_GROUP,
+            version: ISTIO_VERSION,
+            plural,
+            labelSelector: MANAGED_SELECTOR,
+          }),
+        );
+      } catch (error) {
+        throw new StopError(
+          `crossmesh could not list its ${kind} objects, so it changed nothing: ${describeKubernetesError(
+            error,
+            connection.url,
+          )}`,
+          error,
+        );
+      }
+      for (const item of list.items ?? []) {
+        // Items of a custom resource list carry these, but a missing one must not
+        // make two objects of different kinds look alike.
+        actual.push({
+          ...item,
+          apiVersion: item.apiVersion ?? ISTIO_NETWORKING_API_VERSION,
+          kind: item.kind ?? kind,
+        });
+      }
+    }
+
+    const plan = planClusterChanges(
+      desired,
+      actual.filter(object => !heldBack.has(objectKey(object))),
+    );
+    result.unchanged = plan.unchanged;
+    const found = new Set(actual.map(objectKey));
+
+    for (const object of plan.apply) {
+      const where = locate(object);
+      const label = describeObject(object);
+      if (!found.has(objectKey(object))) {
+        // The LIST shows only crossmesh's objects; one of the same name made by someone
+        // else would be taken over by a forced apply, so it is looked for first.
+        const owner = await readOwner(api, where, connection, result);
+        if (owner.problem) {
+          problems.push(`${label}: ${owner.problem}`);
+          continue;
+        }
+        if (owner.exists && !owner.managed) {
+          problems.push(
+            `${label} already exists and was not made by crossmesh (it lacks the label ${MANAGED_SELECTOR}), so crossmesh left it as it is; delete or rename it, or add the label if crossmesh should manage it`,
+          );
+          continue;
+        }
+      }
+
+      let written: ObservedKubeObject;
+      try {
+        written = await send(result, 'writes', () =>
+          api.patchNamespacedCustomObject(
+            {
+              ...where,
+              body: object,
+              fieldManager: FIELD_MANAGER,
+              force: true,
+            },
+            k8s.setHeaderOptions(
+              'Content-Type',
+              k8s.PatchStrategy.ServerSideApply,
+            ),
+          ),
+        );
+      } catch (error) {
+        stopIfUnreachable(error, connection);
+        problems.push(
+          `${label}: ${describeWriteError(error, object, connection)}`,
+        );
+        continue;
+      }
+      result.applied++;
+
+      const cleanup = foreignSpecFieldsPatch(object.spec, written.spec);
+      if (cleanup) {
+        // Fields someone else added to the spec stay theirs after an apply; remove them.
+        try {
+          await send(result, 'writes', () =>
+            api.patchNamespacedCustomObject(
+              {
+                ...where,
+                body: {
+                  metadata: {
+                    resourceVersion: written.metadata.resourceVersion,
+                  },
+                  spec: cleanup,
+                },
+                fieldManager: FIELD_MANAGER,
+              },
+              k8s.setHeaderOptions(
+                'Content-Type',
+                k8s.PatchStrategy.MergePatch,
+              ),
+            ),
+          );
+        } catch (error) {
+          stopIfUnreachable(error, connection);
+          problems.push(
+            `${label} was applied, but the fields someone else added to its spec (${Object.keys(
+              cleanup,
+            ).join(', ')}) could not be removed: ${describeKubernetesError(
+              error,
+              connection.url,
+            )}; the next run tries again`,
+          );
+        }
+      }
+    }
+
+    for (const object of plan.delete) {
+      const label = describeObject(object);
+      try {
+        await send(result, 'writes', () =>
+          api.deleteNamespacedCustomObject({
+            ...locate(object),
+            // The object found by the LIST, not one made under its name since.
+            body: { preconditions: { uid: object.metadata.uid } },
+          }),
+        );
+        result.deleted++;
+      } catch (error) {
+        if (isNotFound(error)) {
+          continue; // gone already
+        }
+        stopIfUnreachable(error, connection);
+        problems.push(
+          isConflict(error)
+            ? `${label} is no longer wanted but was replaced while crossmesh deleted it, so crossmesh left it; the next run looks again`
+            : `${label} is no longer wanted but could not be deleted: ${describeKubernetesError(
+                error,
+                connection.url,
+              )}`,
+        );
+      }
+    }
+  }
+
+  private async customObjectsApi(
+    connection: ClusterConnection,
+  ): Promise<CustomObjectsApi> {
+    const { kubeConfig } = await this.clients.forCluster(connection);
+    let api = this.customObjects.get(kubeConfig);
+    if (!api) {
+      const k8s = await loadKubernetesModule();
+      api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+      this.customObjects.set(kubeConfig, api);
+    }
+    return api;
+  }
+}
+
+/**
+ * Keeps the objects crossmesh can manage. A refused object's key is held back, so that
+ * an object of that name already in the cluster is neither repaired nor deleted.
+ */
+function checkDesired(
+  desired: KubeObject[],
+  problems: string[],
+): { objects: KubeObject[]; heldBack: Set<string> } {
+  const heldBack = new Set<string>();
+  const byKey = new Map<string, KubeObject>();
+  for (const object of desired) {
+    const key = objectKey(object);
+    const refusal = refusalOf(object);
+    if (refusal) {
+      problems.push(`${describeObject(object)} was not applied: ${refusal}`);
+      heldBack.add(key);
+      continue;
+    }
+    const earlier = byKey.get(key);
+    if (earlier && !isDeepStrictEqual(earlier, object)) {
+      problems.push(
+        `${describeObject(
+          object,
+        )} is wanted twice with different contents, so crossmesh did not touch it; two exposures disagree about this shared object`,
+      );
+      heldBack.add(key);
+    }
+    byKey.set(key, object);
+  }
+  return {
+    objects: [...byKey].filter(([key]) => !heldBack.has(key)).map(([, o]) => o),
+    heldBack,
+  };
+}
+
+function refusalOf(object: KubeObject): string | undefined {
+  const [group] = object.apiVersion.split('/');
+  if (
+    group !== ISTIO_GROUP ||
+    !MANAGED_KINDS.some(({ kind }) => kind === object.kind)
+  ) {
+    return `crossmesh manages only ${MANAGED_KINDS.map(k => k.kind).join(
+      ', ',
+    )} of ${ISTIO_GROUP}, not ${object.kind} of ${object.apiVersion}`;
+  }
+  if (!object.metadata.namespace) {
+    return 'it has no namespace';
+  }
+  if (object.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+    return `it lacks the label ${MANAGED_SELECTOR}, so crossmesh would not find it again; render it with renderExposure`;
+  }
+  return undefined;
+}
+
+function locate(object: {
+  apiVersion?: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}) {
+  const [group, version] = (
+    object.apiVersion ?? ISTIO_NETWORKING_API_VERSION
+  ).split('/');
+  return {
+    group,
+    version,
+    plural: MANAGED_KINDS.find(({ kind }) => kind === object.kind)!.plural,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name,
+  };
+}
+
+function describeObject(object: {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  return `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
+}
+
+async function readOwner(
+  api: CustomObjectsApi,
+  where: ReturnType<typeof locate>,
+  connection: ClusterConnection,
+  result: ClusterConvergence,
+): Promise<{ exists: boolean; managed: boolean; problem?: string }> {
+  try {
+    const existing = (await send(result, 'reads', () =>
+      api.getNamespacedCustomObject(where),
+    )) as ObservedKubeObject;
+    return {
+      exists: true,
+      managed:
+        existing.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
+    };
+  } catch (error) {
+    if (isNotFound(error)) {
+      return { exists: false, managed: false };
+    }
+    stopIfUnreachable(error, connection);
+    return {
+      exists: false,
+      managed: false,
+      problem: `crossmesh could not check whether someone else made an object of this name, so it did not apply it: ${describeKubernetesError(
+        error,
+        connection.url,
+      )}`,
+    };
+  }
+}
+
+const ATTEMPTS = 5;
+const RETRY_DELAY_MS = { default: 1000, min: 100, max: 5000 };
+
+/**
+ * Sends one request and counts it, and again when the API server answers 429, as it does
+ * for a while after it starts, until the storage of custom resources is ready.
+ */
+async function send<T>(
+  result: ClusterConvergence,
+  counter: 'reads' | 'writes',
+  request: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    result[counter]++;
+    try {
+      return await request();
+    } catch (error) {
+      const refusal = error as {
+        code?: unknown;
+        headers?: Record<string, string>;
+      };
+      if (refusal?.code !== 429 || attempt >= ATTEMPTS) {
+        throw error;
+      }
+      const retryAfter = Number(refusal.headers?.['retry-after']) * 1000;
+      const delay = Number.isFinite(retryAfter)
+        ? Math.min(Math.max(retryAfter, RETRY_DELAY_MS.min), RETRY_DELAY_MS.max)
+        : RETRY_DELAY_MS.default;
+      await new Promise(resolve => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Without an HTTP status the cluster is gone; one sentence says so, not one per object. */
+function stopIfUnreachable(error: unknown, connection: ClusterConnection) {
+  if (typeof (error as { code?: unknown })?.code !== 'number') {
+    throw new StopError(
+      `crossmesh stopped part-way: ${describeKubernetesError(
+        error,
+        connection.url,
+      )}`,
+      error,
+    );
+  }
+}
+
+function describeWriteError(
+  error: unknown,
+  object: KubeObject,
+  connection: ClusterConnection,
+): string {
+  if (isNotFound(error) && statusDetailsKind(error) === 'namespaces') {
+    return `namespace '${object.metadata.namespace}' does not exist, so the object was not created; create the namespace or take it out of the exposure's consumer namespaces`;
+  }
+  return `the apply was refused: ${describeKubernetesError(
+    error,
+    connection.url,
+  )}`;
+}
+
+function statusDetailsKind(error: unknown): string | undefined {
+  const body = (error as { body?: unknown }).body;
+  try {
+    const status = typeof body === 'string' ? JSON.parse(body) : body;
+    return status?.details?.kind;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeStop(error: unknown, connection: ClusterConnection): string {
+  if (error instanceof TimeoutError || error instanceof StopError) {
+    return error.message;
+  }
+  return `crossmesh stopped part-way: ${describeKubernetesError(
+    error,
+    connection.url,
+  )}`;
+}

@@ -1,0 +1,192 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { ClusterObserver } from '../../clusters/ClusterObserver';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
+import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
+import { ExposureService } from '../workflow/ExposureService';
+import { ClusterExposureApplier } from './ClusterExposureApplier';
+import { ExposureReconciler } from './ExposureReconciler';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const bob = mockCredentials.user('user:default/bob');
+const carol = mockCredentials.user('user:default/carol');
+
+async function adminCustomObjects(cluster: TestBed['clusters'][number]) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  return kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+}
+
+async function listServiceEntries(cluster: TestBed['clusters'][number]) {
+  const api = await adminCustomObjects(cluster);
+  const list: any = await api.listClusterCustomObject({
+    group: 'networking.istio.io',
+    version: 'v1beta1',
+    plural: 'serviceentries',
+    labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
+  });
+  return list.items as any[];
+}
+
+describe('ExposureReconciler on real API servers', () => {
+  let bed: TestBed;
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+  });
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  it('applies an approved exposure, keeps it converged quietly, and removes it on revoke', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@crossmesh/backstage-plugin-crossmesh-backend',
+        'migrations',
+      ),
+    });
+    const store = new DatabaseExposureStore(knex);
+    const audit = new DatabaseTrustStore(knex);
+    const connections = connectionsOf(bed);
+    const clients = new KubernetesClients();
+    const observer = new ClusterObserver(clients, { timeoutMs: 10_000 });
+    const observeClusters = () =>
+      Promise.all(connections.map(c => observer.observe(c)));
+    const exposures = new ExposureService({
+      store,
+      audit,
+      catalog: catalogServiceMock({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'svc-2',
+              namespace: 'default',
+              annotations: {
+                'backstage.io/kubernetes-id': 'svc-2',
+                'backstage.io/kubernetes-namespace': 'bar',
+                'crossmesh.io/cluster': 'cluster-2',
+                'crossmesh.io/ports': 'http:8000',
+              },
+            },
+            spec: { type: 'service', owner: 'group:default/team-b' },
+            relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
+          },
+        ],
+      }),
+      userInfo: {
+        getUserInfo: async (credentials: any) => ({
+          userEntityRef: credentials.principal.userEntityRef,
+          ownershipEntityRefs: [
+            credentials.principal.userEntityRef,
+            'group:default/team-b',
+          ],
+        }),
+      },
+      clusters: {
+        names: () => connections.map(c => c.name),
+        getCluster: async name =>
+          observer.observe(connections.find(c => c.name === name)!),
+      },
+      approvers: { groups: [] },
+    });
+    const reconciler = new ExposureReconciler({
+      store,
+      applier: new ClusterExposureApplier(clients),
+      connections,
+      observeClusters,
+      audit,
+    });
+
+    const request = await exposures.create(
+      {
+        entityRef: 'component:default/svc-2',
+        consumerClusters: ['cluster-1'],
+        reason: 'svc-1 calls svc-2',
+      },
+      bob,
+      'user:default/bob',
+    );
+    expect((await reconciler.reconcile()).transitions).toEqual([]);
+    expect(await listServiceEntries(bed.clusters[0])).toEqual([]);
+
+    const approved = await exposures.approve(
+      request.id,
+      'ok',
+      carol,
+      'user:default/carol',
+    );
+    const first = await reconciler.reconcile();
+    expect(first.transitions).toEqual([
+      `${request.id}: approved -> applying`,
+      `${request.id}: applying -> active`,
+    ]);
+    const [entry] = await listServiceEntries(bed.clusters[0]);
+    expect(entry.spec).toEqual({
+      hosts: ['svc-2.bar.global'],
+      location: 'MESH_INTERNAL',
+      ports: [{ number: 8000, name: 'http', protocol: 'HTTP' }],
+      resolution: 'DNS',
+      addresses: [approved.vip],
+      endpoints: [
+        { address: bed.clusters[1].gatewayAddress, ports: { http: 15443 } },
+      ],
+    });
+    expect(entry.metadata.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'crossmesh',
+    });
+    expect(await listServiceEntries(bed.clusters[1])).toEqual([]);
+    const active = await exposures.get(request.id);
+    expect(active.state).toBe('active');
+    expect(active.clusters).toEqual([
+      expect.objectContaining({
+        cluster: 'cluster-1',
+        role: 'consumer',
+        state: 'applied',
+        lastError: null,
+      }),
+      expect.objectContaining({
+        cluster: 'cluster-2',
+        role: 'exporter',
+        state: 'applied',
+        lastError: null,
+      }),
+    ]);
+
+    const steady = await reconciler.reconcile();
+    expect(steady.transitions).toEqual([]);
+    expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);
+    expect(steady.clusters.map(c => c.reads)).toEqual([3, 3]);
+
+    // Someone deletes the ServiceEntry: the next pass puts it back, once.
+    await (
+      await adminCustomObjects(bed.clusters[0])
+    ).deleteNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1beta1',
+      plural: 'serviceentries',
+      namespace: entry.metadata.namespace,
+      name: entry.metadata.name,
+    });
+    const repaired = await reconciler.reconcile();
+    expect(repaired.clusters[0]).toMatchObject({
+      cluster: 'cluster-1',
+      applied: 1,
+    });
+    expect(await listServiceEntries(bed.clusters[0])).toHaveLength(1);
+
+    await exposures.revoke(request.id, bob, 'user:default/bob');
+    const removal = await reconciler.reconcile();
+    expect(removal.transitions).toEqual([`${request.id}: revoking -> revoked`]);
+    expect(await listServiceEntries(bed.clusters[0])).toEqual([]);
+    expect(await store.getVip('svc-2.bar.global')).toBeUndefined();
+  });
+});

@@ -1,0 +1,224 @@
+import {
+  ExposureRequest,
+  MeshCluster,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { KubeObject, renderExposure } from '../render';
+import { ExposureStore } from '../store/ExposureStore';
+import { nextExposureState } from '../workflow/requestStateMachine';
+import {
+  ClusterConvergence,
+  ClusterExposureApplier,
+} from './ClusterExposureApplier';
+
+/** Requests whose objects belong in the clusters. */
+const WANTED = ['approved', 'applying', 'active'] as const;
+const PAGE = 500;
+
+/**
+ * What one reconcile pass did.
+ *
+ * @internal
+ */
+export interface ReconcileReport {
+  clusters: ClusterConvergence[];
+  /** Requests that changed state in this pass, as `id: from -> to`. */
+  transitions: string[];
+}
+
+/**
+ * Converges the clusters to the database: the objects of approved and active requests
+ * exist, those of revoked ones are gone, drift is repaired. Runs on Backstage's scheduler,
+ * so one replica acts at a time; every write is idempotent, and a cluster that is down
+ * only holds back the requests that need it.
+ *
+ * @internal
+ */
+export class ExposureReconciler {
+  constructor(
+    private readonly options: {
+      store: ExposureStore;
+      applier: ClusterExposureApplier;
+      connections: ClusterConnection[];
+      observeClusters: () => Promise<MeshCluster[]>;
+      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      now?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async reconcile(): Promise<ReconcileReport> {
+    const { store, applier, connections } = this.options;
+    const transitions: string[] = [];
+    let requests = await this.openRequests();
+
+    for (const r of requests) {
+      if (
+        r.endDate &&
+        new Date(r.endDate) <= this.now() &&
+        r.state !== 'revoking'
+      ) {
+        await this.move(r, 'end-date-reached', transitions);
+      } else if (r.state === 'approved') {
+        await this.move(r, 'start-applying', transitions);
+      }
+    }
+    requests = await this.openRequests();
+
+    const observed = new Map(
+      (await this.options.observeClusters()).map(c => [c.name, c]),
+    );
+    const desired = new Map<string, Map<string, KubeObject>>(
+      connections.map(c => [c.name, new Map()]),
+    );
+    const renderProblems = new Map<string, string>();
+    for (const r of requests.filter(x =>
+      (WANTED as readonly string[]).includes(x.state),
+    )) {
+      const source = observed.get(r.sourceCluster);
+      let problem: string | undefined;
+      if (!source?.gateway) {
+        problem = `the gateway address of ${r.sourceCluster} is unknown: ${
+          source?.error ?? 'cluster not observed'
+        }`;
+      } else if (!source.strategy) {
+        problem = `the strategy of ${r.sourceCluster} is unknown; set crossmesh.strategy`;
+      }
+      if (problem) {
+        renderProblems.set(r.id, problem);
+        continue;
+      }
+      const rendered = renderExposure(source!.strategy!, {
+        requestId: r.id,
+        host: r.host,
+        vip: r.vip!,
+        ports: r.service.ports,
+        exportTo: r.consumerNamespaces,
+        remoteGateway: source!.gateway!,
+        localService: { name: r.service.name, namespace: r.service.namespace },
+      });
+      const add = (cluster: string, objects: KubeObject[]) => {
+        const bucket = desired.get(cluster);
+        for (const o of objects) {
+          bucket?.set(
+            `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
+            o,
+          );
+        }
+      };
+      r.consumerClusters.forEach(c => add(c, rendered.consumer));
+      add(r.sourceCluster, rendered.exporter);
+    }
+    // A cluster whose desired set could not be computed is left as it is, rather than
+    // emptied: deleting objects because a gateway is briefly unknown would cut traffic.
+    const skip = new Set(
+      requests
+        .filter(r => renderProblems.has(r.id))
+        .flatMap(r => [...r.consumerClusters, r.sourceCluster]),
+    );
+
+    const results = await Promise.all(
+      connections.map(c =>
+        skip.has(c.name)
+          ? Promise.resolve<ClusterConvergence>({
+              cluster: c.name,
+              applied: 0,
+              deleted: 0,
+              unchanged: 0,
+              reads: 0,
+              writes: 0,
+              error:
+                'not converged: a request it serves cannot be rendered yet',
+            })
+          : applier.converge(c, [...desired.get(c.name)!.values()]),
+      ),
+    );
+    const byCluster = new Map(results.map(r => [r.cluster, r]));
+
+    for (const r of requests) {
+      const now = this.now().toISOString();
+      const involved: Array<{
+        cluster: string;
+        role: 'consumer' | 'exporter';
+      }> = [
+        ...r.consumerClusters.map(cluster => ({
+          cluster,
+          role: 'consumer' as const,
+        })),
+        { cluster: r.sourceCluster, role: 'exporter' as const },
+      ];
+      let allDone = true;
+      for (const { cluster, role } of involved) {
+        const result = byCluster.get(cluster);
+        const error = renderProblems.get(r.id) ?? result?.error ?? null;
+        let state: 'failed' | 'removed' | 'applied' = 'applied';
+        if (error) {
+          state = 'failed';
+        } else if (r.state === 'revoking') {
+          state = 'removed';
+        }
+        if (error) allDone = false;
+        const previous = r.clusters.find(
+          s => s.cluster === cluster && s.role === role,
+        );
+        if (previous?.state !== state || previous?.lastError !== error) {
+          await store.setClusterStatus(r.id, {
+            cluster,
+            role,
+            state,
+            lastError: error,
+            updatedAt: now,
+          });
+        }
+      }
+      if (allDone && r.state === 'applying') {
+        await this.move(r, 'applied', transitions);
+      } else if (allDone && r.state === 'revoking') {
+        await this.move(r, 'removed', transitions);
+        await store.releaseVip(r.host);
+      }
+    }
+    return { clusters: results, transitions };
+  }
+
+  private async openRequests(): Promise<ExposureRequest[]> {
+    const all: ExposureRequest[] = [];
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await this.options.store.listRequests({
+        states: [...WANTED, 'revoking'],
+        limit: PAGE,
+        offset,
+      });
+      all.push(...page.items);
+      if (page.items.length < PAGE) return all;
+    }
+  }
+
+  private async move(
+    r: ExposureRequest,
+    event: Parameters<typeof nextExposureState>[2],
+    transitions: string[],
+  ) {
+    const to = nextExposureState(r.id, r.state, event);
+    if (
+      await this.options.store.transitionRequest(r.id, r.state, to, {
+        updatedAt: this.now().toISOString(),
+      })
+    ) {
+      transitions.push(`${r.id}: ${r.state} -> ${to}`);
+      await this.options.audit.appendAuditEvent({
+        actor: 'crossmesh:reconciler',
+        action: `exposure.${to}`,
+        clusterName: r.sourceCluster,
+        serial: null,
+        fingerprintSha256: null,
+        details: { requestId: r.id, host: r.host, from: r.state, to },
+      });
+      r.state = to;
+    }
+  }
+}
