@@ -1,0 +1,8 @@
+export { ClusterDnsWiring } from './ClusterDnsWiring';
+export type {
+  ClusterDnsWiringOptions,
+  ConfigMapWriteInfo,
+  DnsUnwiring,
+  DnsWiring,
+  DnsWiringAction,
+} from './ClusterDnsWiring';
