@@ -16,6 +16,7 @@ import {
 } from './database/DatabaseClusterObservationStore';
 import { deriveKek, KeyType } from './pki';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
@@ -141,6 +142,7 @@ export const crossmeshPlugin = createBackendPlugin({
         const reconciler = new ExposureReconciler({
           store: exposureStore,
           applier: new ClusterExposureApplier(kubernetesClients),
+          dns: new ClusterDnsWiring(kubernetesClients),
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
           audit: trustStore,
@@ -158,6 +160,13 @@ export const crossmeshPlugin = createBackendPlugin({
             const report = await reconciler.reconcile();
             for (const t of report.transitions) {
               logger.info(`crossmesh exposure ${t}`);
+            }
+            for (const d of report.dns) {
+              logger.info(
+                `crossmesh .global DNS in ${d.cluster}: ${
+                  d.error ?? 'updated'
+                }`,
+              );
             }
             for (const c of report.clusters.filter(r => r.error)) {
               logger.warn(

@@ -8,6 +8,7 @@ import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
 import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
 import { ExposureService } from '../workflow/ExposureService';
+import { ClusterDnsWiring } from '../dns/cluster';
 import { ClusterExposureApplier } from './ClusterExposureApplier';
 import { ExposureReconciler } from './ExposureReconciler';
 
@@ -22,6 +23,25 @@ async function adminCustomObjects(cluster: TestBed['clusters'][number]) {
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(cluster.kubeconfigPath);
   return kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+}
+
+async function corefile(cluster: TestBed['clusters'][number]) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+  const configMap = await core.readNamespacedConfigMap({
+    name: 'coredns',
+    namespace: 'kube-system',
+  });
+  const service = await core.readNamespacedService({
+    name: 'istiocoredns',
+    namespace: 'istio-system',
+  });
+  return {
+    text: configMap.data!.Corefile,
+    istiocorednsIp: service.spec!.clusterIP!,
+  };
 }
 
 async function listServiceEntries(cluster: TestBed['clusters'][number]) {
@@ -101,6 +121,7 @@ describe('ExposureReconciler on real API servers', () => {
     const reconciler = new ExposureReconciler({
       store,
       applier: new ClusterExposureApplier(clients),
+      dns: new ClusterDnsWiring(clients),
       connections,
       observeClusters,
       audit,
@@ -118,6 +139,7 @@ describe('ExposureReconciler on real API servers', () => {
     expect((await reconciler.reconcile()).transitions).toEqual([]);
     expect(await listServiceEntries(bed.clusters[0])).toEqual([]);
 
+    const original = await corefile(bed.clusters[0]);
     const approved = await exposures.approve(
       request.id,
       'ok',
@@ -144,6 +166,12 @@ describe('ExposureReconciler on real API servers', () => {
       'app.kubernetes.io/managed-by': 'crossmesh',
     });
     expect(await listServiceEntries(bed.clusters[1])).toEqual([]);
+    // legacy-global: the consumer cluster forwards .global to its istiocoredns, and only it.
+    const wired = await corefile(bed.clusters[0]);
+    expect(wired.text.startsWith(original.text.replace(/\n$/, ''))).toBe(true);
+    expect(wired.text).toContain(`forward . ${wired.istiocorednsIp}:53`);
+    expect((await corefile(bed.clusters[1])).text).not.toContain('global');
+    expect(first.dns).toEqual([{ cluster: 'cluster-1', changed: true }]);
     const active = await exposures.get(request.id);
     expect(active.state).toBe('active');
     expect(active.clusters).toEqual([
@@ -165,6 +193,7 @@ describe('ExposureReconciler on real API servers', () => {
     expect(steady.transitions).toEqual([]);
     expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);
     expect(steady.clusters.map(c => c.reads)).toEqual([3, 3]);
+    expect(steady.dns).toEqual([]);
 
     // Someone deletes the ServiceEntry: the next pass puts it back, once.
     await (
@@ -188,5 +217,6 @@ describe('ExposureReconciler on real API servers', () => {
     expect(removal.transitions).toEqual([`${request.id}: revoking -> revoked`]);
     expect(await listServiceEntries(bed.clusters[0])).toEqual([]);
     expect(await store.getVip('svc-2.bar.global')).toBeUndefined();
+    expect((await corefile(bed.clusters[0])).text).toBe(original.text);
   });
 });

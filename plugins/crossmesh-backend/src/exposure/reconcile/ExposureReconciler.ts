@@ -4,6 +4,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { ClusterDnsWiring } from '../dns/cluster';
 import { KubeObject, renderExposure } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
 import { nextExposureState } from '../workflow/requestStateMachine';
@@ -23,6 +24,8 @@ const PAGE = 500;
  */
 export interface ReconcileReport {
   clusters: ClusterConvergence[];
+  /** `.global` DNS wiring per cluster (legacy-global only), when anything was done or failed. */
+  dns: Array<{ cluster: string; changed: boolean; error?: string }>;
   /** Requests that changed state in this pass, as `id: from -> to`. */
   transitions: string[];
 }
@@ -40,6 +43,7 @@ export class ExposureReconciler {
     private readonly options: {
       store: ExposureStore;
       applier: ClusterExposureApplier;
+      dns: ClusterDnsWiring;
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
       audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
@@ -137,6 +141,13 @@ export class ExposureReconciler {
           : applier.converge(c, [...desired.get(c.name)!.values()]),
       ),
     );
+    const dns = await this.wireDns(requests, observed);
+    for (const d of dns.filter(x => x.error)) {
+      const result = results.find(r => r.cluster === d.cluster);
+      if (result) {
+        result.error = [result.error, d.error].filter(Boolean).join('; ');
+      }
+    }
     const byCluster = new Map(results.map(r => [r.cluster, r]));
 
     for (const r of requests) {
@@ -182,7 +193,41 @@ export class ExposureReconciler {
         await store.releaseVip(r.host);
       }
     }
-    return { clusters: results, transitions };
+    return { clusters: results, dns, transitions };
+  }
+
+  /**
+   * In `legacy-global` meshes, a cluster that consumes any exposure forwards `.global`
+   * names to its istiocoredns; one that consumes none has crossmesh's forwarding removed.
+   * (`dns-proxy` meshes resolve `.global` in the sidecar and need no wiring.)
+   */
+  private async wireDns(
+    requests: ExposureRequest[],
+    observed: Map<string, MeshCluster>,
+  ): Promise<ReconcileReport['dns']> {
+    const consuming = new Set(
+      requests
+        .filter(r => (WANTED as readonly string[]).includes(r.state))
+        .flatMap(r => r.consumerClusters),
+    );
+    const results = await Promise.all(
+      this.options.connections.map(async c => {
+        const cluster = observed.get(c.name);
+        if (!cluster?.reachable || cluster.strategy !== 'legacy-global') {
+          return undefined;
+        }
+        return consuming.has(c.name)
+          ? this.options.dns.wire(c)
+          : this.options.dns.unwire(c);
+      }),
+    );
+    return results
+      .filter(r => r && (r.changed || r.error))
+      .map(r => ({
+        cluster: r!.cluster,
+        changed: r!.changed,
+        ...(r!.error ? { error: r!.error } : {}),
+      }));
   }
 
   private async openRequests(): Promise<ExposureRequest[]> {
