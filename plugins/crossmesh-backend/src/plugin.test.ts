@@ -80,6 +80,10 @@ describe('crossmesh backend against real API servers', () => {
         istio: { version: '1.22.3', image: 'docker.io/istio/pilot:1.22.3' },
         strategy: 'dns-proxy',
         strategySource: 'detected',
+        dnsCapture: 'unknown',
+        dnsCaptureDetail: expect.stringContaining(
+          'ConfigMap istio-system/istio was not found',
+        ),
         gateway: {
           address: bed.clusters[1].gatewayAddress,
           port: 15443,

@@ -16,9 +16,11 @@ import {
 } from './database/DatabaseClusterObservationStore';
 import { deriveKek, KeyType } from './pki';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
+import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
 import { ClusterService } from './service/ClusterService';
@@ -46,6 +48,9 @@ export const crossmeshPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        // Its default factory posts to the notifications backend; without one installed,
+        // sends fail and are logged.
+        notifications: notificationService,
       },
       async init({
         config,
@@ -58,6 +63,7 @@ export const crossmeshPlugin = createBackendPlugin({
         scheduler,
         userInfo,
         catalog,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
 
@@ -137,12 +143,15 @@ export const crossmeshPlugin = createBackendPlugin({
             groups:
               config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
           },
+          notifications,
+          logger,
         });
 
         const reconciler = new ExposureReconciler({
           store: exposureStore,
           applier: new ClusterExposureApplier(kubernetesClients),
           dns: new ClusterDnsWiring(kubernetesClients),
+          lease: new ReconcileLease(db),
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
           audit: trustStore,
@@ -158,6 +167,9 @@ export const crossmeshPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: async () => {
             const report = await reconciler.reconcile();
+            if (report.skipped) {
+              logger.debug(`crossmesh reconcile skipped: ${report.skipped}`);
+            }
             for (const t of report.transitions) {
               logger.info(`crossmesh exposure ${t}`);
             }

@@ -60,6 +60,13 @@ export interface MeshCluster {
   strategySource: 'config' | 'detected' | null;
   /** Null when no address could be found or configured. */
   gateway: GatewayAddress | null;
+  /**
+   * Whether the sidecars' DNS proxy captures DNS (`ISTIO_META_DNS_CAPTURE` in the mesh
+   * config), which `.global` names need under `dns-proxy`. Only read under that strategy.
+   */
+  dnsCapture?: 'enabled' | 'disabled' | 'unknown';
+  /** What {@link MeshCluster.dnsCapture} is based on, and how to enable it when off. */
+  dnsCaptureDetail?: string;
   /** When this view was read, ISO 8601. */
   observedAt: string;
 }

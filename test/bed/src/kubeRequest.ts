@@ -28,7 +28,7 @@ export function kubeRequest(
     method = 'GET',
     body,
     contentType,
-    timeoutMs = 10_000,
+    timeoutMs = 30_000,
   }: KubeRequestOptions = {},
 ): Promise<KubeResponse> {
   const url = new URL(path, connection.url);

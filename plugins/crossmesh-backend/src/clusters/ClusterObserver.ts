@@ -2,8 +2,13 @@ import {
   MeshCluster,
   MeshStrategy,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import type { V1Deployment, V1Service } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1Service,
+} from '@kubernetes/client-node';
 import { ClusterConnection } from './clusterConnections';
+import { DnsCaptureReading, parseDnsCapture } from './dnsCapture';
 import { resolveGatewayAddress } from './gatewayAddress';
 import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
 import { describeKubernetesError, isNotFound } from './kubernetesErrors';
@@ -14,7 +19,8 @@ const ISTIO_NAMESPACE = 'istio-system';
 
 /**
  * Reads what crossmesh needs to know about a cluster: whether it answers, Istio's
- * version, the strategy in force and the gateway address.
+ * version, the strategy in force, the gateway address and, under `dns-proxy`, whether
+ * the sidecars capture DNS.
  *
  * @internal
  */
@@ -124,17 +130,54 @@ export class ClusterObserver {
     } else if (detected) {
       strategySource = 'detected';
     }
+    const strategy = configured ?? detected;
+    const dns =
+      strategy === 'dns-proxy'
+        ? await readDnsCapture(core, connection.url)
+        : undefined;
     return {
       name: connection.name,
       reachable: true,
       ...(problems.length ? { error: problems.join('; ') } : {}),
       istio: image && version ? { version: version.text, image } : null,
-      strategy: configured ?? detected,
+      strategy,
       strategySource,
       gateway: resolution.gateway,
+      ...dns,
       observedAt,
     };
   }
+}
+
+async function readDnsCapture(
+  core: ClusterApis['core'],
+  url: string,
+): Promise<DnsCaptureReading> {
+  let meshConfig: V1ConfigMap | null;
+  try {
+    meshConfig = await orNullWhenMissing<V1ConfigMap>(
+      core.readNamespacedConfigMap({
+        name: 'istio',
+        namespace: ISTIO_NAMESPACE,
+      }),
+    );
+  } catch (error) {
+    // The rest of the observation stands; only this check is unanswered.
+    return {
+      dnsCapture: 'unknown',
+      dnsCaptureDetail: `ConfigMap ${ISTIO_NAMESPACE}/istio could not be read, so DNS capture cannot be checked: ${describeKubernetesError(
+        error,
+        url,
+      )}`,
+    };
+  }
+  if (!meshConfig) {
+    return {
+      dnsCapture: 'unknown',
+      dnsCaptureDetail: `ConfigMap ${ISTIO_NAMESPACE}/istio was not found, so DNS capture cannot be checked; Istio's installer creates it`,
+    };
+  }
+  return parseDnsCapture(meshConfig.data?.mesh);
 }
 
 async function orNullWhenMissing<T>(request: Promise<T>): Promise<T | null> {

@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import knexFactory from 'knex';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
@@ -8,13 +9,15 @@ import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
 import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
 import { ExposureService } from '../workflow/ExposureService';
+import { allocateVip } from '../vip';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { ClusterExposureApplier } from './ClusterExposureApplier';
 import { ExposureReconciler } from './ExposureReconciler';
+import { ReconcileLease } from './ReconcileLease';
 
 jest.setTimeout(120_000);
 
-const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const bob = mockCredentials.user('user:default/bob');
 const carol = mockCredentials.user('user:default/carol');
 
@@ -122,6 +125,7 @@ describe('ExposureReconciler on real API servers', () => {
       store,
       applier: new ClusterExposureApplier(clients),
       dns: new ClusterDnsWiring(clients),
+      lease: new ReconcileLease(knex),
       connections,
       observeClusters,
       audit,
@@ -218,5 +222,93 @@ describe('ExposureReconciler on real API servers', () => {
     expect(await listServiceEntries(bed.clusters[0])).toEqual([]);
     expect(await store.getVip('svc-2.bar.global')).toBeUndefined();
     expect((await corefile(bed.clusters[0])).text).toBe(original.text);
+  });
+  it('lets one of two replicas on one PostgreSQL converge, writing each object once', async () => {
+    const ids = databases.eachSupportedId().flat();
+    expect(ids.includes('POSTGRES_15') || !process.env.CI).toBe(true);
+    const id = ids.includes('POSTGRES_15') ? 'POSTGRES_15' : 'SQLITE_3';
+    const knexA = await databases.init(id);
+    await knexA.migrate.latest({
+      directory: resolvePackagePath(
+        '@crossmesh/backstage-plugin-crossmesh-backend',
+        'migrations',
+      ),
+    });
+    const knexB =
+      id === 'POSTGRES_15' ? knexFactory(knexA.client.config) : knexA;
+    const connections = connectionsOf(bed);
+    try {
+      const storeA = new DatabaseExposureStore(knexA);
+      const now = new Date().toISOString();
+      for (let i = 0; i < 20; i++) {
+        const host = `replica-${i}.shop.global`;
+        const vip = await storeA.allocateVip(
+          host,
+          `r-${i}`,
+          inUse => allocateVip(inUse, { seed: host }).address,
+        );
+        await storeA.insertRequest({
+          id: `r-${i}`,
+          entityRef: 'component:default/svc-2',
+          service: {
+            name: `replica-${i}`,
+            namespace: 'shop',
+            ports: [{ name: 'http', number: 8000 }],
+          },
+          sourceCluster: 'cluster-2',
+          consumerClusters: ['cluster-1'],
+          consumerNamespaces: [],
+          reason: 'two replicas',
+          endDate: null,
+          state: 'approved',
+          host,
+          vip: vip.address,
+          requestedBy: 'user:default/bob',
+          requestedAt: now,
+          decidedBy: 'user:default/carol',
+          decidedAt: now,
+          decisionComment: null,
+          clusters: [],
+          updatedAt: now,
+        });
+      }
+      const replica = (knex: typeof knexA) => {
+        const clients = new KubernetesClients();
+        const observer = new ClusterObserver(clients, { timeoutMs: 10_000 });
+        return new ExposureReconciler({
+          store: new DatabaseExposureStore(knex),
+          applier: new ClusterExposureApplier(clients),
+          dns: new ClusterDnsWiring(clients),
+          lease: new ReconcileLease(knex),
+          connections,
+          observeClusters: () =>
+            Promise.all(connections.map(c => observer.observe(c))),
+          audit: new DatabaseTrustStore(knex),
+        });
+      };
+      const reports = await Promise.all([
+        replica(knexA).reconcile(),
+        replica(knexB).reconcile(),
+      ]);
+
+      expect(reports.filter(r => r.skipped)).toHaveLength(1);
+      const writes = reports
+        .flatMap(r => r.clusters)
+        .reduce((n, c) => n + c.writes, 0);
+      expect(writes).toBe(20);
+      const entries = (await listServiceEntries(bed.clusters[0])).filter(e =>
+        e.spec.hosts[0].startsWith('replica-'),
+      );
+      expect(entries).toHaveLength(20);
+      const { items } = await storeA.listRequests({
+        states: ['active'],
+        limit: 50,
+        offset: 0,
+      });
+      expect(items).toHaveLength(20);
+      expect(new Set(items.map(r => r.vip)).size).toBe(20);
+    } finally {
+      if (knexB !== knexA) await knexB.destroy();
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { randomUUID } from 'node:crypto';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { KubeObject, renderExposure } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
@@ -12,6 +13,7 @@ import {
   ClusterConvergence,
   ClusterExposureApplier,
 } from './ClusterExposureApplier';
+import { ReconcileLease } from './ReconcileLease';
 
 /** Requests whose objects belong in the clusters. */
 const WANTED = ['approved', 'applying', 'active'] as const;
@@ -28,7 +30,11 @@ export interface ReconcileReport {
   dns: Array<{ cluster: string; changed: boolean; error?: string }>;
   /** Requests that changed state in this pass, as `id: from -> to`. */
   transitions: string[];
+  /** Set when another replica held the lease, so this pass wrote nothing. */
+  skipped?: string;
 }
+
+const LEASE_TTL_MS = 10 * 60_000;
 
 /**
  * Converges the clusters to the database: the objects of approved and active requests
@@ -44,6 +50,7 @@ export class ExposureReconciler {
       store: ExposureStore;
       applier: ClusterExposureApplier;
       dns: ClusterDnsWiring;
+      lease: ReconcileLease;
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
       audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
@@ -51,11 +58,30 @@ export class ExposureReconciler {
     },
   ) {}
 
+  private readonly holder = `reconciler-${randomUUID()}`;
+
   private now() {
     return this.options.now?.() ?? new Date();
   }
 
   async reconcile(): Promise<ReconcileReport> {
+    const { lease } = this.options;
+    if (!(await lease.tryAcquire(this.holder, LEASE_TTL_MS))) {
+      return {
+        clusters: [],
+        dns: [],
+        transitions: [],
+        skipped: 'another replica is reconciling',
+      };
+    }
+    try {
+      return await this.converge();
+    } finally {
+      await lease.release(this.holder);
+    }
+  }
+
+  private async converge(): Promise<ReconcileReport> {
     const { store, applier, connections } = this.options;
     const transitions: string[] = [];
     let requests = await this.openRequests();

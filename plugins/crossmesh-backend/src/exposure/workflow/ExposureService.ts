@@ -1,5 +1,6 @@
 import {
   BackstageCredentials,
+  LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
@@ -10,6 +11,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   ExposureRequest,
   ExposureRequestState,
@@ -17,6 +19,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { ExposureNotifier, ExposureOutcome } from '../notify';
 import { renderExposure, toYaml } from '../render';
 import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
 import { allocateVip, ipv4ToNumber } from '../vip';
@@ -78,9 +81,20 @@ export class ExposureService {
       userInfo: UserInfoService;
       clusters: ClusterLookup;
       approvers: ApproverSettings;
+      /** Absent or failing notifications never fail a request; failures go to the logger. */
+      notifications?: NotificationService;
+      logger?: LoggerService;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.notifier = new ExposureNotifier({
+      notifications: options.notifications,
+      logger: options.logger,
+      approverGroups: options.approvers.groups,
+    });
+  }
+
+  private readonly notifier: ExposureNotifier;
 
   private now() {
     return this.options.now?.() ?? new Date();
@@ -156,6 +170,7 @@ export class ExposureService {
         reason: request.reason,
       }),
     );
+    await this.notifier.requested(request, actor);
     return request;
   }
 
@@ -198,13 +213,15 @@ export class ExposureService {
   ) {
     const request = await this.get(id);
     await this.requireApprover(credentials, 'reject');
-    return this.move(
+    const rejected = await this.move(
       request,
       'reject',
       actor,
       this.decision(actor, comment),
       'exposure.rejected',
     );
+    await this.notifier.decided(rejected, 'rejected', actor);
+    return rejected;
   }
 
   async approve(
@@ -227,7 +244,7 @@ export class ExposureService {
       request.id,
       inUse => allocateVip(inUse, { seed: request.host }).address,
     );
-    return this.move(
+    const approved = await this.move(
       request,
       'approve',
       actor,
@@ -235,6 +252,20 @@ export class ExposureService {
       'exposure.approved',
       { vip: vip.address },
     );
+    await this.notifier.decided(approved, 'approved', actor);
+    return approved;
+  }
+
+  /**
+   * Tells the requester that the exposure is active, or that applying it failed (the
+   * approvers hear of failures too). For the reconciler; never throws.
+   */
+  notifyOutcome(
+    request: ExposureRequest,
+    outcome: ExposureOutcome,
+    detail: string,
+  ): Promise<void> {
+    return this.notifier.outcome(request, outcome, detail);
   }
 
   /** The manifests approval would apply in each cluster, as YAML. */

@@ -209,6 +209,17 @@ export const spec = {
               },
             ],
           },
+          dnsCapture: {
+            type: 'string',
+            enum: ['enabled', 'disabled', 'unknown'],
+            description:
+              "Whether the sidecars' DNS proxy captures DNS (ISTIO_META_DNS_CAPTURE in the mesh config), which .global names need. Only read under the dns-proxy strategy.",
+          },
+          dnsCaptureDetail: {
+            type: 'string',
+            description:
+              'What dnsCapture is based on, and how to enable it when off.',
+          },
           observedAt: {
             type: 'string',
             description: 'When crossmesh read the cluster, ISO 8601.',

@@ -19,6 +19,14 @@ export interface MeshCluster {
   strategySource: MeshClusterStrategySourceEnum | null;
   gateway: GatewayAddress | null;
   /**
+   * Whether the sidecars\' DNS proxy captures DNS (ISTIO_META_DNS_CAPTURE in the mesh config), which .global names need. Only read under the dns-proxy strategy.
+   */
+  dnsCapture?: MeshClusterDnsCaptureEnum;
+  /**
+   * What dnsCapture is based on, and how to enable it when off.
+   */
+  dnsCaptureDetail?: string;
+  /**
    * When crossmesh read the cluster, ISO 8601.
    */
   observedAt: string;
@@ -28,3 +36,7 @@ export interface MeshCluster {
  * @public
  */
 export type MeshClusterStrategySourceEnum = 'config' | 'detected';
+/**
+ * @public
+ */
+export type MeshClusterDnsCaptureEnum = 'enabled' | 'disabled' | 'unknown';

@@ -1,0 +1,43 @@
+import { Knex } from 'knex';
+
+const TABLE = 'reconcile_lease';
+
+/**
+ * A lease in the database that one replica holds while it writes to the clusters.
+ * Backstage's scheduler already runs a task on one replica at a time; the lease also
+ * covers passes started outside it, so two replicas never write the same object.
+ *
+ * @internal
+ */
+export class ReconcileLease {
+  constructor(
+    private readonly db: Knex,
+    private readonly name = 'exposures',
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Takes the lease when it is free, expired or already ours. */
+  async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    await this.db(TABLE)
+      .insert({ name: this.name, holder: null, expires_at_ms: 0 })
+      .onConflict('name')
+      .ignore();
+    const now = this.now();
+    const taken = await this.db(TABLE)
+      .where({ name: this.name })
+      .andWhere(q =>
+        q
+          .whereNull('holder')
+          .orWhere('holder', holder)
+          .orWhere('expires_at_ms', '<', now),
+      )
+      .update({ holder, expires_at_ms: now + ttlMs });
+    return taken === 1;
+  }
+
+  async release(holder: string): Promise<void> {
+    await this.db(TABLE)
+      .where({ name: this.name, holder })
+      .update({ holder: null, expires_at_ms: 0 });
+  }
+}
