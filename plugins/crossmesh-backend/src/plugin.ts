@@ -155,6 +155,8 @@ export const crossmeshPlugin = createBackendPlugin({
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
           audit: trustStore,
+          onOutcome: (request, outcome, detail) =>
+            exposures.notifyOutcome(request, outcome, detail),
         });
         // The scheduler runs a task on one replica at a time when the database is shared.
         await scheduler.scheduleTask({

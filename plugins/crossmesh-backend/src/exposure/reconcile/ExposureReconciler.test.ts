@@ -121,7 +121,11 @@ describe('ExposureReconciler on real API servers', () => {
       },
       approvers: { groups: [] },
     });
+    const outcomes: string[] = [];
     const reconciler = new ExposureReconciler({
+      onOutcome: async (r, outcome) => {
+        outcomes.push(`${r.id}: ${outcome}`);
+      },
       store,
       applier: new ClusterExposureApplier(clients),
       dns: new ClusterDnsWiring(clients),
@@ -155,6 +159,7 @@ describe('ExposureReconciler on real API servers', () => {
       `${request.id}: approved -> applying`,
       `${request.id}: applying -> active`,
     ]);
+    expect(outcomes).toEqual([`${request.id}: active`]);
     const [entry] = await listServiceEntries(bed.clusters[0]);
     expect(entry.spec).toEqual({
       hosts: ['svc-2.bar.global'],

@@ -54,6 +54,12 @@ export class ExposureReconciler {
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
       audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      /** Tells people when a request became active, or first failed in a cluster. */
+      onOutcome?: (
+        request: ExposureRequest,
+        outcome: 'active' | 'failed',
+        detail: string,
+      ) => Promise<void>;
       now?: () => Date;
     },
   ) {}
@@ -202,6 +208,9 @@ export class ExposureReconciler {
         const previous = r.clusters.find(
           s => s.cluster === cluster && s.role === role,
         );
+        if (state === 'failed' && previous?.state !== 'failed') {
+          await this.options.onOutcome?.(r, 'failed', `${cluster}: ${error}`);
+        }
         if (previous?.state !== state || previous?.lastError !== error) {
           await store.setClusterStatus(r.id, {
             cluster,
@@ -213,7 +222,13 @@ export class ExposureReconciler {
         }
       }
       if (allDone && r.state === 'applying') {
-        await this.move(r, 'applied', transitions);
+        if (await this.move(r, 'applied', transitions)) {
+          await this.options.onOutcome?.(
+            r,
+            'active',
+            `reachable as ${r.host} from ${r.consumerClusters.join(', ')}`,
+          );
+        }
       } else if (allDone && r.state === 'revoking') {
         await this.move(r, 'removed', transitions);
         await store.releaseVip(r.host);
@@ -273,7 +288,7 @@ export class ExposureReconciler {
     r: ExposureRequest,
     event: Parameters<typeof nextExposureState>[2],
     transitions: string[],
-  ) {
+  ): Promise<boolean> {
     const to = nextExposureState(r.id, r.state, event);
     if (
       await this.options.store.transitionRequest(r.id, r.state, to, {
@@ -290,6 +305,8 @@ export class ExposureReconciler {
         details: { requestId: r.id, host: r.host, from: r.state, to },
       });
       r.state = to;
+      return true;
     }
+    return false;
   }
 }
