@@ -50,7 +50,7 @@ export interface ClusterConvergence {
   deleted: number;
   /** Desired objects that were already there as wanted. */
   unchanged: number;
-  /** Requests that read from the API server (LIST and GET). */
+  /** Requests that read from the API server (LISTs). */
   reads: number;
   /** Requests that wrote to it (PATCH and DELETE), including refused ones. */
   writes: number;
@@ -72,9 +72,12 @@ class StopError extends Error {
  * Makes one cluster hold exactly the Istio objects crossmesh wants there: it reads its own
  * objects (labelled `app.kubernetes.io/managed-by=crossmesh`) with one LIST per kind,
  * applies what is missing or differs with server-side apply, and deletes the managed
- * objects nothing wants any more. Objects without the label are never written or deleted.
- * When nothing is to change it makes three reads and no write. Never throws; failures are
- * in the result's `error`, so one bad cluster or object does not hold back the others.
+ * objects nothing wants any more. Objects without the label are never written or deleted:
+ * before creating objects of a kind it lists that kind once more without the label
+ * selector, to find hand-made objects of the same names. It writes up to eight objects at
+ * once. When nothing is to change it makes three reads and no write. Never throws;
+ * failures are in the result's `error`, so one bad cluster or object does not hold back
+ * the others.
  *
  * @internal
  */
@@ -83,6 +86,7 @@ export class ClusterExposureApplier {
 
   constructor(
     private readonly clients: KubernetesClients,
+    /** `timeoutMs`: how long one request may take; default 30 s. */
     private readonly options: { timeoutMs?: number } = {},
   ) {}
 
@@ -109,15 +113,16 @@ export class ClusterExposureApplier {
     const { objects, heldBack } = checkDesired(desired, problems);
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     try {
-      await withTimeout(
-        this.run(connection, objects, heldBack, result, problems),
-        timeoutMs,
-        `the API server at ${connection.url} did not finish within ${timeoutMs} ms; the next run reads the cluster again and completes the work`,
+      await this.run(
+        connection,
+        objects,
+        heldBack,
+        { result, timeoutMs, url: connection.url },
+        problems,
       );
     } catch (error) {
       problems.unshift(describeStop(error, connection));
     }
-    // After a timeout the work may still go on; the caller gets what was known.
     const outcome = { ...result };
     if (problems.length > 0) {
       outcome.error = `cluster '${connection.name}': ${problems.join('; ')}`;
@@ -130,9 +135,10 @@ export class ClusterExposureApplier {
     connection: ClusterConnection,
     desired: KubeObject[],
     heldBack: Set<string>,
-    result: ClusterConvergence,
+    tally: Tally,
     problems: string[],
   ): Promise<void> {
+    const { result } = tally;
     const api = await this.customObjectsApi(connection);
     const k8s = await loadKubernetesModule();
 
@@ -140,7 +146,7 @@ export class ClusterExposureApplier {
     for (const { kind, plural } of MANAGED_KINDS) {
       let list: { items?: ObservedKubeObject[] };
       try {
-        list = await send(result, 'reads', () =>
+        list = await send(tally, 'reads', () =>
           api.listClusterCustomObject({
             group: ISTIO_GROUP,
             version: ISTIO_VERSION,
@@ -149,6 +155,9 @@ export class ClusterExposureApplier {
           }),
         );
       } catch (error) {
+        if (error instanceof TimeoutError) {
+          throw error;
+        }
         throw new StopError(
           `crossmesh could not list its ${kind} objects, so it changed nothing: ${describeKubernetesError(
             error,
@@ -175,28 +184,28 @@ export class ClusterExposureApplier {
     result.unchanged = plan.unchanged;
     const found = new Set(actual.map(objectKey));
 
-    for (const object of plan.apply) {
+    // The LISTs show only crossmesh's objects; one of the same name made by someone else
+    // would be taken over by a forced apply, so the kinds with objects to create are
+    // listed once more, whole, and those names are checked against it.
+    const missing = plan.apply.filter(object => !found.has(objectKey(object)));
+    const owners = await this.readOwners(api, missing, connection, tally);
+
+    await inParallel(plan.apply, problems, async object => {
       const where = locate(object);
       const label = describeObject(object);
       if (!found.has(objectKey(object))) {
-        // The LIST shows only crossmesh's objects; one of the same name made by someone
-        // else would be taken over by a forced apply, so it is looked for first.
-        const owner = await readOwner(api, where, connection, result);
+        const owner = owners.get(object.kind)!;
         if (owner.problem) {
-          problems.push(`${label}: ${owner.problem}`);
-          continue;
+          return `${label}: ${owner.problem}`;
         }
-        if (owner.exists && !owner.managed) {
-          problems.push(
-            `${label} already exists and was not made by crossmesh (it lacks the label ${MANAGED_SELECTOR}), so crossmesh left it as it is; delete or rename it, or add the label if crossmesh should manage it`,
-          );
-          continue;
+        if (owner.foreign.has(objectKey(object))) {
+          return `${label} already exists and was not made by crossmesh (it lacks the label ${MANAGED_SELECTOR}), so crossmesh left it as it is; delete or rename it, or add the label if crossmesh should manage it`;
         }
       }
 
       let written: ObservedKubeObject;
       try {
-        written = await send(result, 'writes', () =>
+        written = await send(tally, 'writes', () =>
           api.patchNamespacedCustomObject(
             {
               ...where,
@@ -212,10 +221,7 @@ export class ClusterExposureApplier {
         );
       } catch (error) {
         stopIfUnreachable(error, connection);
-        problems.push(
-          `${label}: ${describeWriteError(error, object, connection)}`,
-        );
-        continue;
+        return `${label}: ${describeWriteError(error, object, connection)}`;
       }
       result.applied++;
 
@@ -223,7 +229,7 @@ export class ClusterExposureApplier {
       if (cleanup) {
         // Fields someone else added to the spec stay theirs after an apply; remove them.
         try {
-          await send(result, 'writes', () =>
+          await send(tally, 'writes', () =>
             api.patchNamespacedCustomObject(
               {
                 ...where,
@@ -243,22 +249,21 @@ export class ClusterExposureApplier {
           );
         } catch (error) {
           stopIfUnreachable(error, connection);
-          problems.push(
-            `${label} was applied, but the fields someone else added to its spec (${Object.keys(
-              cleanup,
-            ).join(', ')}) could not be removed: ${describeKubernetesError(
-              error,
-              connection.url,
-            )}; the next run tries again`,
-          );
+          return `${label} was applied, but the fields someone else added to its spec (${Object.keys(
+            cleanup,
+          ).join(', ')}) could not be removed: ${describeKubernetesError(
+            error,
+            connection.url,
+          )}; the next run tries again`;
         }
       }
-    }
+      return undefined;
+    });
 
-    for (const object of plan.delete) {
+    await inParallel(plan.delete, problems, async object => {
       const label = describeObject(object);
       try {
-        await send(result, 'writes', () =>
+        await send(tally, 'writes', () =>
           api.deleteNamespacedCustomObject({
             ...locate(object),
             // The object found by the LIST, not one made under its name since.
@@ -268,19 +273,72 @@ export class ClusterExposureApplier {
         result.deleted++;
       } catch (error) {
         if (isNotFound(error)) {
-          continue; // gone already
+          return undefined; // gone already
         }
         stopIfUnreachable(error, connection);
-        problems.push(
-          isConflict(error)
-            ? `${label} is no longer wanted but was replaced while crossmesh deleted it, so crossmesh left it; the next run looks again`
-            : `${label} is no longer wanted but could not be deleted: ${describeKubernetesError(
-                error,
-                connection.url,
-              )}`,
+        return isConflict(error)
+          ? `${label} is no longer wanted but was replaced while crossmesh deleted it, so crossmesh left it; the next run looks again`
+          : `${label} is no longer wanted but could not be deleted: ${describeKubernetesError(
+              error,
+              connection.url,
+            )}`;
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * Per kind of the objects to create: the keys of the objects of that kind without
+   * crossmesh's label, from one LIST without a label selector.
+   */
+  private async readOwners(
+    api: CustomObjectsApi,
+    missing: KubeObject[],
+    connection: ClusterConnection,
+    tally: Tally,
+  ): Promise<Map<string, { foreign: Set<string>; problem?: string }>> {
+    const owners = new Map<
+      string,
+      { foreign: Set<string>; problem?: string }
+    >();
+    for (const { kind, plural } of MANAGED_KINDS) {
+      if (!missing.some(object => object.kind === kind)) continue;
+      try {
+        const list: { items?: ObservedKubeObject[] } = await send(
+          tally,
+          'reads',
+          () =>
+            api.listClusterCustomObject({
+              group: ISTIO_GROUP,
+              version: ISTIO_VERSION,
+              plural,
+            }),
         );
+        const foreign = new Set<string>();
+        for (const item of list.items ?? []) {
+          if (item.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+            foreign.add(
+              objectKey({
+                ...item,
+                apiVersion: item.apiVersion ?? ISTIO_NETWORKING_API_VERSION,
+                kind: item.kind ?? kind,
+              }),
+            );
+          }
+        }
+        owners.set(kind, { foreign });
+      } catch (error) {
+        stopIfUnreachable(error, connection);
+        owners.set(kind, {
+          foreign: new Set(),
+          problem: `crossmesh could not check whether someone else made an object of this name, so it did not apply it: ${describeKubernetesError(
+            error,
+            connection.url,
+          )}`,
+        });
       }
     }
+    return owners;
   }
 
   private async customObjectsApi(
@@ -375,53 +433,71 @@ function describeObject(object: {
   return `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
 }
 
-async function readOwner(
-  api: CustomObjectsApi,
-  where: ReturnType<typeof locate>,
-  connection: ClusterConnection,
-  result: ClusterConvergence,
-): Promise<{ exists: boolean; managed: boolean; problem?: string }> {
-  try {
-    const existing = (await send(result, 'reads', () =>
-      api.getNamespacedCustomObject(where),
-    )) as ObservedKubeObject;
-    return {
-      exists: true,
-      managed:
-        existing.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
-    };
-  } catch (error) {
-    if (isNotFound(error)) {
-      return { exists: false, managed: false };
+/** Requests to one API server in flight at once while converging it. */
+const CONCURRENCY = 8;
+
+/**
+ * Runs `work` on every item with at most {@link CONCURRENCY} at once, and adds the
+ * problems it returned to `problems` in the order of the items. When one throws, no
+ * further item is started; once those under way have finished, their problems are added
+ * and the first error is thrown.
+ */
+async function inParallel<T>(
+  items: readonly T[],
+  problems: string[],
+  work: (item: T) => Promise<string | undefined>,
+): Promise<void> {
+  const found: Array<string | undefined> = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failure && next < items.length) {
+      const index = next++;
+      try {
+        found[index] = await work(items[index]);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
-    stopIfUnreachable(error, connection);
-    return {
-      exists: false,
-      managed: false,
-      problem: `crossmesh could not check whether someone else made an object of this name, so it did not apply it: ${describeKubernetesError(
-        error,
-        connection.url,
-      )}`,
-    };
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker),
+  );
+  problems.push(...found.filter((p): p is string => p !== undefined));
+  if (failure) {
+    throw failure.error;
   }
 }
 
 const ATTEMPTS = 5;
 const RETRY_DELAY_MS = { default: 1000, min: 100, max: 5000 };
 
+/** Where one converge counts its requests, and how long one may take. */
+interface Tally {
+  result: ClusterConvergence;
+  timeoutMs: number;
+  url: string;
+}
+
 /**
  * Sends one request and counts it, and again when the API server answers 429, as it does
- * for a while after it starts, until the storage of custom resources is ready.
+ * for a while after it starts, until the storage of custom resources is ready. Each
+ * attempt may take `timeoutMs`: a converge of thousands of objects takes longer than
+ * that in all, and is bounded by the API server answering, not by its size.
  */
 async function send<T>(
-  result: ClusterConvergence,
+  tally: Tally,
   counter: 'reads' | 'writes',
   request: () => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    result[counter]++;
+    tally.result[counter]++;
     try {
-      return await request();
+      return await withTimeout(
+        request(),
+        tally.timeoutMs,
+        `the API server at ${tally.url} did not answer within ${tally.timeoutMs} ms, so crossmesh stopped part-way; the next run reads the cluster again and completes the work`,
+      );
     } catch (error) {
       const refusal = error as {
         code?: unknown;
@@ -441,6 +517,9 @@ async function send<T>(
 
 /** Without an HTTP status the cluster is gone; one sentence says so, not one per object. */
 function stopIfUnreachable(error: unknown, connection: ClusterConnection) {
+  if (error instanceof TimeoutError) {
+    throw error;
+  }
   if (typeof (error as { code?: unknown })?.code !== 'number') {
     throw new StopError(
       `crossmesh stopped part-way: ${describeKubernetesError(

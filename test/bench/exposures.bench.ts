@@ -1,0 +1,478 @@
+/*
+ * Benchmark: 2,000 approved exposures to 4 consumer clusters converged from empty on the
+ * test bed (Istio 1.6.8, legacy-global: one consumer ServiceEntry per exposure and consumer
+ * cluster, 8,000 objects, plus the `.global` DNS wiring of each consumer), against a plain
+ * loop that creates the same 8,000 rendered objects with @kubernetes/client-node
+ * (`createNamespacedCustomObject`, one call per object) in the same run.
+ * Target: crossmesh at most 1.5x the plain loop; then a steady-state pass makes 0 writes.
+ *
+ * One bed holds 9 clusters: `cluster-0` (source), `cluster-1..4` (consumers, converged by
+ * crossmesh) and `baseline-1..4` (fresh clusters the plain loop writes into). The plain loop
+ * runs first, one sequential loop per cluster with the 4 clusters at once, as crossmesh
+ * converges its clusters at once. API calls are counted twice: by crossmesh's own
+ * ClusterConvergence counts, and by every API server's `apiserver_request_total` metric
+ * (all of crossmesh's calls: observation, DNS wiring and the applier; the API servers' own
+ * lease renewals and `kubernetes` endpoints are left out).
+ *
+ * Run from the repository root:
+ *   node --require @backstage/cli/config/nodeTransform.cjs test/bench/exposures.bench.ts [--exposures 2000] [--check]
+ * `--check` exits with 1 when the ratio exceeds 1.5 or the steady-state pass writes.
+ */
+import { randomUUID } from 'node:crypto';
+import { request as httpsRequest } from 'node:https';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+import knexFactory from 'knex';
+import { ClusterObserver } from '../../plugins/crossmesh-backend/src/clusters/ClusterObserver';
+import { KubernetesClients } from '../../plugins/crossmesh-backend/src/clusters/KubernetesClients';
+import { ClusterDnsWiring } from '../../plugins/crossmesh-backend/src/exposure/dns/cluster';
+import { ClusterExposureApplier } from '../../plugins/crossmesh-backend/src/exposure/reconcile/ClusterExposureApplier';
+import {
+  ExposureReconciler,
+  ReconcileReport,
+} from '../../plugins/crossmesh-backend/src/exposure/reconcile/ExposureReconciler';
+import { ReconcileLease } from '../../plugins/crossmesh-backend/src/exposure/reconcile/ReconcileLease';
+import {
+  KubeObject,
+  renderExposure,
+} from '../../plugins/crossmesh-backend/src/exposure/render';
+import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
+import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
+import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
+import { DatabaseTrustStore } from '../../plugins/crossmesh-backend/src/trust/store/DatabaseTrustStore';
+
+const TARGET_RATIO = 1.5;
+const CONSUMERS = ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'];
+const BASELINES = ['baseline-1', 'baseline-2', 'baseline-3', 'baseline-4'];
+const GROUP = 'networking.istio.io';
+const VERSION = 'v1beta1';
+
+function argValue(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+async function adminCustomObjects(
+  cluster: TestCluster,
+): Promise<CustomObjectsApi> {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  return kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+}
+
+/** A fresh API server answers 429 to custom resources until their storage is ready. */
+async function untilCustomResourcesServed(api: CustomObjectsApi) {
+  for (const plural of ['serviceentries', 'destinationrules', 'gateways']) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await api.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural,
+          limit: 1,
+        });
+        break;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 429 || attempt > 300) {
+          throw error;
+        }
+        await new Promise(r => setTimeout(r, 200));
+      }
+    }
+  }
+}
+
+async function countServiceEntries(cluster: TestCluster): Promise<number> {
+  const api = await adminCustomObjects(cluster);
+  const list: any = await api.listClusterCustomObject({
+    group: GROUP,
+    version: VERSION,
+    plural: 'serviceentries',
+    labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
+  });
+  return list.items.length;
+}
+
+/** GET `path` from an API server as its admin, verifying TLS with the bed's CA. */
+function adminGet(cluster: TestCluster, path: string): Promise<string> {
+  const url = new URL(path, cluster.url);
+  return new Promise((done, fail) => {
+    const request = httpsRequest(
+      url,
+      {
+        ca: Buffer.from(cluster.caData, 'base64'),
+        headers: { authorization: `Bearer ${cluster.adminToken}` },
+      },
+      response => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', chunk => (body += chunk));
+        response.on('end', () =>
+          response.statusCode === 200
+            ? done(body)
+            : fail(new Error(`GET ${url}: ${response.statusCode} ${body}`)),
+        );
+      },
+    );
+    request.on('error', fail);
+    request.end();
+  });
+}
+
+/** `apiserver_request_total` of one API server, by `VERB resource`. */
+async function requestCounts(
+  cluster: TestCluster,
+): Promise<Map<string, number>> {
+  const text = await adminGet(cluster, '/metrics');
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{')) continue;
+    const labels = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]),
+    );
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    // The API servers' own housekeeping: lease renewals, the `kubernetes` Service's endpoints.
+    if (['', 'leases', 'endpoints'].includes(labels.resource ?? '')) continue;
+    const key = `${labels.verb} ${labels.resource}${
+      labels.subresource ? `/${labels.subresource}` : ''
+    }`;
+    counts.set(key, (counts.get(key) ?? 0) + value);
+  }
+  return counts;
+}
+
+async function snapshot(clusters: TestCluster[]) {
+  return new Map(
+    await Promise.all(
+      clusters.map(async c => [c.name, await requestCounts(c)] as const),
+    ),
+  );
+}
+
+/** Calls per cluster between two snapshots, by `VERB resource`. */
+function delta(
+  before: Map<string, Map<string, number>>,
+  after: Map<string, Map<string, number>>,
+): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [cluster, counts] of after) {
+    const diff = new Map<string, number>();
+    for (const [key, value] of counts) {
+      const d = value - (before.get(cluster)?.get(key) ?? 0);
+      if (d > 0) diff.set(key, d);
+    }
+    out.set(cluster, diff);
+  }
+  return out;
+}
+
+const total = (counts: Map<string, number> | undefined) =>
+  [...(counts ?? new Map<string, number>()).values()].reduce(
+    (a, b) => a + b,
+    0,
+  );
+
+const isWrite = (key: string) =>
+  /^(POST|PUT|PATCH|DELETE|APPLY|CREATE|UPDATE|DELETECOLLECTION) /i.test(key);
+
+function describeCounts(counts: Map<string, number> | undefined): string {
+  return [...(counts ?? new Map<string, number>())]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+}
+
+function fmtMs(ms: number): string {
+  return `${(ms / 1000).toFixed(2).padStart(7)} s`;
+}
+
+async function main() {
+  const exposures = argValue('--exposures', 2000);
+  const bed: TestBed = await startTestBed({
+    clusters: ['cluster-0', ...CONSUMERS, ...BASELINES],
+    istioVersion: '1.6.8',
+    log,
+  });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  try {
+    const byName = new Map(bed.clusters.map(c => [c.name, c]));
+    await Promise.all(
+      bed.clusters.map(async c =>
+        untilCustomResourcesServed(await adminCustomObjects(c)),
+      ),
+    );
+
+    await knex.migrate.latest({
+      directory: resolve(
+        __dirname,
+        '../../plugins/crossmesh-backend/migrations',
+      ),
+    });
+    const store = new DatabaseExposureStore(knex);
+    const audit = new DatabaseTrustStore(knex);
+
+    // Not measured: the 2,000 approved requests, put straight into the store.
+    const insertStart = performance.now();
+    const now = new Date().toISOString();
+    for (let i = 0; i < exposures; i++) {
+      const id = randomUUID();
+      const name = `svc-${i}`;
+      const namespace = `ns-${i % 50}`;
+      const host = `${name}.${namespace}.global`;
+      const vip = await store.allocateVip(
+        host,
+        id,
+        inUse => allocateVip(inUse, { seed: host }).address,
+      );
+      const request: ExposureRequest = {
+        id,
+        entityRef: `component:default/${name}`,
+        service: { name, namespace, ports: [{ name: 'http', number: 8000 }] },
+        sourceCluster: 'cluster-0',
+        consumerClusters: CONSUMERS,
+        consumerNamespaces: [],
+        reason: 'benchmark',
+        endDate: null,
+        state: 'approved',
+        host,
+        vip: vip.address,
+        requestedBy: 'user:default/bench',
+        requestedAt: now,
+        decidedBy: 'user:default/bench',
+        decidedAt: now,
+        decisionComment: 'ok',
+        clusters: [],
+        updatedAt: now,
+      };
+      await store.insertRequest(request);
+    }
+    const insertMs = performance.now() - insertStart;
+
+    const connections = connectionsOf(bed).filter(
+      c => c.name === 'cluster-0' || CONSUMERS.includes(c.name),
+    );
+    const clients = new KubernetesClients();
+    const observer = new ClusterObserver(clients, { timeoutMs: 30_000 });
+    const observeClusters = () =>
+      Promise.all(connections.map(c => observer.observe(c)));
+    // Wall time of the applier's phase (all clusters at once), to tell it from the rest.
+    const applier = new ClusterExposureApplier(clients);
+    let applyStart: number | undefined;
+    let applyEnd = 0;
+    const converge = applier.converge.bind(applier);
+    applier.converge = async (...args) => {
+      applyStart ??= performance.now();
+      try {
+        return await converge(...args);
+      } finally {
+        applyEnd = performance.now();
+      }
+    };
+    const reconciler = new ExposureReconciler({
+      store,
+      applier,
+      dns: new ClusterDnsWiring(clients),
+      lease: new ReconcileLease(knex),
+      connections,
+      observeClusters,
+      audit,
+    });
+
+    // The same objects the reconciler renders, for the plain loop.
+    const source = await observer.observe(connections[0]);
+    const requests = (
+      await store.listRequests({
+        states: ['approved'],
+        limit: 100_000,
+        offset: 0,
+      })
+    ).items;
+    const rendered: KubeObject[] = requests.flatMap(
+      r =>
+        renderExposure(source.strategy!, {
+          requestId: r.id,
+          host: r.host,
+          vip: r.vip!,
+          ports: r.service.ports,
+          exportTo: r.consumerNamespaces,
+          remoteGateway: source.gateway!,
+          localService: {
+            name: r.service.name,
+            namespace: r.service.namespace,
+          },
+        }).consumer,
+    );
+
+    // Baseline: a plain create loop per fresh cluster, the four clusters at once.
+    const baselineApis = await Promise.all(
+      BASELINES.map(name => adminCustomObjects(byName.get(name)!)),
+    );
+    const plainBefore = await snapshot(bed.clusters);
+    const plainStart = performance.now();
+    await Promise.all(
+      baselineApis.map(async api => {
+        for (const object of rendered) {
+          await api.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            plural: 'serviceentries',
+            namespace: object.metadata.namespace,
+            body: object,
+          });
+        }
+      }),
+    );
+    const plainMs = performance.now() - plainStart;
+    const plainCalls = delta(plainBefore, await snapshot(bed.clusters));
+
+    // Measured: reconcile passes until every request is active.
+    const before = await snapshot(bed.clusters);
+    const start = performance.now();
+    const passes: ReconcileReport[] = [];
+    let active = 0;
+    while (passes.length < 5) {
+      passes.push(await reconciler.reconcile());
+      active = (
+        await store.listRequests({ states: ['active'], limit: 1, offset: 0 })
+      ).totalCount;
+      if (active === exposures) break;
+    }
+    const crossmeshMs = performance.now() - start;
+    const applierMs = applyEnd - (applyStart ?? applyEnd);
+    const calls = delta(before, await snapshot(bed.clusters));
+
+    const steadyBefore = await snapshot(bed.clusters);
+    const steady = await reconciler.reconcile();
+    const steadyCalls = delta(steadyBefore, await snapshot(bed.clusters));
+
+    const created = await Promise.all(
+      CONSUMERS.map(name => countServiceEntries(byName.get(name)!)),
+    );
+
+    const sum = (report: ReconcileReport[], field: 'reads' | 'writes') =>
+      report.flatMap(p => p.clusters).reduce((a, c) => a + c[field], 0);
+    const ratio = crossmeshMs / plainMs;
+    const crossmeshServer = [...calls.values()].reduce(
+      (a, c) => a + total(c),
+      0,
+    );
+    const plainServer = [...plainCalls.values()].reduce(
+      (a, c) => a + total(c),
+      0,
+    );
+    const errors = passes
+      .flatMap(p => [...p.clusters, ...p.dns])
+      .filter(c => c.error)
+      .map(c => `${c.cluster}: ${c.error!.slice(0, 300)}`);
+
+    console.log(
+      `${exposures} exposures x ${
+        CONSUMERS.length
+      } consumer clusters (legacy-global, Istio 1.6.8), ${
+        rendered.length * CONSUMERS.length
+      } ServiceEntries; node ${process.version}`,
+    );
+    console.log(
+      `setup, not measured: ${exposures} approved requests inserted into SQLite in ${fmtMs(
+        insertMs,
+      )}`,
+    );
+    console.log('');
+    console.log(
+      '                                                  time   API calls (server-counted)',
+    );
+    console.log(
+      `crossmesh reconcile, ${passes.length} pass(es) to all active ${fmtMs(
+        crossmeshMs,
+      )}   ${crossmeshServer} (applier: ${sum(passes, 'reads')} reads + ${sum(
+        passes,
+        'writes',
+      )} writes)`,
+    );
+    console.log(
+      `  of which the applier (all clusters at once)  ${fmtMs(applierMs)}`,
+    );
+    console.log(
+      `plain createNamespacedCustomObject loop      ${fmtMs(
+        plainMs,
+      )}   ${plainServer}`,
+    );
+    console.log(
+      `ratio crossmesh/plain: ${ratio.toFixed(
+        2,
+      )}x (target <= ${TARGET_RATIO}x)`,
+    );
+    console.log('');
+    console.log('crossmesh calls per cluster, counted by the API servers:');
+    for (const c of ['cluster-0', ...CONSUMERS]) {
+      console.log(
+        `  ${c}: ${total(calls.get(c))} = ${describeCounts(calls.get(c))}`,
+      );
+    }
+    console.log(
+      `active: ${active}/${exposures}; managed ServiceEntries per consumer: ${created.join(
+        ', ',
+      )}; transitions: ${passes.reduce(
+        (a, p) => a + p.transitions.length,
+        0,
+      )}; dns: ${JSON.stringify(passes[0].dns)}`,
+    );
+    if (errors.length > 0) {
+      console.log(`errors:\n  ${errors.join('\n  ')}`);
+    }
+    console.log('');
+    console.log(
+      'steady-state pass        writes  reads   (applier counts | server-counted)',
+    );
+    for (const c of steady.clusters) {
+      const server = steadyCalls.get(c.cluster);
+      const serverWrites = [...(server ?? new Map())]
+        .filter(([k]) => isWrite(k))
+        .reduce((a, [, v]) => a + v, 0);
+      console.log(
+        `  ${c.cluster.padEnd(22)} ${String(c.writes).padStart(5)} ${String(
+          c.reads,
+        ).padStart(6)}   | ${serverWrites} writes, ${
+          total(server) - serverWrites
+        } reads: ${describeCounts(server)}`,
+      );
+    }
+    const steadyWrites = steady.clusters.reduce((a, c) => a + c.writes, 0);
+    console.log(
+      `steady-state writes: ${steadyWrites} (target 0); dns changes: ${steady.dns.length}`,
+    );
+
+    if (process.argv.includes('--check')) {
+      const failures = [
+        ratio > TARGET_RATIO &&
+          `ratio ${ratio.toFixed(2)} exceeds ${TARGET_RATIO}`,
+        steadyWrites > 0 && `steady-state pass wrote ${steadyWrites} times`,
+        active !== exposures && `only ${active} of ${exposures} are active`,
+      ].filter(Boolean);
+      if (failures.length > 0) {
+        console.error(`FAIL: ${failures.join('; ')}`);
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    await knex.destroy();
+    await bed.stop();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
