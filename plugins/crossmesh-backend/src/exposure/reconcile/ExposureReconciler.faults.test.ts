@@ -1,0 +1,150 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { ClusterObserver } from '../../clusters/ClusterObserver';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
+import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import { ClusterDnsWiring } from '../dns/cluster';
+import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
+import { allocateVip } from '../vip';
+import { ClusterExposureApplier } from './ClusterExposureApplier';
+import { ExposureReconciler } from './ExposureReconciler';
+import { ReconcileLease } from './ReconcileLease';
+
+jest.setTimeout(180_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+const EXPOSURES = 150;
+
+async function managedHosts(cluster: TestBed['clusters'][number]) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  const list: any = await kubeConfig
+    .makeApiClient(k8s.CustomObjectsApi)
+    .listClusterCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1beta1',
+      plural: 'serviceentries',
+      labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
+    });
+  return (list.items as any[]).map(e => e.spec.hosts[0] as string);
+}
+
+describe('ExposureReconciler when an API server stops in the middle of applying', () => {
+  let bed: TestBed;
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+  });
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
+  it('reports the cluster, and converges after the restart with nothing lost or duplicated', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@crossmesh/backstage-plugin-crossmesh-backend',
+        'migrations',
+      ),
+    });
+    const store = new DatabaseExposureStore(knex);
+    const connections = connectionsOf(bed);
+    const clients = new KubernetesClients();
+    const observer = new ClusterObserver(clients, { timeoutMs: 5_000 });
+    const reconciler = new ExposureReconciler({
+      store,
+      applier: new ClusterExposureApplier(clients, { timeoutMs: 5_000 }),
+      dns: new ClusterDnsWiring(clients, { timeoutMs: 5_000 }),
+      lease: new ReconcileLease(knex),
+      connections,
+      observeClusters: () =>
+        Promise.all(connections.map(c => observer.observe(c))),
+      audit: new DatabaseTrustStore(knex),
+    });
+    const now = new Date().toISOString();
+    for (let i = 0; i < EXPOSURES; i++) {
+      const host = `svc-${i}.bar.global`;
+      const vip = await store.allocateVip(
+        host,
+        `r-${i}`,
+        inUse => allocateVip(inUse, { seed: host }).address,
+      );
+      await store.insertRequest({
+        id: `r-${i}`,
+        entityRef: 'component:default/svc-2',
+        service: {
+          name: `svc-${i}`,
+          namespace: 'bar',
+          ports: [{ name: 'http', number: 8000 }],
+        },
+        sourceCluster: 'cluster-2',
+        consumerClusters: ['cluster-1'],
+        consumerNamespaces: [],
+        reason: 'fault test',
+        endDate: null,
+        state: 'approved',
+        host,
+        vip: vip.address,
+        requestedBy: 'user:default/bob',
+        requestedAt: now,
+        decidedBy: 'user:default/carol',
+        decidedAt: now,
+        decisionComment: null,
+        clusters: [],
+        updatedAt: now,
+      });
+    }
+
+    // Stop cluster-1's API server once some, but not all, ServiceEntries are written.
+    const pass = reconciler.reconcile();
+    for (let waited = 0; waited < 60_000; waited += 50) {
+      const written = await managedHosts(bed.clusters[0]).catch(() => []);
+      if (written.length > 0) break;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    await bed.stopCluster('cluster-1');
+    const interrupted = await pass;
+    const cluster1 = interrupted.clusters.find(c => c.cluster === 'cluster-1')!;
+    expect(cluster1.error).toBeDefined();
+    expect(cluster1.applied).toBeLessThan(EXPOSURES);
+    const failed = await store.listRequests({
+      states: ['applying'],
+      limit: 500,
+      offset: 0,
+    });
+    expect(failed.totalCount).toBe(EXPOSURES);
+    expect(failed.items[0].clusters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          cluster: 'cluster-1',
+          state: 'failed',
+          lastError: expect.any(String),
+        }),
+      ]),
+    );
+
+    await bed.startCluster('cluster-1');
+    let report = await reconciler.reconcile();
+    for (let i = 0; i < 5 && report.clusters.some(c => c.error); i++) {
+      // The restarted API server may still be initialising its storage.
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+      report = await reconciler.reconcile();
+    }
+    expect(report.clusters.map(c => c.error)).toEqual([undefined, undefined]);
+
+    const hosts = await managedHosts(bed.clusters[0]);
+    expect(hosts).toHaveLength(EXPOSURES);
+    expect(new Set(hosts).size).toBe(EXPOSURES);
+    const active = await store.listRequests({
+      states: ['active'],
+      limit: 500,
+      offset: 0,
+    });
+    expect(active.totalCount).toBe(EXPOSURES);
+    expect(new Set(active.items.map(r => r.vip)).size).toBe(EXPOSURES);
+    const steady = await reconciler.reconcile();
+    expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);
+  });
+});
