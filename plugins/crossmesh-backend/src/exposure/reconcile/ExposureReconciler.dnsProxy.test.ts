@@ -145,4 +145,72 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
     }
     expect(await store.getVip(host)).toBeUndefined();
   });
+  it('revokes an exposure whose end date has passed', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@crossmesh/backstage-plugin-crossmesh-backend',
+        'migrations',
+      ),
+    });
+    const store = new DatabaseExposureStore(knex);
+    const connections = connectionsOf(bed);
+    const clients = new KubernetesClients();
+    const observer = new ClusterObserver(clients, { timeoutMs: 10_000 });
+    let now = new Date('2030-01-01T00:00:00Z');
+    const reconciler = new ExposureReconciler({
+      store,
+      applier: new ClusterExposureApplier(clients),
+      dns: new ClusterDnsWiring(clients),
+      lease: new ReconcileLease(knex),
+      connections,
+      observeClusters: () =>
+        Promise.all(connections.map(c => observer.observe(c))),
+      audit: new DatabaseTrustStore(knex),
+      now: () => now,
+    });
+    const host = 'svc-9.bar.global';
+    const vip = await store.allocateVip(
+      host,
+      'r-9',
+      inUse => allocateVip(inUse, { seed: host }).address,
+    );
+    await store.insertRequest({
+      id: 'r-9',
+      entityRef: 'component:default/svc-9',
+      service: {
+        name: 'svc-9',
+        namespace: 'bar',
+        ports: [{ name: 'http', number: 8000 }],
+      },
+      sourceCluster: 'cluster-2',
+      consumerClusters: ['cluster-1'],
+      consumerNamespaces: [],
+      reason: 'until the migration is done',
+      endDate: '2030-01-31T00:00:00.000Z',
+      state: 'approved',
+      host,
+      vip: vip.address,
+      requestedBy: 'user:default/bob',
+      requestedAt: now.toISOString(),
+      decidedBy: 'user:default/carol',
+      decidedAt: now.toISOString(),
+      decisionComment: null,
+      clusters: [],
+      updatedAt: now.toISOString(),
+    });
+    expect((await reconciler.reconcile()).transitions).toEqual([
+      'r-9: approved -> applying',
+      'r-9: applying -> active',
+    ]);
+    expect(await managed(bed.clusters[0], 'serviceentries')).toHaveLength(1);
+
+    now = new Date('2030-02-01T00:00:00Z');
+    expect((await reconciler.reconcile()).transitions).toEqual([
+      'r-9: active -> revoking',
+      'r-9: revoking -> revoked',
+    ]);
+    expect(await managed(bed.clusters[0], 'serviceentries')).toEqual([]);
+    expect(await store.getVip(host)).toBeUndefined();
+  });
 });

@@ -198,6 +198,18 @@ describe('ExposureReconciler on real API servers', () => {
       }),
     ]);
 
+    const writesAudited = await audit.listAuditEvents({
+      action: 'cluster.converged',
+      limit: 10,
+      offset: 0,
+    });
+    expect(writesAudited.items).toEqual([
+      expect.objectContaining({
+        actor: 'crossmesh:reconciler',
+        clusterName: 'cluster-1',
+        details: expect.objectContaining({ applied: 1, writes: 1 }),
+      }),
+    ]);
     const steady = await reconciler.reconcile();
     expect(steady.transitions).toEqual([]);
     expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);

@@ -181,6 +181,7 @@ export class ExposureReconciler {
       }
     }
     const byCluster = new Map(results.map(r => [r.cluster, r]));
+    await this.auditClusterWrites(results, dns);
 
     for (const r of requests) {
       const now = this.now().toISOString();
@@ -269,6 +270,38 @@ export class ExposureReconciler {
         changed: r!.changed,
         ...(r!.error ? { error: r!.error } : {}),
       }));
+  }
+
+  /** Every pass that wrote to a cluster leaves one audit event per cluster it wrote to. */
+  private async auditClusterWrites(
+    results: ClusterConvergence[],
+    dns: ReconcileReport['dns'],
+  ) {
+    for (const r of results.filter(x => x.writes > 0)) {
+      await this.options.audit.appendAuditEvent({
+        actor: 'crossmesh:reconciler',
+        action: 'cluster.converged',
+        clusterName: r.cluster,
+        serial: null,
+        fingerprintSha256: null,
+        details: {
+          applied: r.applied,
+          deleted: r.deleted,
+          writes: r.writes,
+          ...(r.error ? { error: r.error } : {}),
+        },
+      });
+    }
+    for (const d of dns.filter(x => x.changed)) {
+      await this.options.audit.appendAuditEvent({
+        actor: 'crossmesh:reconciler',
+        action: 'cluster.dns-changed',
+        clusterName: d.cluster,
+        serial: null,
+        fingerprintSha256: null,
+        details: {},
+      });
+    }
   }
 
   private async openRequests(): Promise<ExposureRequest[]> {
