@@ -62,6 +62,8 @@ describe('ExposureReconciler when an API server stops in the middle of applying'
       observeClusters: () =>
         Promise.all(connections.map(c => observer.observe(c))),
       audit: new DatabaseTrustStore(knex),
+      // This test retries right after the restart; backoff has its own test below.
+      backoff: { baseMs: 0, maxMs: 0 },
     });
     const now = new Date().toISOString();
     for (let i = 0; i < EXPOSURES; i++) {
@@ -146,5 +148,63 @@ describe('ExposureReconciler when an API server stops in the middle of applying'
     expect(new Set(active.items.map(r => r.vip)).size).toBe(EXPOSURES);
     const steady = await reconciler.reconcile();
     expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);
+  });
+  it('backs off a cluster that keeps failing and retries it when its time comes', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({
+      directory: resolvePackagePath(
+        '@crossmesh/backstage-plugin-crossmesh-backend',
+        'migrations',
+      ),
+    });
+    const connections = connectionsOf(bed);
+    const clients = new KubernetesClients();
+    const observer = new ClusterObserver(clients, { timeoutMs: 5_000 });
+    let t = Date.parse('2030-01-01T00:00:00Z');
+    const reconciler = new ExposureReconciler({
+      store: new DatabaseExposureStore(knex),
+      applier: new ClusterExposureApplier(clients, { timeoutMs: 5_000 }),
+      dns: new ClusterDnsWiring(clients, { timeoutMs: 5_000 }),
+      lease: new ReconcileLease(knex),
+      connections,
+      observeClusters: () =>
+        Promise.all(connections.map(c => observer.observe(c))),
+      audit: new DatabaseTrustStore(knex),
+      now: () => new Date(t),
+      backoff: { baseMs: 30_000, maxMs: 120_000 },
+    });
+    const cluster1 = async () =>
+      (await reconciler.reconcile()).clusters.find(
+        c => c.cluster === 'cluster-1',
+      )!;
+
+    await bed.stopCluster('cluster-1');
+    try {
+      expect((await cluster1()).error).toContain('ECONNREFUSED');
+      t += 1_000;
+      expect((await cluster1()).error).toContain('ECONNREFUSED');
+      t += 1_000;
+      const skipped = await cluster1();
+      expect(skipped.error).toContain('backing off after 2 failed passes');
+      expect(skipped.reads).toBe(0);
+      t += 30_000;
+      expect((await cluster1()).error).toContain('ECONNREFUSED');
+      t += 30_000;
+      expect((await cluster1()).error).toContain(
+        'backing off after 3 failed passes',
+      );
+    } finally {
+      await bed.startCluster('cluster-1');
+    }
+    t += 60_000;
+    let back = await cluster1();
+    for (let i = 0; i < 5 && back.error; i++) {
+      // The restarted API server may still be initialising its storage; move the clock
+      // past any backoff so the retry really reaches it.
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+      t += 200_000;
+      back = await cluster1();
+    }
+    expect(back.error).toBeUndefined();
   });
 });

@@ -61,8 +61,18 @@ export class ExposureReconciler {
         detail: string,
       ) => Promise<void>;
       now?: () => Date;
+      /**
+       * Backoff for a cluster that keeps failing: the first retry is on the next pass, then
+       * after `baseMs`, doubling up to `maxMs`. Defaults: 30 s and 10 min.
+       */
+      backoff?: { baseMs: number; maxMs: number };
     },
   ) {}
+
+  private readonly failures = new Map<
+    string,
+    { count: number; nextAttemptAt: number }
+  >();
 
   private readonly holder = `reconciler-${randomUUID()}`;
 
@@ -157,9 +167,26 @@ export class ExposureReconciler {
         .flatMap(r => [...r.consumerClusters, r.sourceCluster]),
     );
 
+    const nowMs = this.now().getTime();
     const results = await Promise.all(
-      connections.map(c =>
-        skip.has(c.name)
+      connections.map(c => {
+        const failing = this.failures.get(c.name);
+        if (failing && failing.nextAttemptAt > nowMs) {
+          return Promise.resolve<ClusterConvergence>({
+            cluster: c.name,
+            applied: 0,
+            deleted: 0,
+            unchanged: 0,
+            reads: 0,
+            writes: 0,
+            error: `backing off after ${
+              failing.count
+            } failed passes; next attempt at ${new Date(
+              failing.nextAttemptAt,
+            ).toISOString()}`,
+          });
+        }
+        return skip.has(c.name)
           ? Promise.resolve<ClusterConvergence>({
               cluster: c.name,
               applied: 0,
@@ -170,9 +197,12 @@ export class ExposureReconciler {
               error:
                 'not converged: a request it serves cannot be rendered yet',
             })
-          : applier.converge(c, [...desired.get(c.name)!.values()]),
-      ),
+          : applier.converge(c, [...desired.get(c.name)!.values()]);
+      }),
     );
+    for (const r of results) {
+      this.recordAttempt(r, nowMs);
+    }
     const dns = await this.wireDns(requests, observed);
     for (const d of dns.filter(x => x.error)) {
       const result = results.find(r => r.cluster === d.cluster);
@@ -270,6 +300,24 @@ export class ExposureReconciler {
         changed: r!.changed,
         ...(r!.error ? { error: r!.error } : {}),
       }));
+  }
+
+  private recordAttempt(result: ClusterConvergence, nowMs: number) {
+    const previous = this.failures.get(result.cluster);
+    if (!result.error) {
+      this.failures.delete(result.cluster);
+      return;
+    }
+    if (previous && previous.nextAttemptAt > nowMs) {
+      return; // this pass skipped the cluster; it is not a new failure
+    }
+    const { baseMs, maxMs } = this.options.backoff ?? {
+      baseMs: 30_000,
+      maxMs: 600_000,
+    };
+    const count = (previous?.count ?? 0) + 1;
+    const delay = count <= 1 ? 0 : Math.min(baseMs * 2 ** (count - 2), maxMs);
+    this.failures.set(result.cluster, { count, nextAttemptAt: nowMs + delay });
   }
 
   /** Every pass that wrote to a cluster leaves one audit event per cluster it wrote to. */
