@@ -1,16 +1,11 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import { ClusterObserver } from '../../clusters/ClusterObserver';
-import { KubernetesClients } from '../../clusters/KubernetesClients';
-import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
-import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
-import { ClusterDnsWiring } from '../dns/cluster';
-import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
-import { allocateVip } from '../vip';
-import { ClusterExposureApplier } from './ClusterExposureApplier';
-import { ExposureReconciler } from './ExposureReconciler';
-import { ReconcileLease } from './ReconcileLease';
+import {
+  insertApprovedRequest,
+  managedObjects,
+  migratedDatabase,
+  reconcilerFor,
+} from './__testUtils__/reconcilerFixture';
 
 jest.setTimeout(180_000);
 
@@ -18,21 +13,12 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const EXPOSURES = 150;
 
 async function managedHosts(cluster: TestBed['clusters'][number]) {
-  const k8s = await import('@kubernetes/client-node');
-  const kubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromFile(cluster.kubeconfigPath);
-  const list: any = await kubeConfig
-    .makeApiClient(k8s.CustomObjectsApi)
-    .listClusterCustomObject({
-      group: 'networking.istio.io',
-      version: 'v1beta1',
-      plural: 'serviceentries',
-      labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
-    });
-  return (list.items as any[]).map(e => e.spec.hosts[0] as string);
+  return (await managedObjects(cluster, 'serviceentries')).map(
+    e => e.spec.hosts[0] as string,
+  );
 }
 
-describe('ExposureReconciler when an API server stops in the middle of applying', () => {
+describe('ExposureReconciler when an API server fails', () => {
   let bed: TestBed;
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
@@ -41,62 +27,15 @@ describe('ExposureReconciler when an API server stops in the middle of applying'
     await bed?.stop();
   });
 
-  it('reports the cluster, and converges after the restart with nothing lost or duplicated', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@crossmesh/backstage-plugin-crossmesh-backend',
-        'migrations',
-      ),
-    });
-    const store = new DatabaseExposureStore(knex);
-    const connections = connectionsOf(bed);
-    const clients = new KubernetesClients();
-    const observer = new ClusterObserver(clients, { timeoutMs: 5_000 });
-    const reconciler = new ExposureReconciler({
-      store,
-      applier: new ClusterExposureApplier(clients, { timeoutMs: 5_000 }),
-      dns: new ClusterDnsWiring(clients, { timeoutMs: 5_000 }),
-      lease: new ReconcileLease(knex),
-      connections,
-      observeClusters: () =>
-        Promise.all(connections.map(c => observer.observe(c))),
-      audit: new DatabaseTrustStore(knex),
+  it('reports a server stopped mid-apply, and converges after the restart with nothing lost or duplicated', async () => {
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
+    const { reconciler, store } = reconcilerFor(bed, knex, {
+      timeoutMs: 5_000,
       // This test retries right after the restart; backoff has its own test below.
       backoff: { baseMs: 0, maxMs: 0 },
     });
-    const now = new Date().toISOString();
     for (let i = 0; i < EXPOSURES; i++) {
-      const host = `svc-${i}.bar.global`;
-      const vip = await store.allocateVip(
-        host,
-        `r-${i}`,
-        inUse => allocateVip(inUse, { seed: host }).address,
-      );
-      await store.insertRequest({
-        id: `r-${i}`,
-        entityRef: 'component:default/svc-2',
-        service: {
-          name: `svc-${i}`,
-          namespace: 'bar',
-          ports: [{ name: 'http', number: 8000 }],
-        },
-        sourceCluster: 'cluster-2',
-        consumerClusters: ['cluster-1'],
-        consumerNamespaces: [],
-        reason: 'fault test',
-        endDate: null,
-        state: 'approved',
-        host,
-        vip: vip.address,
-        requestedBy: 'user:default/bob',
-        requestedAt: now,
-        decidedBy: 'user:default/carol',
-        decidedAt: now,
-        decisionComment: null,
-        clusters: [],
-        updatedAt: now,
-      });
+      await insertApprovedRequest(store, `r-${i}`, `svc-${i}`);
     }
 
     // Stop cluster-1's API server once some, but not all, ServiceEntries are written.
@@ -149,27 +88,12 @@ describe('ExposureReconciler when an API server stops in the middle of applying'
     const steady = await reconciler.reconcile();
     expect(steady.clusters.map(c => c.writes)).toEqual([0, 0]);
   });
+
   it('backs off a cluster that keeps failing and retries it when its time comes', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await knex.migrate.latest({
-      directory: resolvePackagePath(
-        '@crossmesh/backstage-plugin-crossmesh-backend',
-        'migrations',
-      ),
-    });
-    const connections = connectionsOf(bed);
-    const clients = new KubernetesClients();
-    const observer = new ClusterObserver(clients, { timeoutMs: 5_000 });
+    const knex = await migratedDatabase(databases, 'SQLITE_3');
     let t = Date.parse('2030-01-01T00:00:00Z');
-    const reconciler = new ExposureReconciler({
-      store: new DatabaseExposureStore(knex),
-      applier: new ClusterExposureApplier(clients, { timeoutMs: 5_000 }),
-      dns: new ClusterDnsWiring(clients, { timeoutMs: 5_000 }),
-      lease: new ReconcileLease(knex),
-      connections,
-      observeClusters: () =>
-        Promise.all(connections.map(c => observer.observe(c))),
-      audit: new DatabaseTrustStore(knex),
+    const { reconciler } = reconcilerFor(bed, knex, {
+      timeoutMs: 5_000,
       now: () => new Date(t),
       backoff: { baseMs: 30_000, maxMs: 120_000 },
     });

@@ -1,0 +1,120 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { TestBed } from '@crossmesh/test-bed';
+import { Knex } from 'knex';
+import { ClusterObserver } from '../../../clusters/ClusterObserver';
+import { KubernetesClients } from '../../../clusters/KubernetesClients';
+import { connectionsOf } from '../../../trust/cluster/__testUtils__/trustTestKit';
+import { DatabaseTrustStore } from '../../../trust/store/DatabaseTrustStore';
+import { ClusterDnsWiring } from '../../dns/cluster';
+import { DatabaseExposureStore } from '../../store/DatabaseExposureStore';
+import { allocateVip } from '../../vip';
+import { ClusterExposureApplier } from '../ClusterExposureApplier';
+import { ExposureReconciler } from '../ExposureReconciler';
+import { ReconcileLease } from '../ReconcileLease';
+
+/** A database with crossmesh's migrations applied. */
+export async function migratedDatabase(
+  databases: TestDatabases,
+  id: Parameters<TestDatabases['init']>[0],
+): Promise<Knex> {
+  const knex = await databases.init(id);
+  await knex.migrate.latest({
+    directory: resolvePackagePath(
+      '@crossmesh/backstage-plugin-crossmesh-backend',
+      'migrations',
+    ),
+  });
+  return knex;
+}
+
+/** A reconciler wired to real clusters of the bed, as the plugin wires it. */
+export function reconcilerFor(
+  bed: TestBed,
+  knex: Knex,
+  options: Partial<ConstructorParameters<typeof ExposureReconciler>[0]> & {
+    timeoutMs?: number;
+  } = {},
+) {
+  const { timeoutMs = 10_000, ...overrides } = options;
+  const connections = connectionsOf(bed);
+  const clients = new KubernetesClients();
+  const observer = new ClusterObserver(clients, { timeoutMs });
+  const store = new DatabaseExposureStore(knex);
+  const audit = new DatabaseTrustStore(knex);
+  const reconciler = new ExposureReconciler({
+    store,
+    applier: new ClusterExposureApplier(clients, { timeoutMs }),
+    dns: new ClusterDnsWiring(clients, { timeoutMs }),
+    lease: new ReconcileLease(knex),
+    connections,
+    observeClusters: () =>
+      Promise.all(connections.map(c => observer.observe(c))),
+    audit,
+    ...overrides,
+  });
+  return { reconciler, store, audit, connections, clients, observer };
+}
+
+/** Stores an approved request for `<name>.bar.global` (cluster-2 to cluster-1) with its VIP. */
+export async function insertApprovedRequest(
+  store: DatabaseExposureStore,
+  id: string,
+  name: string,
+  changes: Partial<ExposureRequest> = {},
+): Promise<ExposureRequest> {
+  const host = `${name}.${changes.service?.namespace ?? 'bar'}.global`;
+  const vip = await store.allocateVip(
+    host,
+    id,
+    inUse => allocateVip(inUse, { seed: host }).address,
+  );
+  const now = new Date().toISOString();
+  const request: ExposureRequest = {
+    id,
+    entityRef: `component:default/${name}`,
+    service: {
+      name,
+      namespace: 'bar',
+      ports: [{ name: 'http', number: 8000 }],
+    },
+    sourceCluster: 'cluster-2',
+    consumerClusters: ['cluster-1'],
+    consumerNamespaces: [],
+    reason: 'test',
+    endDate: null,
+    state: 'approved',
+    host,
+    vip: vip.address,
+    requestedBy: 'user:default/bob',
+    requestedAt: now,
+    decidedBy: 'user:default/carol',
+    decidedAt: now,
+    decisionComment: null,
+    clusters: [],
+    updatedAt: now,
+    ...changes,
+  };
+  await store.insertRequest(request);
+  return request;
+}
+
+/** The managed Istio objects of one kind in a cluster, read as admin. */
+export async function managedObjects(
+  cluster: TestBed['clusters'][number],
+  plural: 'serviceentries' | 'destinationrules' | 'gateways',
+): Promise<any[]> {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  const list: any = await kubeConfig
+    .makeApiClient(k8s.CustomObjectsApi)
+    .listClusterCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1beta1',
+      plural,
+      labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
+    });
+  return list.items;
+}
