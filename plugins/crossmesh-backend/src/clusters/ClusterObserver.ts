@@ -7,7 +7,10 @@ import type {
   V1Deployment,
   V1Service,
 } from '@kubernetes/client-node';
-import { ClusterConnection } from './clusterConnections';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from './clusterConnections';
 import { DnsCaptureReading, parseDnsCapture } from './dnsCapture';
 import { resolveGatewayAddress } from './gatewayAddress';
 import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
@@ -47,10 +50,9 @@ export class ClusterObserver {
       observedAt,
     });
 
-    if (connection.authProvider !== 'serviceAccount') {
-      return unreachable(
-        `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
-      );
+    const authProblem = unsupportedAuthProblem(connection);
+    if (authProblem) {
+      return unreachable(authProblem);
     }
 
     try {

@@ -91,3 +91,18 @@ export function readClusterConnections(config: Config): {
   }
   return { clusters, unsupportedLocators };
 }
+
+/**
+ * Why crossmesh cannot sign in to the cluster itself, or undefined when it can: it uses the
+ * `serviceAccount` auth provider's token and no other.
+ *
+ * @internal
+ */
+export function unsupportedAuthProblem(
+  connection: ClusterConnection,
+): string | undefined {
+  if (connection.authProvider === 'serviceAccount') {
+    return undefined;
+  }
+  return `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`;
+}

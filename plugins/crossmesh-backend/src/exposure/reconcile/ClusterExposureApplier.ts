@@ -1,6 +1,9 @@
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
-import { ClusterConnection } from '../../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import {
   describeKubernetesError,
@@ -102,11 +105,9 @@ export class ClusterExposureApplier {
       reads: 0,
       writes: 0,
     };
-    if (connection.authProvider !== 'serviceAccount') {
-      return {
-        ...result,
-        error: `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
-      };
+    const authProblem = unsupportedAuthProblem(connection);
+    if (authProblem) {
+      return { ...result, error: authProblem };
     }
 
     const problems: string[] = [];

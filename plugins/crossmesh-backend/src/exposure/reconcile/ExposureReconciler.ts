@@ -102,18 +102,23 @@ export class ExposureReconciler {
     const transitions: string[] = [];
     let requests = await this.openRequests();
 
+    // move() updates each request in place; only a lost compare-and-set (someone else
+    // changed the request meanwhile) makes the loaded list stale.
+    let stale = false;
     for (const r of requests) {
       if (
         r.endDate &&
         new Date(r.endDate) <= this.now() &&
         r.state !== 'revoking'
       ) {
-        await this.move(r, 'end-date-reached', transitions);
+        stale = !(await this.move(r, 'end-date-reached', transitions)) || stale;
       } else if (r.state === 'approved') {
-        await this.move(r, 'start-applying', transitions);
+        stale = !(await this.move(r, 'start-applying', transitions)) || stale;
       }
     }
-    requests = await this.openRequests();
+    if (stale) {
+      requests = await this.openRequests();
+    }
 
     const observed = new Map(
       (await this.options.observeClusters()).map(c => [c.name, c]),

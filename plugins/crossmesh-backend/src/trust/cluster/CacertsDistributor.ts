@@ -1,5 +1,8 @@
 import type { AppsV1Api, CoreV1Api, V1Secret } from '@kubernetes/client-node';
-import { ClusterConnection } from '../../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from '../../clusters/clusterConnections';
 import {
   describeKubernetesError,
   isNotFound,
@@ -116,11 +119,9 @@ export class CacertsDistributor {
         error: `crossmesh did not touch cluster '${connection.name}': ${refusal}`,
       };
     }
-    if (connection.authProvider !== 'serviceAccount') {
-      return {
-        ...result,
-        error: `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
-      };
+    const authProblem = unsupportedAuthProblem(connection);
+    if (authProblem) {
+      return { ...result, error: authProblem };
     }
 
     const timeoutMs = this.options.timeoutMs ?? 30_000;

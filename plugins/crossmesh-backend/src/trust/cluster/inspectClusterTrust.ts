@@ -1,5 +1,8 @@
 import { isError } from '@backstage/errors';
-import { ClusterConnection } from '../../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { CacertsReport, inspectCacerts } from '../../pki';
 import {
@@ -79,10 +82,9 @@ export async function inspectClusterTrust(
     drift: false,
     error,
   });
-  if (connection.authProvider !== 'serviceAccount') {
-    return failed(
-      `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`,
-    );
+  const authProblem = unsupportedAuthProblem(connection);
+  if (authProblem) {
+    return failed(authProblem);
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
   let read;

@@ -1,5 +1,8 @@
 import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
-import { ClusterConnection } from '../../../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from '../../../clusters/clusterConnections';
 import {
   describeKubernetesError,
   isNotFound,
@@ -165,7 +168,7 @@ export class ClusterDnsWiring {
       changed: false,
       action: 'none',
     };
-    const refusal = this.authRefusal(connection);
+    const refusal = unsupportedAuthProblem(connection);
     if (refusal) return { ...result, error: refusal };
     try {
       await this.withTimeout(connection, this.applyWire(connection, result));
@@ -177,7 +180,7 @@ export class ClusterDnsWiring {
 
   async unwire(connection: ClusterConnection): Promise<DnsUnwiring> {
     const result: DnsUnwiring = { cluster: connection.name, changed: false };
-    const refusal = this.authRefusal(connection);
+    const refusal = unsupportedAuthProblem(connection);
     if (refusal) return { ...result, error: refusal };
     try {
       await this.withTimeout(connection, this.applyUnwire(connection, result));
@@ -425,11 +428,6 @@ export class ClusterDnsWiring {
         throw error;
       }
     }
-  }
-
-  private authRefusal(connection: ClusterConnection): string | undefined {
-    if (connection.authProvider === 'serviceAccount') return undefined;
-    return `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`;
   }
 
   private withTimeout<T>(
