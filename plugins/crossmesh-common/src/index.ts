@@ -8,3 +8,5 @@ export * from './types';
 export * from './permissions';
 export * from './naming';
 export * from './exposures';
+export * from './api';
+export * from './preflight';

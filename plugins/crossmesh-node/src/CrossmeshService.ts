@@ -1,8 +1,15 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  ExposureRequest,
+  ExposureRequestList,
+  ExposureRequestQuery,
+  MeshCluster,
+  NewExposureRequest,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /**
- * The crossmesh backend, as other backend plugins see it.
+ * The crossmesh backend, as other backend plugins see it. Every call is made on behalf of
+ * `credentials`, so the backend applies that principal's permissions and audits it.
  *
  * @public
  */
@@ -11,4 +18,14 @@ export interface CrossmeshService {
   listClusters(options: {
     credentials: BackstageCredentials;
   }): Promise<MeshCluster[]>;
+
+  listExposures(
+    query: ExposureRequestQuery,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposureRequestList>;
+
+  requestExposure(
+    request: NewExposureRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposureRequest>;
 }

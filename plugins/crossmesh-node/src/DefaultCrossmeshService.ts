@@ -5,8 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ExposureRequest,
+  ExposureRequestList,
+  ExposureRequestQuery,
   ListClustersResponse,
   MeshCluster,
+  NewExposureRequest,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshService } from './CrossmeshService';
 
@@ -25,16 +29,51 @@ export class DefaultCrossmeshService implements CrossmeshService {
   async listClusters(options: {
     credentials: BackstageCredentials;
   }): Promise<MeshCluster[]> {
-    const body = await this.get<ListClustersResponse>(
+    const body = await this.request<ListClustersResponse>(
+      'GET',
       '/clusters',
       options.credentials,
     );
     return body.items;
   }
 
-  private async get<T>(
+  async listExposures(
+    query: ExposureRequestQuery,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposureRequestList> {
+    const { state, ...rest } = query;
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries({
+      ...rest,
+      state: state?.join(','),
+    })) {
+      if (value !== undefined && value !== '') search.set(key, String(value));
+    }
+    const text = search.toString();
+    return this.request<ExposureRequestList>(
+      'GET',
+      `/exposures${text ? `?${text}` : ''}`,
+      options.credentials,
+    );
+  }
+
+  async requestExposure(
+    request: NewExposureRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposureRequest> {
+    return this.request<ExposureRequest>(
+      'POST',
+      '/exposures',
+      options.credentials,
+      request,
+    );
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     credentials: BackstageCredentials,
+    body?: unknown,
   ): Promise<T> {
     const baseUrl = await this.discovery.getBaseUrl('crossmesh');
     const { token } = await this.auth.getPluginRequestToken({
@@ -42,7 +81,12 @@ export class DefaultCrossmeshService implements CrossmeshService {
       targetPluginId: 'crossmesh',
     });
     const response = await fetch(`${baseUrl}${path}`, {
-      headers: { Authorization: `Bearer ${token}` },
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -1,14 +1,46 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { ListClustersResponse } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  AuditEventList,
+  AuditEventQuery,
+  ExposurePreview,
+  ExposureRequest,
+  ExposureRequestList,
+  ExposureRequestQuery,
+  ListClustersResponse,
+  NewExposureRequest,
+  TrustInspection,
+  TrustState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /**
- * Reads the mesh as the crossmesh backend sees it.
+ * The crossmesh backend, as the frontend uses it.
  *
  * @public
  */
 export interface CrossmeshApi {
   /** Every cluster of the mesh, with its Istio, strategy and gateway. */
   listClusters(): Promise<ListClustersResponse>;
+
+  /** Roots, intermediates, pending CSRs and rotation. */
+  getTrust(): Promise<TrustState>;
+  /** What each cluster's `cacerts` holds compared with what it should. */
+  getTrustDrift(): Promise<{ items: TrustInspection[] }>;
+  listAuditEvents(query?: AuditEventQuery): Promise<AuditEventList>;
+
+  listExposures(query?: ExposureRequestQuery): Promise<ExposureRequestList>;
+  getExposure(requestId: string): Promise<ExposureRequest>;
+  /** The manifests a request that does not exist yet would apply. */
+  previewExposureDraft(request: NewExposureRequest): Promise<ExposurePreview>;
+  /** The manifests approving the request would apply. */
+  previewExposure(requestId: string): Promise<ExposurePreview>;
+  requestExposure(request: NewExposureRequest): Promise<ExposureRequest>;
+  cancelExposure(requestId: string): Promise<ExposureRequest>;
+  revokeExposure(requestId: string): Promise<ExposureRequest>;
+  approveExposure(
+    requestId: string,
+    comment?: string,
+  ): Promise<ExposureRequest>;
+  rejectExposure(requestId: string, comment?: string): Promise<ExposureRequest>;
 }
 
 /**

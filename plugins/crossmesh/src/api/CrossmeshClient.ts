@@ -1,6 +1,17 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { ListClustersResponse } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  AuditEventList,
+  AuditEventQuery,
+  ExposurePreview,
+  ExposureRequest,
+  ExposureRequestList,
+  ExposureRequestQuery,
+  ListClustersResponse,
+  NewExposureRequest,
+  TrustInspection,
+  TrustState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshApi } from './CrossmeshApi';
 
 /**
@@ -18,15 +29,122 @@ export class CrossmeshClient implements CrossmeshApi {
   }
 
   async listClusters(): Promise<ListClustersResponse> {
-    return this.get<ListClustersResponse>('/clusters');
+    return this.request<ListClustersResponse>('GET', '/clusters');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getTrust(): Promise<TrustState> {
+    return this.request<TrustState>('GET', '/trust');
+  }
+
+  async getTrustDrift(): Promise<{ items: TrustInspection[] }> {
+    return this.request('GET', '/trust/drift');
+  }
+
+  async listAuditEvents(query: AuditEventQuery = {}): Promise<AuditEventList> {
+    return this.request<AuditEventList>(
+      'GET',
+      `/audit-events${queryString({ ...query })}`,
+    );
+  }
+
+  async listExposures(
+    query: ExposureRequestQuery = {},
+  ): Promise<ExposureRequestList> {
+    const { state, ...rest } = query;
+    return this.request<ExposureRequestList>(
+      'GET',
+      `/exposures${queryString({ ...rest, state: state?.join(',') })}`,
+    );
+  }
+
+  async getExposure(requestId: string): Promise<ExposureRequest> {
+    return this.request('GET', `/exposures/${encodeURIComponent(requestId)}`);
+  }
+
+  async previewExposureDraft(
+    request: NewExposureRequest,
+  ): Promise<ExposurePreview> {
+    return this.request('POST', '/exposures/preview', request);
+  }
+
+  async previewExposure(requestId: string): Promise<ExposurePreview> {
+    return this.request(
+      'GET',
+      `/exposures/${encodeURIComponent(requestId)}/preview`,
+    );
+  }
+
+  async requestExposure(request: NewExposureRequest): Promise<ExposureRequest> {
+    return this.request('POST', '/exposures', request);
+  }
+
+  async cancelExposure(requestId: string): Promise<ExposureRequest> {
+    return this.request(
+      'POST',
+      `/exposures/${encodeURIComponent(requestId)}/cancel`,
+    );
+  }
+
+  async revokeExposure(requestId: string): Promise<ExposureRequest> {
+    return this.request(
+      'POST',
+      `/exposures/${encodeURIComponent(requestId)}/revoke`,
+    );
+  }
+
+  async approveExposure(
+    requestId: string,
+    comment?: string,
+  ): Promise<ExposureRequest> {
+    return this.request(
+      'POST',
+      `/exposures/${encodeURIComponent(requestId)}/approve`,
+      comment ? { comment } : {},
+    );
+  }
+
+  async rejectExposure(
+    requestId: string,
+    comment?: string,
+  ): Promise<ExposureRequest> {
+    return this.request(
+      'POST',
+      `/exposures/${encodeURIComponent(requestId)}/reject`,
+      comment ? { comment } : {},
+    );
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('crossmesh');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
   }
+}
+
+function queryString(
+  params: Record<string, string | number | undefined>,
+): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') {
+      search.set(key, String(value));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }

@@ -1,0 +1,7 @@
+/**
+ * crossmesh's catalog backend module.
+ *
+ * @packageDocumentation
+ */
+
+export { default } from './module';

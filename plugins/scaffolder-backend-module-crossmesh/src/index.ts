@@ -1,0 +1,7 @@
+/**
+ * crossmesh's scaffolder backend module.
+ *
+ * @packageDocumentation
+ */
+
+export { default } from './module';
