@@ -1,0 +1,40 @@
+import { CodeSnippet, WarningPanel } from '@backstage/core-components';
+import { ExposurePreview } from '@crossmesh/backstage-plugin-crossmesh-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+
+/** The exact YAML approval would apply, one block per cluster. */
+export function ManifestPreview(props: { preview: ExposurePreview }) {
+  const { preview } = props;
+  return (
+    <Box>
+      <Typography variant="body2" paragraph>
+        Host <code>{preview.host}</code>, VIP <code>{preview.vip}</code>
+        {preview.vipIsProvisional
+          ? ' (provisional: the VIP is allocated at approval)'
+          : ''}
+      </Typography>
+      {preview.clusters.map(cluster => (
+        <Box
+          key={`${cluster.role}-${cluster.cluster}`}
+          mb={2}
+          component="section"
+          aria-label={`Manifests for ${cluster.cluster}`}
+        >
+          <Typography variant="subtitle2" component="h4">
+            {cluster.cluster} ({cluster.role})
+          </Typography>
+          {cluster.error ? (
+            <WarningPanel severity="error" title={cluster.error} />
+          ) : (
+            <CodeSnippet
+              text={cluster.yaml}
+              language="yaml"
+              showCopyCodeButton
+            />
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,6 @@
+export {
+  ExposureStateLabel,
+  ClusterProgressLabel,
+  exposureStateWords,
+} from './ExposureStateLabel';
+export { ManifestPreview } from './ManifestPreview';
