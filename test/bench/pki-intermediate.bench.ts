@@ -8,6 +8,7 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs test/bench/pki-intermediate.bench.ts [--runs 15] [--check]
  * `--check` exits with 1 when the median ratio exceeds 1.2.
  */
+import { reportRows } from './benchResult';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -184,6 +185,18 @@ async function main() {
         2,
       )}x, mean ${meanRatio.toFixed(2)}x (target <= ${TARGET_RATIO}x)`,
     );
+    reportRows([
+      {
+        benchmark: `RSA-4096 intermediate CA issuance, ${runs} runs`,
+        figure: `median ${fmt(a.median).trim()}`,
+        baseline: `openssl genrsa+req+x509 -req: median ${fmt(
+          b.median,
+        ).trim()}`,
+        ratio: medianRatio,
+        target: `ratio <= ${TARGET_RATIO}`,
+        pass: medianRatio <= TARGET_RATIO,
+      },
+    ]);
     if (process.argv.includes('--check') && medianRatio > TARGET_RATIO) {
       console.error(
         `FAIL: median ratio ${medianRatio.toFixed(2)} exceeds ${TARGET_RATIO}`,
