@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a local demo mesh (test-bed clusters cluster-1 and cluster-2, seeded like an
-# Istio install) and the Backstage app configured with those clusters.
+# Istio install, with Services svc-1 in foo on cluster-1 and svc-2 in bar on cluster-2)
+# and the Backstage app configured with those clusters.
 #   scripts/run-app.sh            frontend dev server on :3000, backend on :7007
 #   scripts/run-app.sh --served   backend on :7007 serving the production frontend build
 # Stops the clusters when the app stops (Ctrl-C).
@@ -20,7 +21,8 @@ log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
 yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \
   --state-dir "$STATE/bed" \
-  --write-config "$BED_CONFIG" &
+  --write-config "$BED_CONFIG" \
+  --demo-services &
 bed_pid=$!
 
 cleanup() {
@@ -41,12 +43,16 @@ done
 
 configs=(--config "$ROOT/app-config.yaml" --config "$BED_CONFIG")
 if [ "$mode" = "--served" ]; then
-  if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
+  if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src plugins/crossmesh-common/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
     log "building the frontend (production build)"
     yarn workspace app build --config "$ROOT/app-config.yaml" >&2
   fi
   log "starting the backend on http://localhost:7007 (serving the frontend)"
-  (cd packages/backend && yarn backstage-cli package start "${configs[@]}" --config "$ROOT/test/e2e/app-config.served.yaml") &
+  # Plain node rather than `backstage-cli package start`, which restarts the backend whenever a
+  # source file changes: a served run should stay up while someone edits the code.
+  (cd packages/backend && NODE_ENV="${NODE_ENV:-development}" ESBK_TSCONFIG_PATH="$ROOT/tsconfig.json" \
+    exec node --enable-source-maps --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
+    "${configs[@]}" --config "$ROOT/test/e2e/app-config.served.yaml") &
 else
   log "starting Backstage: frontend http://localhost:3000, backend http://localhost:7007"
   yarn backstage-cli repo start "${configs[@]}" &

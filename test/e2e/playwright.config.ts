@@ -20,6 +20,9 @@ export default defineConfig({
   outputDir: path.join(root, '.crossmesh/e2e/results'),
   use: {
     baseURL,
+    // Bounded waits: a missing button fails the step instead of the whole test's budget.
+    actionTimeout: 30_000,
+    navigationTimeout: 60_000,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {

@@ -189,3 +189,60 @@ export interface ExposurePreview {
     error?: string;
   }[];
 }
+
+/**
+ * `.global` DNS wiring of one cluster after a reconcile pass.
+ *
+ * `wired`: the pass wrote crossmesh's forwarding to istiocoredns; `unchanged`: the
+ * forwarding was already in place; `not-needed`: the sidecars' DNS proxy resolves
+ * `.global` (dns-proxy strategy), or the cluster wants no forwarding (it consumes no
+ * exposure and is not a registered member), so crossmesh's is absent; `failed`: see
+ * `dnsError`.
+ *
+ * @public
+ */
+export type ReconcileDnsState = 'wired' | 'unchanged' | 'not-needed' | 'failed';
+
+/**
+ * What the last reconcile pass did in one cluster (an item of `GET /reconcile/status`).
+ *
+ * @public
+ */
+export interface ClusterReconcileStatus {
+  cluster: string;
+  /** When the pass ended, ISO 8601. */
+  finishedAt: string;
+  /** True when the cluster converged and its DNS wiring, if any, succeeded. */
+  ok: boolean;
+  /** What was left undone, in words; null when ok. */
+  error: string | null;
+  /** Objects created or repaired. */
+  applied: number;
+  /** Managed objects removed because nothing wants them any more. */
+  removed: number;
+  /** Null when DNS was not attempted: the cluster could not be read or its strategy is unknown. */
+  dns: ReconcileDnsState | null;
+  dnsError: string | null;
+}
+
+/**
+ * Response of `GET /reconcile/status`.
+ *
+ * @public
+ */
+export interface ReconcileStatusList {
+  items: ClusterReconcileStatus[];
+}
+
+/**
+ * Response of `GET /service-ports`: the ports to prefill an exposure request with.
+ *
+ * @public
+ */
+export interface ServicePorts {
+  ports: ExposurePort[];
+  /** `annotation`: the entity's `crossmesh.io/ports`; `service`: its Kubernetes Service. */
+  source: 'annotation' | 'service';
+  /** The Service read, when `source` is `service`. */
+  service?: { cluster: string; namespace: string; name: string };
+}

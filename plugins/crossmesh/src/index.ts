@@ -6,8 +6,15 @@
  * @packageDocumentation
  */
 
-export { crossmeshPlugin, CrossmeshMeshOverviewPage } from './plugin';
+export {
+  crossmeshPlugin,
+  CrossmeshMeshOverviewPage,
+  CrossmeshApprovalsPage,
+  EntityCrossmeshContent,
+} from './plugin';
+export { isCrossmeshAvailable } from './components/EntityMeshContent';
 export { rootRouteRef as crossmeshRootRouteRef } from './routes';
+export { approvalsRouteRef as crossmeshApprovalsRouteRef } from './routes';
 export * from './api';
 export * from './hooks';
 export * from './components/MeshOverviewPage';

@@ -1,12 +1,13 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { CrossmeshClient, crossmeshApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { approvalsRouteRef, rootRouteRef } from './routes';
 
 /**
  * The crossmesh plugin for apps on Backstage's legacy frontend system.
@@ -25,6 +26,7 @@ export const crossmeshPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    approvals: approvalsRouteRef,
   },
 });
 
@@ -39,5 +41,36 @@ export const CrossmeshMeshOverviewPage = crossmeshPlugin.provide(
     component: () =>
       import('./components/MeshOverviewPage').then(m => m.MeshOverviewPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The approvals inbox, where the platform team reviews, approves and rejects exposure
+ * requests, for a `<Route>` of a legacy frontend system app.
+ *
+ * @public
+ */
+export const CrossmeshApprovalsPage = crossmeshPlugin.provide(
+  createRoutableExtension({
+    name: 'CrossmeshApprovalsPage',
+    component: () =>
+      import('./components/ApprovalsPage').then(m => m.ApprovalsPage),
+    mountPoint: approvalsRouteRef,
+  }),
+);
+
+/**
+ * The Mesh tab content of a Component: where it is exposed and a form to request more. Put
+ * it in an `EntityLayout.Route` shown when {@link isCrossmeshAvailable} says so.
+ *
+ * @public
+ */
+export const EntityCrossmeshContent = crossmeshPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCrossmeshContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityMeshContent').then(m => m.EntityMeshContent),
+    },
   }),
 );

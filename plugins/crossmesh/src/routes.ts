@@ -6,3 +6,10 @@ import { createRouteRef } from '@backstage/core-plugin-api';
  * @public
  */
 export const rootRouteRef = createRouteRef({ id: 'crossmesh' });
+
+/**
+ * The route of the approvals inbox, where the platform team decides exposure requests.
+ *
+ * @public
+ */
+export const approvalsRouteRef = createRouteRef({ id: 'crossmesh-approvals' });

@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { demoServices, seedDemoServices } from './demoServices';
 import { renderAppConfig } from './kubeconfig';
 import { startTestBed } from './startTestBed';
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
-                 [--istio-version <version>] [--istio-versions <name=version,...>]
+                 [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
 
 Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
-foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.`;
+foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.
+--demo-services also creates Istio's multicluster sample Services (svc-1 in foo on cluster-1,
+svc-2 in bar on cluster-2, port http 8000) for the demo and the end-to-end tests.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -43,6 +46,7 @@ async function main() {
       'write-config': { type: 'string' },
       'istio-version': { type: 'string' },
       'istio-versions': { type: 'string' },
+      'demo-services': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +63,17 @@ async function main() {
     .filter(Boolean);
   if (clusters.length === 0) {
     fail('--clusters is required, e.g. --clusters cluster-1,cluster-2.');
+  }
+
+  const missing = demoServices.filter(s => !clusters.includes(s.cluster));
+  if (values['demo-services'] && missing.length > 0) {
+    fail(
+      `--demo-services needs the clusters ${missing
+        .map(s => s.cluster)
+        .join(', ')} (for ${missing
+        .map(s => `${s.namespace}/${s.name}`)
+        .join(', ')}).`,
+    );
   }
 
   const started = Date.now();
@@ -89,6 +104,14 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   const bed = await starting;
+  if (values['demo-services']) {
+    await seedDemoServices(bed.clusters);
+    log(
+      `created the demo services ${demoServices
+        .map(s => `${s.cluster}:${s.namespace}/${s.name}`)
+        .join(', ')}`,
+    );
+  }
   if (values['write-config']) {
     const file = fromInvocationDir(values['write-config']);
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -1,8 +1,13 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
-import { screen } from '@testing-library/react';
+import { configure, screen } from '@testing-library/react';
 import { crossmeshApiRef } from '../api';
 import { eastCluster } from '../testUtils/clusters';
 import crossmeshPlugin from './plugin';
+
+// The overview page loads lazily and renders three sections: on a busy 2-core machine the
+// first render takes seconds.
+jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 15_000 });
 
 describe('crossmesh frontend plugin', () => {
   it('serves the mesh overview at /crossmesh', async () => {

@@ -1,7 +1,9 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { MeshIcon } from '../components/MeshIcon';
-import { rootRouteRef } from '../routes';
+import { approvalsRouteRef, rootRouteRef } from '../routes';
 import { crossmeshApi } from './apis';
+import { entityMeshContent } from './entityContent';
+import { approvalsPage } from './approvalsPage';
 import { meshOverviewPage } from './pages';
 
 /**
@@ -16,6 +18,12 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../../package.json') },
   routes: {
     root: rootRouteRef,
+    approvals: approvalsRouteRef,
   },
-  extensions: [crossmeshApi, meshOverviewPage],
+  extensions: [
+    crossmeshApi,
+    meshOverviewPage,
+    approvalsPage,
+    entityMeshContent,
+  ],
 });

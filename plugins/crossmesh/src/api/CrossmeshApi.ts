@@ -8,6 +8,9 @@ import {
   ExposureRequestQuery,
   ListClustersResponse,
   NewExposureRequest,
+  PreflightReport,
+  ReconcileStatusList,
+  ServicePorts,
   TrustInspection,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -20,6 +23,10 @@ import {
 export interface CrossmeshApi {
   /** Every cluster of the mesh, with its Istio, strategy and gateway. */
   listClusters(): Promise<ListClustersResponse>;
+  /** Checks whether a cluster is ready for the mesh, now. */
+  getPreflight(clusterName: string): Promise<PreflightReport>;
+  /** What the last reconcile pass did in each cluster. */
+  getReconcileStatus(): Promise<ReconcileStatusList>;
 
   /** Roots, intermediates, pending CSRs and rotation. */
   getTrust(): Promise<TrustState>;
@@ -33,6 +40,8 @@ export interface CrossmeshApi {
   previewExposureDraft(request: NewExposureRequest): Promise<ExposurePreview>;
   /** The manifests approving the request would apply. */
   previewExposure(requestId: string): Promise<ExposurePreview>;
+  /** The ports to prefill a request with: the entity's annotation, else its Service. */
+  getServicePorts(entityRef: string): Promise<ServicePorts>;
   requestExposure(request: NewExposureRequest): Promise<ExposureRequest>;
   cancelExposure(requestId: string): Promise<ExposureRequest>;
   revokeExposure(requestId: string): Promise<ExposureRequest>;

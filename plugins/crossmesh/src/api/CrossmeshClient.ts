@@ -9,6 +9,9 @@ import {
   ExposureRequestQuery,
   ListClustersResponse,
   NewExposureRequest,
+  PreflightReport,
+  ReconcileStatusList,
+  ServicePorts,
   TrustInspection,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -30,6 +33,17 @@ export class CrossmeshClient implements CrossmeshApi {
 
   async listClusters(): Promise<ListClustersResponse> {
     return this.request<ListClustersResponse>('GET', '/clusters');
+  }
+
+  async getPreflight(clusterName: string): Promise<PreflightReport> {
+    return this.request(
+      'GET',
+      `/clusters/${encodeURIComponent(clusterName)}/preflight`,
+    );
+  }
+
+  async getReconcileStatus(): Promise<ReconcileStatusList> {
+    return this.request('GET', '/reconcile/status');
   }
 
   async getTrust(): Promise<TrustState> {
@@ -72,6 +86,10 @@ export class CrossmeshClient implements CrossmeshApi {
       'GET',
       `/exposures/${encodeURIComponent(requestId)}/preview`,
     );
+  }
+
+  async getServicePorts(entityRef: string): Promise<ServicePorts> {
+    return this.request('GET', `/service-ports${queryString({ entityRef })}`);
   }
 
   async requestExposure(request: NewExposureRequest): Promise<ExposureRequest> {

@@ -7,7 +7,7 @@ import { screen } from '@testing-library/react';
 import { navModule } from '.';
 
 describe('SidebarContent', () => {
-  it('links to the mesh overview', async () => {
+  it('links to the mesh overview and the approvals inbox', async () => {
     renderTestApp({
       features: [navModule, crossmeshPlugin, notificationsPlugin],
       apis: [
@@ -31,5 +31,8 @@ describe('SidebarContent', () => {
       '/crossmesh',
     );
     expect(nav).toContainElement(screen.getByRole('link', { name: 'Mesh' }));
+    const approvals = screen.getByRole('link', { name: 'Approvals' });
+    expect(approvals).toHaveAttribute('href', '/crossmesh/approvals');
+    expect(nav).toContainElement(approvals);
   });
 });

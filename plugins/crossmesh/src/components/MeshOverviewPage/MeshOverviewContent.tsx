@@ -1,44 +1,29 @@
-import { InfoCard, Progress } from '@backstage/core-components';
-import IconButton from '@material-ui/core/IconButton';
-import Tooltip from '@material-ui/core/Tooltip';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import Grid from '@material-ui/core/Grid';
 import { useMeshClusters } from '../../hooks';
-import { ClustersErrorPanel } from './ClustersErrorPanel';
-import { ClustersTable } from './ClustersTable';
-import { NoClustersState } from './NoClustersState';
+import { AuditLogCard } from '../AuditLog';
+import { MeshGraphCard } from '../MeshGraph';
+import { ClustersSection } from './ClustersSection';
 
 /**
- * The clusters of the mesh, with loading, empty and error states, without a
- * page around them.
+ * The mesh at a glance, without a page around it: the clusters with their trust, DNS
+ * wiring and last reconcile pass; the exposures between them as a graph; the audit log.
+ * Each section loads on its own, so one failing leaves the others in place.
  *
  * @public
  */
 export function MeshOverviewContent() {
-  const { clusters, loading, error, retry } = useMeshClusters();
-
-  if (loading) {
-    return <Progress />;
-  }
-  if (error) {
-    return <ClustersErrorPanel error={error} onRetry={retry} />;
-  }
-  if (!clusters?.length) {
-    return <NoClustersState />;
-  }
+  const clusters = useMeshClusters();
   return (
-    <InfoCard
-      title="Clusters"
-      subheader="Each cluster as crossmesh read it from its API"
-      action={
-        <Tooltip title="Reload clusters">
-          <IconButton aria-label="Reload clusters" onClick={retry}>
-            <RefreshIcon />
-          </IconButton>
-        </Tooltip>
-      }
-      noPadding
-    >
-      <ClustersTable clusters={clusters} />
-    </InfoCard>
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <ClustersSection {...clusters} />
+      </Grid>
+      <Grid item xs={12}>
+        <MeshGraphCard clusters={clusters.clusters} />
+      </Grid>
+      <Grid item xs={12}>
+        <AuditLogCard />
+      </Grid>
+    </Grid>
   );
 }

@@ -11,6 +11,7 @@ import {
   eastCluster,
   westCluster,
 } from '../../testUtils/clusters';
+import { backendError, fakeApi, never } from './__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
 function renderPage(api: Partial<CrossmeshApi>) {
@@ -133,5 +134,65 @@ describe('MeshOverviewPage', () => {
         /Could not load the mesh's clusters: Failed to fetch/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('shows each section loading on its own', async () => {
+    renderPage(
+      fakeApi({
+        listClusters: never,
+        listExposures: never,
+        listAuditEvents: never,
+      }),
+    );
+
+    for (const section of [
+      'Clusters',
+      'Exposures between clusters',
+      'Audit log',
+    ]) {
+      expect(
+        await within(screen.getByRole('region', { name: section })).findByRole(
+          'progressbar',
+        ),
+      ).toBeInTheDocument();
+    }
+  });
+
+  it('keeps the clusters when the exposures and the audit log fail', async () => {
+    const forbidden = (permission: string) =>
+      backendError(
+        403,
+        'NotAllowedError',
+        `You are not allowed to read ${permission}`,
+      );
+    const exposuresDenied = await forbidden('crossmesh.exposure.read');
+    const auditDenied = await forbidden('crossmesh.audit.read');
+    renderPage(
+      fakeApi({
+        listExposures: async () => {
+          throw exposuresDenied;
+        },
+        listAuditEvents: async () => {
+          throw auditDenied;
+        },
+      }),
+    );
+
+    expect(
+      await within(
+        screen.getByRole('region', { name: 'Exposures between clusters' }),
+      ).findByRole('alert'),
+    ).toHaveTextContent(
+      'Could not load the exposures: You are not allowed to read crossmesh.exposure.read',
+    );
+    expect(
+      await within(
+        screen.getByRole('region', { name: 'Audit log' }),
+      ).findByRole('alert'),
+    ).toHaveTextContent(
+      'Could not load the audit log: You are not allowed to read crossmesh.audit.read',
+    );
+    const table = await screen.findByRole('table', { name: 'Mesh clusters' });
+    expect(within(table).getAllByRole('row')).toHaveLength(4);
   });
 });

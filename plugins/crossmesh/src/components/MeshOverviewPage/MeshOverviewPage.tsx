@@ -2,7 +2,7 @@ import { Content, Header, Page } from '@backstage/core-components';
 import { MeshOverviewContent } from './MeshOverviewContent';
 
 /**
- * The mesh overview page: every cluster of the mesh at a glance.
+ * The mesh overview page: the clusters, the exposures between them and the audit log.
  *
  * @public
  */

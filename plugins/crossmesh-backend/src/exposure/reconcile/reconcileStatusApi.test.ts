@@ -1,0 +1,228 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import request from 'supertest';
+import { crossmeshPlugin } from '../../plugin';
+import { managedObjects } from './__testUtils__/reconcilerFixture';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
+
+const owners: Record<string, string[]> = {
+  'user:default/bob': ['group:default/team-b'],
+  'user:default/carol': ['group:default/platform-team'],
+};
+
+const svc2: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'svc-2',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-id': 'svc-2',
+      'backstage.io/kubernetes-namespace': 'bar',
+      'crossmesh.io/cluster': 'cluster-2',
+      'crossmesh.io/ports': 'http:8000',
+    },
+  },
+  spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'prod' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
+};
+
+describe('GET /reconcile/status against real API servers', () => {
+  let bed: TestBed;
+  let server: any;
+  const backends: Array<{ stop(): Promise<void> }> = [];
+  const scheduler = mockServices.scheduler.mock();
+
+  /** Runs the reconcile task the plugin scheduled, as the scheduler would. */
+  async function reconcilePass() {
+    const task = scheduler.scheduleTask.mock.calls
+      .map(([t]) => t)
+      .find(t => t.id === RECONCILE_TASK);
+    expect(task).toBeDefined();
+    await task!.fn(new AbortController().signal);
+  }
+
+  const as = (user: string) => ({
+    get: (path: string) =>
+      request(server)
+        .get(`/api/crossmesh${path}`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header(`user:default/${user}`),
+        ),
+    post: (path: string, body: object = {}) =>
+      request(server)
+        .post(`/api/crossmesh${path}`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header(`user:default/${user}`),
+        )
+        .send(body),
+  });
+
+  beforeAll(async () => {
+    bed = await startTestBed({
+      clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
+      istioVersions: { 'cluster-3': '1.22.3' },
+    });
+    const [databaseId] = databases.eachSupportedId().flat().reverse();
+    const backend = await startTestBackend({
+      features: [
+        crossmeshPlugin,
+        scheduler.factory,
+        mockServices.database.factory({
+          knex: await databases.init(databaseId),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: bed.kubernetesConfig() as any,
+            crossmesh: {
+              approvers: { groups: ['group:default/platform-team'] },
+              clusterTimeoutSeconds: 5,
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [svc2] }),
+        mockServices.userInfo.mock({
+          getUserInfo: async (credentials: any) => {
+            const userEntityRef = credentials.principal.userEntityRef;
+            return {
+              userEntityRef,
+              ownershipEntityRefs: [
+                userEntityRef,
+                ...(owners[userEntityRef] ?? []),
+              ],
+            };
+          },
+        }).factory,
+      ],
+    });
+    backends.push(backend);
+    server = backend.server;
+  });
+
+  afterAll(async () => {
+    await Promise.all(backends.map(b => b.stop()));
+    await bed?.stop();
+  });
+
+  it('lists nothing before the first pass', async () => {
+    const response = await as('carol').get('/reconcile/status');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ items: [] });
+  });
+
+  it('shows each cluster converged after a pass applies an approved request, with its DNS wiring', async () => {
+    const created = await as('bob').post('/exposures', {
+      entityRef: 'component:default/svc-2',
+      consumerClusters: ['cluster-1'],
+      reason: 'svc-1 in cluster-1 calls svc-2',
+    });
+    expect(created.status).toBe(201);
+    const approved = await as('carol').post(
+      `/exposures/${created.body.id}/approve`,
+    );
+    expect(approved.status).toBe(200);
+
+    const before = Date.now();
+    await reconcilePass();
+
+    const response = await as('bob').get('/reconcile/status');
+    expect(response.status).toBe(200);
+    const entries = await managedObjects(bed.clusters[0], 'serviceentries');
+    expect(entries.map(e => e.spec.hosts)).toEqual([['svc-2.bar.global']]);
+    expect(response.body.items).toEqual([
+      {
+        cluster: 'cluster-1',
+        finishedAt: expect.any(String),
+        ok: true,
+        error: null,
+        applied: entries.length,
+        removed: 0,
+        dns: 'wired',
+        dnsError: null,
+      },
+      // legacy-global, consumes nothing: no forwarding wanted.
+      expect.objectContaining({
+        cluster: 'cluster-2',
+        ok: true,
+        applied: 0,
+        dns: 'not-needed',
+      }),
+      // Istio 1.22: the sidecars' DNS proxy resolves .global.
+      expect.objectContaining({
+        cluster: 'cluster-3',
+        ok: true,
+        dns: 'not-needed',
+      }),
+    ]);
+    const finishedAt = Date.parse(response.body.items[0].finishedAt);
+    expect(finishedAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(finishedAt).toBeLessThanOrEqual(Date.now());
+
+    await reconcilePass();
+    const steady = await as('bob').get('/reconcile/status');
+    expect(steady.body.items[0]).toMatchObject({
+      cluster: 'cluster-1',
+      ok: true,
+      applied: 0,
+      dns: 'unchanged',
+    });
+  });
+
+  it('shows a stopped cluster failed with its error, and the others still ok', async () => {
+    await bed.stopCluster('cluster-1');
+    await reconcilePass();
+
+    const response = await as('carol').get('/reconcile/status');
+    expect(response.status).toBe(200);
+    const [cluster1, cluster2, cluster3] = response.body.items;
+    expect(cluster1).toMatchObject({
+      cluster: 'cluster-1',
+      ok: false,
+      error: expect.stringContaining('ECONNREFUSED'),
+      applied: 0,
+      removed: 0,
+      dns: null,
+      dnsError: null,
+    });
+    expect(cluster2).toMatchObject({ cluster: 'cluster-2', ok: true });
+    expect(cluster3).toMatchObject({ cluster: 'cluster-3', ok: true });
+  });
+
+  it('refuses people without the cluster read permission', async () => {
+    const denied = await startTestBackend({
+      features: [
+        crossmeshPlugin,
+        mockServices.scheduler.mock().factory,
+        mockServices.rootConfig.factory({
+          data: { kubernetes: bed.kubernetesConfig() as any },
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        catalogServiceMock.factory({ entities: [] }),
+      ],
+    });
+    backends.push(denied);
+
+    const response = await request(denied.server)
+      .get('/api/crossmesh/reconcile/status')
+      .set('Authorization', mockCredentials.user.header('user:default/bob'));
+
+    expect(response.status).toBe(403);
+    expect(response.body.error.message).toBe(
+      'You are not allowed to read crossmesh.cluster.read',
+    );
+  });
+});

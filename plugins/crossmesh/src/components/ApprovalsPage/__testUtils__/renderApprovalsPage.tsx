@@ -1,0 +1,71 @@
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import type { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { CrossmeshApi, crossmeshApiRef } from '../../../api';
+import { eastCluster, westCluster } from '../../../testUtils/clusters';
+import { ApprovalsPage } from '../ApprovalsPage';
+import { FakeCrossmeshApi } from './FakeCrossmeshApi';
+import {
+  activeRequest,
+  alice,
+  catalogEntities,
+  ownRequest,
+  paymentsRequest,
+  rejectedRequest,
+  svc2Request,
+} from './requests';
+
+export const allRequests = [
+  svc2Request,
+  paymentsRequest,
+  ownRequest,
+  activeRequest,
+  rejectedRequest,
+];
+
+export function renderPage(
+  options: {
+    api?: Partial<CrossmeshApi>;
+    permission?: 'ALLOW' | 'DENY';
+    route?: string;
+  } = {},
+) {
+  const api =
+    options.api ??
+    new FakeCrossmeshApi({
+      actor: alice,
+      requests: allRequests,
+      clusters: [eastCluster, westCluster],
+    });
+  renderInTestApp(<ApprovalsPage />, {
+    initialRouteEntries: [options.route ?? '/'],
+    // usePermission caches answers for the whole test file: a test that needs DENY
+    // lives in a file of its own.
+    apis: [
+      [crossmeshApiRef, api],
+      mockApis.identity({ userEntityRef: alice }),
+      mockApis.permission({
+        authorize: (options.permission ?? 'ALLOW') as AuthorizeResult.ALLOW,
+      }),
+      catalogApiMock({ entities: catalogEntities }),
+    ],
+  });
+  return api;
+}
+
+export async function pendingRows() {
+  const table = await screen.findByRole('table', { name: 'Pending requests' });
+  return within(table)
+    .getAllByRole('rowheader')
+    .map(cell => cell.textContent);
+}
+
+export async function openReview(host: string) {
+  const table = await screen.findByRole('table', { name: 'Pending requests' });
+  const row = within(table).getByRole('rowheader', { name: host })
+    .parentElement!;
+  await userEvent.click(within(row).getByRole('button', { name: 'Review' }));
+  return screen.findByRole('dialog', { name: `Review ${host}` });
+}

@@ -1,0 +1,2 @@
+export { EntityMeshContent } from './EntityMeshContent';
+export { isCrossmeshAvailable } from './isCrossmeshAvailable';

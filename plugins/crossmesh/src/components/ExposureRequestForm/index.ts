@@ -1,0 +1,2 @@
+export { ExposureRequestDialog } from './ExposureRequestDialog';
+export type { ExposureRequestDialogProps } from './ExposureRequestDialog';

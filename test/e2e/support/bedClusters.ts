@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import yaml from 'js-yaml';
+
+/** Where the test bed behind the app keeps its state (scripts/run-app.sh: $CROSSMESH_RUN_STATE_DIR/bed). */
+const bedDir =
+  process.env.CROSSMESH_E2E_BED_DIR ??
+  path.resolve(__dirname, '../../../.crossmesh/e2e/bed');
+
+/** An admin connection to one of the bed's real kube-apiservers. */
+export interface BedCluster {
+  name: string;
+  url: string;
+  ca: string;
+  token: string;
+}
+
+/** Reads the admin kubeconfig the bed writes for each cluster (new tokens on each start). */
+export function bedCluster(name: string): BedCluster {
+  const file = path.join(bedDir, 'clusters', name, 'kubeconfig.yaml');
+  const kubeconfig = yaml.load(fs.readFileSync(file, 'utf8')) as {
+    clusters: Array<{
+      cluster: { server: string; 'certificate-authority-data': string };
+    }>;
+    users: Array<{ user: { token: string } }>;
+  };
+  const { cluster } = kubeconfig.clusters[0];
+  return {
+    name,
+    url: cluster.server,
+    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString(
+      'utf8',
+    ),
+    token: kubeconfig.users[0].user.token,
+  };
+}
+
+function getJson(cluster: BedCluster, apiPath: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const request = https.get(
+      new URL(apiPath, cluster.url),
+      {
+        ca: cluster.ca,
+        agent: false,
+        timeout: 15_000,
+        headers: {
+          Accept: 'application/json',
+          Authorization: `Bearer ${cluster.token}`,
+        },
+      },
+      response => {
+        const chunks: Buffer[] = [];
+        response.on('data', chunk => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (response.statusCode !== 200) {
+            reject(
+              new Error(
+                `GET ${apiPath} on ${cluster.name}: HTTP ${response.statusCode} ${text}`,
+              ),
+            );
+            return;
+          }
+          resolve(JSON.parse(text));
+        });
+      },
+    );
+    request.on('timeout', () =>
+      request.destroy(new Error(`GET ${apiPath} on ${cluster.name} timed out`)),
+    );
+    request.on('error', reject);
+  });
+}
+
+/** The ServiceEntries in any namespace of the cluster whose hosts include `host`. */
+export async function serviceEntriesFor(
+  cluster: BedCluster,
+  host: string,
+): Promise<any[]> {
+  const list = await getJson(
+    cluster,
+    '/apis/networking.istio.io/v1beta1/serviceentries',
+  );
+  return (list.items as any[]).filter(item =>
+    (item.spec?.hosts ?? []).includes(host),
+  );
+}
