@@ -10,3 +10,4 @@ export * from './naming';
 export * from './exposures';
 export * from './api';
 export * from './preflight';
+export * from './onboarding';

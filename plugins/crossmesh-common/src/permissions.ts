@@ -31,6 +31,17 @@ export const crossmeshTrustManagePermission = createPermission({
 });
 
 /**
+ * Register a cluster in the mesh (its membership: network, gateway address override, key
+ * type) and wire its `.global` DNS.
+ *
+ * @public
+ */
+export const crossmeshClusterManagePermission = createPermission({
+  name: 'crossmesh.cluster.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Read crossmesh's audit log.
  *
  * @public
@@ -79,6 +90,7 @@ export const crossmeshExposureDecidePermission = createPermission({
  */
 export const crossmeshPermissions = [
   crossmeshClusterReadPermission,
+  crossmeshClusterManagePermission,
   crossmeshTrustReadPermission,
   crossmeshTrustManagePermission,
   crossmeshAuditReadPermission,

@@ -23,6 +23,11 @@ export interface PreflightCheck {
   detail: string;
   /** On `fail` or `warn`: what to do about it. */
   remedy?: string;
+  /**
+   * True when onboarding the cluster (the "Add a cluster to the mesh" template) fixes this
+   * check by itself, such as a missing `cacerts` or `.global` DNS wiring.
+   */
+  fixedByOnboarding?: boolean;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ClusterMembership } from './onboarding';
+
 /**
  * How crossmesh wires `.global` names in a mesh.
  *
@@ -9,7 +11,8 @@
 export type MeshStrategy = 'legacy-global' | 'dns-proxy';
 
 /**
- * Where a cluster's east-west gateway address came from.
+ * Where a cluster's east-west gateway address came from. `config` is an address a person
+ * set: `crossmesh.clusters.<name>.gatewayAddress`, or else the cluster's mesh membership.
  *
  * @public
  */
@@ -67,6 +70,8 @@ export interface MeshCluster {
   dnsCapture?: 'enabled' | 'disabled' | 'unknown';
   /** What {@link MeshCluster.dnsCapture} is based on, and how to enable it when off. */
   dnsCaptureDetail?: string;
+  /** The cluster's registration in the mesh; absent until it is onboarded. */
+  membership?: ClusterMembership;
   /** When this view was read, ISO 8601. */
   observedAt: string;
 }

@@ -1,10 +1,19 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  CacertsDistribution,
+  ClusterMembership,
+  ClusterMembershipInput,
+  DnsWiringResult,
+  ExposurePreview,
   ExposureRequest,
   ExposureRequestList,
   ExposureRequestQuery,
+  IntermediateIssueResult,
+  IntermediateKeyType,
   MeshCluster,
   NewExposureRequest,
+  PreflightReport,
+  TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /**
@@ -28,4 +37,63 @@ export interface CrossmeshService {
     request: NewExposureRequest,
     options: { credentials: BackstageCredentials },
   ): Promise<ExposureRequest>;
+
+  /**
+   * Validates a request exactly as {@link CrossmeshService.requestExposure} would, and
+   * returns the manifests it would apply, storing nothing.
+   */
+  previewExposureRequest(
+    request: NewExposureRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposurePreview>;
+
+  /** Reads one cluster now (`GET /clusters/{clusterName}`). */
+  getCluster(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<MeshCluster>;
+
+  /** Checks the cluster's readiness for the mesh, reading only. */
+  getPreflight(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<PreflightReport>;
+
+  /** The mesh's roots and each cluster's current intermediate; never keys. */
+  getTrust(options: { credentials: BackstageCredentials }): Promise<TrustState>;
+
+  /** Signs a new intermediate for the cluster and writes its `cacerts`. */
+  issueIntermediate(
+    clusterName: string,
+    request: { keyType?: IntermediateKeyType },
+    options: { credentials: BackstageCredentials },
+  ): Promise<IntermediateIssueResult>;
+
+  /**
+   * Writes the cluster's `cacerts` from crossmesh's records and restarts istiod and the
+   * gateway when it changed; idempotent.
+   */
+  distributeCacerts(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<CacertsDistribution>;
+
+  /** The cluster's membership, or undefined while it is not registered. */
+  getMembership(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ClusterMembership | undefined>;
+
+  /** Registers the cluster in the mesh, or updates its registration; idempotent. */
+  registerMembership(
+    clusterName: string,
+    membership: ClusterMembershipInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ClusterMembership>;
+
+  /** Makes `.global` names resolve in the cluster; idempotent. */
+  wireDns(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<DnsWiringResult>;
 }

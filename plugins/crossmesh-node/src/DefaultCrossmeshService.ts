@@ -5,12 +5,21 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CacertsDistribution,
+  ClusterMembership,
+  ClusterMembershipInput,
+  DnsWiringResult,
+  ExposurePreview,
   ExposureRequest,
   ExposureRequestList,
   ExposureRequestQuery,
+  IntermediateIssueResult,
+  IntermediateKeyType,
   ListClustersResponse,
   MeshCluster,
   NewExposureRequest,
+  PreflightReport,
+  TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshService } from './CrossmeshService';
 
@@ -66,6 +75,119 @@ export class DefaultCrossmeshService implements CrossmeshService {
       '/exposures',
       options.credentials,
       request,
+    );
+  }
+
+  async previewExposureRequest(
+    request: NewExposureRequest,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ExposurePreview> {
+    return this.request<ExposurePreview>(
+      'POST',
+      '/exposures/preview',
+      options.credentials,
+      request,
+    );
+  }
+
+  async getCluster(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<MeshCluster> {
+    return this.request<MeshCluster>(
+      'GET',
+      `/clusters/${encodeURIComponent(clusterName)}`,
+      options.credentials,
+    );
+  }
+
+  async getPreflight(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<PreflightReport> {
+    return this.request<PreflightReport>(
+      'GET',
+      `/clusters/${encodeURIComponent(clusterName)}/preflight`,
+      options.credentials,
+    );
+  }
+
+  async getTrust(options: {
+    credentials: BackstageCredentials;
+  }): Promise<TrustState> {
+    return this.request<TrustState>('GET', '/trust', options.credentials);
+  }
+
+  async issueIntermediate(
+    clusterName: string,
+    request: { keyType?: IntermediateKeyType },
+    options: { credentials: BackstageCredentials },
+  ): Promise<IntermediateIssueResult> {
+    return this.request<IntermediateIssueResult>(
+      'POST',
+      `/trust/clusters/${encodeURIComponent(clusterName)}/intermediate`,
+      options.credentials,
+      request,
+    );
+  }
+
+  async distributeCacerts(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<CacertsDistribution> {
+    const body = await this.request<{ items: CacertsDistribution[] }>(
+      'POST',
+      '/trust/distribute',
+      options.credentials,
+      { clusterName },
+    );
+    return body.items[0];
+  }
+
+  async getMembership(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ClusterMembership | undefined> {
+    try {
+      return await this.request<ClusterMembership>(
+        'GET',
+        `/clusters/${encodeURIComponent(clusterName)}/membership`,
+        options.credentials,
+      );
+    } catch (error) {
+      // An unknown cluster is a 404 too; the server's message says which.
+      if (
+        error instanceof ResponseError &&
+        error.statusCode === 404 &&
+        /not registered in the mesh/.test(error.cause.message)
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async registerMembership(
+    clusterName: string,
+    membership: ClusterMembershipInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<ClusterMembership> {
+    return this.request<ClusterMembership>(
+      'PUT',
+      `/clusters/${encodeURIComponent(clusterName)}/membership`,
+      options.credentials,
+      membership,
+    );
+  }
+
+  async wireDns(
+    clusterName: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<DnsWiringResult> {
+    return this.request<DnsWiringResult>(
+      'POST',
+      `/clusters/${encodeURIComponent(clusterName)}/dns`,
+      options.credentials,
     );
   }
 

@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// The service ref is tested against the real backend it calls.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import crossmeshBackend from '@crossmesh/backstage-plugin-crossmesh-backend';
 import { Router } from 'express';
 import request from 'supertest';

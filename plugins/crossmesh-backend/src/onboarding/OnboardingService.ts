@@ -1,0 +1,100 @@
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  DnsWiringResult,
+  MeshCluster,
+  PreflightReport,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ClusterDnsWiring } from '../exposure/dns/cluster';
+import { NewAuditEvent } from '../trust/store/TrustStore';
+import { MembershipService } from './membership/MembershipService';
+import { ClusterPreflight } from './preflight/ClusterPreflight';
+
+/**
+ * Readiness checks and `.global` DNS wiring for one cluster at a time, as onboarding and
+ * the mesh overview ask for them.
+ *
+ * @internal
+ */
+export class OnboardingService {
+  constructor(
+    private readonly options: {
+      memberships: MembershipService;
+      preflight: ClusterPreflight;
+      /** The cluster as observed now, with its membership's gateway applied. */
+      observe: (clusterName: string) => Promise<MeshCluster>;
+      dns: ClusterDnsWiring;
+      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+    },
+  ) {}
+
+  async preflight(clusterName: string): Promise<PreflightReport> {
+    const { connection, gatewayOverrideOrigin } =
+      await this.options.memberships.connectionOf(clusterName);
+    return this.options.preflight.check(connection, gatewayOverrideOrigin);
+  }
+
+  /**
+   * Makes `.global` names resolve in the cluster: under legacy-global, crossmesh's entry
+   * in the cluster DNS forwards them to istiocoredns; under dns-proxy nothing is needed.
+   * Idempotent.
+   */
+  async wireDns(clusterName: string, actor: string): Promise<DnsWiringResult> {
+    const { connection } = await this.options.memberships.connectionOf(
+      clusterName,
+    );
+    const cluster = await this.options.observe(clusterName);
+    if (!cluster.reachable) {
+      throw new ServiceUnavailableError(
+        `Cluster '${clusterName}' cannot be read, so its DNS was not wired: ${cluster.error}`,
+      );
+    }
+    if (cluster.strategy === 'dns-proxy') {
+      return {
+        cluster: clusterName,
+        strategy: cluster.strategy,
+        changed: false,
+        action: 'none',
+        detail: `Under the dns-proxy strategy the sidecars' DNS proxy resolves .global names, so the cluster DNS needs no entry${
+          cluster.dnsCaptureDetail ? `; ${cluster.dnsCaptureDetail}` : ''
+        }`,
+      };
+    }
+    if (cluster.strategy !== 'legacy-global') {
+      throw new ConflictError(
+        `crossmesh does not know how cluster '${clusterName}' resolves .global names, as its strategy is unknown (${
+          cluster.error ?? 'no Istio version'
+        }); install Istio there or set crossmesh.strategy`,
+      );
+    }
+    const wiring = await this.options.dns.wire(connection);
+    if (wiring.error) {
+      throw new ConflictError(wiring.error);
+    }
+    if (wiring.changed) {
+      await this.options.audit.appendAuditEvent({
+        actor,
+        action: 'cluster.dns-wired',
+        clusterName,
+        serial: null,
+        fingerprintSha256: null,
+        details: {
+          flavour: wiring.flavour,
+          configMap: wiring.configMap,
+          action: wiring.action,
+        },
+      });
+    }
+    const where = `ConfigMap kube-system/${wiring.configMap}`;
+    return {
+      cluster: clusterName,
+      strategy: cluster.strategy,
+      changed: wiring.changed,
+      action: wiring.action,
+      flavour: wiring.flavour,
+      ...(wiring.configMap ? { configMap: wiring.configMap } : {}),
+      detail: wiring.changed
+        ? `${where} now forwards .global names to istiocoredns (${wiring.action})`
+        : `${where} already forwards .global names to istiocoredns; nothing was written`,
+    };
+  }
+}

@@ -1,0 +1,141 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ClusterMembership,
+  ClusterMembershipInput,
+  IntermediateKeyType,
+  NameValidation,
+  quoteValue,
+  validateDns1123Subdomain,
+  validateLabelValue,
+  validatePort,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { isIP } from 'node:net';
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { KEY_TYPES } from '../../pki/keys';
+import { applyMembership, MemberConnection } from './membershipConnection';
+import { MembershipStore, MembershipWriteOutcome } from './MembershipStore';
+
+/**
+ * Registration of clusters in the mesh: who is a member, on which network, with which
+ * gateway address override and intermediate key type.
+ *
+ * @internal
+ */
+export class MembershipService {
+  constructor(
+    private readonly connections: ClusterConnection[],
+    private readonly store: MembershipStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(clusterName: string): Promise<ClusterMembership> {
+    this.requireCluster(clusterName);
+    const membership = await this.store.get(clusterName);
+    if (!membership) {
+      throw new NotFoundError(
+        `Cluster '${clusterName}' is not registered in the mesh yet; register it with PUT /clusters/${clusterName}/membership or the "Add a cluster to the mesh" template`,
+      );
+    }
+    return membership;
+  }
+
+  /** The memberships of configured clusters, by cluster name. */
+  async byCluster(): Promise<Map<string, ClusterMembership>> {
+    const all = await this.store.list();
+    return new Map(all.map(m => [m.cluster, m]));
+  }
+
+  /** Creates or updates the membership; idempotent. */
+  async register(
+    clusterName: string,
+    input: ClusterMembershipInput,
+    actor: string,
+  ): Promise<{
+    membership: ClusterMembership;
+    outcome: MembershipWriteOutcome;
+  }> {
+    const connection = this.requireCluster(clusterName);
+    const fields = validateMembershipInput(input);
+    const configured = connection.gatewayOverride;
+    if (
+      configured &&
+      fields.gatewayAddress !== null &&
+      (fields.gatewayAddress !== configured.address ||
+        (fields.gatewayPort ?? 15443) !== (configured.port ?? 15443))
+    ) {
+      throw new ConflictError(
+        `crossmesh.clusters.${clusterName}.gatewayAddress is set to ${
+          configured.address
+        }:${
+          configured.port ?? 15443
+        } in the app config, and config wins over the membership; leave gatewayAddress out, or change the config`,
+      );
+    }
+    return this.store.put(
+      { cluster: clusterName, ...fields },
+      actor,
+      this.now(),
+    );
+  }
+
+  /** The cluster's connection with the gateway override in force. */
+  async connectionOf(clusterName: string): Promise<MemberConnection> {
+    const connection = this.requireCluster(clusterName);
+    return applyMembership(connection, await this.store.get(clusterName));
+  }
+
+  private requireCluster(clusterName: string): ClusterConnection {
+    const connection = this.connections.find(c => c.name === clusterName);
+    if (!connection) {
+      throw new NotFoundError(
+        `No cluster named ${quoteValue(
+          clusterName,
+        )} in kubernetes.clusterLocatorMethods; known clusters: ${
+          this.connections.map(c => c.name).join(', ') || 'none'
+        }`,
+      );
+    }
+    return connection;
+  }
+}
+
+function validateMembershipInput(input: ClusterMembershipInput): {
+  network: string;
+  gatewayAddress: string | null;
+  gatewayPort: number | null;
+  keyType: IntermediateKeyType | null;
+} {
+  const problems: string[] = [];
+  const check = (result: NameValidation) => {
+    if (!result.ok) problems.push(result.message);
+  };
+  const network = input?.network;
+  if (typeof network !== 'string' || network === '') {
+    problems.push(
+      "network is required: the cluster's Istio network name, e.g. network-1",
+    );
+  } else {
+    check(validateLabelValue(network, 'network'));
+  }
+  const gatewayAddress = input?.gatewayAddress ?? null;
+  if (gatewayAddress !== null && !isIP(String(gatewayAddress))) {
+    check(validateDns1123Subdomain(gatewayAddress, 'gatewayAddress'));
+  }
+  const gatewayPort = input?.gatewayPort ?? null;
+  if (gatewayPort !== null) {
+    check(validatePort(gatewayPort, 'gatewayPort'));
+    if (gatewayAddress === null) {
+      problems.push('gatewayPort needs a gatewayAddress to go with it');
+    }
+  }
+  const keyType = input?.keyType ?? null;
+  if (keyType !== null && !KEY_TYPES.includes(keyType)) {
+    problems.push(`keyType '${keyType}' is not one of ${KEY_TYPES.join(', ')}`);
+  }
+  if (problems.length) {
+    throw new InputError(
+      `The membership was not registered: ${problems.join('; ')}`,
+    );
+  }
+  return { network: network!, gatewayAddress, gatewayPort, keyType };
+}

@@ -1,0 +1,84 @@
+import {
+  MeshStrategy,
+  PreflightReport,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { accessChecks } from './accessChecks';
+import { cacertsCheck, PreflightTrust } from './cacertsCheck';
+import { connectionChecks } from './connectionChecks';
+import { dnsChecks } from './dnsChecks';
+import {
+  GatewayOverrideOrigin,
+  IstioFindings,
+  istioChecks,
+} from './istioChecks';
+import { PreflightSession } from './PreflightSession';
+import { runChecks } from './runChecks';
+
+/**
+ * Checks whether a cluster is ready for the mesh: reachable, crossmesh allowed to do all it
+ * does there, Istio with its gateway, `.global` DNS, and `cacerts` from the mesh root.
+ * Reads only; never writes to the cluster.
+ *
+ * @internal
+ */
+export class ClusterPreflight {
+  constructor(
+    private readonly clients: KubernetesClients,
+    private readonly trust: PreflightTrust,
+    private readonly options: {
+      configuredStrategy?: MeshStrategy;
+      timeoutMs: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  /**
+   * `connection` carries the gateway address override in force, if any;
+   * `gatewayOverrideOrigin` says where it came from.
+   */
+  async check(
+    connection: ClusterConnection,
+    gatewayOverrideOrigin?: GatewayOverrideOrigin,
+  ): Promise<PreflightReport> {
+    const session = await PreflightSession.open(
+      this.clients,
+      connection,
+      this.options.timeoutMs,
+    );
+    const describe = (error: unknown) => session.describeError(error);
+    const findings: IstioFindings = {};
+    const cacerts = cacertsCheck(connection.name, this.trust);
+
+    const first = await runChecks(
+      [
+        ...connectionChecks(session),
+        ...accessChecks(session),
+        ...istioChecks(session, {
+          configuredStrategy: this.options.configuredStrategy,
+          gatewayOverrideOrigin,
+          findings,
+        }),
+        cacerts,
+      ],
+      describe,
+    );
+    const dns = await runChecks(
+      dnsChecks(session, findings.strategy),
+      describe,
+      first,
+    );
+    const checks = [
+      ...first.filter(c => c.id !== cacerts.id),
+      ...dns,
+      ...first.filter(c => c.id === cacerts.id),
+    ];
+    return {
+      cluster: connection.name,
+      checkedAt: (this.options.now?.() ?? new Date()).toISOString(),
+      ok: checks.every(c => c.status !== 'fail'),
+      checks,
+    };
+  }
+}

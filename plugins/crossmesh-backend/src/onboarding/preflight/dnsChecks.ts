@@ -1,0 +1,212 @@
+import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1Service,
+} from '@kubernetes/client-node';
+import { parseDnsCapture } from '../../clusters/dnsCapture';
+import { detectDnsFlavour, DnsFlavour } from '../../exposure/dns/dnsFlavour';
+import { accessDependency } from './accessChecks';
+import { DNS_CONFIG_MAP_OF, isGlobalDnsWired } from './globalDnsWiring';
+import { STRATEGY } from './istioChecks';
+import { PreflightSession } from './PreflightSession';
+import { CheckDefinition } from './runChecks';
+
+const KUBE_SYSTEM = 'kube-system';
+
+/**
+ * How `.global` names resolve under the strategy in force: istiocoredns and the cluster
+ * DNS's forwarding (legacy-global), or the sidecars' DNS capture (dns-proxy). Without a
+ * strategy, one check that is skipped because the strategy check did not pass.
+ *
+ * @internal
+ */
+export function dnsChecks(
+  session: PreflightSession,
+  strategy: MeshStrategy | undefined,
+): CheckDefinition[] {
+  if (strategy === 'dns-proxy') {
+    return [dnsCaptureCheck(session)];
+  }
+  if (strategy === 'legacy-global') {
+    return legacyGlobalChecks(session);
+  }
+  return [
+    {
+      id: 'dns',
+      title: '.global DNS',
+      dependsOn: [STRATEGY],
+      // Runs only if the strategy check passed without finding one, which it never does.
+      run: async () => ({
+        status: 'fail',
+        detail: 'No strategy is in force, so .global DNS cannot be checked',
+        remedy: 'Set crossmesh.strategy',
+      }),
+    },
+  ];
+}
+
+function dnsCaptureCheck(session: PreflightSession): CheckDefinition {
+  return {
+    id: 'dns-capture',
+    title: "Sidecars' DNS proxy captures DNS",
+    dependsOn: [
+      STRATEGY,
+      accessDependency('get', 'configmaps', 'istio-system'),
+    ],
+    run: async () => {
+      const meshConfig = await session.read<V1ConfigMap>('istio-mesh', () =>
+        session.apis.core.readNamespacedConfigMap({
+          name: 'istio',
+          namespace: 'istio-system',
+        }),
+      );
+      const reading = meshConfig
+        ? parseDnsCapture(meshConfig.data?.mesh)
+        : {
+            dnsCapture: 'unknown' as const,
+            dnsCaptureDetail:
+              "ConfigMap istio-system/istio was not found, so DNS capture cannot be checked; Istio's installer creates it",
+          };
+      const remedy =
+        'Set meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE to "true" (istioctl install --set meshConfig.defaultConfig.proxyMetadata.ISTIO_META_DNS_CAPTURE=true) and restart the workloads';
+      if (reading.dnsCapture === 'enabled') {
+        return { status: 'pass', detail: reading.dnsCaptureDetail };
+      }
+      return {
+        status: reading.dnsCapture === 'disabled' ? 'fail' : 'warn',
+        detail: reading.dnsCaptureDetail,
+        remedy,
+      };
+    },
+  };
+}
+
+function legacyGlobalChecks(session: PreflightSession): CheckDefinition[] {
+  const { core, apps } = session.apis;
+  const configMap = (name: string) =>
+    session.read<V1ConfigMap>(`cm:${name}`, () =>
+      core.readNamespacedConfigMap({ name, namespace: KUBE_SYSTEM }),
+    );
+  const deploymentExists = async (name: string) =>
+    !!(await session.read<V1Deployment>(`deploy:${name}`, () =>
+      apps.readNamespacedDeployment({ name, namespace: KUBE_SYSTEM }),
+    ));
+  let istiocorednsIp: string | undefined;
+  let flavour: Exclude<DnsFlavour, 'unknown'> | undefined;
+
+  return [
+    {
+      id: 'istiocoredns',
+      title: 'istiocoredns Service present',
+      dependsOn: [
+        STRATEGY,
+        accessDependency('get', 'services', 'istio-system'),
+      ],
+      run: async () => {
+        const service = await session.read<V1Service>('istiocoredns', () =>
+          core.readNamespacedService({
+            name: 'istiocoredns',
+            namespace: 'istio-system',
+          }),
+        );
+        if (!service) {
+          return {
+            status: 'fail',
+            detail:
+              'Service istio-system/istiocoredns does not exist; under the legacy-global strategy the cluster DNS forwards .global names to it',
+            remedy:
+              "Install Istio's istiocoredns addon (Istio 1.6–1.7: istioctl install --set addonComponents.istiocoredns.enabled=true), or mesh the cluster with the dns-proxy strategy (Istio 1.8 and later)",
+          };
+        }
+        const ip = service.spec?.clusterIP;
+        if (!ip || ip === 'None') {
+          return {
+            status: 'fail',
+            detail: `Service istio-system/istiocoredns has no ClusterIP (${
+              ip ?? 'none'
+            }), so there is no address to forward .global names to`,
+            remedy: 'Make istiocoredns a ClusterIP Service',
+          };
+        }
+        istiocorednsIp = ip;
+        return {
+          status: 'pass',
+          detail: `Service istio-system/istiocoredns has ClusterIP ${ip}`,
+        };
+      },
+    },
+    {
+      id: 'dns-flavour',
+      title: 'Cluster DNS',
+      dependsOn: [
+        STRATEGY,
+        accessDependency('get', 'configmaps', KUBE_SYSTEM),
+        accessDependency('get', 'deployments.apps', KUBE_SYSTEM),
+      ],
+      run: async () => {
+        const [coredns, corednsCustom, kubeDns, corednsDeploy, kubeDnsDeploy] =
+          await Promise.all([
+            configMap('coredns'),
+            configMap('coredns-custom'),
+            configMap('kube-dns'),
+            deploymentExists('coredns'),
+            deploymentExists('kube-dns'),
+          ]);
+        const detected = detectDnsFlavour({
+          corednsConfigMap: coredns ?? undefined,
+          corednsCustomConfigMap: corednsCustom ?? undefined,
+          kubeDnsConfigMap: kubeDns ?? undefined,
+          corednsDeploymentPresent: corednsDeploy,
+          kubeDnsDeploymentPresent: kubeDnsDeploy,
+        });
+        if (detected.flavour === 'unknown') {
+          return {
+            status: 'fail',
+            detail: detected.reason,
+            remedy:
+              'Forward .global names to istiocoredns by hand in the cluster DNS, or mesh the cluster with the dns-proxy strategy',
+          };
+        }
+        flavour = detected.flavour;
+        return { status: 'pass', detail: `${flavour}: ${detected.reason}` };
+      },
+    },
+    {
+      id: 'dns-wiring',
+      title: '.global names forwarded to istiocoredns',
+      dependsOn: ['istiocoredns', 'dns-flavour'],
+      run: async () => {
+        const name = DNS_CONFIG_MAP_OF[flavour!];
+        const data = (await configMap(name))?.data;
+        let wired: boolean;
+        try {
+          wired = isGlobalDnsWired({
+            flavour: flavour!,
+            configMapData: data,
+            istiocorednsIp: istiocorednsIp!,
+          });
+        } catch (error) {
+          return {
+            status: 'fail',
+            detail: (error as Error).message,
+            remedy:
+              'crossmesh does not overwrite DNS settings it did not write: change or remove that entry as described',
+          };
+        }
+        if (wired) {
+          return {
+            status: 'pass',
+            detail: `ConfigMap ${KUBE_SYSTEM}/${name} forwards .global names to istiocoredns at ${istiocorednsIp}`,
+          };
+        }
+        return {
+          status: 'warn',
+          detail: `ConfigMap ${KUBE_SYSTEM}/${name} does not forward .global names to istiocoredns at ${istiocorednsIp} yet, so workloads here cannot resolve other clusters' services`,
+          remedy: `Onboarding wires it; or wire it now (POST /api/crossmesh/clusters/${session.connection.name}/dns); the reconciler also wires it once the cluster consumes an exposure`,
+          fixedByOnboarding: true,
+        };
+      },
+    },
+  ];
+}

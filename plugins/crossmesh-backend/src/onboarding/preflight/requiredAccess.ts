@@ -1,0 +1,223 @@
+/**
+ * One thing crossmesh's credentials must be allowed to do in a cluster.
+ *
+ * @public
+ */
+export interface RequiredAccess {
+  verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
+  /** API group; `''` for the core group. */
+  group: string;
+  resource: string;
+  /** Absent: in every namespace (namespaced resources) or cluster-scoped. */
+  namespace?: string;
+  /** crossmesh touches only these objects; RBAC may restrict the rule to them. */
+  names?: string[];
+  /** What crossmesh does with it. */
+  purpose: string;
+}
+
+const ISTIO = 'networking.istio.io';
+const CLUSTER_SCOPED = new Set(['namespaces', 'nodes']);
+const CACERTS = ['cacerts'];
+const DNS_CONFIG_MAPS = ['coredns', 'coredns-custom', 'kube-dns'];
+
+const istioKind = (resource: string, what: string): RequiredAccess[] => [
+  {
+    verb: 'list',
+    group: ISTIO,
+    resource,
+    purpose: `finds the ${what} it manages (one LIST per converge)`,
+  },
+  {
+    verb: 'create',
+    group: ISTIO,
+    resource,
+    purpose: `creates ${what} (server-side apply of an object that does not exist yet)`,
+  },
+  {
+    verb: 'patch',
+    group: ISTIO,
+    resource,
+    purpose: `applies and repairs ${what} (server-side apply)`,
+  },
+  {
+    verb: 'delete',
+    group: ISTIO,
+    resource,
+    purpose: `removes ${what} of revoked exposures`,
+  },
+];
+
+/**
+ * Every verb on every resource crossmesh uses in a cluster, derived from the code that
+ * reads and writes clusters (ClusterObserver, the trust distributor, the DNS wiring, the
+ * exposure applier, adoption, the service-ports reader and this preflight). Preflight
+ * checks each with a SelfSubjectAccessReview; `deploy/rbac.yaml` grants exactly these
+ * (src/leastPrivilege proves it).
+ *
+ * @public
+ */
+export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
+  {
+    verb: 'get',
+    group: '',
+    resource: 'namespaces',
+    names: ['istio-system'],
+    purpose: 'checks that Istio is installed (preflight)',
+  },
+  {
+    verb: 'get',
+    group: 'apps',
+    resource: 'deployments',
+    namespace: 'istio-system',
+    names: ['istiod'],
+    purpose: "reads Istio's version from istiod's image",
+  },
+  {
+    verb: 'patch',
+    group: 'apps',
+    resource: 'deployments',
+    namespace: 'istio-system',
+    names: ['istiod', 'istio-ingressgateway'],
+    purpose: 'restarts istiod and the gateway after cacerts changes',
+  },
+  {
+    verb: 'get',
+    group: '',
+    resource: 'services',
+    namespace: 'istio-system',
+    names: ['istio-ingressgateway', 'istiocoredns'],
+    purpose: "reads the gateway's address and istiocoredns' ClusterIP",
+  },
+  {
+    verb: 'get',
+    group: '',
+    resource: 'services',
+    purpose:
+      "reads the ports of a component's Service for the exposure form (GET /service-ports), when the component has no crossmesh.io/ports annotation",
+  },
+  {
+    verb: 'get',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'istio-system',
+    names: ['istio'],
+    purpose: 'reads whether sidecars capture DNS (dns-proxy)',
+  },
+  {
+    verb: 'list',
+    group: '',
+    resource: 'nodes',
+    purpose: 'finds a node address for a gateway that has only a nodePort',
+  },
+  {
+    verb: 'get',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    names: CACERTS,
+    purpose: 'reads cacerts',
+  },
+  {
+    verb: 'create',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    purpose: 'creates cacerts',
+  },
+  {
+    verb: 'update',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    names: CACERTS,
+    purpose: 'replaces cacerts with a new intermediate',
+  },
+  {
+    verb: 'patch',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    names: CACERTS,
+    purpose: 'clears its restart-pending mark on cacerts',
+  },
+  {
+    verb: 'delete',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    names: CACERTS,
+    purpose: 'recreates a cacerts Secret that is immutable or of another type',
+  },
+  {
+    verb: 'get',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    names: DNS_CONFIG_MAPS,
+    purpose: 'reads the cluster DNS configuration (legacy-global)',
+  },
+  {
+    verb: 'update',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    names: DNS_CONFIG_MAPS,
+    purpose: 'adds or removes its .global forwarding (legacy-global)',
+  },
+  {
+    verb: 'create',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    purpose:
+      'creates coredns-custom or kube-dns when the cluster has none (legacy-global)',
+  },
+  {
+    verb: 'get',
+    group: 'apps',
+    resource: 'deployments',
+    namespace: 'kube-system',
+    names: ['coredns', 'kube-dns'],
+    purpose: 'tells which DNS the cluster runs (legacy-global)',
+  },
+  ...istioKind('serviceentries', 'ServiceEntries'),
+  ...istioKind('destinationrules', 'DestinationRules'),
+  ...istioKind('gateways', 'Gateways'),
+];
+
+/**
+ * `access:<verb>:<resource>[.<group>][:<namespace>]`, the id of the preflight check.
+ *
+ * @internal
+ */
+export function accessCheckId(access: RequiredAccess): string {
+  return `access:${access.verb}:${qualifiedResource(access)}${
+    access.namespace ? `:${access.namespace}` : ''
+  }`;
+}
+
+/**
+ * `deployments.apps`, `secrets`: the resource as kubectl names it.
+ *
+ * @internal
+ */
+export function qualifiedResource(access: RequiredAccess): string {
+  return access.group ? `${access.resource}.${access.group}` : access.resource;
+}
+
+/**
+ * `get secrets named cacerts in namespace istio-system`, for people.
+ *
+ * @internal
+ */
+export function describeAccess(access: RequiredAccess): string {
+  const names = access.names?.length ? ` named ${access.names.join(', ')}` : '';
+  let where = ' in every namespace';
+  if (access.namespace) {
+    where = ` in namespace ${access.namespace}`;
+  } else if (CLUSTER_SCOPED.has(access.resource)) {
+    where = '';
+  }
+  return `${access.verb} ${qualifiedResource(access)}${names}${where}`;
+}
