@@ -16,6 +16,9 @@ export interface ApiserverSpec {
   tokenFile: string;
   serviceAccountPublicKeyFile: string;
   serviceAccountPrivateKeyFile: string;
+  auditPolicyFile: string;
+  /** Where the apiserver logs every client write (see `audit.ts`), one JSON event a line. */
+  auditLogFile: string;
 }
 
 export function apiserverUrl(spec: Pick<ApiserverSpec, 'port'>) {
@@ -39,6 +42,10 @@ export function apiserverArgs(spec: ApiserverSpec): string[] {
     `--service-account-key-file=${spec.serviceAccountPublicKeyFile}`,
     `--service-account-signing-key-file=${spec.serviceAccountPrivateKeyFile}`,
     '--profiling=false',
+    `--audit-policy-file=${spec.auditPolicyFile}`,
+    `--audit-log-path=${spec.auditLogFile}`,
+    // Each event is on disk before the request is answered, so a test reads what it caused.
+    '--audit-log-mode=blocking',
   ];
 }
 

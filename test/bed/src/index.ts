@@ -5,6 +5,9 @@
  */
 
 export { startTestBed } from './startTestBed';
+export { startProcess, stopProcess } from './processes';
+export type { ManagedProcess, StartProcessOptions } from './processes';
+export type { CrossmeshAccess } from './crossmeshAccess';
 export type {
   KubernetesClusterConfig,
   KubernetesConfig,

@@ -2,7 +2,11 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A binary running in its own process group, tied to this Node process's life. */
+/**
+ * A binary running in its own process group, tied to this Node process's life.
+ *
+ * @public
+ */
 export interface ManagedProcess {
   name: string;
   /** Also the process group id. */
@@ -13,6 +17,7 @@ export interface ManagedProcess {
   hasExited(): boolean;
 }
 
+/** @public */
 export interface StartProcessOptions {
   name: string;
   command: string;
@@ -83,6 +88,12 @@ function installExitHooks() {
   }
 }
 
+/**
+ * Starts a command in its own process group, output to `logFile`, pid in `pidDir`. It dies
+ * with this process however this one ends (see the README's "No orphans").
+ *
+ * @public
+ */
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   installExitHooks();
   const { name, command, args, logFile, pidDir } = options;
@@ -144,7 +155,11 @@ function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-/** Signals the process group, and SIGKILLs it if it has not exited after graceMs. */
+/**
+ * Signals the process group, and SIGKILLs it if it has not exited after graceMs.
+ *
+ * @public
+ */
 export async function stopProcess(
   child: ManagedProcess,
   {
@@ -163,7 +178,11 @@ export async function stopProcess(
   await child.exited;
 }
 
-/** The last lines of a log, for error messages. */
+/**
+ * The last lines of a log, for error messages.
+ *
+ * @public
+ */
 export function logTail(file: string, lines = 20): string {
   try {
     const text = fs.readFileSync(file, 'utf8').trimEnd();

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import yaml from 'js-yaml';
-import { crossmeshAccessManifests } from './crossmeshAccess';
+import {
+  CrossmeshAccess,
+  crossmeshAccessManifests,
+  crossmeshBindingName,
+} from './crossmeshAccess';
 import {
   gatewayStatus,
   istioManifests,
@@ -13,6 +17,8 @@ import { sharedFile } from './paths';
 export interface SeedOptions {
   istioVersion: string;
   gatewayAddress: string;
+  /** Default `cluster-admin`. */
+  crossmeshAccess?: CrossmeshAccess;
   timeoutMs?: number;
 }
 
@@ -95,10 +101,30 @@ const systemNamespace: Manifest = {
   metadata: { name: 'kube-system' },
 };
 
+/** A reused state dir may hold the cluster-admin binding from an earlier start. */
+async function removeCrossmeshBinding(connection: KubeConnection) {
+  const response = await kubeRequest(
+    connection,
+    `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${crossmeshBindingName}`,
+    { method: 'DELETE' },
+  );
+  if (response.status !== 404) {
+    expectOk(
+      response,
+      `Deleting ClusterRoleBinding ${crossmeshBindingName} at ${connection.url}`,
+    );
+  }
+}
+
 /** Makes a bare apiserver look like a cluster with Istio installed. */
 export async function seedCluster(
   connection: KubeConnection,
-  { istioVersion, gatewayAddress, timeoutMs = 60_000 }: SeedOptions,
+  {
+    istioVersion,
+    gatewayAddress,
+    crossmeshAccess = 'cluster-admin',
+    timeoutMs = 60_000,
+  }: SeedOptions,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const crds = istioCrds();
@@ -109,9 +135,14 @@ export async function seedCluster(
   );
   await Promise.all([
     ...istioObjects.map(manifest => apply(connection, manifest)),
-    ...crossmeshAccessManifests().map(manifest => apply(connection, manifest)),
+    ...crossmeshAccessManifests(crossmeshAccess).map(manifest =>
+      apply(connection, manifest),
+    ),
     apply(connection, corednsConfigMap()),
   ]);
+  if (crossmeshAccess === 'none') {
+    await removeCrossmeshBinding(connection);
+  }
   expectOk(
     await kubeRequest(
       connection,

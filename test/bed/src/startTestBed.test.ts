@@ -314,4 +314,61 @@ describe('startTestBed', () => {
       /No cluster named "nope"/,
     );
   });
+
+  it('kills one cluster with SIGKILL, as a crash would, and restarts it with the same data', async () => {
+    const cluster = bed.clusters[1];
+    const connection = asAdmin(cluster);
+    const created = await kubeRequest(
+      connection,
+      '/api/v1/namespaces/default/configmaps',
+      {
+        method: 'POST',
+        body: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'survives-kill' },
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+
+    await bed.killCluster(cluster.name);
+    await expect(kubeRequest(connection, '/readyz')).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
+    await bed.startCluster(cluster.name);
+    expect(
+      (
+        await kubeRequest(
+          connection,
+          '/api/v1/namespaces/default/configmaps/survives-kill',
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("records each client's write in the cluster's audit log before answering it, and no reads", async () => {
+    const cluster = bed.clusters[0];
+    const path = '/api/v1/namespaces/default/configmaps';
+    const written = await kubeRequest(asCrossmesh(cluster), path, {
+      method: 'POST',
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'audited' },
+      },
+    });
+    expect(written.status).toBe(201);
+    await get(asCrossmesh(cluster), `${path}/audited`);
+
+    const events = fs
+      .readFileSync(cluster.auditLogPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line))
+      .filter(e => e.objectRef?.name === 'audited');
+    expect(
+      events.map(e => [e.verb, e.user.username, e.responseStatus.code]),
+    ).toEqual([['create', 'crossmesh', 201]]);
+  });
 });

@@ -7,6 +7,7 @@ import {
   startApiserverProcess,
   waitForApiserver,
 } from './apiserver';
+import { writeAuditPolicy } from './audit';
 import { startEtcd } from './etcd';
 import { gatewayAddressFor } from './istioManifests';
 import { kubernetesConfigFor, renderKubeconfig } from './kubeconfig';
@@ -93,6 +94,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
       peerPort: etcdPeerPort,
     });
 
+    const auditPolicyFile = writeAuditPolicy(stateDir);
     const specs = new Map<string, ApiserverSpec>();
     const clusters: TestCluster[] = await Promise.all(
       options.clusters.map(async (name, index) => {
@@ -116,6 +118,8 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           tokenFile,
           serviceAccountPublicKeyFile: serviceAccount.publicKeyFile,
           serviceAccountPrivateKeyFile: serviceAccount.privateKeyFile,
+          auditPolicyFile,
+          auditLogFile: path.join(stateDir, 'logs', `audit-${name}.log`),
         };
         specs.set(name, spec);
         const cluster: TestCluster = {
@@ -124,6 +128,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           caData,
           ...tokens,
           kubeconfigPath: path.join(clusterDir, 'kubeconfig.yaml'),
+          auditLogPath: spec.auditLogFile,
           gatewayAddress: gatewayAddressFor(index),
           istioVersion:
             options.istioVersions?.[name] ??
@@ -159,6 +164,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           {
             istioVersion: cluster.istioVersion,
             gatewayAddress: cluster.gatewayAddress,
+            crossmeshAccess: options.crossmeshAccess,
           },
         );
         log(`${cluster.name}: seeded with Istio ${cluster.istioVersion}`);
@@ -188,10 +194,17 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           processes.delete(name);
         }
       },
+      async killCluster(name) {
+        const child = processes.get(clusterNamed(name));
+        if (child) {
+          await stopProcess(child, { signal: 'SIGKILL' });
+          processes.delete(name);
+        }
+      },
       async startCluster(name) {
         if (processes.get(clusterNamed(name))) {
           throw new Error(
-            `Cluster "${name}" is already running; call stopCluster first.`,
+            `Cluster "${name}" is already running; call stopCluster or killCluster first.`,
           );
         }
         await startApiserver(name);

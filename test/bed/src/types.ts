@@ -1,3 +1,5 @@
+import type { CrossmeshAccess } from './crossmeshAccess';
+
 /**
  * Options for {@link startTestBed}.
  *
@@ -10,6 +12,11 @@ export interface TestBedOptions {
   istioVersion?: string;
   /** Istio version per cluster name. */
   istioVersions?: Record<string, string>;
+  /**
+   * What user `crossmesh` may do: `cluster-admin` (default, through ClusterRoleBinding
+   * `crossmesh`) or `none`, for tests that grant narrower RBAC themselves.
+   */
+  crossmeshAccess?: CrossmeshAccess;
   /** Where etcd data, certificates, logs, pids and kubeconfigs go. Default: a fresh temp dir, removed by `stop()`. */
   stateDir?: string;
   /** Receives progress lines. */
@@ -33,6 +40,11 @@ export interface TestCluster {
   crossmeshToken: string;
   /** A kubeconfig using the admin token. */
   kubeconfigPath: string;
+  /**
+   * The apiserver's audit log: one JSON event a line for every write by a client (verb,
+   * user, objectRef, responseStatus), on disk before the write is answered.
+   */
+  auditLogPath: string;
   /** The ingress gateway's load-balancer IP (a TEST-NET-1 address, never a traffic target). */
   gatewayAddress: string;
   istioVersion: string;
@@ -77,6 +89,8 @@ export interface TestBed {
   kubernetesConfig(): KubernetesConfig;
   /** Stops one cluster's apiserver (SIGTERM, then SIGKILL after a grace period); its data stays in etcd. */
   stopCluster(name: string): Promise<void>;
+  /** Kills one cluster's apiserver with SIGKILL, as a crash would; its data stays in etcd. */
+  killCluster(name: string): Promise<void>;
   /** Starts a stopped cluster's apiserver again on the same port with the same data, and waits until it is ready. */
   startCluster(name: string): Promise<void>;
   /** Kills every process of the bed and removes the state dir if the bed created it. */

@@ -33,6 +33,29 @@ describe.each(databases.eachSupportedId())('ReconcileLease on %s', id => {
     await lease.release('replica-b');
     expect(await lease.tryAcquire('replica-a', 60_000)).toBe(true);
   });
+
+  it('stays held while its holder keeps it alive, and frees itself a ttl after the holder dies', async () => {
+    const db = await databases.init(id);
+    await db.migrate.latest(migrations);
+    const lease = new ReconcileLease(db);
+    const ttlMs = 1_500;
+    expect(await lease.tryAcquire('replica-a', ttlMs)).toBe(true);
+    const stopRenewing = lease.keepAlive('replica-a', ttlMs);
+    const heldSince = Date.now();
+    try {
+      while (Date.now() - heldSince < 2.5 * ttlMs) {
+        expect(await lease.tryAcquire('replica-b', ttlMs)).toBe(false);
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+    } finally {
+      stopRenewing(); // replica-a dies without releasing
+    }
+    const diedAt = Date.now();
+    while (!(await lease.tryAcquire('replica-b', ttlMs))) {
+      expect(Date.now() - diedAt).toBeLessThan(3 * ttlMs);
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  });
 });
 
 describe('ReconcileLease with two replicas on one PostgreSQL', () => {

@@ -35,6 +35,20 @@ export class ReconcileLease {
     return taken === 1;
   }
 
+  /**
+   * Renews the lease every third of `ttlMs` until the returned function is called. A
+   * holder that dies stops renewing, so the others may take over `ttlMs` later, however
+   * long its pass would have run.
+   */
+  keepAlive(holder: string, ttlMs: number): () => void {
+    const timer = setInterval(() => {
+      // A failed renewal is retried on the next tick; the lease lasts a full ttl.
+      this.tryAcquire(holder, ttlMs).catch(() => {});
+    }, ttlMs / 3);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
   async release(holder: string): Promise<void> {
     await this.db(TABLE)
       .where({ name: this.name, holder })
