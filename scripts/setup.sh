@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs, idempotent: Node 24 and Yarn 4, the project's
 # dependencies, the test bed's kube-apiserver and etcd, and (with --for-tests)
-# PostgreSQL, Chromium and cfssl from Debian's packages.
+# PostgreSQL, Chromium and cfssl from Debian's packages, CoreDNS and schemathesis.
 # Source it to keep Node and Yarn on PATH: `source scripts/setup.sh [--for-tests]`.
 
 _crossmesh_setup() {
@@ -18,6 +18,7 @@ _crossmesh_setup() {
     command -v chromium >/dev/null || missing+=(chromium)
     command -v cfssl >/dev/null || missing+=(golang-cfssl)
     command -v openssl >/dev/null || missing+=(openssl)
+    python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
     if [ "${#missing[@]}" -gt 0 ]; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         toolchain_log "installing from Debian's packages: ${missing[*]}"
@@ -41,6 +42,10 @@ _crossmesh_setup() {
   if [ "$for_tests" = 1 ]; then
     toolchain_log "CoreDNS, to check generated Corefiles with its own parser (built once)"
     bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-coredns.sh" >/dev/null || return 1
+
+    toolchain_log "schemathesis from PyPI, to fuzz the HTTP API from its OpenAPI spec (installed once)"
+    CROSSMESH_SCHEMATHESIS="$(bash "$root/plugins/crossmesh-backend/src/hostile/__testUtils__/install-schemathesis.sh")" || return 1
+    export CROSSMESH_SCHEMATHESIS
   fi
 }
 

@@ -31,10 +31,12 @@ export const DNS1123_SUBDOMAIN_RULE =
   "DNS-1123 labels joined by '.', at most 253 characters";
 
 /**
- * Shows a value inside a message without letting it break the message: control, quote and
- * non-ASCII characters are escaped and long values are cut.
+ * Shows a value inside a message without letting it break the message: in single quotes, with
+ * control, quote and non-ASCII characters escaped and long values cut, e.g. `'foo\u{a}bar'`.
+ *
+ * @public
  */
-function show(value: unknown): string {
+export function quoteValue(value: unknown): string {
   if (typeof value !== 'string') {
     if (typeof value === 'number' || typeof value === 'boolean') {
       return String(value);
@@ -53,7 +55,7 @@ function show(value: unknown): string {
 }
 
 function refuse(field: string, value: unknown, rule: string): NameValidation {
-  return { ok: false, message: `${field} ${show(value)} ${rule}` };
+  return { ok: false, message: `${field} ${quoteValue(value)} ${rule}` };
 }
 
 /**
