@@ -588,6 +588,34 @@ describe('DatabaseExposureStore', () => {
         expect(reused.address).toBe(first.address);
       });
 
+      it('keeps the VIP while another request for the host still uses it', async () => {
+        const { store } = await createStore();
+        const vip = await store.allocateVip(
+          'svc-2.bar.global',
+          'req-1',
+          () => '240.0.0.7',
+        );
+        await store.insertRequest(
+          request('req-1', { state: 'revoked', vip: vip.address }),
+        );
+        await store.insertRequest(
+          request('req-2', {
+            state: 'active',
+            vip: vip.address,
+            consumerClusters: ['cluster-4'],
+          }),
+        );
+
+        await store.releaseVip('svc-2.bar.global');
+        expect(await store.getVip('svc-2.bar.global')).toEqual(vip);
+
+        expect(
+          await store.transitionRequest('req-2', 'active', 'revoked'),
+        ).toBe(true);
+        await store.releaseVip('svc-2.bar.global');
+        expect(await store.getVip('svc-2.bar.global')).toBeUndefined();
+      });
+
       it('retries a taken address, then fails clearly', async () => {
         const { knex, store } = await createStore();
         const taken = await store.allocateVip(

@@ -18,6 +18,8 @@ const REQUESTS = 'exposure_requests';
 const CONSUMERS = 'exposure_request_consumers';
 const CLUSTERS = 'exposure_request_clusters';
 const VIPS = 'vip_allocations';
+/** States of a request whose objects use, or are about to use, the host's VIP. */
+const VIP_HOLDING_STATES = ['approved', 'applying', 'active', 'revoking'];
 
 /** The states a request can still leave: a duplicate of one of these may not be opened. */
 const OPEN_STATES: readonly ExposureRequestState[] = [
@@ -304,7 +306,17 @@ export class DatabaseExposureStore implements ExposureStore {
   }
 
   async releaseVip(host: string): Promise<void> {
-    await this.db<VipRow>(VIPS).where({ host }).delete();
+    // Another request for the same host (to other consumer clusters) may still use the VIP;
+    // the last one to be removed frees it.
+    await this.db<VipRow>(VIPS)
+      .where({ host })
+      .whereNotExists(
+        this.db<RequestRow>(REQUESTS)
+          .select(this.db.raw('1'))
+          .where('host', host)
+          .whereIn('state', VIP_HOLDING_STATES),
+      )
+      .delete();
   }
 
   private async inTransaction<T>(
