@@ -33,7 +33,7 @@ export interface Config {
       mode?: 'managed' | 'offline-root';
       /**
        * Seals every private key crossmesh stores (envelope encryption, AES-256-GCM).
-       * At least 32 characters, e.g. `openssl rand -base64 32`. Without it crossmesh
+       * At least 16 characters; use 32 or more, e.g. `openssl rand -base64 32`. Without it crossmesh
        * stores no keys.
        * @visibility secret
        */

@@ -7,6 +7,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // Guest sign-in for local and demo use; configure a real provider for production.
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Demo sign-in as any catalog User (auth provider `demo`); mounted only when
+// auth.providers.demo is configured, refused outside development.
+backend.add(import('./demoSignIn'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -17,6 +20,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+backend.add(
+  import('@crossmesh/backstage-plugin-scaffolder-backend-module-crossmesh'),
 );
 
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -32,5 +38,8 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@crossmesh/backstage-plugin-crossmesh-backend'));
+backend.add(
+  import('@crossmesh/backstage-plugin-catalog-backend-module-crossmesh'),
+);
 
 backend.start();

@@ -1,1 +1,3 @@
 export { crossmeshPlugin as default } from './plugin';
+export { REQUIRED_ACCESS } from './onboarding/preflight/requiredAccess';
+export type { RequiredAccess } from './onboarding/preflight/requiredAccess';

@@ -21,12 +21,23 @@ import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
+import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
+import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
 import { TrustMode, TrustService } from './trust/TrustService';
 import { createRouter } from './service/createRouter';
+import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
+import { MembershipService } from './onboarding/membership/MembershipService';
+import { OnboardingService } from './onboarding/OnboardingService';
+import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
+import {
+  AdoptionService,
+  ClusterServiceEntries,
+  databaseAdoptionTransaction,
+} from './exposure/adoption';
 
 /**
  * The crossmesh backend plugin.
@@ -83,6 +94,7 @@ export const crossmeshPlugin = createBackendPlugin({
         );
 
         const db = await migrateCrossmeshDatabase(database);
+        const membershipStore = new DatabaseMembershipStore(db);
         const store = new DatabaseClusterObservationStore(db);
         const kubernetesClients = new KubernetesClients();
         const observer = new ClusterObserver(kubernetesClients, {
@@ -101,7 +113,11 @@ export const crossmeshPlugin = createBackendPlugin({
           trustStore,
           kubernetesClients,
           clusters,
-          readTrustSettings(config),
+          {
+            ...readTrustSettings(config),
+            keyTypeFor: async name =>
+              (await membershipStore.get(name))?.keyType ?? undefined,
+          },
         );
         await scheduler.scheduleTask({
           id: 'crossmesh-renew-intermediates',
@@ -128,7 +144,12 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
-        const clusterService = new ClusterService(clusters, observer, store);
+        const clusterService = new ClusterService(
+          clusters,
+          observer,
+          store,
+          membershipStore,
+        );
         const exposureStore = new DatabaseExposureStore(db);
         const exposures = new ExposureService({
           store: exposureStore,
@@ -147,20 +168,27 @@ export const crossmeshPlugin = createBackendPlugin({
           logger,
         });
 
+        const reconcileStatus = new DatabaseReconcileStatusStore(db);
         const reconciler = new ExposureReconciler({
           store: exposureStore,
+          status: reconcileStatus,
           applier: new ClusterExposureApplier(kubernetesClients),
           dns: new ClusterDnsWiring(kubernetesClients),
           lease: new ReconcileLease(db),
+          dnsMembers: async () =>
+            (await membershipStore.list()).map(m => m.cluster),
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
           audit: trustStore,
           onOutcome: (request, outcome, detail) =>
             exposures.notifyOutcome(request, outcome, detail),
         });
-        // The scheduler runs a task on one replica at a time when the database is shared.
+        // Every replica runs the pass on its own timer, and the reconcile lease lets one act
+        // at a time. A global task would stay claimed by a replica killed mid-pass until the
+        // task's timeout, so work would resume only minutes after a crash.
         await scheduler.scheduleTask({
           id: 'crossmesh-reconcile-exposures',
+          scope: 'local',
           frequency: {
             seconds:
               config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ??
@@ -190,6 +218,30 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
+        const memberships = new MembershipService(clusters, membershipStore);
+        const onboarding = new OnboardingService({
+          memberships,
+          preflight: new ClusterPreflight(
+            kubernetesClients,
+            {
+              hasTrustedRoot: async () =>
+                (await trust.getState()).roots.some(r => r.state !== 'retired'),
+              inspectCluster: name => trust.inspectCluster(name),
+            },
+            {
+              configuredStrategy: config.getOptionalString(
+                'crossmesh.strategy',
+              ) as MeshStrategy | undefined,
+              timeoutMs:
+                (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ??
+                  10) * 1000,
+            },
+          ),
+          observe: name => clusterService.getCluster(name),
+          dns: new ClusterDnsWiring(kubernetesClients),
+          audit: trustStore,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -197,6 +249,27 @@ export const crossmeshPlugin = createBackendPlugin({
             clusters: clusterService,
             trust,
             exposures,
+            memberships,
+            onboarding,
+            servicePorts: new ServicePortsReader({
+              catalog,
+              clients: kubernetesClients,
+              connections: clusters,
+            }),
+            reconcileStatus,
+            adoption: new AdoptionService({
+              connections: clusters,
+              serviceEntries: new ClusterServiceEntries(kubernetesClients),
+              observeClusters: () => clusterService.listClusters(),
+              store: exposureStore,
+              transaction: databaseAdoptionTransaction(db),
+              audit: trustStore,
+              catalog,
+              userInfo,
+              approverGroups:
+                config.getOptionalStringArray('crossmesh.approvers.groups') ??
+                [],
+            }),
           }),
         );
       },

@@ -18,7 +18,7 @@ export function describeKubernetesError(error: unknown, url: string): string {
   if (status === 403) {
     return `crossmesh's credentials are not allowed to do this (403): ${
       statusMessage(err.body) ?? 'forbidden'
-    }; grant the RBAC in deploy/rbac.yaml`;
+    }; grant it to the identity of this cluster's serviceAccountToken in kubernetes.clusterLocatorMethods (deploy/rbac.yaml grants everything crossmesh needs)`;
   }
   if (status !== undefined) {
     return `the API server at ${url} answered ${status}: ${

@@ -1,8 +1,14 @@
 import { NotFoundError } from '@backstage/errors';
-import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  ClusterMembership,
+  MeshCluster,
+  quoteValue,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { ClusterObserver } from '../clusters/ClusterObserver';
 import { ClusterObservationStore } from '../database/ClusterObservationStore';
+import { applyMembership } from '../onboarding/membership/membershipConnection';
+import { MembershipStore } from '../onboarding/membership/MembershipStore';
 
 /**
  * The mesh's clusters, read live and remembered.
@@ -14,12 +20,17 @@ export class ClusterService {
     private readonly connections: ClusterConnection[],
     private readonly observer: ClusterObserver,
     private readonly store: ClusterObservationStore,
+    /** Members' gateway address overrides apply, and each cluster shows its membership. */
+    private readonly memberships?: Pick<MembershipStore, 'list' | 'get'>,
   ) {}
 
   /** Reads every cluster in parallel; one that is down does not hold back the others. */
   async listClusters(): Promise<MeshCluster[]> {
+    const members = new Map(
+      ((await this.memberships?.list()) ?? []).map(m => [m.cluster, m]),
+    );
     const observations = await Promise.all(
-      this.connections.map(c => this.observer.observe(c)),
+      this.connections.map(c => this.observe(c, members.get(c.name))),
     );
     await this.store.record(observations);
     return observations;
@@ -29,13 +40,28 @@ export class ClusterService {
     const connection = this.connections.find(c => c.name === name);
     if (!connection) {
       throw new NotFoundError(
-        `No cluster named '${name}' in kubernetes.clusterLocatorMethods; known clusters: ${
+        `No cluster named ${quoteValue(
+          name,
+        )} in kubernetes.clusterLocatorMethods; known clusters: ${
           this.connections.map(c => c.name).join(', ') || 'none'
         }`,
       );
     }
-    const observation = await this.observer.observe(connection);
+    const observation = await this.observe(
+      connection,
+      await this.memberships?.get(name),
+    );
     await this.store.record([observation]);
     return observation;
+  }
+
+  private async observe(
+    connection: ClusterConnection,
+    membership: ClusterMembership | undefined,
+  ): Promise<MeshCluster> {
+    const observation = await this.observer.observe(
+      applyMembership(connection, membership).connection,
+    );
+    return membership ? { ...observation, membership } : observation;
   }
 }

@@ -7,6 +7,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { BasicPermission } from '@backstage/plugin-permission-common';
 import {
   crossmeshAuditReadPermission,
+  crossmeshClusterManagePermission,
   crossmeshClusterReadPermission,
   crossmeshExposureDecidePermission,
   crossmeshExposureReadPermission,
@@ -18,8 +19,13 @@ import {
 import express from 'express';
 import { createOpenApiRouter } from '../schema/openapi';
 import { ExposureService } from '../exposure/workflow/ExposureService';
+import { ServicePortsReader } from '../exposure/servicePorts/ServicePortsReader';
+import { ReconcileStatusStore } from '../exposure/reconcile/ReconcileStatusStore';
 import { TrustService } from '../trust/TrustService';
+import { MembershipService } from '../onboarding/membership/MembershipService';
+import { OnboardingService } from '../onboarding/OnboardingService';
 import { ClusterService } from './ClusterService';
+import { AdoptionService } from '../exposure/adoption';
 
 /**
  * The HTTP API, validated against `src/schema/openapi.yaml`. Every route checks its
@@ -33,6 +39,11 @@ export async function createRouter(options: {
   clusters: ClusterService;
   trust: TrustService;
   exposures: ExposureService;
+  memberships: MembershipService;
+  onboarding: OnboardingService;
+  servicePorts: ServicePortsReader;
+  reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
+  adoption: AdoptionService;
 }): Promise<express.Router> {
   const { httpAuth, permissions, clusters, trust, exposures } = options;
   const router = await createOpenApiRouter();
@@ -75,6 +86,36 @@ export async function createRouter(options: {
     res.json(await clusters.getCluster(req.params.clusterName));
   });
 
+  router.get('/clusters/:clusterName/preflight', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json(await options.onboarding.preflight(req.params.clusterName));
+  });
+
+  router.get('/clusters/:clusterName/membership', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json(await options.memberships.get(req.params.clusterName));
+  });
+
+  router.put('/clusters/:clusterName/membership', async (req, res) => {
+    const actor = await authorize(req, crossmeshClusterManagePermission);
+    const { membership, outcome } = await options.memberships.register(
+      req.params.clusterName,
+      req.body,
+      actor,
+    );
+    res.status(outcome === 'created' ? 201 : 200).json(membership);
+  });
+
+  router.post('/clusters/:clusterName/dns', async (req, res) => {
+    const actor = await authorize(req, crossmeshClusterManagePermission);
+    res.json(await options.onboarding.wireDns(req.params.clusterName, actor));
+  });
+
+  router.get('/reconcile/status', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json({ items: await options.reconcileStatus.list() });
+  });
+
   router.get('/trust', async (req, res) => {
     await authorize(req, crossmeshTrustReadPermission);
     res.json(await trust.getState());
@@ -99,9 +140,11 @@ export async function createRouter(options: {
 
   router.post('/trust/clusters/:clusterName/intermediate', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    res
-      .status(201)
-      .json(await trust.issueIntermediate(req.params.clusterName, actor));
+    res.status(201).json(
+      await trust.issueIntermediate(req.params.clusterName, actor, {
+        keyType: req.body?.keyType,
+      }),
+    );
   });
 
   router.put('/trust/clusters/:clusterName/intermediate', async (req, res) => {
@@ -186,6 +229,23 @@ export async function createRouter(options: {
     res.status(201).json(await exposures.create(req.body, credentials, actor));
   });
 
+  // Read permission is enough: nothing is stored, and the catalog read checks the entity.
+  router.post('/exposures/preview', async (req, res) => {
+    const { credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureReadPermission,
+    );
+    res.json(await exposures.previewDraft(req.body, credentials));
+  });
+
+  router.get('/service-ports', async (req, res) => {
+    const { credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureReadPermission,
+    );
+    res.json(await options.servicePorts.read(req.query.entityRef, credentials));
+  });
+
   router.get('/exposures/:requestId', async (req, res) => {
     await authorize(req, crossmeshExposureReadPermission);
     res.json(await exposures.get(req.params.requestId));
@@ -245,6 +305,23 @@ export async function createRouter(options: {
   router.get('/vips', async (req, res) => {
     await authorize(req, crossmeshExposureReadPermission);
     res.json({ items: await exposures.listVips() });
+  });
+
+  router.get('/adoption/candidates', async (req, res) => {
+    const { credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureReadPermission,
+    );
+    res.json(await options.adoption.listCandidates(credentials));
+  });
+
+  // Adopting makes exposures active without a request: the platform team's act.
+  router.post('/adoption', async (req, res) => {
+    const { actor, credentials } = await authorizeWithCredentials(
+      req,
+      crossmeshExposureDecidePermission,
+    );
+    res.json(await options.adoption.adopt(req.body, credentials, actor));
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { quoteValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { KubernetesClients } from '../clusters/KubernetesClients';
@@ -50,6 +51,11 @@ export interface TrustSettings {
   /** Older key-encryption keys that may still open stored keys. */
   previousKeks: KeyEncryptionKey[];
   intermediateKeyType: KeyType;
+  /**
+   * The key type recorded for a cluster (its mesh membership), which wins over
+   * `intermediateKeyType` for that cluster's intermediates.
+   */
+  keyTypeFor?: (clusterName: string) => Promise<KeyType | undefined>;
   intermediateValidityDays: number;
   renewalWindowDays: number;
 }
@@ -181,15 +187,24 @@ export class TrustService {
     );
   }
 
-  /** Issues a new intermediate for a cluster from the active root and distributes it. */
+  /**
+   * Issues a new intermediate for a cluster from the active root and distributes it. The
+   * key type is `options.keyType`, else the cluster's recorded one, else the configured one.
+   */
   async issueIntermediate(
     clusterName: string,
     actor: string,
+    options: { keyType?: KeyType } = {},
   ): Promise<IssueResult> {
     const connection = this.requireCluster(clusterName);
     this.requireMode('managed', 'sign intermediates');
     const root = await this.requireSigningRoot();
-    const intermediate = await this.signIntermediate(root, clusterName, actor);
+    const intermediate = await this.signIntermediate(
+      root,
+      clusterName,
+      actor,
+      options.keyType,
+    );
     return {
       intermediate,
       distribution: await this.distributeTo(connection, actor),
@@ -205,16 +220,14 @@ export class TrustService {
     this.requireMode('offline-root', 'create a CSR for an offline root');
     const kek = this.requireKek();
     await this.requireSigningRoot();
-    const csr = await createIntermediateCsr({
-      clusterName,
-      keyType: this.settings.intermediateKeyType,
-    });
+    const keyType = await this.keyTypeOf(clusterName);
+    const csr = await createIntermediateCsr({ clusterName, keyType });
     await this.store.transaction(async tx => {
       await tx.putPendingCsr({
         clusterName,
         csrPem: csr.csrPem,
         sealedKey: sealPrivateKey(csr.keyPem, kek),
-        keyType: this.settings.intermediateKeyType,
+        keyType,
         createdAt: this.now().toISOString(),
         createdBy: actor,
       });
@@ -224,7 +237,7 @@ export class TrustService {
         clusterName,
         serial: null,
         fingerprintSha256: null,
-        details: { keyType: this.settings.intermediateKeyType },
+        details: { keyType },
       });
     });
     return { clusterName, csrPem: csr.csrPem };
@@ -294,6 +307,17 @@ export class TrustService {
       ? [this.requireCluster(clusterName)]
       : this.connections;
     return Promise.all(targets.map(c => this.distributeTo(c, actor)));
+  }
+
+  /** Reads one cluster's `cacerts` and reports drift. */
+  async inspectCluster(clusterName: string): Promise<ClusterTrustInspection> {
+    const connection = this.requireCluster(clusterName);
+    const rootPems = (await this.trustedRoots()).map(r => r.certPem);
+    return inspectClusterTrust(this.clients, connection, {
+      expectedRootPems: rootPems,
+      renewalWindowDays: this.settings.renewalWindowDays,
+      now: this.now(),
+    });
   }
 
   /** Reads every cluster's `cacerts` and reports drift. */
@@ -500,6 +524,7 @@ export class TrustService {
     root: StoredRoot,
     clusterName: string,
     actor: string,
+    requestedKeyType?: KeyType,
   ): Promise<IntermediateView> {
     const kek = this.requireKek();
     if (!root.sealedKey) {
@@ -507,10 +532,11 @@ export class TrustService {
         "The root key is offline; sign the cluster's CSR with it and upload the certificate",
       );
     }
+    const keyType = await this.keyTypeOf(clusterName, requestedKeyType);
     const issued = await issueIntermediateCa({
       root: { certPem: root.certPem, keyPem: this.openKey(root.sealedKey) },
       clusterName,
-      keyType: this.settings.intermediateKeyType,
+      keyType,
       validityDays: this.settings.intermediateValidityDays,
       now: this.now(),
     });
@@ -520,7 +546,7 @@ export class TrustService {
       rootId: root.id,
       certPem: issued.certPem,
       sealedKey: sealPrivateKey(issued.keyPem, kek),
-      keyType: this.settings.intermediateKeyType,
+      keyType,
       serial: issued.serial,
       fingerprintSha256: issued.fingerprintSha256,
       notBefore: issued.notBefore,
@@ -684,11 +710,24 @@ export class TrustService {
     return toRootView(stored);
   }
 
+  private async keyTypeOf(
+    clusterName: string,
+    requested?: KeyType,
+  ): Promise<KeyType> {
+    return (
+      requested ??
+      (await this.settings.keyTypeFor?.(clusterName)) ??
+      this.settings.intermediateKeyType
+    );
+  }
+
   private requireCluster(clusterName: string): ClusterConnection {
     const connection = this.connections.find(c => c.name === clusterName);
     if (!connection) {
       throw new NotFoundError(
-        `No cluster named '${clusterName}' in kubernetes.clusterLocatorMethods; known clusters: ${
+        `No cluster named ${quoteValue(
+          clusterName,
+        )} in kubernetes.clusterLocatorMethods; known clusters: ${
           this.connections.map(c => c.name).join(', ') || 'none'
         }`,
       );

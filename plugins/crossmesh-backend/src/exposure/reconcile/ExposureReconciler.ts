@@ -14,6 +14,12 @@ import {
   ClusterExposureApplier,
 } from './ClusterExposureApplier';
 import { ReconcileLease } from './ReconcileLease';
+import {
+  ClusterDnsOutcome,
+  clusterReconcileStatuses,
+  dnsOutcomeOf,
+} from './reconcileStatus';
+import { ReconcileStatusStore } from './ReconcileStatusStore';
 
 /** Requests whose objects belong in the clusters. */
 const WANTED = ['approved', 'applying', 'active'] as const;
@@ -34,7 +40,8 @@ export interface ReconcileReport {
   skipped?: string;
 }
 
-const LEASE_TTL_MS = 10 * 60_000;
+// Renewed while a pass runs, so a replica that dies mid-pass blocks the others this long at most.
+const LEASE_TTL_MS = 30_000;
 
 /**
  * Converges the clusters to the database: the objects of approved and active requests
@@ -51,6 +58,13 @@ export class ExposureReconciler {
       applier: ClusterExposureApplier;
       dns: ClusterDnsWiring;
       lease: ReconcileLease;
+      /**
+       * Clusters registered in the mesh: in legacy-global meshes they keep `.global` DNS
+       * wired even while they consume nothing (ADR 0008).
+       */
+      dnsMembers?: () => Promise<string[]>;
+      /** Where each pass leaves its result per cluster, for the mesh overview. */
+      status?: ReconcileStatusStore;
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
       audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
@@ -90,9 +104,11 @@ export class ExposureReconciler {
         skipped: 'another replica is reconciling',
       };
     }
+    const stopRenewing = lease.keepAlive(this.holder, LEASE_TTL_MS);
     try {
       return await this.converge();
     } finally {
+      stopRenewing();
       await lease.release(this.holder);
     }
   }
@@ -166,11 +182,14 @@ export class ExposureReconciler {
     }
     // A cluster whose desired set could not be computed is left as it is, rather than
     // emptied: deleting objects because a gateway is briefly unknown would cut traffic.
-    const skip = new Set(
-      requests
-        .filter(r => renderProblems.has(r.id))
-        .flatMap(r => [...r.consumerClusters, r.sourceCluster]),
-    );
+    const skip = new Map<string, string>();
+    for (const r of requests) {
+      const problem = renderProblems.get(r.id);
+      if (!problem) continue;
+      for (const cluster of [...r.consumerClusters, r.sourceCluster]) {
+        if (!skip.has(cluster)) skip.set(cluster, problem);
+      }
+    }
 
     const nowMs = this.now().getTime();
     const results = await Promise.all(
@@ -199,8 +218,9 @@ export class ExposureReconciler {
               unchanged: 0,
               reads: 0,
               writes: 0,
-              error:
-                'not converged: a request it serves cannot be rendered yet',
+              error: `not converged while a request it serves cannot be rendered: ${skip.get(
+                c.name,
+              )}`,
             })
           : applier.converge(c, [...desired.get(c.name)!.values()]);
       }),
@@ -208,7 +228,10 @@ export class ExposureReconciler {
     for (const r of results) {
       this.recordAttempt(r, nowMs);
     }
-    const dns = await this.wireDns(requests, observed);
+    const { dns, outcomes: dnsOutcomes } = await this.wireDns(
+      requests,
+      observed,
+    );
     for (const d of dns.filter(x => x.error)) {
       const result = results.find(r => r.cluster === d.cluster);
       if (result) {
@@ -270,6 +293,9 @@ export class ExposureReconciler {
         await store.releaseVip(r.host);
       }
     }
+    await this.options.status?.recordPass(
+      clusterReconcileStatuses(results, dnsOutcomes, this.now()),
+    );
     return { clusters: results, dns, transitions };
   }
 
@@ -281,12 +307,18 @@ export class ExposureReconciler {
   private async wireDns(
     requests: ExposureRequest[],
     observed: Map<string, MeshCluster>,
-  ): Promise<ReconcileReport['dns']> {
+  ): Promise<{
+    dns: ReconcileReport['dns'];
+    outcomes: Map<string, ClusterDnsOutcome>;
+  }> {
     const consuming = new Set(
       requests
         .filter(r => (WANTED as readonly string[]).includes(r.state))
         .flatMap(r => r.consumerClusters),
     );
+    for (const member of (await this.options.dnsMembers?.()) ?? []) {
+      consuming.add(member);
+    }
     const results = await Promise.all(
       this.options.connections.map(async c => {
         const cluster = observed.get(c.name);
@@ -298,13 +330,20 @@ export class ExposureReconciler {
           : this.options.dns.unwire(c);
       }),
     );
-    return results
+    const outcomes = new Map(
+      this.options.connections.map((c, i) => [
+        c.name,
+        dnsOutcomeOf(observed.get(c.name), consuming.has(c.name), results[i]),
+      ]),
+    );
+    const dns = results
       .filter(r => r && (r.changed || r.error))
       .map(r => ({
         cluster: r!.cluster,
         changed: r!.changed,
         ...(r!.error ? { error: r!.error } : {}),
       }));
+    return { dns, outcomes };
   }
 
   private recordAttempt(result: ClusterConvergence, nowMs: number) {

@@ -10,3 +10,5 @@ export {
   planClusterChanges,
 } from './plan';
 export type { ClusterChangePlan, ObservedKubeObject } from './plan';
+export { DatabaseReconcileStatusStore } from './DatabaseReconcileStatusStore';
+export type { ReconcileStatusStore } from './ReconcileStatusStore';

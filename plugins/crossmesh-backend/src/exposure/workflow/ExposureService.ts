@@ -3,7 +3,11 @@ import {
   LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+} from '@backstage/catalog-model';
 import {
   ConflictError,
   InputError,
@@ -16,17 +20,20 @@ import {
   ExposureRequest,
   ExposureRequestState,
   MeshCluster,
+  quoteValue,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { Approvers } from './approvers';
 import { ExposureNotifier, ExposureOutcome } from '../notify';
-import { renderExposure, toYaml } from '../render';
 import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
-import { allocateVip, ipv4ToNumber } from '../vip';
+import { allocateVip } from '../vip';
 import { nextExposureState, ExposureEvent } from './requestStateMachine';
+import { renderPreview } from './renderPreview';
 import {
   ExposureRequestInput,
   validateRequestInput,
+  ValidatedRequestInput,
 } from './validateRequestInput';
 
 /**
@@ -92,9 +99,11 @@ export class ExposureService {
       logger: options.logger,
       approverGroups: options.approvers.groups,
     });
+    this.approvers = new Approvers(options.approvers.groups, options.userInfo);
   }
 
   private readonly notifier: ExposureNotifier;
+  private readonly approvers: Approvers;
 
   private now() {
     return this.options.now?.() ?? new Date();
@@ -105,41 +114,9 @@ export class ExposureService {
     credentials: BackstageCredentials,
     actor: string,
   ): Promise<ExposureRequest> {
-    if (!input || typeof input.entityRef !== 'string') {
-      throw new InputError(
-        'entityRef is required, e.g. component:default/svc-2',
-      );
-    }
-    const entity = await this.options.catalog.getEntityByRef(input.entityRef, {
-      credentials,
-    });
-    if (!entity) {
-      throw new InputError(
-        `entityRef '${input.entityRef}' was not found in the catalog (or you may not read it)`,
-      );
-    }
+    const entity = await this.findEntity(input, credentials);
     await this.requireOwner(entity, credentials, 'request an exposure of');
-    const valid = validateRequestInput(
-      input,
-      entity,
-      this.options.clusters.names(),
-      this.now(),
-    );
-
-    const duplicates = await this.options.store.findOpenRequests(
-      valid.host,
-      valid.consumerClusters,
-    );
-    if (duplicates.length) {
-      const d = duplicates[0];
-      throw new ConflictError(
-        `Request ${d.id} (${d.state}) already exposes ${
-          valid.host
-        } to ${d.consumerClusters.join(
-          ', ',
-        )}; cancel or revoke it first, or ask only for other clusters`,
-      );
-    }
+    const valid = await this.validateNew(input, entity);
 
     const now = this.now().toISOString();
     const request: ExposureRequest = {
@@ -172,6 +149,66 @@ export class ExposureService {
     );
     await this.notifier.requested(request, actor);
     return request;
+  }
+
+  private async findEntity(
+    input: ExposureRequestInput,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    if (!input || typeof input.entityRef !== 'string') {
+      throw new InputError(
+        'entityRef is required, e.g. component:default/svc-2',
+      );
+    }
+    try {
+      // The catalog client throws a plain Error (a 500) on a malformed reference.
+      parseEntityRef(input.entityRef);
+    } catch {
+      throw new InputError(
+        `entityRef ${quoteValue(
+          input.entityRef,
+        )} is not an entity reference: use kind:namespace/name, e.g. component:default/svc-2`,
+      );
+    }
+    const entity = await this.options.catalog.getEntityByRef(input.entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new InputError(
+        `entityRef ${quoteValue(
+          input.entityRef,
+        )} was not found in the catalog (or you may not read it)`,
+      );
+    }
+    return entity;
+  }
+
+  /** The naming, cluster and entity rules, then no open request for the same host and clusters. */
+  private async validateNew(
+    input: ExposureRequestInput,
+    entity: Entity,
+  ): Promise<ValidatedRequestInput> {
+    const valid = validateRequestInput(
+      input,
+      entity,
+      this.options.clusters.names(),
+      this.now(),
+    );
+    const duplicates = await this.options.store.findOpenRequests(
+      valid.host,
+      valid.consumerClusters,
+    );
+    if (duplicates.length) {
+      const d = duplicates[0];
+      throw new ConflictError(
+        `Request ${d.id} (${d.state}) already exposes ${
+          valid.host
+        } to ${d.consumerClusters.join(
+          ', ',
+        )}; cancel or revoke it first, or ask only for other clusters`,
+      );
+    }
+    return valid;
   }
 
   async get(id: string): Promise<ExposureRequest> {
@@ -270,79 +307,21 @@ export class ExposureService {
 
   /** The manifests approval would apply in each cluster, as YAML. */
   async preview(id: string): Promise<ExposurePreview> {
-    const request = await this.get(id);
-    let vip = request.vip;
-    const vipIsProvisional = vip === null;
-    if (!vip) {
-      const existing = await this.options.store.getVip(request.host);
-      const inUse = new Set(
-        (await this.options.store.listVips()).map(v => ipv4ToNumber(v.address)),
-      );
-      vip =
-        existing?.address ?? allocateVip(inUse, { seed: request.host }).address;
-    }
-    const source = await this.options.clusters.getCluster(
-      request.sourceCluster,
-    );
-    const clusters: ExposurePreview['clusters'] = [];
-    const problem =
-      (!source.reachable &&
-        `cluster ${source.name} cannot be read: ${source.error}`) ||
-      (!source.gateway &&
-        `cluster ${source.name} has no gateway address: ${
-          source.error ?? 'set crossmesh.clusters.<name>.gatewayAddress'
-        }`) ||
-      (!source.strategy &&
-        `the mesh strategy is unknown (istiod's version was not found in ${source.name}); set crossmesh.strategy`) ||
-      undefined;
-    if (problem) {
-      for (const cluster of request.consumerClusters) {
-        clusters.push({ cluster, role: 'consumer', yaml: '', error: problem });
-      }
-      return {
-        requestId: id,
-        host: request.host,
-        vip,
-        vipIsProvisional,
-        clusters,
-      };
-    }
-    const rendered = renderExposure(source.strategy!, {
-      requestId: request.id,
-      host: request.host,
-      vip,
-      ports: request.service.ports,
-      exportTo: request.consumerNamespaces,
-      remoteGateway: {
-        address: source.gateway!.address,
-        port: source.gateway!.port,
-      },
-      localService: {
-        name: request.service.name,
-        namespace: request.service.namespace,
-      },
-    });
-    for (const cluster of request.consumerClusters) {
-      clusters.push({
-        cluster,
-        role: 'consumer',
-        yaml: toYaml(rendered.consumer),
-      });
-    }
-    if (rendered.exporter.length) {
-      clusters.push({
-        cluster: request.sourceCluster,
-        role: 'exporter',
-        yaml: toYaml(rendered.exporter),
-      });
-    }
-    return {
-      requestId: id,
-      host: request.host,
-      vip,
-      vipIsProvisional,
-      clusters,
-    };
+    return renderPreview(await this.get(id), this.options);
+  }
+
+  /**
+   * The manifests a request would apply before it exists: validated exactly as
+   * {@link ExposureService.create} validates it, but nothing is stored or allocated.
+   * Ownership is not required, since nothing changes.
+   */
+  async previewDraft(
+    input: ExposureRequestInput,
+    credentials: BackstageCredentials,
+  ): Promise<ExposurePreview> {
+    const entity = await this.findEntity(input, credentials);
+    const valid = await this.validateNew(input, entity);
+    return renderPreview({ ...valid, id: '', vip: null }, this.options);
   }
 
   private decision(actor: string, comment: string | undefined) {
@@ -417,14 +396,7 @@ export class ExposureService {
   private async ownershipRefs(
     credentials: BackstageCredentials,
   ): Promise<string[]> {
-    if (
-      credentials.principal &&
-      (credentials.principal as { type?: string }).type !== 'user'
-    ) {
-      return [];
-    }
-    const info = await this.options.userInfo.getUserInfo(credentials);
-    return info.ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
+    return this.approvers.ownershipRefs(credentials);
   }
 
   private async requireOwner(
@@ -465,26 +437,13 @@ export class ExposureService {
   }
 
   private async isApprover(credentials: BackstageCredentials) {
-    const groups = this.options.approvers.groups.map(g =>
-      g.toLocaleLowerCase('en-US'),
-    );
-    if (groups.length === 0) {
-      return true;
-    }
-    const mine = await this.ownershipRefs(credentials);
-    return groups.some(g => mine.includes(g));
+    return this.approvers.includes(credentials);
   }
 
   private async requireApprover(
     credentials: BackstageCredentials,
     what: string,
   ) {
-    if (!(await this.isApprover(credentials))) {
-      throw new NotAllowedError(
-        `Only members of ${this.options.approvers.groups.join(
-          ', ',
-        )} may ${what} exposure requests`,
-      );
-    }
+    await this.approvers.require(credentials, `${what} exposure requests`);
   }
 }

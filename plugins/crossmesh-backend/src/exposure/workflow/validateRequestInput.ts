@@ -4,6 +4,7 @@ import {
   ExposurePort,
   globalHostFor,
   NameValidation,
+  quoteValue,
   validateDns1123Label,
   validatePort,
   validatePortName,
@@ -173,7 +174,9 @@ export function validateRequestInput(
     );
   } else if (!knownClusters.includes(sourceCluster)) {
     problems.push(
-      `sourceCluster '${sourceCluster}' is not a cluster of the mesh; known clusters: ${
+      `sourceCluster ${quoteValue(
+        sourceCluster,
+      )} is not a cluster of the mesh; known clusters: ${
         knownClusters.join(', ') || 'none'
       }`,
     );
@@ -188,7 +191,9 @@ export function validateRequestInput(
   consumers.forEach((cluster, i) => {
     if (!knownClusters.includes(cluster)) {
       problems.push(
-        `consumerClusters[${i}] '${cluster}' is not a cluster of the mesh; known clusters: ${
+        `consumerClusters[${i}] ${quoteValue(
+          cluster,
+        )} is not a cluster of the mesh; known clusters: ${
           knownClusters.join(', ') || 'none'
         }`,
       );
@@ -206,6 +211,9 @@ export function validateRequestInput(
   consumerNamespaces.forEach((ns, i) =>
     check(validateDns1123Label(ns, `consumerNamespaces[${i}]`)),
   );
+  if (new Set(consumerNamespaces).size !== consumerNamespaces.length) {
+    problems.push('consumerNamespaces names the same namespace twice');
+  }
 
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
   if (!reason) {
@@ -221,10 +229,12 @@ export function validateRequestInput(
     const parsed = new Date(input.endDate);
     if (Number.isNaN(parsed.getTime())) {
       problems.push(
-        `endDate '${input.endDate}' is not a date (use ISO 8601, e.g. 2027-01-31)`,
+        `endDate ${quoteValue(
+          input.endDate,
+        )} is not a date (use ISO 8601, e.g. 2027-01-31)`,
       );
     } else if (parsed.getTime() <= now.getTime()) {
-      problems.push(`endDate '${input.endDate}' is in the past`);
+      problems.push(`endDate ${quoteValue(input.endDate)} is in the past`);
     } else {
       endDate = parsed.toISOString();
     }

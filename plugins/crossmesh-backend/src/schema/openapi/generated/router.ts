@@ -220,6 +220,9 @@ export const spec = {
             description:
               'What dnsCapture is based on, and how to enable it when off.',
           },
+          membership: {
+            $ref: '#/components/schemas/ClusterMembership',
+          },
           observedAt: {
             type: 'string',
             description: 'When crossmesh read the cluster, ISO 8601.',
@@ -1034,6 +1037,44 @@ export const spec = {
         required: ['requestId', 'host', 'vip', 'vipIsProvisional', 'clusters'],
         additionalProperties: false,
       },
+      ServicePorts: {
+        type: 'object',
+        description:
+          'The ports to expose a Component on, to prefill a request.',
+        properties: {
+          ports: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ExposurePort',
+            },
+          },
+          source: {
+            type: 'string',
+            enum: ['annotation', 'service'],
+            description:
+              "annotation: the entity's crossmesh.io/ports; service: the Kubernetes Service the entity's annotations name.",
+          },
+          service: {
+            type: 'object',
+            description: 'The Service read, when source is service.',
+            properties: {
+              cluster: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+            },
+            required: ['cluster', 'namespace', 'name'],
+            additionalProperties: false,
+          },
+        },
+        required: ['ports', 'source'],
+        additionalProperties: false,
+      },
       VipAllocation: {
         type: 'object',
         properties: {
@@ -1064,6 +1105,574 @@ export const spec = {
           },
         },
         required: ['items'],
+        additionalProperties: false,
+      },
+      ReconcileDnsState: {
+        type: 'string',
+        enum: ['wired', 'unchanged', 'not-needed', 'failed'],
+        description:
+          'wired: the pass wrote the forwarding to istiocoredns; unchanged: it was in place; not-needed: the sidecar DNS proxy resolves .global, or the cluster wants no forwarding (consumes no exposure, not a registered member); failed: see dnsError.',
+      },
+      ClusterReconcileStatus: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
+            description: 'When the pass ended, ISO 8601.',
+          },
+          ok: {
+            type: 'boolean',
+          },
+          error: {
+            type: ['string', 'null'],
+            description: 'What was left undone, in words.',
+          },
+          applied: {
+            type: 'integer',
+            description: 'Objects created or repaired.',
+          },
+          removed: {
+            type: 'integer',
+            description:
+              'Managed objects removed because nothing wants them any more.',
+          },
+          dns: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/ReconcileDnsState',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description:
+              'Null when DNS was not attempted (cluster unreadable, strategy unknown).',
+          },
+          dnsError: {
+            type: ['string', 'null'],
+          },
+        },
+        required: [
+          'cluster',
+          'finishedAt',
+          'ok',
+          'error',
+          'applied',
+          'removed',
+          'dns',
+          'dnsError',
+        ],
+        additionalProperties: false,
+      },
+      ReconcileStatusList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterReconcileStatus',
+            },
+          },
+        },
+        required: ['items'],
+        additionalProperties: false,
+      },
+      PreflightCheck: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+            description:
+              'Stable id, e.g. api-reachable, access:create:serviceentries.networking.istio.io.',
+          },
+          title: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['pass', 'warn', 'fail', 'skipped'],
+          },
+          detail: {
+            type: 'string',
+            description: 'What was found.',
+          },
+          remedy: {
+            type: 'string',
+            description: 'On fail or warn: what to do about it.',
+          },
+          fixedByOnboarding: {
+            type: 'boolean',
+            description: 'Onboarding the cluster fixes this check by itself.',
+          },
+        },
+        required: ['id', 'title', 'status', 'detail'],
+        additionalProperties: false,
+      },
+      PreflightReport: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          checkedAt: {
+            type: 'string',
+          },
+          ok: {
+            type: 'boolean',
+            description: 'True when no check failed.',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PreflightCheck',
+            },
+          },
+        },
+        required: ['cluster', 'checkedAt', 'ok', 'checks'],
+        additionalProperties: false,
+      },
+      ClusterMembership: {
+        type: 'object',
+        description: "A cluster's registration in the mesh.",
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          network: {
+            type: 'string',
+            description: "Istio's network name for the cluster.",
+          },
+          gatewayAddress: {
+            type: ['string', 'null'],
+            description:
+              'Gateway address override; crossmesh.clusters.<name>.gatewayAddress in config wins over it.',
+          },
+          gatewayPort: {
+            type: ['integer', 'null'],
+          },
+          keyType: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/KeyType',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          onboardedAt: {
+            type: 'string',
+          },
+          onboardedBy: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          updatedBy: {
+            type: 'string',
+          },
+        },
+        required: [
+          'cluster',
+          'network',
+          'gatewayAddress',
+          'gatewayPort',
+          'keyType',
+          'onboardedAt',
+          'onboardedBy',
+          'updatedAt',
+          'updatedBy',
+        ],
+        additionalProperties: false,
+      },
+      ClusterMembershipInput: {
+        type: 'object',
+        properties: {
+          network: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+          gatewayAddress: {
+            type: ['string', 'null'],
+            maxLength: 253,
+          },
+          gatewayPort: {
+            type: ['integer', 'null'],
+          },
+          keyType: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/KeyType',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+        },
+        required: ['network'],
+        additionalProperties: false,
+      },
+      DnsWiringResult: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          strategy: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/MeshStrategy',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          changed: {
+            type: 'boolean',
+            description: 'A ConfigMap was written.',
+          },
+          action: {
+            type: 'string',
+            enum: ['added', 'updated', 'unchanged', 'adopted', 'none'],
+          },
+          flavour: {
+            type: 'string',
+            enum: ['coredns', 'coredns-custom', 'kube-dns', 'unknown'],
+          },
+          configMap: {
+            type: 'string',
+          },
+          detail: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'strategy', 'changed', 'action', 'detail'],
+        additionalProperties: false,
+      },
+      IssueIntermediateRequest: {
+        type: 'object',
+        properties: {
+          keyType: {
+            $ref: '#/components/schemas/KeyType',
+          },
+        },
+        additionalProperties: false,
+      },
+      AdoptionCandidate: {
+        type: 'object',
+        description:
+          'A ServiceEntry for a <svc>.<ns>.global host that crossmesh did not make (it lacks app.kubernetes.io/managed-by=crossmesh).',
+        properties: {
+          id: {
+            type: 'string',
+            description: '<cluster>/<namespace>/<name>',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          host: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+            enum: ['consumer', 'exporter'],
+            description:
+              'consumer: points the host at a remote gateway; exporter: at the local Service (dns-proxy shape).',
+          },
+          addresses: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          ports: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                number: {
+                  type: 'number',
+                },
+                protocol: {
+                  type: 'string',
+                },
+              },
+              required: ['name', 'number'],
+              additionalProperties: false,
+            },
+          },
+          endpoints: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                address: {
+                  type: 'string',
+                },
+                ports: {
+                  type: 'object',
+                  additionalProperties: {
+                    type: 'number',
+                  },
+                },
+              },
+              required: ['address', 'ports'],
+              additionalProperties: false,
+            },
+          },
+          exportTo: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          entityRef: {
+            type: ['string', 'null'],
+            description:
+              "The Component annotated with backstage.io/kubernetes-id and backstage.io/kubernetes-namespace of the host's service.",
+          },
+          sourceCluster: {
+            type: ['string', 'null'],
+            description:
+              'The cluster whose gateway address the endpoint names.',
+          },
+          servedBy: {
+            type: ['string', 'null'],
+            description:
+              'An exposure request that already serves this cluster; adopting then only replaces the hand-made entry.',
+          },
+          adoptable: {
+            type: 'boolean',
+          },
+          problems: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              "What stops the host's adoption, shared by all its entries.",
+          },
+        },
+        required: [
+          'id',
+          'cluster',
+          'namespace',
+          'name',
+          'host',
+          'role',
+          'addresses',
+          'ports',
+          'endpoints',
+          'exportTo',
+          'entityRef',
+          'sourceCluster',
+          'servedBy',
+          'adoptable',
+          'problems',
+        ],
+        additionalProperties: false,
+      },
+      UnreadCluster: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: ['cluster', 'error'],
+        additionalProperties: false,
+      },
+      AdoptionCandidateList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdoptionCandidate',
+            },
+          },
+          unreadClusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UnreadCluster',
+            },
+          },
+        },
+        required: ['items', 'unreadClusters'],
+        additionalProperties: false,
+      },
+      AdoptionRequest: {
+        type: 'object',
+        description:
+          'Name hosts, candidate ids or both; a candidate id selects its whole host.',
+        properties: {
+          hosts: {
+            type: 'array',
+            maxItems: 500,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 253,
+            },
+          },
+          candidateIds: {
+            type: 'array',
+            maxItems: 500,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 600,
+            },
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+        },
+        additionalProperties: false,
+      },
+      AdoptionObjectRef: {
+        type: 'object',
+        properties: {
+          kind: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'namespace', 'name'],
+        additionalProperties: false,
+      },
+      AdoptionClusterStep: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          role: {
+            type: 'string',
+            enum: ['consumer', 'exporter'],
+          },
+          requestId: {
+            type: ['string', 'null'],
+          },
+          apply: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdoptionObjectRef',
+            },
+          },
+          delete: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdoptionObjectRef',
+            },
+          },
+          yaml: {
+            type: 'string',
+          },
+          done: {
+            type: 'boolean',
+          },
+          error: {
+            type: 'string',
+          },
+        },
+        required: [
+          'cluster',
+          'role',
+          'requestId',
+          'apply',
+          'delete',
+          'yaml',
+          'done',
+        ],
+        additionalProperties: false,
+      },
+      AdoptedHost: {
+        type: 'object',
+        properties: {
+          host: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          sourceCluster: {
+            type: 'string',
+          },
+          vip: {
+            type: ['string', 'null'],
+          },
+          request: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/ExposureRequest',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdoptionClusterStep',
+            },
+          },
+        },
+        required: [
+          'host',
+          'entityRef',
+          'sourceCluster',
+          'vip',
+          'request',
+          'clusters',
+        ],
+        additionalProperties: false,
+      },
+      AdoptionResult: {
+        type: 'object',
+        properties: {
+          dryRun: {
+            type: 'boolean',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AdoptedHost',
+            },
+          },
+          unreadClusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/UnreadCluster',
+            },
+          },
+        },
+        required: ['dryRun', 'items', 'unreadClusters'],
         additionalProperties: false,
       },
     },
@@ -1139,6 +1748,228 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/reconcile/status': {
+      get: {
+        operationId: 'GetReconcileStatus',
+        tags: ['Clusters'],
+        description:
+          'What the last reconcile pass did in each cluster: when it ended, whether the cluster\nconverged (or the error in words), objects applied and removed, and `.global` DNS\nwiring. A cluster no pass has reached yet is not listed.\n',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One item per cluster, by cluster name.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReconcileStatusList',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/clusters/{clusterName}/preflight': {
+      get: {
+        operationId: 'GetClusterPreflight',
+        tags: ['Clusters'],
+        description:
+          "Checks whether the cluster is ready for the mesh, reading only: the API server\nanswers and accepts crossmesh's token; crossmesh may do every verb on every resource\nit uses (one SelfSubjectAccessReview each); Istio, istiod's version, the strategy,\nthe gateway's 15443 port and address; `.global` DNS (istiocoredns, DNS flavour and\nwiring for legacy-global, DNS capture for dns-proxy); and `cacerts` chaining to the\nmesh root. A check whose dependency failed is `skipped`.\n",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The checks, in order.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PreflightReport',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/clusters/{clusterName}/membership': {
+      get: {
+        operationId: 'GetClusterMembership',
+        tags: ['Clusters'],
+        description:
+          "The cluster's registration in the mesh; 404 until it is registered.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The membership.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterMembership',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      put: {
+        operationId: 'PutClusterMembership',
+        tags: ['Clusters'],
+        description:
+          'Registers the cluster in the mesh, or updates its registration; idempotent (the same\nbody changes nothing and writes no audit event). 201 when created. 409 when the body\nsets a gateway address other than the one crossmesh.clusters.<name>.gatewayAddress\nsets in config, which wins.\n',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ClusterMembershipInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Updated, or already so.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterMembership',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'Registered.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterMembership',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/clusters/{clusterName}/dns': {
+      post: {
+        operationId: 'WireClusterDns',
+        tags: ['Clusters'],
+        description:
+          "Makes `.global` names resolve in the cluster now. Under legacy-global, adds\ncrossmesh's forwarding to istiocoredns in the cluster DNS (CoreDNS Corefile,\ncoredns-custom or kube-dns stubDomains), touching nothing else; under dns-proxy,\nnothing is needed. Idempotent; `changed` says whether a ConfigMap was written.\n409 when the cluster cannot be wired (no istiocoredns, unknown DNS, someone else's\n`.global` entry); 503 when it cannot be read.\n",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/clusterName',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DnsWiringResult',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
@@ -1280,7 +2111,7 @@ export const spec = {
         operationId: 'IssueIntermediate',
         tags: ['Trust'],
         description:
-          'Signs a new intermediate for the cluster with the mesh root and writes its cacerts.',
+          "Signs a new intermediate for the cluster with the mesh root and writes its cacerts. The key type is the body's, else the cluster's membership's, else crossmesh.trust.intermediateKeyType.",
         security: [
           {},
           {
@@ -1292,6 +2123,16 @@ export const spec = {
             $ref: '#/components/parameters/clusterName',
           },
         ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/IssueIntermediateRequest',
+              },
+            },
+          },
+        },
         responses: {
           '201': {
             description: 'Done.',
@@ -1797,6 +2638,54 @@ export const spec = {
         },
       },
     },
+    '/exposures/preview': {
+      post: {
+        operationId: 'PreviewNewExposureRequest',
+        tags: ['Exposures'],
+        description:
+          "The manifests a request that does not exist yet would apply, for the request form. Validates exactly like POST /exposures (the same 400 and 409 messages) but stores nothing and allocates nothing: requestId is empty, the VIP is provisional and the crossmesh.io/request-id label reads 'draft'. Needs crossmesh.exposure.read only, not ownership of the entity, since nothing changes; the entity must be readable in the catalog.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewExposureRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ExposurePreview',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/exposures/{requestId}': {
       get: {
         operationId: 'GetExposureRequest',
@@ -2067,6 +2956,140 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/service-ports': {
+      get: {
+        operationId: 'GetServicePorts',
+        tags: ['Exposures'],
+        description:
+          "The ports a Component would be exposed on, to prefill the request form: its crossmesh.io/ports annotation when present, else the ports of the Kubernetes Service backstage.io/kubernetes-id in backstage.io/kubernetes-namespace of the crossmesh.io/cluster cluster, named the Istio way (the port's name when Istio reads a protocol from it, else its appProtocol, else tcp-<port>; UDP ports are left out). 404 when neither exists; 503 when the cluster cannot be read. Needs crossmesh.exposure.read.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 500,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ServicePorts',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/adoption/candidates': {
+      get: {
+        operationId: 'ListAdoptionCandidates',
+        tags: ['Exposures'],
+        description:
+          "The ServiceEntries for <svc>.<ns>.global hosts that crossmesh did not make, in every cluster it could read, each with the Component and source cluster it maps to and what stops its host's adoption. Clusters that could not be read are listed in unreadClusters.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdoptionCandidateList',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/adoption': {
+      post: {
+        operationId: 'AdoptServiceEntries',
+        tags: ['Exposures'],
+        description:
+          "Takes hand-made .global hosts over. Per host, in one transaction: its VIP is recorded and an active exposure request is created (reason 'Adopted from a hand-made .global set-up') and audited; then in each cluster crossmesh applies its own ServiceEntry and only then deletes the hand-made one. dryRun returns the same plan and writes nothing. A 400 names each host and problem, a 409 a VIP or request that clashes; either way nothing was written. Needs crossmesh.exposure.decide (and membership of crossmesh.approvers.groups when set).",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/AdoptionRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'Done; per cluster, done says whether the hand-made entries were replaced.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AdoptionResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {

@@ -19,8 +19,13 @@ export type ListAuditEvents = {
   };
   response: AuditEventList | Error | Error | Error;
 };
+import { ClusterMembership } from '../models/ClusterMembership.model';
+import { ClusterMembershipInput } from '../models/ClusterMembershipInput.model';
+import { DnsWiringResult } from '../models/DnsWiringResult.model';
 import { ListClustersResponse } from '../models/ListClustersResponse.model';
 import { MeshCluster } from '../models/MeshCluster.model';
+import { PreflightReport } from '../models/PreflightReport.model';
+import { ReconcileStatusList } from '../models/ReconcileStatusList.model';
 
 /**
  * @public
@@ -34,16 +39,77 @@ export type GetCluster = {
 /**
  * @public
  */
+export type GetClusterMembership = {
+  path: {
+    clusterName: string;
+  };
+  response: ClusterMembership | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetClusterPreflight = {
+  path: {
+    clusterName: string;
+  };
+  response: PreflightReport | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetReconcileStatus = {
+  response: ReconcileStatusList | Error | Error;
+};
+/**
+ * @public
+ */
 export type ListClusters = {
   response: ListClustersResponse | Error | Error;
 };
+/**
+ * @public
+ */
+export type PutClusterMembership = {
+  path: {
+    clusterName: string;
+  };
+  body: ClusterMembershipInput;
+  response:
+    | ClusterMembership
+    | ClusterMembership
+    | Error
+    | Error
+    | Error
+    | Error
+    | Error;
+};
+/**
+ * @public
+ */
+export type WireClusterDns = {
+  path: {
+    clusterName: string;
+  };
+  response: DnsWiringResult | Error | Error | Error | Error | Error;
+};
+import { AdoptionCandidateList } from '../models/AdoptionCandidateList.model';
+import { AdoptionRequest } from '../models/AdoptionRequest.model';
+import { AdoptionResult } from '../models/AdoptionResult.model';
 import { Decision } from '../models/Decision.model';
 import { ExposurePreview } from '../models/ExposurePreview.model';
 import { ExposureRequest } from '../models/ExposureRequest.model';
 import { ExposureRequestList } from '../models/ExposureRequestList.model';
 import { NewExposureRequest } from '../models/NewExposureRequest.model';
+import { ServicePorts } from '../models/ServicePorts.model';
 import { VipAllocationList } from '../models/VipAllocationList.model';
 
+/**
+ * @public
+ */
+export type AdoptServiceEntries = {
+  body: AdoptionRequest;
+  response: AdoptionResult | Error | Error | Error | Error;
+};
 /**
  * @public
  */
@@ -82,6 +148,21 @@ export type GetExposureRequest = {
 /**
  * @public
  */
+export type GetServicePorts = {
+  query: {
+    entityRef: string;
+  };
+  response: ServicePorts | Error | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type ListAdoptionCandidates = {
+  response: AdoptionCandidateList | Error | Error;
+};
+/**
+ * @public
+ */
 export type ListExposureRequests = {
   query: {
     state?: string;
@@ -111,6 +192,13 @@ export type PreviewExposureRequest = {
 /**
  * @public
  */
+export type PreviewNewExposureRequest = {
+  body: NewExposureRequest;
+  response: ExposurePreview | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
 export type RejectExposureRequest = {
   path: {
     requestId: string;
@@ -131,6 +219,7 @@ import { Csr } from '../models/Csr.model';
 import { DistributeRequest } from '../models/DistributeRequest.model';
 import { DistributionList } from '../models/DistributionList.model';
 import { ImportRootRequest } from '../models/ImportRootRequest.model';
+import { IssueIntermediateRequest } from '../models/IssueIntermediateRequest.model';
 import { IssueResult } from '../models/IssueResult.model';
 import { NewRootRequest } from '../models/NewRootRequest.model';
 import { Root } from '../models/Root.model';
@@ -195,6 +284,7 @@ export type IssueIntermediate = {
   path: {
     clusterName: string;
   };
+  body: IssueIntermediateRequest;
   response: IssueResult | Error | Error | Error | Error | Error;
 };
 /**
@@ -220,7 +310,19 @@ export type EndpointMap = {
 
   '#get|/clusters/{clusterName}': GetCluster;
 
+  '#get|/clusters/{clusterName}/membership': GetClusterMembership;
+
+  '#get|/clusters/{clusterName}/preflight': GetClusterPreflight;
+
+  '#get|/reconcile/status': GetReconcileStatus;
+
   '#get|/clusters': ListClusters;
+
+  '#put|/clusters/{clusterName}/membership': PutClusterMembership;
+
+  '#post|/clusters/{clusterName}/dns': WireClusterDns;
+
+  '#post|/adoption': AdoptServiceEntries;
 
   '#post|/exposures/{requestId}/approve': ApproveExposureRequest;
 
@@ -230,11 +332,17 @@ export type EndpointMap = {
 
   '#get|/exposures/{requestId}': GetExposureRequest;
 
+  '#get|/service-ports': GetServicePorts;
+
+  '#get|/adoption/candidates': ListAdoptionCandidates;
+
   '#get|/exposures': ListExposureRequests;
 
   '#get|/vips': ListVipAllocations;
 
   '#get|/exposures/{requestId}/preview': PreviewExposureRequest;
+
+  '#post|/exposures/preview': PreviewNewExposureRequest;
 
   '#post|/exposures/{requestId}/reject': RejectExposureRequest;
 
