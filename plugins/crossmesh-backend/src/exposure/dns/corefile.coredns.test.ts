@@ -58,14 +58,21 @@ describe('edited Corefiles pass CoreDNS’s parser', () => {
   it.each([IP, 'fd00::a'])(
     'the block alone, forwarding to %s, starts serving on loopback',
     async ip => {
-      const port = 20000 + Math.floor(Math.random() * 30000);
-      const block = renderGlobalServerBlock(ip).replace(
-        'global:53 {',
-        `global:${port} {\n    bind 127.0.0.1`,
-      );
-      const { output, exited } = await runCoredns(coredns, `${block}\n`, {
-        readyWhen: /CoreDNS-\d/,
-      });
+      // A random port can be taken by another test's server meanwhile: try a few.
+      let port = 0;
+      let run: Awaited<ReturnType<typeof runCoredns>> | undefined;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        port = 20000 + Math.floor(Math.random() * 12000);
+        const block = renderGlobalServerBlock(ip).replace(
+          'global:53 {',
+          `global:${port} {\n    bind 127.0.0.1`,
+        );
+        run = await runCoredns(coredns, `${block}\n`, {
+          readyWhen: /CoreDNS-\d/,
+        });
+        if (!run.output.includes('address already in use')) break;
+      }
+      const { output, exited } = run!;
       expect(output).toContain(`global.:${port}`);
       expect(exited).toBe(false);
     },
