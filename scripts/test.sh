@@ -38,6 +38,7 @@ step "formatting" yarn prettier:check
 step "lint" yarn backstage-cli repo lint
 step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci
 step "end-to-end tests" bash test/e2e/run.sh
+step "adoption in a fresh Backstage app" bash test/adoption/run.sh
 
 echo
 echo "all steps took $(( $(date +%s) - started ))s"
