@@ -1,5 +1,5 @@
+import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 import {
-  mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
@@ -7,7 +7,6 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
 import {
   createHandMadeEntry,
@@ -61,23 +60,7 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
     await task!.fn(new AbortController().signal);
   }
 
-  const as = (user: string) => ({
-    get: (path: string) =>
-      request(server)
-        .get(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        ),
-    post: (path: string, body: object = {}) =>
-      request(server)
-        .post(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        )
-        .send(body),
-  });
+  const as = (user: string) => asUser(server, user);
 
   /** Everything adoption could write: requests, VIPs, audit log and every ServiceEntry. */
   async function snapshot() {
@@ -117,18 +100,7 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
             component('svc-6'),
           ],
         }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(owners[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(owners),
       ],
     });
     server = backend.server;

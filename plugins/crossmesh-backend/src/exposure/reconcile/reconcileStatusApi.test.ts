@@ -1,3 +1,4 @@
+import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 import {
   mockCredentials,
   mockServices,
@@ -54,23 +55,7 @@ describe('GET /reconcile/status against real API servers', () => {
     await task!.fn(new AbortController().signal);
   }
 
-  const as = (user: string) => ({
-    get: (path: string) =>
-      request(server)
-        .get(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        ),
-    post: (path: string, body: object = {}) =>
-      request(server)
-        .post(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        )
-        .send(body),
-  });
+  const as = (user: string) => asUser(server, user);
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -95,18 +80,7 @@ describe('GET /reconcile/status against real API servers', () => {
           },
         }),
         catalogServiceMock.factory({ entities: [svc2] }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(owners[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(owners),
       ],
     });
     backends.push(backend);

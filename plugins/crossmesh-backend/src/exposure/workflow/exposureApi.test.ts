@@ -1,12 +1,8 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import { crossmeshPlugin } from '../../plugin';
 
@@ -65,18 +61,7 @@ describe('exposure workflow over HTTP', () => {
             component('svc-1', 'group:default/team-a', {}),
           ],
         }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(owners[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(owners),
       ],
     });
     server = backend.server;
@@ -88,23 +73,7 @@ describe('exposure workflow over HTTP', () => {
     await bed?.stop();
   });
 
-  const as = (user: string) => ({
-    get: (path: string) =>
-      request(server)
-        .get(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        ),
-    post: (path: string, body: object = {}) =>
-      request(server)
-        .post(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        )
-        .send(body),
-  });
+  const as = (user: string) => asUser(server, user);
 
   let bobsRequest: any;
 

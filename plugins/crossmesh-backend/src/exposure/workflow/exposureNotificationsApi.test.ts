@@ -1,9 +1,6 @@
+import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -11,7 +8,6 @@ import {
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
 
 jest.setTimeout(120_000);
@@ -72,18 +68,7 @@ describe('exposure notifications over HTTP', () => {
           },
         }),
         catalogServiceMock.factory({ entities: [svc2] }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(owners[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(owners),
         createServiceFactory({
           service: notificationService,
           deps: {},
@@ -94,13 +79,7 @@ describe('exposure notifications over HTTP', () => {
     });
     backends.push(backend);
     const post = (user: string, path: string, body: object = {}) =>
-      request(backend.server)
-        .post(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        )
-        .send(body);
+      asUser(backend.server, user).post(path, body);
     return { post, logger };
   }
 
