@@ -7,8 +7,8 @@ import { ConflictError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ExposureRequest,
-  ExposureRequestState,
   MeshCluster,
+  OPEN_EXPOSURE_STATES,
   parseGlobalHost,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
@@ -38,13 +38,6 @@ import {
   AuditLog,
 } from './types';
 
-const OPEN_STATES: ExposureRequestState[] = [
-  'pending',
-  'approved',
-  'applying',
-  'active',
-  'revoking',
-];
 const PAGE = 500;
 
 /** What a takeover renders: a stored request, or the one a dry run would create. */
@@ -184,7 +177,7 @@ export class AdoptionService {
     const all: ExposureRequest[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.options.store.listRequests({
-        states: OPEN_STATES,
+        states: [...OPEN_EXPOSURE_STATES],
         limit: PAGE,
         offset,
       });

@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   ExposurePort,
   ExposureRequest,
+  isLiveExposureState,
   MeshCluster,
   MeshStrategy,
   parseGlobalHost,
@@ -105,8 +106,6 @@ export interface AdoptionFacts {
   now: Date;
 }
 
-const WANTED_STATES = ['approved', 'applying', 'active'];
-
 /**
  * Sorts the hand-made entries by host and says, per host, whether and how crossmesh can
  * take it over: the Component behind it, the cluster it runs in (the gateway its
@@ -192,7 +191,7 @@ function assessHost(
   const servedBy: Record<string, string> = {};
   let servingRequest: ExposureRequest | undefined;
   for (const request of facts.openRequests.filter(r => r.host === host)) {
-    if (!WANTED_STATES.includes(request.state)) {
+    if (!isLiveExposureState(request.state)) {
       conflict(
         `request ${request.id} for ${host} is ${request.state}; ${
           request.state === 'pending'

@@ -1,5 +1,7 @@
 import {
   ExposureRequest,
+  isLiveExposureState,
+  LIVE_EXPOSURE_STATES,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
@@ -21,8 +23,6 @@ import {
 } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
 
-/** Requests whose objects belong in the clusters. */
-const WANTED = ['approved', 'applying', 'active'] as const;
 const PAGE = 500;
 
 /**
@@ -143,9 +143,7 @@ export class ExposureReconciler {
       connections.map(c => [c.name, new Map()]),
     );
     const renderProblems = new Map<string, string>();
-    for (const r of requests.filter(x =>
-      (WANTED as readonly string[]).includes(x.state),
-    )) {
+    for (const r of requests.filter(x => isLiveExposureState(x.state))) {
       const source = observed.get(r.sourceCluster);
       let problem: string | undefined;
       if (!source?.gateway) {
@@ -313,7 +311,7 @@ export class ExposureReconciler {
   }> {
     const consuming = new Set(
       requests
-        .filter(r => (WANTED as readonly string[]).includes(r.state))
+        .filter(r => isLiveExposureState(r.state))
         .flatMap(r => r.consumerClusters),
     );
     for (const member of (await this.options.dnsMembers?.()) ?? []) {
@@ -400,7 +398,7 @@ export class ExposureReconciler {
     const all: ExposureRequest[] = [];
     for (let offset = 0; ; offset += PAGE) {
       const page = await this.options.store.listRequests({
-        states: [...WANTED, 'revoking'],
+        states: [...LIVE_EXPOSURE_STATES, 'revoking'],
         limit: PAGE,
         offset,
       });

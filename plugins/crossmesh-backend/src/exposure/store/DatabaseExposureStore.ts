@@ -4,6 +4,8 @@ import {
   ExposurePort,
   ExposureRequest,
   ExposureRequestState,
+  OPEN_EXPOSURE_STATES,
+  VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
 import { ipv4ToNumber } from '../vip/ipv4';
@@ -18,18 +20,6 @@ const REQUESTS = 'exposure_requests';
 const CONSUMERS = 'exposure_request_consumers';
 const CLUSTERS = 'exposure_request_clusters';
 const VIPS = 'vip_allocations';
-/** States of a request whose objects use, or are about to use, the host's VIP. */
-const VIP_HOLDING_STATES = ['approved', 'applying', 'active', 'revoking'];
-
-/** The states a request can still leave: a duplicate of one of these may not be opened. */
-const OPEN_STATES: readonly ExposureRequestState[] = [
-  'pending',
-  'approved',
-  'applying',
-  'active',
-  'revoking',
-];
-
 /**
  * How many times {@link DatabaseExposureStore.allocateVip} proposes an address before giving
  * up. Each lost race means another host got an address, so in practice only a proposer that
@@ -195,7 +185,7 @@ export class DatabaseExposureStore implements ExposureStore {
     }
     const rows = await this.db<RequestRow>(REQUESTS)
       .where('host', host)
-      .whereIn('state', OPEN_STATES)
+      .whereIn('state', OPEN_EXPOSURE_STATES)
       .whereExists(this.consumes([...new Set(consumerClusters)]))
       .orderBy([
         { column: 'requested_at', order: 'desc' },
@@ -314,7 +304,7 @@ export class DatabaseExposureStore implements ExposureStore {
         this.db<RequestRow>(REQUESTS)
           .select(this.db.raw('1'))
           .where('host', host)
-          .whereIn('state', VIP_HOLDING_STATES),
+          .whereIn('state', VIP_HOLDING_EXPOSURE_STATES),
       )
       .delete();
   }
