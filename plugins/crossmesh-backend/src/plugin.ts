@@ -10,10 +10,8 @@ import {
 import { readClusterConnections } from './clusters/clusterConnections';
 import { ClusterObserver } from './clusters/ClusterObserver';
 import { KubernetesClients } from './clusters/KubernetesClients';
-import {
-  DatabaseClusterObservationStore,
-  migrateCrossmeshDatabase,
-} from './database/DatabaseClusterObservationStore';
+import { DatabaseClusterObservationStore } from './clusters/DatabaseClusterObservationStore';
+import { migrateCrossmeshDatabase } from './database/migrations';
 import { deriveKek, KeyType } from './pki';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';

@@ -6,7 +6,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { ClusterObserver } from '../clusters/ClusterObserver';
-import { ClusterObservationStore } from '../database/ClusterObservationStore';
+import { ClusterObservationStore } from '../clusters/ClusterObservationStore';
 import { applyMembership } from '../onboarding/membership/membershipConnection';
 import { MembershipStore } from '../onboarding/membership/MembershipStore';
 

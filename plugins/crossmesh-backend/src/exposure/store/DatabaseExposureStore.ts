@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
   ExposureClusterStatus,
   ExposurePort,
@@ -8,6 +8,13 @@ import {
   VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
+import {
+  DbTimestamp,
+  nullableTimestampFromDb,
+  nullableTimestampToDb,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
 import { ipv4ToNumber } from '../vip/ipv4';
 import {
   ExposureRequestChanges,
@@ -26,9 +33,6 @@ const VIPS = 'vip_allocations';
  * ignores `inUse`, or a very busy mesh, gets near this.
  */
 const DEFAULT_VIP_ATTEMPTS = 100;
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
 
 interface RequestRow {
   id: string;
@@ -202,7 +206,7 @@ export class DatabaseExposureStore implements ExposureStore {
   ): Promise<boolean> {
     const update: Partial<RequestRow> = {
       state: to,
-      updated_at: toDate(
+      updated_at: timestampToDb(
         changes.updatedAt ?? new Date().toISOString(),
         'updatedAt',
       ),
@@ -211,7 +215,7 @@ export class DatabaseExposureStore implements ExposureStore {
       update.decided_by = changes.decidedBy;
     }
     if (changes.decidedAt !== undefined) {
-      update.decided_at = toNullableDate(changes.decidedAt, 'decidedAt');
+      update.decided_at = nullableTimestampToDb(changes.decidedAt, 'decidedAt');
     }
     if (changes.decisionComment !== undefined) {
       update.decision_comment = changes.decisionComment;
@@ -359,26 +363,6 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
-function toIso(value: DbTimestamp): string {
-  return new Date(value).toISOString();
-}
-
-function toNullableIso(value: DbTimestamp | null): string | null {
-  return value === null ? null : toIso(value);
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError(`${field} is not a valid timestamp: '${value}'`);
-  }
-  return date;
-}
-
-function toNullableDate(value: string | null, field: string): Date | null {
-  return value === null ? null : toDate(value, field);
-}
-
 function requestToRow(request: ExposureRequest): RequestRow {
   return {
     id: request.id,
@@ -390,16 +374,16 @@ function requestToRow(request: ExposureRequest): RequestRow {
     consumer_clusters: JSON.stringify(request.consumerClusters),
     consumer_namespaces: JSON.stringify(request.consumerNamespaces),
     reason: request.reason,
-    end_date: toNullableDate(request.endDate, 'endDate'),
+    end_date: nullableTimestampToDb(request.endDate, 'endDate'),
     state: request.state,
     host: request.host,
     vip: request.vip,
     requested_by: request.requestedBy,
-    requested_at: toDate(request.requestedAt, 'requestedAt'),
+    requested_at: timestampToDb(request.requestedAt, 'requestedAt'),
     decided_by: request.decidedBy,
-    decided_at: toNullableDate(request.decidedAt, 'decidedAt'),
+    decided_at: nullableTimestampToDb(request.decidedAt, 'decidedAt'),
     decision_comment: request.decisionComment,
-    updated_at: toDate(request.updatedAt, 'updatedAt'),
+    updated_at: timestampToDb(request.updatedAt, 'updatedAt'),
   };
 }
 
@@ -419,17 +403,17 @@ function requestFromRow(
     consumerClusters: JSON.parse(row.consumer_clusters) as string[],
     consumerNamespaces: JSON.parse(row.consumer_namespaces) as string[],
     reason: row.reason,
-    endDate: toNullableIso(row.end_date),
+    endDate: nullableTimestampFromDb(row.end_date),
     state: row.state as ExposureRequestState,
     host: row.host,
     vip: row.vip,
     requestedBy: row.requested_by,
-    requestedAt: toIso(row.requested_at),
+    requestedAt: timestampFromDb(row.requested_at),
     decidedBy: row.decided_by,
-    decidedAt: toNullableIso(row.decided_at),
+    decidedAt: nullableTimestampFromDb(row.decided_at),
     decisionComment: row.decision_comment,
     clusters,
-    updatedAt: toIso(row.updated_at),
+    updatedAt: timestampFromDb(row.updated_at),
   };
 }
 
@@ -443,7 +427,7 @@ function clusterToRow(
     role: status.role,
     state: status.state,
     last_error: status.lastError,
-    updated_at: toDate(status.updatedAt, 'updatedAt'),
+    updated_at: timestampToDb(status.updatedAt, 'updatedAt'),
   };
 }
 
@@ -453,7 +437,7 @@ function clusterFromRow(row: ClusterRow): ExposureClusterStatus {
     role: row.role as ExposureClusterStatus['role'],
     state: row.state as ExposureClusterStatus['state'],
     lastError: row.last_error,
-    updatedAt: toIso(row.updated_at),
+    updatedAt: timestampFromDb(row.updated_at),
   };
 }
 
@@ -462,6 +446,6 @@ function vipFromRow(row: VipRow): VipAllocation {
     host: row.host,
     address: row.address,
     requestId: row.request_id,
-    allocatedAt: toIso(row.allocated_at),
+    allocatedAt: timestampFromDb(row.allocated_at),
   };
 }

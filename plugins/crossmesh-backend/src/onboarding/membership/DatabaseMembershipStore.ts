@@ -3,6 +3,11 @@ import {
   IntermediateKeyType,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
+import {
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
 import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
 import {
   MembershipFields,
@@ -11,9 +16,6 @@ import {
 } from './MembershipStore';
 
 const TABLE = 'mesh_memberships';
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
 
 interface MembershipRow {
   cluster_name: string;
@@ -140,9 +142,9 @@ function toRow(m: ClusterMembership): MembershipRow {
     gateway_address: m.gatewayAddress,
     gateway_port: m.gatewayPort,
     key_type: m.keyType,
-    onboarded_at: new Date(m.onboardedAt),
+    onboarded_at: timestampToDb(m.onboardedAt, 'onboardedAt'),
     onboarded_by: m.onboardedBy,
-    updated_at: new Date(m.updatedAt),
+    updated_at: timestampToDb(m.updatedAt, 'updatedAt'),
     updated_by: m.updatedBy,
   };
 }
@@ -157,9 +159,9 @@ function fromRow(row: MembershipRow): ClusterMembership {
         ? null
         : Number(row.gateway_port),
     keyType: row.key_type as IntermediateKeyType | null,
-    onboardedAt: new Date(row.onboarded_at).toISOString(),
+    onboardedAt: timestampFromDb(row.onboarded_at),
     onboardedBy: row.onboarded_by,
-    updatedAt: new Date(row.updated_at).toISOString(),
+    updatedAt: timestampFromDb(row.updated_at),
     updatedBy: row.updated_by,
   };
 }

@@ -1,6 +1,11 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
+import {
   AuditEvent,
   AuditEventQuery,
   NewAuditEvent,
@@ -19,9 +24,6 @@ const AUDIT = 'audit_events';
 
 /** The only row of `trust_rotation`; the table has a check constraint to match. */
 const ROTATION_ROW_ID = 1;
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
 
 interface RootRow {
   id: string;
@@ -211,7 +213,7 @@ export class DatabaseTrustStore implements TrustStore {
       phase: row.phase as RootRotation['phase'],
       oldRootId: row.old_root_id,
       newRootId: row.new_root_id,
-      updatedAt: toIso(row.updated_at),
+      updatedAt: timestampFromDb(row.updated_at),
       updatedBy: row.updated_by,
     };
   }
@@ -223,7 +225,7 @@ export class DatabaseTrustStore implements TrustStore {
         phase: rotation.phase,
         old_root_id: rotation.oldRootId,
         new_root_id: rotation.newRootId,
-        updated_at: toDate(rotation.updatedAt, 'updatedAt'),
+        updated_at: timestampToDb(rotation.updatedAt, 'updatedAt'),
         updated_by: rotation.updatedBy,
       })
       .onConflict('id')
@@ -231,7 +233,7 @@ export class DatabaseTrustStore implements TrustStore {
   }
 
   async appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent> {
-    const occurredAt = toDate(
+    const occurredAt = timestampToDb(
       event.occurredAt ?? new Date().toISOString(),
       'occurredAt',
     );
@@ -286,18 +288,6 @@ export class DatabaseTrustStore implements TrustStore {
   }
 }
 
-function toIso(value: DbTimestamp): string {
-  return new Date(value).toISOString();
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError(`${field} is not a valid timestamp: '${value}'`);
-  }
-  return date;
-}
-
 function rootToRow(root: StoredRoot): RootRow {
   return {
     id: root.id,
@@ -307,10 +297,10 @@ function rootToRow(root: StoredRoot): RootRow {
     fingerprint_sha256: root.fingerprintSha256,
     serial: root.serial,
     subject: root.subject,
-    not_after: toDate(root.notAfter, 'notAfter'),
+    not_after: timestampToDb(root.notAfter, 'notAfter'),
     source: root.source,
     state: root.state,
-    created_at: toDate(root.createdAt, 'createdAt'),
+    created_at: timestampToDb(root.createdAt, 'createdAt'),
     created_by: root.createdBy,
   };
 }
@@ -324,10 +314,10 @@ function rootFromRow(row: RootRow): StoredRoot {
     fingerprintSha256: row.fingerprint_sha256,
     serial: row.serial,
     subject: row.subject,
-    notAfter: toIso(row.not_after),
+    notAfter: timestampFromDb(row.not_after),
     source: row.source as StoredRoot['source'],
     state: row.state as StoredRoot['state'],
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -342,10 +332,10 @@ function intermediateToRow(i: StoredIntermediate): IntermediateRow {
     key_type: i.keyType,
     serial: i.serial,
     fingerprint_sha256: i.fingerprintSha256,
-    not_before: toDate(i.notBefore, 'notBefore'),
-    not_after: toDate(i.notAfter, 'notAfter'),
+    not_before: timestampToDb(i.notBefore, 'notBefore'),
+    not_after: timestampToDb(i.notAfter, 'notAfter'),
     state: i.state,
-    created_at: toDate(i.createdAt, 'createdAt'),
+    created_at: timestampToDb(i.createdAt, 'createdAt'),
     created_by: i.createdBy,
   };
 }
@@ -360,10 +350,10 @@ function intermediateFromRow(row: IntermediateRow): StoredIntermediate {
     keyType: row.key_type,
     serial: row.serial,
     fingerprintSha256: row.fingerprint_sha256,
-    notBefore: toIso(row.not_before),
-    notAfter: toIso(row.not_after),
+    notBefore: timestampFromDb(row.not_before),
+    notAfter: timestampFromDb(row.not_after),
     state: row.state as StoredIntermediate['state'],
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -374,7 +364,7 @@ function pendingCsrToRow(csr: PendingCsr): PendingCsrRow {
     csr_pem: csr.csrPem,
     sealed_key: csr.sealedKey,
     key_type: csr.keyType,
-    created_at: toDate(csr.createdAt, 'createdAt'),
+    created_at: timestampToDb(csr.createdAt, 'createdAt'),
     created_by: csr.createdBy,
   };
 }
@@ -385,7 +375,7 @@ function pendingCsrFromRow(row: PendingCsrRow): PendingCsr {
     csrPem: row.csr_pem,
     sealedKey: row.sealed_key,
     keyType: row.key_type,
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -393,7 +383,7 @@ function pendingCsrFromRow(row: PendingCsrRow): PendingCsr {
 function auditFromRow(row: AuditRow): AuditEvent {
   return {
     id: Number(row.id),
-    occurredAt: toIso(row.occurred_at),
+    occurredAt: timestampFromDb(row.occurred_at),
     actor: row.actor,
     action: row.action,
     clusterName: row.cluster_name,
