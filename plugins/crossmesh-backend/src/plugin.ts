@@ -25,17 +25,17 @@ import { ExposureService } from './exposure/workflow/ExposureService';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
+import { databaseTrustTransaction } from './trust/store/TrustTransaction';
+import { DatabaseAuditLog } from './audit';
+import { ExposureNotifier } from './exposure/notify';
+import { databaseExposureTransaction } from './exposure/store/ExposureTransaction';
 import { TrustMode, TrustService } from './trust/TrustService';
 import { createRouter } from './service/createRouter';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
 import { OnboardingService } from './onboarding/OnboardingService';
 import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
-import {
-  AdoptionService,
-  ClusterServiceEntries,
-  databaseAdoptionTransaction,
-} from './exposure/adoption';
+import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
 
 /**
  * The crossmesh backend plugin.
@@ -106,9 +106,13 @@ export const crossmeshPlugin = createBackendPlugin({
               : 10_000,
         });
 
-        const trustStore = new DatabaseTrustStore(db);
+        const audit = new DatabaseAuditLog(db);
         const trust = new TrustService(
-          trustStore,
+          {
+            store: new DatabaseTrustStore(db),
+            transaction: databaseTrustTransaction(db),
+            audit,
+          },
           kubernetesClients,
           clusters,
           {
@@ -149,9 +153,16 @@ export const crossmeshPlugin = createBackendPlugin({
           membershipStore,
         );
         const exposureStore = new DatabaseExposureStore(db);
+        const exposureTransaction = databaseExposureTransaction(db);
+        const notifier = new ExposureNotifier({
+          notifications,
+          logger,
+          approverGroups:
+            config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
+        });
         const exposures = new ExposureService({
           store: exposureStore,
-          audit: trustStore,
+          transaction: exposureTransaction,
           catalog,
           userInfo,
           clusters: {
@@ -162,13 +173,13 @@ export const crossmeshPlugin = createBackendPlugin({
             groups:
               config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
           },
-          notifications,
-          logger,
+          notifier,
         });
 
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
         const reconciler = new ExposureReconciler({
           store: exposureStore,
+          transaction: exposureTransaction,
           status: reconcileStatus,
           applier: new ClusterExposureApplier(kubernetesClients),
           dns: new ClusterDnsWiring(kubernetesClients),
@@ -177,9 +188,9 @@ export const crossmeshPlugin = createBackendPlugin({
             (await membershipStore.list()).map(m => m.cluster),
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
-          audit: trustStore,
+          audit,
           onOutcome: (request, outcome, detail) =>
-            exposures.notifyOutcome(request, outcome, detail),
+            notifier.outcome(request, outcome, detail),
         });
         // Every replica runs the pass on its own timer, and the reconcile lease lets one act
         // at a time. A global task would stay claimed by a replica killed mid-pass until the
@@ -237,7 +248,7 @@ export const crossmeshPlugin = createBackendPlugin({
           ),
           observe: name => clusterService.getCluster(name),
           dns: new ClusterDnsWiring(kubernetesClients),
-          audit: trustStore,
+          audit,
         });
 
         httpRouter.use(
@@ -255,13 +266,14 @@ export const crossmeshPlugin = createBackendPlugin({
               connections: clusters,
             }),
             reconcileStatus,
+            audit,
             adoption: new AdoptionService({
               connections: clusters,
               serviceEntries: new ClusterServiceEntries(kubernetesClients),
               observeClusters: () => clusterService.listClusters(),
               store: exposureStore,
-              transaction: databaseAdoptionTransaction(db),
-              audit: trustStore,
+              transaction: exposureTransaction,
+              audit,
               catalog,
               userInfo,
               approverGroups:

@@ -26,6 +26,7 @@ import { MembershipService } from '../onboarding/membership/MembershipService';
 import { OnboardingService } from '../onboarding/OnboardingService';
 import { ClusterService } from './ClusterService';
 import { AdoptionService } from '../exposure/adoption';
+import { AuditLog } from '../audit';
 
 /**
  * The HTTP API, validated against `src/schema/openapi.yaml`. Every route checks its
@@ -44,6 +45,7 @@ export async function createRouter(options: {
   servicePorts: ServicePortsReader;
   reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
   adoption: AdoptionService;
+  audit: Pick<AuditLog, 'list'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, clusters, trust, exposures } = options;
   const router = await createOpenApiRouter();
@@ -194,7 +196,7 @@ export async function createRouter(options: {
     await authorize(req, crossmeshAuditReadPermission);
     const { clusterName, action, actor, limit, offset } = req.query;
     res.json(
-      await trust.listAuditEvents({
+      await options.audit.list({
         clusterName,
         action,
         actor,

@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { deriveKek } from '../pki';
@@ -8,7 +9,9 @@ import {
   decode,
   readSecretAsAdmin,
 } from './cluster/__testUtils__/trustTestKit';
+import { DatabaseAuditLog } from '../audit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
+import { databaseTrustTransaction } from './store/TrustTransaction';
 import { TrustService, TrustSettings } from './TrustService';
 
 jest.setTimeout(120_000);
@@ -30,21 +33,25 @@ describe('TrustService', () => {
   async function createService(
     settings: Partial<TrustSettings>,
     now: () => Date,
-    store?: DatabaseTrustStore,
+    database?: Knex,
   ) {
-    let trustStore = store;
-    if (!trustStore) {
-      const knex = await databases.init('SQLITE_3');
+    let knex = database;
+    if (!knex) {
+      knex = await databases.init('SQLITE_3');
       await knex.migrate.latest({
         directory: resolvePackagePath(
           '@crossmesh/backstage-plugin-crossmesh-backend',
           'migrations',
         ),
       });
-      trustStore = new DatabaseTrustStore(knex);
     }
+    const audit = new DatabaseAuditLog(knex);
     const service = new TrustService(
-      trustStore,
+      {
+        store: new DatabaseTrustStore(knex),
+        transaction: databaseTrustTransaction(knex),
+        audit,
+      },
       new KubernetesClients(),
       connectionsOf(bed),
       {
@@ -58,12 +65,12 @@ describe('TrustService', () => {
       },
       now,
     );
-    return { service, store: trustStore };
+    return { service, knex, audit };
   }
 
   it('renews an intermediate once it is inside the renewal window, and only then', async () => {
     let now = new Date();
-    const { service } = await createService({}, () => now);
+    const { service, audit: log } = await createService({}, () => now);
     await service.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
@@ -90,7 +97,7 @@ describe('TrustService', () => {
     );
 
     expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
-    const audit = await service.listAuditEvents({
+    const audit = await log.list({
       actor: 'crossmesh:scheduler',
       limit: 10,
       offset: 0,
@@ -103,7 +110,7 @@ describe('TrustService', () => {
 
   it('opens keys sealed with a previous key-encryption secret, and refuses without it', async () => {
     const now = () => new Date();
-    const { service, store } = await createService({ kek: kekA }, now);
+    const { service, knex } = await createService({ kek: kekA }, now);
     await service.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
@@ -112,7 +119,7 @@ describe('TrustService', () => {
     const rotated = await createService(
       { kek: kekB, previousKeks: [kekA] },
       now,
-      store,
+      knex,
     );
     const issued = await rotated.service.issueIntermediate(
       'cluster-1',
@@ -123,7 +130,7 @@ describe('TrustService', () => {
     const forgotten = await createService(
       { kek: kekB, previousKeks: [] },
       now,
-      store,
+      knex,
     );
     await expect(
       forgotten.service.issueIntermediate('cluster-1', 'user:default/carol'),

@@ -22,14 +22,14 @@ import {
   ClusterTrustInspection,
   inspectClusterTrust,
 } from './cluster';
+import { AuditLog } from '../audit';
 import {
-  AuditEvent,
-  AuditEventQuery,
   RootRotation,
   StoredIntermediate,
   StoredRoot,
   TrustStore,
 } from './store/TrustStore';
+import { TrustTransaction } from './store/TrustTransaction';
 
 /**
  * How the mesh's root key is held.
@@ -109,14 +109,25 @@ const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
 export class TrustService {
   private readonly distributor: CacertsDistributor;
 
+  private readonly store: TrustStore;
+  private readonly transaction: TrustTransaction;
+  private readonly audit: AuditLog;
+
   constructor(
-    private readonly store: TrustStore,
+    stores: {
+      store: TrustStore;
+      transaction: TrustTransaction;
+      audit: AuditLog;
+    },
     private readonly clients: KubernetesClients,
     private readonly connections: ClusterConnection[],
     private readonly settings: TrustSettings,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.distributor = new CacertsDistributor(clients);
+    this.store = stores.store;
+    this.transaction = stores.transaction;
+    this.audit = stores.audit;
   }
 
   async getState(): Promise<TrustState> {
@@ -222,7 +233,7 @@ export class TrustService {
     await this.requireSigningRoot();
     const keyType = await this.keyTypeOf(clusterName);
     const csr = await createIntermediateCsr({ clusterName, keyType });
-    await this.store.transaction(async tx => {
+    await this.transaction(async ({ store: tx, audit }) => {
       await tx.putPendingCsr({
         clusterName,
         csrPem: csr.csrPem,
@@ -231,12 +242,10 @@ export class TrustService {
         createdAt: this.now().toISOString(),
         createdBy: actor,
       });
-      await tx.appendAuditEvent({
+      await audit.append({
         actor,
         action: 'intermediate.csr-created',
         clusterName,
-        serial: null,
-        fingerprintSha256: null,
         details: { keyType },
       });
     });
@@ -280,10 +289,10 @@ export class TrustService {
       createdAt: this.now().toISOString(),
       createdBy: actor,
     };
-    await this.store.transaction(async tx => {
+    await this.transaction(async ({ store: tx, audit }) => {
       await tx.replaceCurrentIntermediate(stored);
       await tx.deletePendingCsr(clusterName);
-      await tx.appendAuditEvent({
+      await audit.append({
         actor,
         action: 'intermediate.imported',
         clusterName,
@@ -475,23 +484,17 @@ export class TrustService {
           )}; issue (or, with an offline root, upload) new ones first`,
       );
     }
-    await this.store.transaction(async tx => {
+    return this.moveRotation(rotation, 'idle', actor, async tx => {
       await tx.setRootState(rotation.oldRootId!, 'retired');
       await tx.setRootState(newRoot.id, 'active');
     });
-    return this.moveRotation(rotation, 'idle', actor);
-  }
-
-  async listAuditEvents(
-    query: AuditEventQuery,
-  ): Promise<{ items: AuditEvent[]; totalCount: number }> {
-    return this.store.listAuditEvents(query);
   }
 
   private async moveRotation(
     rotation: RootRotation,
     phase: RootRotation['phase'],
     actor: string,
+    alsoInTransaction?: (tx: TrustStore) => Promise<void>,
   ) {
     const next: RootRotation = {
       phase,
@@ -500,17 +503,15 @@ export class TrustService {
       updatedAt: this.now().toISOString(),
       updatedBy: actor,
     };
-    await this.store.transaction(async tx => {
+    await this.transaction(async ({ store: tx, audit }) => {
+      await alsoInTransaction?.(tx);
       await tx.setRotation(next);
-      await tx.appendAuditEvent({
+      await audit.append({
         actor,
         action:
           phase === 'idle'
             ? 'rotation.completed'
             : 'rotation.intermediates-moved',
-        clusterName: null,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           oldRootId: rotation.oldRootId,
           newRootId: rotation.newRootId,
@@ -555,9 +556,9 @@ export class TrustService {
       createdAt: this.now().toISOString(),
       createdBy: actor,
     };
-    await this.store.transaction(async tx => {
+    await this.transaction(async ({ store: tx, audit }) => {
       await tx.replaceCurrentIntermediate(stored);
-      await tx.appendAuditEvent({
+      await audit.append({
         actor,
         action: 'intermediate.signed',
         clusterName,
@@ -609,7 +610,7 @@ export class TrustService {
       now: this.now(),
     });
     if (result.secretWritten || result.restarted.length || result.error) {
-      await this.store.appendAuditEvent({
+      await this.audit.append({
         actor,
         action: result.error
           ? 'cacerts.distribution-failed'
@@ -690,13 +691,12 @@ export class TrustService {
       createdAt: this.now().toISOString(),
       createdBy: actor,
     };
-    await this.store.transaction(async tx => {
+    await this.transaction(async ({ store: tx, audit }) => {
       await tx.insertRoot(stored);
       await alsoInTransaction?.(tx, stored);
-      await tx.appendAuditEvent({
+      await audit.append({
         actor,
         action,
-        clusterName: null,
         serial: stored.serial,
         fingerprintSha256: stored.fingerprintSha256,
         details: {

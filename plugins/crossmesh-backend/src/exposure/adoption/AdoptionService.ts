@@ -14,7 +14,9 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubeObject, renderExposure } from '../render';
+import { AuditLog } from '../../audit';
 import { ExposureStore } from '../store/ExposureStore';
+import { ExposureTransaction } from '../store/ExposureTransaction';
 import { allocateVip, ipv4ToNumber } from '../vip';
 import { ANNOTATIONS } from '../workflow/validateRequestInput';
 import {
@@ -34,8 +36,6 @@ import {
   AdoptionClusterStep,
   AdoptionInput,
   AdoptionResult,
-  AdoptionTransaction,
-  AuditLog,
 } from './types';
 
 const PAGE = 500;
@@ -63,7 +63,9 @@ export class AdoptionService {
       /** The clusters as the reconciler sees them: gateway addresses and strategy. */
       observeClusters: () => Promise<MeshCluster[]>;
       store: ExposureStore;
-      transaction: AdoptionTransaction;
+      /** A host's VIP, request and audit event are recorded whole or not at all. */
+      transaction: ExposureTransaction;
+      /** Where each cluster's takeover is recorded. */
       audit: AuditLog;
       catalog: CatalogService;
       userInfo: UserInfoService;
@@ -255,12 +257,10 @@ export class AdoptionService {
         takeover.requestId ?? created!.id,
       );
       clusters.push(outcome);
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor,
         action: 'exposure.adoption-applied',
         clusterName: takeover.cluster,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           host: plan.host,
           requestId: outcome.requestId,
@@ -341,12 +341,10 @@ export class AdoptionService {
         now: this.now().toISOString(),
       });
       await store.insertRequest(request);
-      await audit.appendAuditEvent({
+      await audit.append({
         actor,
         action: 'exposure.adopted',
         clusterName: request.sourceCluster,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           requestId: request.id,
           host: request.host,

@@ -5,11 +5,12 @@ import {
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
-import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { AuditLog } from '../../audit';
 import { randomUUID } from 'node:crypto';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { KubeObject, renderExposure } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
+import { ExposureTransaction } from '../store/ExposureTransaction';
 import { nextExposureState } from '../workflow/requestStateMachine';
 import {
   ClusterConvergence,
@@ -54,7 +55,10 @@ const LEASE_TTL_MS = 30_000;
 export class ExposureReconciler {
   constructor(
     private readonly options: {
+      /** Reads; request state changes go through `transaction`. */
       store: ExposureStore;
+      /** Each state change is written with its audit event in one transaction. */
+      transaction: ExposureTransaction;
       applier: ClusterExposureApplier;
       dns: ClusterDnsWiring;
       lease: ReconcileLease;
@@ -67,7 +71,8 @@ export class ExposureReconciler {
       status?: ReconcileStatusStore;
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
-      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      /** Where the cluster writes of each pass are recorded. */
+      audit: AuditLog;
       /** Tells people when a request became active, or first failed in a cluster. */
       onOutcome?: (
         request: ExposureRequest,
@@ -287,8 +292,7 @@ export class ExposureReconciler {
           );
         }
       } else if (allDone && r.state === 'revoking') {
-        await this.move(r, 'removed', transitions);
-        await store.releaseVip(r.host);
+        await this.move(r, 'removed', transitions, tx => tx.releaseVip(r.host));
       }
     }
     await this.options.status?.recordPass(
@@ -368,12 +372,10 @@ export class ExposureReconciler {
     dns: ReconcileReport['dns'],
   ) {
     for (const r of results.filter(x => x.writes > 0)) {
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor: 'crossmesh:reconciler',
         action: 'cluster.converged',
         clusterName: r.cluster,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           applied: r.applied,
           deleted: r.deleted,
@@ -383,13 +385,10 @@ export class ExposureReconciler {
       });
     }
     for (const d of dns.filter(x => x.changed)) {
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor: 'crossmesh:reconciler',
         action: 'cluster.dns-changed',
         clusterName: d.cluster,
-        serial: null,
-        fingerprintSha256: null,
-        details: {},
       });
     }
   }
@@ -407,29 +406,36 @@ export class ExposureReconciler {
     }
   }
 
+  /**
+   * Moves the request by `event` with its audit event, and whatever `alsoInTransaction`
+   * writes, in one transaction. False when someone else changed it first.
+   */
   private async move(
     r: ExposureRequest,
     event: Parameters<typeof nextExposureState>[2],
     transitions: string[],
+    alsoInTransaction?: (store: ExposureStore) => Promise<void>,
   ): Promise<boolean> {
     const to = nextExposureState(r.id, r.state, event);
-    if (
-      await this.options.store.transitionRequest(r.id, r.state, to, {
+    const moved = await this.options.transaction(async ({ store, audit }) => {
+      const changed = await store.transitionRequest(r.id, r.state, to, {
         updatedAt: this.now().toISOString(),
-      })
-    ) {
-      transitions.push(`${r.id}: ${r.state} -> ${to}`);
-      await this.options.audit.appendAuditEvent({
-        actor: 'crossmesh:reconciler',
-        action: `exposure.${to}`,
-        clusterName: r.sourceCluster,
-        serial: null,
-        fingerprintSha256: null,
-        details: { requestId: r.id, host: r.host, from: r.state, to },
       });
+      if (changed) {
+        await alsoInTransaction?.(store);
+        await audit.append({
+          actor: 'crossmesh:reconciler',
+          action: `exposure.${to}`,
+          clusterName: r.sourceCluster,
+          details: { requestId: r.id, host: r.host, from: r.state, to },
+        });
+      }
+      return changed;
+    });
+    if (moved) {
+      transitions.push(`${r.id}: ${r.state} -> ${to}`);
       r.state = to;
-      return true;
     }
-    return false;
+    return moved;
   }
 }

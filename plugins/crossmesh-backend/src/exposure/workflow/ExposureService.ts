@@ -1,6 +1,5 @@
 import {
   BackstageCredentials,
-  LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -15,45 +14,28 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import type { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   ExposureRequest,
-  ExposureRequestState,
-  MeshCluster,
   quoteValue,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
-import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { NewAuditEvent } from '../../audit';
 import { Approvers } from './approvers';
-import { ExposureNotifier, ExposureOutcome } from '../notify';
-import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
+import { ExposureNotifier } from '../notify';
+import {
+  ExposureRequestChanges,
+  ExposureRequestQuery,
+  ExposureStore,
+} from '../store/ExposureStore';
+import { ExposureTransaction } from '../store/ExposureTransaction';
 import { allocateVip } from '../vip';
 import { nextExposureState, ExposureEvent } from './requestStateMachine';
-import { renderPreview } from './renderPreview';
+import { ClusterLookup, ExposurePreview, renderPreview } from './renderPreview';
 import {
   ExposureRequestInput,
   validateRequestInput,
   ValidatedRequestInput,
 } from './validateRequestInput';
-
-/**
- * The manifests approval would apply, per cluster.
- *
- * @internal
- */
-export interface ExposurePreview {
-  requestId: string;
-  host: string;
-  vip: string;
-  /** True while the request is pending: the VIP shown is the one approval would try first. */
-  vipIsProvisional: boolean;
-  clusters: Array<{
-    cluster: string;
-    role: 'consumer' | 'exporter';
-    yaml: string;
-    error?: string;
-  }>;
-}
 
 /**
  * Who may decide requests, beyond the permission framework's decision.
@@ -66,43 +48,30 @@ export interface ApproverSettings {
 }
 
 /**
- * @internal
- */
-export interface ClusterLookup {
-  names(): string[];
-  getCluster(name: string): Promise<MeshCluster>;
-}
-
-/**
  * The exposure workflow: a service owner asks, an approver decides, the reconciler makes
- * it so. Every state change is a compare-and-set in the store and an audit event.
+ * it so. Every state change is a compare-and-set in the store, written in one
+ * transaction with the audit event that records it.
  *
  * @internal
  */
 export class ExposureService {
   constructor(
     private readonly options: {
+      /** Reads; every write goes through `transaction`. */
       store: ExposureStore;
-      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      transaction: ExposureTransaction;
       catalog: CatalogService;
       userInfo: UserInfoService;
       clusters: ClusterLookup;
       approvers: ApproverSettings;
-      /** Absent or failing notifications never fail a request; failures go to the logger. */
-      notifications?: NotificationService;
-      logger?: LoggerService;
+      /** Tells people of requests and decisions; without one, nobody is told. */
+      notifier?: ExposureNotifier;
       now?: () => Date;
     },
   ) {
-    this.notifier = new ExposureNotifier({
-      notifications: options.notifications,
-      logger: options.logger,
-      approverGroups: options.approvers.groups,
-    });
     this.approvers = new Approvers(options.approvers.groups, options.userInfo);
   }
 
-  private readonly notifier: ExposureNotifier;
   private readonly approvers: Approvers;
 
   private now() {
@@ -139,15 +108,16 @@ export class ExposureService {
       clusters: [],
       updatedAt: now,
     };
-    await this.options.store.insertRequest(request);
-    // The audit log lives in another store; written right after the change it records.
-    await this.options.audit.appendAuditEvent(
-      this.auditOf(request, actor, 'exposure.requested', {
-        consumerClusters: request.consumerClusters,
-        reason: request.reason,
-      }),
-    );
-    await this.notifier.requested(request, actor);
+    await this.options.transaction(async ({ store, audit }) => {
+      await store.insertRequest(request);
+      await audit.append(
+        this.auditOf(request, actor, 'exposure.requested', {
+          consumerClusters: request.consumerClusters,
+          reason: request.reason,
+        }),
+      );
+    });
+    await this.options.notifier?.requested(request, actor);
     return request;
   }
 
@@ -230,7 +200,7 @@ export class ExposureService {
   async cancel(id: string, credentials: BackstageCredentials, actor: string) {
     const request = await this.get(id);
     await this.requireOwnerOfRequest(request, credentials, 'cancel');
-    return this.move(request, 'cancel', actor, {}, 'exposure.cancelled');
+    return this.move(request, 'cancel', actor, 'exposure.cancelled');
   }
 
   async revoke(id: string, credentials: BackstageCredentials, actor: string) {
@@ -239,7 +209,7 @@ export class ExposureService {
     if (!isApprover) {
       await this.requireOwnerOfRequest(request, credentials, 'revoke');
     }
-    return this.move(request, 'revoke', actor, {}, 'exposure.revoke-requested');
+    return this.move(request, 'revoke', actor, 'exposure.revoke-requested');
   }
 
   async reject(
@@ -254,10 +224,10 @@ export class ExposureService {
       request,
       'reject',
       actor,
-      this.decision(actor, comment),
       'exposure.rejected',
+      async () => this.decision(actor, comment),
     );
-    await this.notifier.decided(rejected, 'rejected', actor);
+    await this.options.notifier?.decided(rejected, 'rejected', actor);
     return rejected;
   }
 
@@ -274,35 +244,24 @@ export class ExposureService {
         `You requested ${request.id} yourself; another approver has to decide it`,
       );
     }
-    // Checked before a VIP is taken, so a refused approval leaves nothing behind.
-    nextExposureState(request.id, request.state, 'approve');
-    const vip = await this.options.store.allocateVip(
-      request.host,
-      request.id,
-      inUse => allocateVip(inUse, { seed: request.host }).address,
-    );
+    // The VIP is taken in the transaction of the state change, so a refused approval
+    // leaves nothing behind.
     const approved = await this.move(
       request,
       'approve',
       actor,
-      { ...this.decision(actor, comment), vip: vip.address },
       'exposure.approved',
-      { vip: vip.address },
+      async store => {
+        const vip = await store.allocateVip(
+          request.host,
+          request.id,
+          inUse => allocateVip(inUse, { seed: request.host }).address,
+        );
+        return { ...this.decision(actor, comment), vip: vip.address };
+      },
     );
-    await this.notifier.decided(approved, 'approved', actor);
+    await this.options.notifier?.decided(approved, 'approved', actor);
     return approved;
-  }
-
-  /**
-   * Tells the requester that the exposure is active, or that applying it failed (the
-   * approvers hear of failures too). For the reconciler; never throws.
-   */
-  notifyOutcome(
-    request: ExposureRequest,
-    outcome: ExposureOutcome,
-    detail: string,
-  ): Promise<void> {
-    return this.notifier.outcome(request, outcome, detail);
   }
 
   /** The manifests approval would apply in each cluster, as YAML. */
@@ -332,43 +291,48 @@ export class ExposureService {
     };
   }
 
+  /**
+   * Moves the request by `event` and appends its audit event, in one transaction with
+   * whatever `changesIn` writes (the VIP of an approval): a lost compare-and-set or a
+   * failed write leaves nothing behind.
+   */
   private async move(
     request: ExposureRequest,
     event: ExposureEvent,
     actor: string,
-    changes: Parameters<ExposureStore['transitionRequest']>[3],
     action: string,
-    details: Record<string, unknown> = {},
+    changesIn: (
+      store: ExposureStore,
+    ) => Promise<ExposureRequestChanges> = async () => ({}),
   ): Promise<ExposureRequest> {
-    const to: ExposureRequestState = nextExposureState(
-      request.id,
-      request.state,
-      event,
-    );
-    const moved = await this.options.store.transitionRequest(
-      request.id,
-      request.state,
-      to,
-      { ...changes, updatedAt: this.now().toISOString() },
-    );
-    if (moved) {
-      await this.options.audit.appendAuditEvent(
+    const to = nextExposureState(request.id, request.state, event);
+    await this.options.transaction(async ({ store, audit }) => {
+      const changes = await changesIn(store);
+      const moved = await store.transitionRequest(
+        request.id,
+        request.state,
+        to,
+        { ...changes, updatedAt: this.now().toISOString() },
+      );
+      if (!moved) {
+        const now = await store.getRequest(request.id);
+        throw now
+          ? new ConflictError(
+              `Request ${request.id} changed meanwhile: it is now ${now.state}; reload and try again`,
+            )
+          : new NotFoundError(`No exposure request with id '${request.id}'`);
+      }
+      await audit.append(
         this.auditOf(request, actor, action, {
           from: request.state,
           to,
-          ...(changes?.decisionComment
+          ...(changes.decisionComment
             ? { comment: changes.decisionComment }
             : {}),
-          ...details,
+          ...(changes.vip ? { vip: changes.vip } : {}),
         }),
       );
-    }
-    if (!moved) {
-      const now = await this.get(request.id);
-      throw new ConflictError(
-        `Request ${request.id} changed meanwhile: it is now ${now.state}; reload and try again`,
-      );
-    }
+    });
     return this.get(request.id);
   }
 
@@ -382,8 +346,6 @@ export class ExposureService {
       actor,
       action,
       clusterName: request.sourceCluster,
-      serial: null,
-      fingerprintSha256: null,
       details: {
         requestId: request.id,
         host: request.host,

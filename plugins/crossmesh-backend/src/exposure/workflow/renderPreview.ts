@@ -1,8 +1,39 @@
-import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  ExposureRequest,
+  MeshCluster,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { renderExposure, toYaml } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
 import { allocateVip, ipv4ToNumber } from '../vip';
-import type { ClusterLookup, ExposurePreview } from './ExposureService';
+
+/**
+ * The manifests approval would apply, per cluster.
+ *
+ * @internal
+ */
+export interface ExposurePreview {
+  requestId: string;
+  host: string;
+  vip: string;
+  /** True while the request is pending: the VIP shown is the one approval would try first. */
+  vipIsProvisional: boolean;
+  clusters: Array<{
+    cluster: string;
+    role: 'consumer' | 'exporter';
+    yaml: string;
+    error?: string;
+  }>;
+}
+
+/**
+ * The mesh's clusters, as the workflow asks about them.
+ *
+ * @internal
+ */
+export interface ClusterLookup {
+  names(): string[];
+  getCluster(name: string): Promise<MeshCluster>;
+}
 
 /**
  * What a preview needs of a request; a draft that is not stored yet has no id.

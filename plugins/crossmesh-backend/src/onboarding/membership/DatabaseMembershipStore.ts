@@ -8,7 +8,7 @@ import {
   timestampFromDb,
   timestampToDb,
 } from '../../database/timestamps';
-import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import { DatabaseAuditLog } from '../../audit';
 import {
   MembershipFields,
   MembershipStore,
@@ -37,8 +37,8 @@ const FIELDS: Array<keyof MembershipFields> = [
 ];
 
 /**
- * {@link MembershipStore} on the plugin's database (SQLite or PostgreSQL); audit events go
- * to the audit log the trust store keeps. Expects the `20261125f_mesh_membership`
+ * {@link MembershipStore} on the plugin's database (SQLite or PostgreSQL); each change is
+ * written in one transaction with its event in the audit log. Expects the `20261125f_mesh_membership`
  * migration to have run.
  *
  * @internal
@@ -108,12 +108,10 @@ export class DatabaseMembershipStore implements MembershipStore {
       } else {
         await trx<MembershipRow>(TABLE).insert(toRow(membership));
       }
-      await new DatabaseTrustStore(trx).appendAuditEvent({
+      await new DatabaseAuditLog(trx).append({
         actor,
         action: existing ? 'cluster.membership-updated' : 'cluster.registered',
         clusterName: fields.cluster,
-        serial: null,
-        fingerprintSha256: null,
         occurredAt: now.toISOString(),
         details: {
           network: fields.network,

@@ -6,9 +6,6 @@ import {
   timestampToDb,
 } from '../../database/timestamps';
 import {
-  AuditEvent,
-  AuditEventQuery,
-  NewAuditEvent,
   PendingCsr,
   RootRotation,
   StoredIntermediate,
@@ -20,7 +17,6 @@ const ROOTS = 'ca_roots';
 const INTERMEDIATES = 'ca_intermediates';
 const PENDING_CSRS = 'ca_pending_csrs';
 const ROTATION = 'trust_rotation';
-const AUDIT = 'audit_events';
 
 /** The only row of `trust_rotation`; the table has a check constraint to match. */
 const ROTATION_ROW_ID = 1;
@@ -74,17 +70,6 @@ interface RotationRow {
   updated_by: string;
 }
 
-interface AuditRow {
-  id: number;
-  occurred_at: DbTimestamp;
-  actor: string;
-  action: string;
-  cluster_name: string | null;
-  serial: string | null;
-  fingerprint_sha256: string | null;
-  details: string;
-}
-
 /**
  * {@link TrustStore} on the plugin's database (SQLite or PostgreSQL). Expects the
  * `20261125b_trust` migration to have run.
@@ -93,13 +78,6 @@ interface AuditRow {
  */
 export class DatabaseTrustStore implements TrustStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
-
-  async transaction<T>(work: (tx: TrustStore) => Promise<T>): Promise<T> {
-    if ((this.db as Knex.Transaction).isTransaction) {
-      return work(this);
-    }
-    return this.db.transaction(trx => work(new DatabaseTrustStore(trx)));
-  }
 
   async listRoots(): Promise<StoredRoot[]> {
     const rows = await this.db<RootRow>(ROOTS).orderBy([
@@ -166,9 +144,9 @@ export class DatabaseTrustStore implements TrustStore {
     }
     const row = intermediateToRow(intermediate);
     // If two replacements for one cluster race, the unique index on current intermediates
-    // makes the later insert fail instead of leaving two current.
-    await this.transaction(async tx => {
-      const trx = (tx as DatabaseTrustStore).db;
+    // makes the later insert fail instead of leaving two current. Inside a transaction
+    // this is a savepoint of it.
+    await this.db.transaction(async trx => {
       await trx<IntermediateRow>(INTERMEDIATES)
         .where({ cluster_name: intermediate.clusterName, state: 'current' })
         .update({ state: 'superseded' });
@@ -230,61 +208,6 @@ export class DatabaseTrustStore implements TrustStore {
       })
       .onConflict('id')
       .merge();
-  }
-
-  async appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent> {
-    const occurredAt = timestampToDb(
-      event.occurredAt ?? new Date().toISOString(),
-      'occurredAt',
-    );
-    const row: Omit<AuditRow, 'id'> = {
-      occurred_at: occurredAt,
-      actor: event.actor,
-      action: event.action,
-      cluster_name: event.clusterName,
-      serial: event.serial,
-      fingerprint_sha256: event.fingerprintSha256,
-      details: JSON.stringify(event.details ?? {}),
-    };
-    const [inserted] = await this.db<AuditRow>(AUDIT)
-      .insert(row)
-      .returning('id');
-    // Depending on the driver, `returning` yields `{ id }` or the bare id.
-    const id =
-      typeof inserted === 'object' && inserted !== null
-        ? (inserted as { id: number }).id
-        : (inserted as number);
-    return auditFromRow({ ...row, id: Number(id) });
-  }
-
-  async listAuditEvents(
-    query: AuditEventQuery,
-  ): Promise<{ items: AuditEvent[]; totalCount: number }> {
-    const filtered = () => {
-      const q = this.db<AuditRow>(AUDIT);
-      if (query.clusterName !== undefined) {
-        q.where('cluster_name', query.clusterName);
-      }
-      if (query.action !== undefined) {
-        q.where('action', query.action);
-      }
-      if (query.actor !== undefined) {
-        q.where('actor', query.actor);
-      }
-      return q;
-    };
-    const [rows, [{ count }]] = await Promise.all([
-      filtered()
-        .select('*')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .offset(query.offset),
-      filtered().count({ count: '*' }),
-    ]);
-    return {
-      items: (rows as AuditRow[]).map(auditFromRow),
-      totalCount: Number(count),
-    };
   }
 }
 
@@ -377,18 +300,5 @@ function pendingCsrFromRow(row: PendingCsrRow): PendingCsr {
     keyType: row.key_type,
     createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
-  };
-}
-
-function auditFromRow(row: AuditRow): AuditEvent {
-  return {
-    id: Number(row.id),
-    occurredAt: timestampFromDb(row.occurred_at),
-    actor: row.actor,
-    action: row.action,
-    clusterName: row.cluster_name,
-    serial: row.serial,
-    fingerprintSha256: row.fingerprint_sha256,
-    details: JSON.parse(row.details),
   };
 }
