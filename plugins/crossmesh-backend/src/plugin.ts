@@ -2,17 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import {
-  crossmeshPermissions,
-  MeshStrategy,
-} from '@crossmesh/backstage-plugin-crossmesh-common';
-import { readClusterConnections } from './clusters/clusterConnections';
+import { crossmeshPermissions } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterObserver } from './clusters/ClusterObserver';
 import { KubernetesClients } from './clusters/KubernetesClients';
 import { DatabaseClusterObservationStore } from './clusters/DatabaseClusterObservationStore';
 import { migrateCrossmeshDatabase } from './database/migrations';
-import { deriveKek, KeyType } from './pki';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
@@ -29,7 +23,8 @@ import { databaseTrustTransaction } from './trust/store/TrustTransaction';
 import { DatabaseAuditLog } from './audit';
 import { ExposureNotifier } from './exposure/notify';
 import { databaseExposureTransaction } from './exposure/store/ExposureTransaction';
-import { TrustMode, TrustService } from './trust/TrustService';
+import { TrustService } from './trust/TrustService';
+import { readCrossmeshSettings } from './settings';
 import { createRouter } from './service/createRouter';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
@@ -76,8 +71,8 @@ export const crossmeshPlugin = createBackendPlugin({
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
 
-        const { clusters, unsupportedLocators } =
-          readClusterConnections(config);
+        const settings = readCrossmeshSettings(config);
+        const { clusters, unsupportedLocators } = settings;
         if (unsupportedLocators.length) {
           logger.warn(
             `crossmesh reads clusters from 'config' cluster locators only; ignoring: ${unsupportedLocators.join(
@@ -95,16 +90,11 @@ export const crossmeshPlugin = createBackendPlugin({
         const membershipStore = new DatabaseMembershipStore(db);
         const store = new DatabaseClusterObservationStore(db);
         const kubernetesClients = new KubernetesClients();
-        const observer = new ClusterObserver(kubernetesClients, {
-          configuredStrategy: config.getOptionalString('crossmesh.strategy') as
-            | MeshStrategy
-            | undefined,
-          timeoutMs:
-            config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') !==
-            undefined
-              ? config.getNumber('crossmesh.clusterTimeoutSeconds') * 1000
-              : 10_000,
-        });
+        const clusterReading = {
+          configuredStrategy: settings.strategy,
+          timeoutMs: settings.clusterTimeoutMs,
+        };
+        const observer = new ClusterObserver(kubernetesClients, clusterReading);
 
         const audit = new DatabaseAuditLog(db);
         const trust = new TrustService(
@@ -116,18 +106,14 @@ export const crossmeshPlugin = createBackendPlugin({
           kubernetesClients,
           clusters,
           {
-            ...readTrustSettings(config),
+            ...settings.trust,
             keyTypeFor: async name =>
               (await membershipStore.get(name))?.keyType ?? undefined,
           },
         );
         await scheduler.scheduleTask({
           id: 'crossmesh-renew-intermediates',
-          frequency: {
-            minutes:
-              config.getOptionalNumber('crossmesh.trust.renewalCheckMinutes') ??
-              60,
-          },
+          frequency: { minutes: settings.trust.renewalCheckMinutes },
           timeout: { minutes: 10 },
           initialDelay: { minutes: 1 },
           fn: async () => {
@@ -157,8 +143,7 @@ export const crossmeshPlugin = createBackendPlugin({
         const notifier = new ExposureNotifier({
           notifications,
           logger,
-          approverGroups:
-            config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
+          approverGroups: settings.approverGroups,
         });
         const exposures = new ExposureService({
           store: exposureStore,
@@ -169,10 +154,7 @@ export const crossmeshPlugin = createBackendPlugin({
             names: () => clusters.map(c => c.name),
             getCluster: name => clusterService.getCluster(name),
           },
-          approvers: {
-            groups:
-              config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
-          },
+          approvers: { groups: settings.approverGroups },
           notifier,
         });
 
@@ -198,11 +180,7 @@ export const crossmeshPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'crossmesh-reconcile-exposures',
           scope: 'local',
-          frequency: {
-            seconds:
-              config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ??
-              30,
-          },
+          frequency: { seconds: settings.reconcileIntervalSeconds },
           timeout: { minutes: 5 },
           fn: async () => {
             const report = await reconciler.reconcile();
@@ -237,14 +215,7 @@ export const crossmeshPlugin = createBackendPlugin({
                 (await trust.getState()).roots.some(r => r.state !== 'retired'),
               inspectCluster: name => trust.inspectCluster(name),
             },
-            {
-              configuredStrategy: config.getOptionalString(
-                'crossmesh.strategy',
-              ) as MeshStrategy | undefined,
-              timeoutMs:
-                (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ??
-                  10) * 1000,
-            },
+            clusterReading,
           ),
           observe: name => clusterService.getCluster(name),
           dns: new ClusterDnsWiring(kubernetesClients),
@@ -276,9 +247,7 @@ export const crossmeshPlugin = createBackendPlugin({
               audit,
               catalog,
               userInfo,
-              approverGroups:
-                config.getOptionalStringArray('crossmesh.approvers.groups') ??
-                [],
+              approverGroups: settings.approverGroups,
             }),
           }),
         );
@@ -286,20 +255,3 @@ export const crossmeshPlugin = createBackendPlugin({
     });
   },
 });
-
-function readTrustSettings(config: Config) {
-  const trust = config.getOptionalConfig('crossmesh.trust');
-  const secret = trust?.getOptionalString('keyEncryptionSecret');
-  const previous =
-    trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? [];
-  return {
-    mode: (trust?.getOptionalString('mode') ?? 'managed') as TrustMode,
-    kek: secret ? deriveKek(secret) : undefined,
-    previousKeks: previous.map(p => deriveKek(p)),
-    intermediateKeyType: (trust?.getOptionalString('intermediateKeyType') ??
-      'rsa-4096') as KeyType,
-    intermediateValidityDays:
-      trust?.getOptionalNumber('intermediateValidityDays') ?? 730,
-    renewalWindowDays: trust?.getOptionalNumber('renewalWindowDays') ?? 30,
-  };
-}
