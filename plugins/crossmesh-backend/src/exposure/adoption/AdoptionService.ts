@@ -13,7 +13,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { ClusterConnection } from '../../clusters/clusterConnections';
-import { KubeObject, renderExposure } from '../render';
+import { KubeObject, manifestsForRequest } from '../render';
 import { AuditLog } from '../../audit';
 import { ExposureStore } from '../store/ExposureStore';
 import { ExposureTransaction } from '../store/ExposureTransaction';
@@ -39,12 +39,6 @@ import {
 } from './types';
 
 const PAGE = 500;
-
-/** What a takeover renders: a stored request, or the one a dry run would create. */
-type RenderSubject = Pick<
-  ExposureRequest,
-  'id' | 'host' | 'vip' | 'service' | 'consumerNamespaces'
->;
 
 /**
  * Takes over a hand-made `.global` set-up: lists the ServiceEntries people wrote in each
@@ -395,32 +389,28 @@ export class AdoptionService {
     facts: AdoptionFacts,
     created: ExposureRequest | null,
   ): KubeObject[] {
-    const subject: RenderSubject | undefined = takeover.requestId
+    const subject = takeover.requestId
       ? facts.openRequests.find(r => r.id === takeover.requestId)
       : created ?? undefined;
-    const gateway = facts.clusters.find(
-      c => c.name === plan.sourceCluster,
-    )?.gateway;
-    if (!subject || !gateway) {
+    if (!subject?.vip) {
       throw new Error(
-        `crossmesh lost track of the request or the gateway for ${plan.host} in ${takeover.cluster}`,
+        `crossmesh lost track of the request for ${plan.host} in ${takeover.cluster}`,
       );
     }
-    const rendered = renderExposure(plan.strategy, {
-      requestId: subject.id || 'dry-run',
-      host: subject.host,
-      vip: subject.vip!,
-      ports: subject.service.ports,
-      exportTo: subject.consumerNamespaces,
-      remoteGateway: gateway,
-      localService: {
-        name: subject.service.name,
-        namespace: subject.service.namespace,
-      },
-    });
-    return (
-      takeover.role === 'consumer' ? rendered.consumer : rendered.exporter
-    ).filter(o => o.kind === 'ServiceEntry');
+    const manifests = manifestsForRequest(
+      { ...subject, vip: subject.vip },
+      facts.clusters.find(c => c.name === plan.sourceCluster),
+    );
+    if ('problem' in manifests) {
+      throw new ConflictError(
+        `${plan.host} cannot be taken over in ${takeover.cluster}: ${manifests.problem}`,
+      );
+    }
+    // Only the entries are taken over; the reconciler adds the shared objects.
+    const objects = manifests.clusters.find(
+      c => c.cluster === takeover.cluster && c.role === takeover.role,
+    )?.objects;
+    return (objects ?? []).filter(o => o.kind === 'ServiceEntry');
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   validatePort,
   validatePortName,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { sourceClusterProblem } from '../render';
 import type { VipAllocation } from '../store/ExposureStore';
 import { ipv4ToNumber, isAllocatableVip, isIpv4 } from '../vip';
 import {
@@ -165,12 +166,10 @@ function assessHost(
   );
   const source = facts.clusters.find(c => c.name === sourceCluster);
   const strategy = source?.strategy ?? null;
-  if (sourceCluster && !strategy) {
-    invalid(
-      `the mesh strategy of ${sourceCluster} is unknown (istiod's version could not be read${
-        source?.error ? `: ${source.error}` : ''
-      }); set crossmesh.strategy`,
-    );
+  const sourceProblem =
+    sourceCluster && sourceClusterProblem(sourceCluster, source);
+  if (sourceProblem) {
+    invalid(sourceProblem);
   }
   if (strategy === 'legacy-global') {
     for (const entry of exporters) {

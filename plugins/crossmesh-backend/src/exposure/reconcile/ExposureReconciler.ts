@@ -8,14 +8,14 @@ import { ClusterConnection } from '../../clusters/clusterConnections';
 import { AuditLog } from '../../audit';
 import { randomUUID } from 'node:crypto';
 import { ClusterDnsWiring } from '../dns/cluster';
-import { KubeObject, renderExposure } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
 import { ExposureTransaction } from '../store/ExposureTransaction';
-import { nextExposureState } from '../workflow/requestStateMachine';
+import { nextExposureState } from '../lifecycle/requestStateMachine';
 import {
   ClusterConvergence,
   ClusterExposureApplier,
 } from './ClusterExposureApplier';
+import { desiredState } from './desiredState';
 import { ReconcileLease } from './ReconcileLease';
 import {
   ClusterDnsOutcome,
@@ -144,56 +144,11 @@ export class ExposureReconciler {
     const observed = new Map(
       (await this.options.observeClusters()).map(c => [c.name, c]),
     );
-    const desired = new Map<string, Map<string, KubeObject>>(
-      connections.map(c => [c.name, new Map()]),
+    const desired = desiredState(
+      requests,
+      observed,
+      connections.map(c => c.name),
     );
-    const renderProblems = new Map<string, string>();
-    for (const r of requests.filter(x => isLiveExposureState(x.state))) {
-      const source = observed.get(r.sourceCluster);
-      let problem: string | undefined;
-      if (!source?.gateway) {
-        problem = `the gateway address of ${r.sourceCluster} is unknown: ${
-          source?.error ?? 'cluster not observed'
-        }`;
-      } else if (!source.strategy) {
-        problem = `the strategy of ${r.sourceCluster} is unknown; set crossmesh.strategy`;
-      }
-      if (problem) {
-        renderProblems.set(r.id, problem);
-        continue;
-      }
-      const rendered = renderExposure(source!.strategy!, {
-        requestId: r.id,
-        host: r.host,
-        vip: r.vip!,
-        ports: r.service.ports,
-        exportTo: r.consumerNamespaces,
-        remoteGateway: source!.gateway!,
-        localService: { name: r.service.name, namespace: r.service.namespace },
-      });
-      const add = (cluster: string, objects: KubeObject[]) => {
-        const bucket = desired.get(cluster);
-        for (const o of objects) {
-          bucket?.set(
-            `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
-            o,
-          );
-        }
-      };
-      r.consumerClusters.forEach(c => add(c, rendered.consumer));
-      add(r.sourceCluster, rendered.exporter);
-    }
-    // A cluster whose desired set could not be computed is left as it is, rather than
-    // emptied: deleting objects because a gateway is briefly unknown would cut traffic.
-    const skip = new Map<string, string>();
-    for (const r of requests) {
-      const problem = renderProblems.get(r.id);
-      if (!problem) continue;
-      for (const cluster of [...r.consumerClusters, r.sourceCluster]) {
-        if (!skip.has(cluster)) skip.set(cluster, problem);
-      }
-    }
-
     const nowMs = this.now().getTime();
     const results = await Promise.all(
       connections.map(c => {
@@ -213,7 +168,7 @@ export class ExposureReconciler {
             ).toISOString()}`,
           });
         }
-        return skip.has(c.name)
+        return desired.held.has(c.name)
           ? Promise.resolve<ClusterConvergence>({
               cluster: c.name,
               applied: 0,
@@ -221,11 +176,11 @@ export class ExposureReconciler {
               unchanged: 0,
               reads: 0,
               writes: 0,
-              error: `not converged while a request it serves cannot be rendered: ${skip.get(
+              error: `not converged while a request it serves cannot be rendered: ${desired.held.get(
                 c.name,
               )}`,
             })
-          : applier.converge(c, [...desired.get(c.name)!.values()]);
+          : applier.converge(c, desired.objects.get(c.name)!);
       }),
     );
     for (const r of results) {
@@ -259,7 +214,7 @@ export class ExposureReconciler {
       let allDone = true;
       for (const { cluster, role } of involved) {
         const result = byCluster.get(cluster);
-        const error = renderProblems.get(r.id) ?? result?.error ?? null;
+        const error = desired.problems.get(r.id) ?? result?.error ?? null;
         let state: 'failed' | 'removed' | 'applied' = 'applied';
         if (error) {
           state = 'failed';

@@ -29,7 +29,10 @@ import {
 } from '../store/ExposureStore';
 import { ExposureTransaction } from '../store/ExposureTransaction';
 import { allocateVip } from '../vip';
-import { nextExposureState, ExposureEvent } from './requestStateMachine';
+import {
+  nextExposureState,
+  ExposureEvent,
+} from '../lifecycle/requestStateMachine';
 import { ClusterLookup, ExposurePreview, renderPreview } from './renderPreview';
 import {
   ExposureRequestInput,
