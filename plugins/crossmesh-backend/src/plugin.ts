@@ -23,7 +23,7 @@ import { databaseTrustTransaction } from './trust/store/TrustTransaction';
 import { DatabaseAuditLog } from './audit';
 import { ExposureNotifier } from './exposure/notify';
 import { databaseExposureTransaction } from './exposure/store/ExposureTransaction';
-import { TrustService } from './trust/TrustService';
+import { createTrustServices } from './trust';
 import { readCrossmeshSettings } from './settings';
 import { createRouter } from './service/createRouter';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
@@ -97,27 +97,29 @@ export const crossmeshPlugin = createBackendPlugin({
         const observer = new ClusterObserver(kubernetesClients, clusterReading);
 
         const audit = new DatabaseAuditLog(db);
-        const trust = new TrustService(
-          {
+        const trust = createTrustServices({
+          stores: {
             store: new DatabaseTrustStore(db),
             transaction: databaseTrustTransaction(db),
             audit,
           },
-          kubernetesClients,
-          clusters,
-          {
+          clients: kubernetesClients,
+          connections: clusters,
+          settings: {
             ...settings.trust,
             keyTypeFor: async name =>
               (await membershipStore.get(name))?.keyType ?? undefined,
           },
-        );
+        });
         await scheduler.scheduleTask({
           id: 'crossmesh-renew-intermediates',
           frequency: { minutes: settings.trust.renewalCheckMinutes },
           timeout: { minutes: 10 },
           initialDelay: { minutes: 1 },
           fn: async () => {
-            const renewed = await trust.renewExpiring('crossmesh:scheduler');
+            const renewed = await trust.intermediates.renewExpiring(
+              'crossmesh:scheduler',
+            );
             for (const r of renewed) {
               logger.info(
                 `crossmesh renewed the intermediate CA of ${
@@ -213,7 +215,7 @@ export const crossmeshPlugin = createBackendPlugin({
             {
               hasTrustedRoot: async () =>
                 (await trust.getState()).roots.some(r => r.state !== 'retired'),
-              inspectCluster: name => trust.inspectCluster(name),
+              inspectCluster: name => trust.distribution.inspectCluster(name),
             },
             clusterReading,
           ),

@@ -5,7 +5,7 @@ import {
   readClusterConnections,
 } from './clusters/clusterConnections';
 import { deriveKek, KeyType } from './pki';
-import { TrustMode, TrustSettings } from './trust/TrustService';
+import { TrustMode, TrustSettings } from './trust';
 
 /**
  * Everything crossmesh reads from the app's config, read once by the plugin and handed

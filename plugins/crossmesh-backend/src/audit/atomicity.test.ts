@@ -14,7 +14,7 @@ import { DatabaseMembershipStore } from '../onboarding/membership/DatabaseMember
 import { deriveKek } from '../pki';
 import { DatabaseTrustStore } from '../trust/store/DatabaseTrustStore';
 import { databaseTrustTransaction } from '../trust/store/TrustTransaction';
-import { TrustService } from '../trust/TrustService';
+import { createTrustServices } from '../trust';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
 
 jest.setTimeout(60_000);
@@ -159,15 +159,15 @@ describe('a failing audit insert leaves no state change', () => {
 
     it('when a root CA is generated', async () => {
       const store = new DatabaseTrustStore(knex);
-      const trust = new TrustService(
-        {
+      const trust = createTrustServices({
+        stores: {
           store,
           transaction: databaseTrustTransaction(knex),
           audit: new DatabaseAuditLog(knex),
         },
-        new KubernetesClients(),
-        [],
-        {
+        clients: new KubernetesClients(),
+        connections: [],
+        settings: {
           mode: 'managed',
           kek: deriveKek('a key-encryption secret, long enough'),
           previousKeks: [],
@@ -175,9 +175,9 @@ describe('a failing audit insert leaves no state change', () => {
           intermediateValidityDays: 60,
           renewalWindowDays: 30,
         },
-      );
+      });
       await withoutAuditTable(() =>
-        trust.generateRoot(
+        trust.roots.generateRoot(
           { keyType: 'ecdsa-p256', validityDays: 365 },
           'user:default/carol',
         ),

@@ -21,7 +21,7 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { ExposureService } from '../exposure/workflow/ExposureService';
 import { ServicePortsReader } from '../exposure/servicePorts/ServicePortsReader';
 import { ReconcileStatusStore } from '../exposure/reconcile/ReconcileStatusStore';
-import { TrustService } from '../trust/TrustService';
+import { TrustServices } from '../trust';
 import { MembershipService } from '../onboarding/membership/MembershipService';
 import { OnboardingService } from '../onboarding/OnboardingService';
 import { ClusterService } from './ClusterService';
@@ -38,7 +38,7 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   clusters: ClusterService;
-  trust: TrustService;
+  trust: TrustServices;
   exposures: ExposureService;
   memberships: MembershipService;
   onboarding: OnboardingService;
@@ -125,7 +125,7 @@ export async function createRouter(options: {
 
   router.post('/trust/root', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    const root = await trust.generateRoot(
+    const root = await trust.roots.generateRoot(
       {
         keyType: req.body?.keyType ?? 'rsa-4096',
         validityDays: req.body?.validityDays ?? 3650,
@@ -137,22 +137,26 @@ export async function createRouter(options: {
 
   router.post('/trust/root/import', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    res.status(201).json(await trust.importRoot(req.body, actor));
+    res.status(201).json(await trust.roots.importRoot(req.body, actor));
   });
 
   router.post('/trust/clusters/:clusterName/intermediate', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
     res.status(201).json(
-      await trust.issueIntermediate(req.params.clusterName, actor, {
-        keyType: req.body?.keyType,
-      }),
+      await trust.intermediates.issueIntermediate(
+        req.params.clusterName,
+        actor,
+        {
+          keyType: req.body?.keyType,
+        },
+      ),
     );
   });
 
   router.put('/trust/clusters/:clusterName/intermediate', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
     res.json(
-      await trust.uploadSignedIntermediate(
+      await trust.intermediates.uploadSignedIntermediate(
         req.params.clusterName,
         req.body.certPem,
         actor,
@@ -162,17 +166,21 @@ export async function createRouter(options: {
 
   router.post('/trust/clusters/:clusterName/csr', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    res.status(201).json(await trust.createCsr(req.params.clusterName, actor));
+    res
+      .status(201)
+      .json(await trust.intermediates.createCsr(req.params.clusterName, actor));
   });
 
   router.post('/trust/distribute', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    res.json({ items: await trust.distribute(actor, req.body?.clusterName) });
+    res.json({
+      items: await trust.distribution.distribute(actor, req.body?.clusterName),
+    });
   });
 
   router.get('/trust/drift', async (req, res) => {
     await authorize(req, crossmeshTrustReadPermission);
-    res.json({ items: await trust.inspect() });
+    res.json({ items: await trust.distribution.inspect() });
   });
 
   router.post('/trust/rotation', async (req, res) => {
@@ -184,12 +192,12 @@ export async function createRouter(options: {
           keyType: body.keyType ?? 'rsa-4096',
           validityDays: body.validityDays ?? 3650,
         };
-    res.json(await trust.startRotation(input, actor));
+    res.json(await trust.rotation.startRotation(input, actor));
   });
 
   router.post('/trust/rotation/advance', async (req, res) => {
     const actor = await authorize(req, crossmeshTrustManagePermission);
-    res.json(await trust.advanceRotation(actor));
+    res.json(await trust.rotation.advanceRotation(actor));
   });
 
   router.get('/audit-events', async (req, res) => {

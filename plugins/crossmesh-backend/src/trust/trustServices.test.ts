@@ -12,7 +12,7 @@ import {
 import { DatabaseAuditLog } from '../audit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
 import { databaseTrustTransaction } from './store/TrustTransaction';
-import { TrustService, TrustSettings } from './TrustService';
+import { createTrustServices, TrustSettings } from '.';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +21,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const kekA = deriveKek('the first key-encryption secret, long enough');
 const kekB = deriveKek('the second key-encryption secret, long enough');
 
-describe('TrustService', () => {
+describe('trust services', () => {
   let bed: TestBed;
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1'] });
@@ -46,15 +46,15 @@ describe('TrustService', () => {
       });
     }
     const audit = new DatabaseAuditLog(knex);
-    const service = new TrustService(
-      {
+    const service = createTrustServices({
+      stores: {
         store: new DatabaseTrustStore(knex),
         transaction: databaseTrustTransaction(knex),
         audit,
       },
-      new KubernetesClients(),
-      connectionsOf(bed),
-      {
+      clients: new KubernetesClients(),
+      connections: connectionsOf(bed),
+      settings: {
         mode: 'managed',
         kek: kekA,
         previousKeks: [],
@@ -64,27 +64,31 @@ describe('TrustService', () => {
         ...settings,
       },
       now,
-    );
+    });
     return { service, knex, audit };
   }
 
   it('renews an intermediate once it is inside the renewal window, and only then', async () => {
     let now = new Date();
     const { service, audit: log } = await createService({}, () => now);
-    await service.generateRoot(
+    await service.roots.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
     );
-    const first = await service.issueIntermediate(
+    const first = await service.intermediates.issueIntermediate(
       'cluster-1',
       'user:default/carol',
     );
     expect(first.distribution.changed).toBe(true);
 
-    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
+    expect(
+      await service.intermediates.renewExpiring('crossmesh:scheduler'),
+    ).toEqual([]);
 
     now = new Date(now.getTime() + 31 * DAY);
-    const renewed = await service.renewExpiring('crossmesh:scheduler');
+    const renewed = await service.intermediates.renewExpiring(
+      'crossmesh:scheduler',
+    );
     expect(renewed).toHaveLength(1);
     expect(renewed[0].intermediate.serial).not.toBe(first.intermediate.serial);
     expect(renewed[0].distribution).toMatchObject({
@@ -96,7 +100,9 @@ describe('TrustService', () => {
       renewed[0].intermediate.certPem.trim(),
     );
 
-    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
+    expect(
+      await service.intermediates.renewExpiring('crossmesh:scheduler'),
+    ).toEqual([]);
     const audit = await log.list({
       actor: 'crossmesh:scheduler',
       limit: 10,
@@ -111,7 +117,7 @@ describe('TrustService', () => {
   it('opens keys sealed with a previous key-encryption secret, and refuses without it', async () => {
     const now = () => new Date();
     const { service, knex } = await createService({ kek: kekA }, now);
-    await service.generateRoot(
+    await service.roots.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
     );
@@ -121,7 +127,7 @@ describe('TrustService', () => {
       now,
       knex,
     );
-    const issued = await rotated.service.issueIntermediate(
+    const issued = await rotated.service.intermediates.issueIntermediate(
       'cluster-1',
       'user:default/carol',
     );
@@ -133,7 +139,10 @@ describe('TrustService', () => {
       knex,
     );
     await expect(
-      forgotten.service.issueIntermediate('cluster-1', 'user:default/carol'),
+      forgotten.service.intermediates.issueIntermediate(
+        'cluster-1',
+        'user:default/carol',
+      ),
     ).rejects.toThrow(
       `The key was sealed with KEK "${kekA.keyId}", but the configured KEK(s) are "${kekB.keyId}"`,
     );

@@ -1,0 +1,181 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { quoteValue } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { AuditLog } from '../audit';
+import { ClusterConnection } from '../clusters/clusterConnections';
+import { KeyEncryptionKey, KeyType, openPrivateKey } from '../pki';
+import {
+  RootRotation,
+  StoredIntermediate,
+  StoredRoot,
+  TrustStore,
+} from './store/TrustStore';
+import { TrustTransaction } from './store/TrustTransaction';
+
+/**
+ * How the mesh's root key is held.
+ *
+ * `managed`: crossmesh holds the root key, sealed at rest, and signs intermediates itself.
+ * `offline-root`: the root key never reaches crossmesh; an operator signs intermediate CSRs.
+ *
+ * @internal
+ */
+export type TrustMode = 'managed' | 'offline-root';
+
+/**
+ * @internal
+ */
+export interface TrustSettings {
+  mode: TrustMode;
+  /** Absent when no secret is configured; then no private key can be stored. */
+  kek?: KeyEncryptionKey;
+  /** Older key-encryption keys that may still open stored keys. */
+  previousKeks: KeyEncryptionKey[];
+  intermediateKeyType: KeyType;
+  /**
+   * The key type recorded for a cluster (its mesh membership), which wins over
+   * `intermediateKeyType` for that cluster's intermediates.
+   */
+  keyTypeFor?: (clusterName: string) => Promise<KeyType | undefined>;
+  intermediateValidityDays: number;
+  renewalWindowDays: number;
+}
+
+/**
+ * The public view of a root CA: never its key.
+ *
+ * @internal
+ */
+export type RootView = Omit<StoredRoot, 'sealedKey'> & { holdsKey: boolean };
+
+/**
+ * The public view of an intermediate CA: never its key.
+ *
+ * @internal
+ */
+export type IntermediateView = Omit<StoredIntermediate, 'sealedKey'>;
+
+/**
+ * @internal
+ */
+export function toRootView(root: StoredRoot): RootView {
+  const { sealedKey, ...view } = root;
+  return { ...view, holdsKey: sealedKey !== null };
+}
+
+/**
+ * @internal
+ */
+export function toIntermediateView(i: StoredIntermediate): IntermediateView {
+  const { sealedKey: _sealed, ...view } = i;
+  return view;
+}
+
+/**
+ * What the trust services share: where trust is stored and audited, the mesh's clusters,
+ * the settings, and the checks every operation starts with, each refusing with a sentence
+ * that says what to do.
+ *
+ * @internal
+ */
+export class TrustContext {
+  constructor(
+    readonly stores: {
+      /** Reads; writes that belong together go through `transaction`. */
+      store: TrustStore;
+      transaction: TrustTransaction;
+      /** For events that record something outside the database, such as a cluster write. */
+      audit: AuditLog;
+    },
+    readonly connections: ClusterConnection[],
+    readonly settings: TrustSettings,
+    readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get store(): TrustStore {
+    return this.stores.store;
+  }
+
+  requireCluster(clusterName: string): ClusterConnection {
+    const connection = this.connections.find(c => c.name === clusterName);
+    if (!connection) {
+      throw new NotFoundError(
+        `No cluster named ${quoteValue(
+          clusterName,
+        )} in kubernetes.clusterLocatorMethods; known clusters: ${
+          this.connections.map(c => c.name).join(', ') || 'none'
+        }`,
+      );
+    }
+    return connection;
+  }
+
+  requireMode(mode: TrustMode, what: string) {
+    if (this.settings.mode !== mode) {
+      throw new ConflictError(
+        `Cannot ${what}: this mesh runs in ${this.settings.mode} mode (crossmesh.trust.mode)`,
+      );
+    }
+  }
+
+  requireKek(): KeyEncryptionKey {
+    if (!this.settings.kek) {
+      throw new ConflictError(
+        'crossmesh.trust.keyEncryptionSecret is not configured, so crossmesh cannot store private keys; set it (a long random secret) and restart',
+      );
+    }
+    return this.settings.kek;
+  }
+
+  async requireNoActiveRoot() {
+    const active = await this.store.getActiveRoot();
+    if (active) {
+      throw new ConflictError(
+        `The mesh already has a root CA (${active.subject}, SHA-256 ${active.fingerprintSha256}); replace it with a root rotation instead`,
+      );
+    }
+  }
+
+  /** The root that signs new intermediates: the incoming one once a rotation started. */
+  async requireSigningRoot(): Promise<StoredRoot> {
+    const rotation: RootRotation = await this.store.getRotation();
+    if (rotation.phase !== 'idle' && rotation.newRootId) {
+      const incoming = await this.store.getRoot(rotation.newRootId);
+      if (incoming && rotation.phase === 'intermediates-moved') {
+        return incoming;
+      }
+    }
+    const root = await this.store.getActiveRoot();
+    if (!root) {
+      throw new ConflictError(
+        'The mesh has no root CA yet; generate one (POST /trust/root) or import one (POST /trust/root/import)',
+      );
+    }
+    return root;
+  }
+
+  /** The roots clusters must trust now: the active one, plus the incoming one mid-rotation. */
+  async trustedRoots(): Promise<StoredRoot[]> {
+    const roots = await this.store.listRoots();
+    return roots.filter(r => r.state === 'active' || r.state === 'incoming');
+  }
+
+  /** The key type of a cluster's next intermediate: asked for, recorded, or configured. */
+  async keyTypeOf(clusterName: string, requested?: KeyType): Promise<KeyType> {
+    return (
+      requested ??
+      (await this.settings.keyTypeFor?.(clusterName)) ??
+      this.settings.intermediateKeyType
+    );
+  }
+
+  openKey(sealed: string): string {
+    const keks = [
+      ...(this.settings.kek ? [this.settings.kek] : []),
+      ...this.settings.previousKeks,
+    ];
+    if (!keks.length) {
+      this.requireKek();
+    }
+    return openPrivateKey(sealed, keks);
+  }
+}
