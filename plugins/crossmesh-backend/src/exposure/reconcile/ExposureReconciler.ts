@@ -1,8 +1,8 @@
 import {
   ExposureRequest,
   isLiveExposureState,
-  LIVE_EXPOSURE_STATES,
   MeshCluster,
+  VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { AuditLog } from '../../audit';
@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { ExposureStore } from '../store/ExposureStore';
 import { ExposureTransaction } from '../store/ExposureTransaction';
+import { listAllRequests } from '../store/listAllRequests';
 import { nextExposureState } from '../lifecycle/requestStateMachine';
 import {
   ClusterConvergence,
@@ -23,8 +24,6 @@ import {
   dnsOutcomeOf,
 } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
-
-const PAGE = 500;
 
 /**
  * What one reconcile pass did.
@@ -348,17 +347,9 @@ export class ExposureReconciler {
     }
   }
 
-  private async openRequests(): Promise<ExposureRequest[]> {
-    const all: ExposureRequest[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.options.store.listRequests({
-        states: [...LIVE_EXPOSURE_STATES, 'revoking'],
-        limit: PAGE,
-        offset,
-      });
-      all.push(...page.items);
-      if (page.items.length < PAGE) return all;
-    }
+  /** Requests whose objects belong in the clusters or are on their way out. */
+  private openRequests(): Promise<ExposureRequest[]> {
+    return listAllRequests(this.options.store, VIP_HOLDING_EXPOSURE_STATES);
   }
 
   /**

@@ -26,5 +26,6 @@ export type {
   ExposurePort,
   ExposureRenderInput,
   KubeObject,
+  ObservedKubeObject,
   RenderedExposure,
 } from './types';

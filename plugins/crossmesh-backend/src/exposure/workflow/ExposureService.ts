@@ -2,22 +2,14 @@ import {
   BackstageCredentials,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-} from '@backstage/catalog-model';
+import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   ConflictError,
-  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  ExposureRequest,
-  quoteValue,
-} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { NewAuditEvent } from '../../audit';
 import { Approvers } from './approvers';
@@ -35,10 +27,11 @@ import {
 } from '../lifecycle/requestStateMachine';
 import { ClusterLookup, ExposurePreview, renderPreview } from './renderPreview';
 import {
-  ExposureRequestInput,
-  validateRequestInput,
-  ValidatedRequestInput,
-} from './validateRequestInput';
+  findRequestEntity,
+  newExposureRequest,
+  validateNewRequest,
+} from './newRequest';
+import { ExposureRequestInput } from './validateRequestInput';
 
 /**
  * Who may decide requests, beyond the permission framework's decision.
@@ -89,28 +82,13 @@ export class ExposureService {
     const entity = await this.findEntity(input, credentials);
     await this.requireOwner(entity, credentials, 'request an exposure of');
     const valid = await this.validateNew(input, entity);
-
-    const now = this.now().toISOString();
-    const request: ExposureRequest = {
+    const request = newExposureRequest(valid, {
       id: randomUUID(),
-      entityRef: valid.entityRef,
-      service: valid.service,
-      sourceCluster: valid.sourceCluster,
-      consumerClusters: valid.consumerClusters,
-      consumerNamespaces: valid.consumerNamespaces,
-      reason: valid.reason,
-      endDate: valid.endDate,
       state: 'pending',
-      host: valid.host,
       vip: null,
       requestedBy: actor,
-      requestedAt: now,
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-      clusters: [],
-      updatedAt: now,
-    };
+      now: this.now().toISOString(),
+    });
     await this.options.transaction(async ({ store, audit }) => {
       await store.insertRequest(request);
       await audit.append(
@@ -122,66 +100,6 @@ export class ExposureService {
     });
     await this.options.notifier?.requested(request, actor);
     return request;
-  }
-
-  private async findEntity(
-    input: ExposureRequestInput,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    if (!input || typeof input.entityRef !== 'string') {
-      throw new InputError(
-        'entityRef is required, e.g. component:default/svc-2',
-      );
-    }
-    try {
-      // The catalog client throws a plain Error (a 500) on a malformed reference.
-      parseEntityRef(input.entityRef);
-    } catch {
-      throw new InputError(
-        `entityRef ${quoteValue(
-          input.entityRef,
-        )} is not an entity reference: use kind:namespace/name, e.g. component:default/svc-2`,
-      );
-    }
-    const entity = await this.options.catalog.getEntityByRef(input.entityRef, {
-      credentials,
-    });
-    if (!entity) {
-      throw new InputError(
-        `entityRef ${quoteValue(
-          input.entityRef,
-        )} was not found in the catalog (or you may not read it)`,
-      );
-    }
-    return entity;
-  }
-
-  /** The naming, cluster and entity rules, then no open request for the same host and clusters. */
-  private async validateNew(
-    input: ExposureRequestInput,
-    entity: Entity,
-  ): Promise<ValidatedRequestInput> {
-    const valid = validateRequestInput(
-      input,
-      entity,
-      this.options.clusters.names(),
-      this.now(),
-    );
-    const duplicates = await this.options.store.findOpenRequests(
-      valid.host,
-      valid.consumerClusters,
-    );
-    if (duplicates.length) {
-      const d = duplicates[0];
-      throw new ConflictError(
-        `Request ${d.id} (${d.state}) already exposes ${
-          valid.host
-        } to ${d.consumerClusters.join(
-          ', ',
-        )}; cancel or revoke it first, or ask only for other clusters`,
-      );
-    }
-    return valid;
   }
 
   async get(id: string): Promise<ExposureRequest> {
@@ -284,6 +202,21 @@ export class ExposureService {
     const entity = await this.findEntity(input, credentials);
     const valid = await this.validateNew(input, entity);
     return renderPreview({ ...valid, id: '', vip: null }, this.options);
+  }
+
+  private findEntity(
+    input: ExposureRequestInput,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    return findRequestEntity(input, this.options.catalog, credentials);
+  }
+
+  private validateNew(input: ExposureRequestInput, entity: Entity) {
+    return validateNewRequest(input, entity, {
+      clusterNames: this.options.clusters.names(),
+      store: this.options.store,
+      now: this.now(),
+    });
   }
 
   private decision(actor: string, comment: string | undefined) {
