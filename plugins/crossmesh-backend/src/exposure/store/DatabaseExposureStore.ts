@@ -65,15 +65,6 @@ export class DatabaseExposureStore implements ExposureStore {
     this.vipAttempts = options.vipAttempts ?? DEFAULT_VIP_ATTEMPTS;
   }
 
-  async transaction<T>(work: (tx: ExposureStore) => Promise<T>): Promise<T> {
-    if ((this.db as Knex.Transaction).isTransaction) {
-      return work(this);
-    }
-    return this.db.transaction(trx =>
-      work(new DatabaseExposureStore(trx, { vipAttempts: this.vipAttempts })),
-    );
-  }
-
   async insertRequest(request: ExposureRequest): Promise<void> {
     const row = requestToRow(request);
     const consumers = [...new Set(request.consumerClusters)].map(cluster => ({
