@@ -6,6 +6,7 @@ import { Config } from '@backstage/config';
 import {
   crossmeshPermissions,
   MeshStrategy,
+  readCrossmeshGroups,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { readClusterConnections } from './clusters/clusterConnections';
 import { ClusterObserver } from './clusters/ClusterObserver';
@@ -24,11 +25,13 @@ import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
+import { ServiceOwnership } from './exposure/workflow/serviceOwnership';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
 import { TrustMode, TrustService } from './trust/TrustService';
 import { createRouter } from './service/createRouter';
+import { platformTeam, warnAboutGroups } from './access/platformTeam';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
 import { OnboardingService } from './onboarding/OnboardingService';
@@ -77,6 +80,8 @@ export const crossmeshPlugin = createBackendPlugin({
         notifications,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
+        const groups = readCrossmeshGroups(config);
+        warnAboutGroups(groups, logger);
 
         const { clusters, unsupportedLocators } =
           readClusterConnections(config);
@@ -160,10 +165,15 @@ export const crossmeshPlugin = createBackendPlugin({
             names: () => clusters.map(c => c.name),
             getCluster: name => clusterService.getCluster(name),
           },
-          approvers: {
-            groups:
-              config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
-          },
+          approvers: { groups: groups.approvers },
+          serviceOwnership: new ServiceOwnership({
+            clients: kubernetesClients,
+            connections: clusters,
+            allowedSystemNamespaces:
+              config.getOptionalStringArray(
+                'crossmesh.exposure.allowedSystemNamespaces',
+              ) ?? [],
+          }),
           notifications,
           logger,
         });
@@ -246,6 +256,8 @@ export const crossmeshPlugin = createBackendPlugin({
           await createRouter({
             httpAuth,
             permissions,
+            platform: platformTeam(groups, userInfo),
+            clusterAddresses: clusters,
             clusters: clusterService,
             trust,
             exposures,
@@ -266,9 +278,7 @@ export const crossmeshPlugin = createBackendPlugin({
               audit: trustStore,
               catalog,
               userInfo,
-              approverGroups:
-                config.getOptionalStringArray('crossmesh.approvers.groups') ??
-                [],
+              approverGroups: groups.approvers,
             }),
           }),
         );

@@ -2,13 +2,14 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterObserver } from '../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
 import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
 import { ExposureService } from '../workflow/ExposureService';
+import { ServiceOwnership } from '../workflow/serviceOwnership';
 import { allocateVip } from '../vip';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { ClusterExposureApplier } from './ClusterExposureApplier';
@@ -62,6 +63,9 @@ describe('ExposureReconciler on real API servers', () => {
   let bed: TestBed;
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
   });
   afterAll(async () => {
     await bed?.stop();
@@ -120,6 +124,11 @@ describe('ExposureReconciler on real API servers', () => {
           observer.observe(connections.find(c => c.name === name)!),
       },
       approvers: { groups: [] },
+      serviceOwnership: new ServiceOwnership({
+        clients,
+        connections,
+        allowedSystemNamespaces: [],
+      }),
     });
     const outcomes: string[] = [];
     const reconciler = new ExposureReconciler({

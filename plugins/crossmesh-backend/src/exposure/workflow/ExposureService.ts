@@ -35,6 +35,8 @@ import {
   validateRequestInput,
   ValidatedRequestInput,
 } from './validateRequestInput';
+import { ServiceOwnership } from './serviceOwnership';
+import { refuseDuplicateRequest, refuseHostHeldByAnother } from './hostClaims';
 
 /**
  * The manifests approval would apply, per cluster.
@@ -88,6 +90,8 @@ export class ExposureService {
       userInfo: UserInfoService;
       clusters: ClusterLookup;
       approvers: ApproverSettings;
+      /** Proves from the source cluster that the Service belongs to the entity. */
+      serviceOwnership: Pick<ServiceOwnership, 'prove'>;
       /** Absent or failing notifications never fail a request; failures go to the logger. */
       notifications?: NotificationService;
       logger?: LoggerService;
@@ -183,7 +187,10 @@ export class ExposureService {
     return entity;
   }
 
-  /** The naming, cluster and entity rules, then no open request for the same host and clusters. */
+  /**
+   * The naming, cluster and entity rules, the Service's proof of ownership, then no open
+   * request of the same entity for the same host and clusters.
+   */
   private async validateNew(
     input: ExposureRequestInput,
     entity: Entity,
@@ -194,20 +201,14 @@ export class ExposureService {
       this.options.clusters.names(),
       this.now(),
     );
-    const duplicates = await this.options.store.findOpenRequests(
-      valid.host,
-      valid.consumerClusters,
+    await this.options.serviceOwnership.prove(entity, valid);
+    refuseDuplicateRequest(
+      valid,
+      await this.options.store.findOpenRequests(
+        valid.host,
+        valid.consumerClusters,
+      ),
     );
-    if (duplicates.length) {
-      const d = duplicates[0];
-      throw new ConflictError(
-        `Request ${d.id} (${d.state}) already exposes ${
-          valid.host
-        } to ${d.consumerClusters.join(
-          ', ',
-        )}; cancel or revoke it first, or ask only for other clusters`,
-      );
-    }
     return valid;
   }
 
@@ -276,6 +277,13 @@ export class ExposureService {
     }
     // Checked before a VIP is taken, so a refused approval leaves nothing behind.
     nextExposureState(request.id, request.state, 'approve');
+    refuseHostHeldByAnother(
+      request,
+      await this.options.store.findOpenRequests(
+        request.host,
+        request.consumerClusters,
+      ),
+    );
     const vip = await this.options.store.allocateVip(
       request.host,
       request.id,
