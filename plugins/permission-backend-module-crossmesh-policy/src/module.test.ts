@@ -60,13 +60,19 @@ async function decisions(server: any, user: string) {
   );
 }
 
-const READ_AND_REQUEST = {
-  'crossmesh.cluster.read': 'ALLOW',
-  'crossmesh.trust.read': 'ALLOW',
-  'crossmesh.audit.read': 'ALLOW',
-  'crossmesh.exposure.read': 'ALLOW',
-  'crossmesh.exposure.request': 'ALLOW',
-};
+/** Every crossmesh permission's decision: reads and requests for all, the rest as given. */
+function expected(rights: { decide: string; manage: string }) {
+  return {
+    'crossmesh.cluster.read': 'ALLOW',
+    'crossmesh.trust.read': 'ALLOW',
+    'crossmesh.audit.read': 'ALLOW',
+    'crossmesh.exposure.read': 'ALLOW',
+    'crossmesh.exposure.request': 'ALLOW',
+    'crossmesh.exposure.decide': rights.decide,
+    'crossmesh.trust.manage': rights.manage,
+    'crossmesh.cluster.manage': rights.manage,
+  };
+}
 
 describe('the crossmesh permission policy, installed in the permission backend', () => {
   it('lets the platform team manage, the approvers decide, and everyone signed in read and request', async () => {
@@ -75,26 +81,15 @@ describe('the crossmesh permission policy, installed in the permission backend',
       platform: { groups: ['group:default/platform-team'] },
     });
     try {
-      expect(await decisions(backend.server, 'user:default/carol')).toEqual({
-        ...READ_AND_REQUEST,
-        'crossmesh.exposure.decide': 'DENY',
-        'crossmesh.trust.manage': 'ALLOW',
-        'crossmesh.cluster.manage': 'ALLOW',
-      });
-      expect(await decisions(backend.server, 'user:default/dave')).toEqual({
-        ...READ_AND_REQUEST,
-        'crossmesh.exposure.decide': 'ALLOW',
-        'crossmesh.trust.manage': 'DENY',
-        'crossmesh.cluster.manage': 'DENY',
-      });
+      expect(await decisions(backend.server, 'user:default/carol')).toEqual(
+        expected({ decide: 'DENY', manage: 'ALLOW' }),
+      );
+      expect(await decisions(backend.server, 'user:default/dave')).toEqual(
+        expected({ decide: 'ALLOW', manage: 'DENY' }),
+      );
       for (const user of ['guest', 'alice', 'bob']) {
         expect(await decisions(backend.server, `user:default/${user}`)).toEqual(
-          {
-            ...READ_AND_REQUEST,
-            'crossmesh.exposure.decide': 'DENY',
-            'crossmesh.trust.manage': 'DENY',
-            'crossmesh.cluster.manage': 'DENY',
-          },
+          expected({ decide: 'DENY', manage: 'DENY' }),
         );
       }
     } finally {
@@ -107,12 +102,9 @@ describe('the crossmesh permission policy, installed in the permission backend',
       approvers: { groups: ['group:default/platform-team'] },
     });
     try {
-      expect(await decisions(backend.server, 'user:default/carol')).toEqual({
-        ...READ_AND_REQUEST,
-        'crossmesh.exposure.decide': 'ALLOW',
-        'crossmesh.trust.manage': 'ALLOW',
-        'crossmesh.cluster.manage': 'ALLOW',
-      });
+      expect(await decisions(backend.server, 'user:default/carol')).toEqual(
+        expected({ decide: 'ALLOW', manage: 'ALLOW' }),
+      );
       const other = await request(backend.server)
         .post('/api/permission/authorize')
         .set('Authorization', mockCredentials.user.header('user:default/bob'))
@@ -137,12 +129,9 @@ describe('the crossmesh permission policy, installed in the permission backend',
   it('refuses every managing and deciding right when no group is configured', async () => {
     const backend = await startPermissionBackend({});
     try {
-      expect(await decisions(backend.server, 'user:default/carol')).toEqual({
-        ...READ_AND_REQUEST,
-        'crossmesh.exposure.decide': 'DENY',
-        'crossmesh.trust.manage': 'DENY',
-        'crossmesh.cluster.manage': 'DENY',
-      });
+      expect(await decisions(backend.server, 'user:default/carol')).toEqual(
+        expected({ decide: 'DENY', manage: 'DENY' }),
+      );
     } finally {
       await backend.stop();
     }

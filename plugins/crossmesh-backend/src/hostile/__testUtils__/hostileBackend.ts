@@ -21,6 +21,7 @@ import { permissionsServiceFactory } from '@backstage/backend-defaults/permissio
 import { Knex } from 'knex';
 import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
+import { userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 
 /** What mockServices.scheduler() returns besides a SchedulerService; its class is not exported. */
 type MockScheduler = SchedulerService & {
@@ -202,18 +203,7 @@ export async function startHostileBackend(options: {
         catalogServiceMock.factory({
           entities: [...ENTITIES, ...(options.entities ?? [])],
         }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(MEMBERSHIP[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(MEMBERSHIP),
       ],
     });
     const port = backend.server.port();
