@@ -41,7 +41,7 @@ for _ in $(seq 1 240); do
 done
 [ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in 120 s"; exit 1; }
 
-configs=(--config "$ROOT/app-config.yaml" --config "$BED_CONFIG")
+configs=(--config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" --config "$BED_CONFIG")
 if [ "$mode" = "--served" ]; then
   if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src plugins/crossmesh-common/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
     log "building the frontend (production build)"

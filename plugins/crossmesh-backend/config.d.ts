@@ -23,6 +23,28 @@ export interface Config {
        */
       groups?: string[];
     };
+    /** Who changes the mesh itself. */
+    platform?: {
+      /**
+       * Group entity refs whose members may change the mesh's trust (generate, import and
+       * rotate the root, issue, upload and distribute intermediates, CSRs), its clusters
+       * (membership, DNS wiring) and adopt hand-made ServiceEntries, on top of the
+       * `crossmesh.trust.manage` / `crossmesh.cluster.manage` / `crossmesh.exposure.decide`
+       * permissions, whatever the permission policy says. They also see cluster details
+       * (API server addresses, crossmesh's identity and access). Default: the approvers'
+       * groups. With neither set, nobody may (every such request gets 403).
+       */
+      groups?: string[];
+    };
+    /** Rules for exposure requests. */
+    exposure?: {
+      /**
+       * Namespaces crossmesh refuses to expose Services from by default are `kube-system`,
+       * `kube-public`, `kube-node-lease`, `istio-system` and `crossmesh-system` (where
+       * `deploy/rbac.yaml` runs crossmesh). List any of them here to allow it.
+       */
+      allowedSystemNamespaces?: string[];
+    };
     /** The mesh's certificate authority. */
     trust?: {
       /**

@@ -1,8 +1,9 @@
 /*
  * Reads what the published packages' READMEs tell an adopter to do, so that the adoption
  * test follows the READMEs rather than its own copy of the steps: which package to add to
- * which workspace of the app (`yarn --cwd packages/<app|backend> add ...`) and which
- * `backend.add(import('...'))` lines to put in the backend.
+ * which workspace of the app (`yarn --cwd packages/<app|backend> add ...`), which
+ * `backend.add(import('...'))` lines to put in the backend, and, from a `diff` block's `-`
+ * lines, which to take out of it (a `diff` block's context lines are neither).
  */
 
 /** A fenced code block of a Markdown file. */
@@ -18,6 +19,8 @@ export interface InstallInstructions {
   add: { app: string[]; backend: string[] };
   /** Packages to register with `backend.add(import('<package>'))`, in README order. */
   backendFeatures: string[];
+  /** Packages whose `backend.add(import('<package>'))` a `diff` block removes. */
+  removedBackendFeatures: string[];
 }
 
 export function codeBlocks(markdown: string): CodeBlock[] {
@@ -37,6 +40,7 @@ export function readInstallInstructions(
     readme,
     add: { app: [], backend: [] },
     backendFeatures: [],
+    removedBackendFeatures: [],
   };
   for (const block of codeBlocks(markdown)) {
     const text = block.body.replace(/\\\n\s*/g, ' ');
@@ -54,6 +58,16 @@ export function readInstallInstructions(
       }
     }
     const feature = /backend\.add\(\s*import\(\s*'([^']+)'\s*\)\s*,?\s*\)/g;
+    if (block.lang === 'diff') {
+      for (const line of text.split('\n')) {
+        const names = [...line.matchAll(feature)].map(match => match[1]);
+        if (line.startsWith('+')) instructions.backendFeatures.push(...names);
+        if (line.startsWith('-')) {
+          instructions.removedBackendFeatures.push(...names);
+        }
+      }
+      continue;
+    }
     for (const match of text.matchAll(feature)) {
       instructions.backendFeatures.push(match[1]);
     }

@@ -35,6 +35,7 @@ PACKAGES=(
   plugins/crossmesh
   plugins/scaffolder-backend-module-crossmesh
   plugins/catalog-backend-module-crossmesh
+  plugins/permission-backend-module-crossmesh-policy
 )
 TS=(node --require @backstage/cli/config/nodeTransform.cjs)
 

@@ -3,7 +3,9 @@
  * published packages' READMEs: each `yarn --cwd packages/<app|backend> add <package>` they
  * give becomes a dependency on that package's tarball, and each
  * `backend.add(import('<package>'))` they give goes into packages/backend/src/index.ts.
- * The frontend plugin needs no code: the app's `app.packages: all` discovers it.
+ * It also removes each `backend.add(import('<package>'))` a README's `diff` block takes out
+ * (the allow-all policy that crossmesh's policy replaces). The frontend plugin needs no code:
+ * the app's `app.packages: all` discovers it.
  *
  * It also pins the app to the Backstage release it was made for (every @backstage package to
  * the version create-app wrote, plus this repository's resolutions for the ones it pulls in
@@ -31,6 +33,7 @@ const PUBLISHED: Record<string, 'app' | 'backend' | 'library'> = {
   'plugins/catalog-backend-module-crossmesh': 'backend',
   'plugins/crossmesh-common': 'library',
   'plugins/crossmesh-node': 'library',
+  'plugins/permission-backend-module-crossmesh-policy': 'backend',
 };
 
 type PackageJson = {
@@ -151,6 +154,16 @@ function main() {
       }
     }
   }
+  const toRemove = instructions.flatMap(({ readme, removedBackendFeatures }) =>
+    removedBackendFeatures.map(name => ({ readme, name })),
+  );
+  for (const { readme, name } of toRemove) {
+    if (!registered(name)) {
+      problems.add(
+        `${readme} says to remove backend.add(import('${name}')), which a fresh app does not have`,
+      );
+    }
+  }
   if (!backendSource.includes('backend.start();')) {
     problems.add(`${backendIndex} has no backend.start(); to register before`);
   }
@@ -180,6 +193,14 @@ function main() {
       .map(name => `backend.add(import('${name}'));\n`)
       .join('')}\nbackend.start();`,
   );
+  for (const { name } of toRemove) {
+    backendSource = backendSource.replace(
+      new RegExp(
+        `backend\\.add\\(\\s*import\\(\\s*'${name}'\\s*\\)\\s*,?\\s*\\);?\\n?`,
+      ),
+      `// removed as crossmesh's READMEs say: ${name}\n`,
+    );
+  }
   writeFileSync(backendIndex, backendSource);
 
   const rootFile = join(appDir, 'package.json');
@@ -204,7 +225,9 @@ function main() {
     console.log(`packages/${workspace} depends on ${added.join(', ')}`);
   }
   console.log(
-    `packages/backend/src/index.ts registers ${toRegister.join(', ')}`,
+    `packages/backend/src/index.ts registers ${toRegister.join(
+      ', ',
+    )} and no longer ${toRemove.map(r => r.name).join(', ') || 'anything'}`,
   );
   console.log(
     `root resolutions: ${

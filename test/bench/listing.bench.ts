@@ -5,7 +5,7 @@
  * (`/.backstage/health/v1/liveness`) on the same server in the same run.
  *
  * The server is a real Backstage backend (listingBackend.ts: real auth with a static
- * external-access token, the permission backend's allow-all policy, PostgreSQL from
+ * external-access token, the permission backend with crossmesh's policy, PostgreSQL from
  * scripts/postgres.sh) in a child process, so the client does not share its event loop.
  *
  * Run from the repository root (PostgreSQL running: scripts/postgres.sh start):

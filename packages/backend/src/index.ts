@@ -26,8 +26,11 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-permission-backend'));
+// crossmesh's recommended policy: the platform team changes the mesh, approvers decide.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import(
+    '@crossmesh/backstage-plugin-permission-backend-module-crossmesh-policy'
+  ),
 );
 
 // crossmesh reads its clusters and credentials from this plugin's configuration.

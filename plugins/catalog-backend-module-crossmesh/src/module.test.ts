@@ -14,7 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The test runs the real crossmesh backend the module reads from; the module itself does not import it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import crossmeshBackend from '@crossmesh/backstage-plugin-crossmesh-backend';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { AddressInfo } from 'node:net';
 import catalogModule from './module';
 import { CrossmeshEntityProvider } from './CrossmeshEntityProvider';
@@ -63,6 +63,9 @@ describe('the crossmesh catalog module against a real crossmesh backend', () => 
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     backend = await startTestBackend({
       features: [
         crossmeshBackend,
@@ -221,7 +224,7 @@ describe('the crossmesh catalog module against a real crossmesh backend', () => 
     expect(entity('cluster-3').spec).not.toHaveProperty('dependsOn');
   });
 
-  it('keeps a cluster that went down, with the reason', async () => {
+  it("keeps a cluster that went down, with the reason but not its API server's address", async () => {
     await bed.stopCluster('cluster-3');
     await provider.refresh();
     expect(mutations).toHaveLength(3);
@@ -231,6 +234,10 @@ describe('the crossmesh catalog module against a real crossmesh backend', () => 
         'cannot reach the API server',
       ),
     });
+    // The catalog reads as a service, not as the platform team: no cluster details.
+    expect(
+      entity('cluster-3').metadata.annotations!['crossmesh.io/cluster-error'],
+    ).not.toContain(bed.clusters[2].url);
     expect(entity('cluster-1').spec).toMatchObject({
       dependsOn: ['component:default/svc-2'],
     });

@@ -13,6 +13,7 @@ const LAYERS = [
   'pki',
   'audit',
   'clusters',
+  'access',
   'exposure/vip',
   'exposure/lifecycle',
   'exposure/render',

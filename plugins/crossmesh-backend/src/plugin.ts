@@ -16,6 +16,7 @@ import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
+import { ServiceOwnership } from './exposure/workflow/serviceOwnership';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
@@ -26,6 +27,7 @@ import { databaseExposureTransaction } from './exposure/store/ExposureTransactio
 import { createTrustServices } from './trust';
 import { readCrossmeshSettings } from './settings';
 import { createRouter } from './service/createRouter';
+import { platformTeam, warnAboutGroups } from './access/platformTeam';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
 import { OnboardingService } from './onboarding/OnboardingService';
@@ -70,8 +72,8 @@ export const crossmeshPlugin = createBackendPlugin({
         notifications,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
-
         const settings = readCrossmeshSettings(config);
+        warnAboutGroups(settings.groups, logger);
         const { clusters, unsupportedLocators } = settings;
         if (unsupportedLocators.length) {
           logger.warn(
@@ -145,7 +147,7 @@ export const crossmeshPlugin = createBackendPlugin({
         const notifier = new ExposureNotifier({
           notifications,
           logger,
-          approverGroups: settings.approverGroups,
+          approverGroups: settings.groups.approvers,
         });
         const exposures = new ExposureService({
           store: exposureStore,
@@ -156,7 +158,12 @@ export const crossmeshPlugin = createBackendPlugin({
             names: () => clusters.map(c => c.name),
             getCluster: name => clusterService.getCluster(name),
           },
-          approvers: { groups: settings.approverGroups },
+          approvers: { groups: settings.groups.approvers },
+          serviceOwnership: new ServiceOwnership({
+            clients: kubernetesClients,
+            connections: clusters,
+            allowedSystemNamespaces: settings.allowedSystemNamespaces,
+          }),
           notifier,
         });
 
@@ -228,6 +235,8 @@ export const crossmeshPlugin = createBackendPlugin({
           await createRouter({
             httpAuth,
             permissions,
+            platform: platformTeam(settings.groups, userInfo),
+            clusterAddresses: clusters,
             clusters: clusterService,
             trust,
             exposures,
@@ -249,7 +258,7 @@ export const crossmeshPlugin = createBackendPlugin({
               audit,
               catalog,
               userInfo,
-              approverGroups: settings.approverGroups,
+              approverGroups: settings.groups.approvers,
             }),
           }),
         );

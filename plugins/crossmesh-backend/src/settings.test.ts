@@ -25,7 +25,12 @@ describe('readCrossmeshSettings', () => {
       strategy: undefined,
       clusterTimeoutMs: 10_000,
       reconcileIntervalSeconds: 30,
-      approverGroups: [],
+      groups: {
+        approvers: [],
+        platform: [],
+        platformSetting: 'crossmesh.approvers.groups',
+      },
+      allowedSystemNamespaces: [],
       trust: {
         mode: 'managed',
         kek: undefined,
@@ -48,6 +53,8 @@ describe('readCrossmeshSettings', () => {
           clusterTimeoutSeconds: 5,
           reconcileIntervalSeconds: 12,
           approvers: { groups: ['group:default/platform-team'] },
+          platform: { groups: ['group:default/mesh-admins'] },
+          exposure: { allowedSystemNamespaces: ['istio-system'] },
           clusters: { 'cluster-1': { gatewayAddress: 'gw.example.net' } },
           trust: {
             mode: 'offline-root',
@@ -65,7 +72,12 @@ describe('readCrossmeshSettings', () => {
       strategy: 'dns-proxy',
       clusterTimeoutMs: 5000,
       reconcileIntervalSeconds: 12,
-      approverGroups: ['group:default/platform-team'],
+      groups: {
+        approvers: ['group:default/platform-team'],
+        platform: ['group:default/mesh-admins'],
+        platformSetting: 'crossmesh.platform.groups',
+      },
+      allowedSystemNamespaces: ['istio-system'],
       trust: {
         mode: 'offline-root',
         kek: expect.objectContaining({ keyId: expect.any(String) }),

@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  CrossmeshGroups,
+  MeshStrategy,
+  readCrossmeshGroups,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   ClusterConnection,
   readClusterConnections,
@@ -23,8 +27,10 @@ export interface CrossmeshSettings {
   /** `crossmesh.clusterTimeoutSeconds`, in milliseconds. */
   clusterTimeoutMs: number;
   reconcileIntervalSeconds: number;
-  /** `crossmesh.approvers.groups`. */
-  approverGroups: string[];
+  /** `crossmesh.approvers.groups` and `crossmesh.platform.groups`. */
+  groups: CrossmeshGroups;
+  /** `crossmesh.exposure.allowedSystemNamespaces`. */
+  allowedSystemNamespaces: string[];
   trust: Omit<TrustSettings, 'keyTypeFor'> & { renewalCheckMinutes: number };
 }
 
@@ -52,8 +58,11 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
       1000,
     reconcileIntervalSeconds:
       config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ?? 30,
-    approverGroups:
-      config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
+    groups: readCrossmeshGroups(config),
+    allowedSystemNamespaces:
+      config.getOptionalStringArray(
+        'crossmesh.exposure.allowedSystemNamespaces',
+      ) ?? [],
     trust: {
       mode: oneOf(config, 'crossmesh.trust.mode', TRUST_MODES) ?? 'managed',
       kek: secret ? deriveKek(secret) : undefined,

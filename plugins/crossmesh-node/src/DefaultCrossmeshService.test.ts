@@ -49,9 +49,22 @@ describe('DefaultCrossmeshService against the real backend', () => {
                 },
               ],
             },
-            crossmesh: { clusterTimeoutSeconds: 2 },
+            crossmesh: {
+              clusterTimeoutSeconds: 2,
+              platform: { groups: ['group:default/platform-team'] },
+            },
           },
         }),
+        // alice registers memberships: she is on the platform team.
+        mockServices.userInfo.mock({
+          getUserInfo: async () => ({
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: [
+              'user:default/alice',
+              'group:default/platform-team',
+            ],
+          }),
+        }).factory,
       ],
     });
     stop = () => backend.stop();

@@ -8,6 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import {
+  mockUserOnPlatformTeam,
+  PLATFORM_TEAM,
+} from './__testUtils__/actionsBackend';
 import { catalogStandIn } from './__testUtils__/catalogStandIn';
 import scaffolderModule from './module';
 
@@ -54,9 +58,11 @@ describe('the example templates in the real scaffolder (dry run)', () => {
                 intermediateKeyType: 'ecdsa-p256',
               },
               reconcileIntervalSeconds: 3600,
+              platform: { groups: [PLATFORM_TEAM] },
             },
           },
         }),
+        mockUserOnPlatformTeam(),
       ],
     });
     baseUrl = `http://localhost:${
@@ -147,6 +153,10 @@ describe('the example templates in the real scaffolder (dry run)', () => {
       'crossmesh.io/ports': 'http:8000',
     });
     expect(result.files['kubernetes.yaml']).toContain('name: svc-9');
+    // crossmesh's proof that the Service belongs to the component.
+    expect(result.files['kubernetes.yaml']).toContain(
+      'backstage.io/kubernetes-id: svc-9',
+    );
     expect(result.messages.join('\n')).toContain('crossmesh:exposure:request');
     const stored = await (
       await fetch(`${baseUrl}/api/crossmesh/exposures`)

@@ -30,7 +30,7 @@ async function getService(from: TestCluster, namespace: string, name: string) {
 }
 
 describe('seedDemoServices', () => {
-  it('creates svc-1 in foo on cluster-1 and svc-2 in bar on cluster-2 with port http 8000, twice without harm', async () => {
+  it('creates svc-1 in foo on cluster-1 and svc-2 in bar on cluster-2 with port http 8000, labelled with their components, twice without harm', async () => {
     expect(
       (await getService(cluster('cluster-2'), 'bar', 'svc-2')).status,
     ).toBe(404);
@@ -47,6 +47,14 @@ describe('seedDemoServices', () => {
       ]);
       expect(service.body.spec.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     }
+    expect(svc1.body.metadata.labels).toEqual({
+      app: 'svc-1',
+      'backstage.io/kubernetes-id': 'svc-1',
+    });
+    expect(svc2.body.metadata.labels).toEqual({
+      app: 'svc-2',
+      'backstage.io/kubernetes-id': 'svc-2',
+    });
     expect(
       (await getService(cluster('cluster-1'), 'bar', 'svc-2')).status,
     ).toBe(404);
@@ -56,7 +64,7 @@ describe('seedDemoServices', () => {
     await expect(
       seedDemoServices(bed.clusters.filter(c => c.name === 'cluster-1')),
     ).rejects.toThrow(
-      'The demo services need a cluster named cluster-2 (for bar/svc-2); start the bed with --clusters cluster-1,cluster-2.',
+      'Service bar/svc-2 needs a cluster named cluster-2; start the bed with --clusters cluster-1,cluster-2.',
     );
   });
 });

@@ -3,44 +3,83 @@ import type { Manifest } from './resourcePaths';
 import { apply } from './seedCluster';
 import type { TestCluster } from './types';
 
+/**
+ * A Kubernetes Service to create in a bed cluster, as a component's owners deploy it.
+ *
+ * @public
+ */
+export interface BedService {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /**
+   * The catalog Component it belongs to, as the label `backstage.io/kubernetes-id` (the
+   * Kubernetes plugin's convention, which crossmesh takes as proof of ownership). Default:
+   * `name`; `null` leaves the label off.
+   */
+  component?: string | null;
+  /** More labels. */
+  labels?: Record<string, string>;
+  /** Default: `http` 8000, as in Istio's sample. */
+  ports?: Array<{ name: string; port: number }>;
+}
+
 /** The services of Istio's multicluster sample: svc-1 in foo on cluster-1 calls svc-2 in bar on cluster-2. */
-export const demoServices = [
+export const demoServices: BedService[] = [
   { cluster: 'cluster-1', namespace: 'foo', name: 'svc-1' },
   { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
-] as const;
+];
 
-/** A namespace and a ClusterIP Service with port `http` 8000, as in the sample. */
-export function demoServiceManifests(
-  namespace: string,
-  name: string,
-): Manifest[] {
+/** Its namespace and the ClusterIP Service, labelled with its component. */
+export function serviceManifests(service: BedService): Manifest[] {
+  const { namespace, name } = service;
+  const component = service.component === undefined ? name : service.component;
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace, labels: { app: name } },
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          app: name,
+          ...(component === null
+            ? {}
+            : { 'backstage.io/kubernetes-id': component }),
+          ...service.labels,
+        },
+      },
       spec: {
         selector: { app: name },
-        ports: [{ name: 'http', port: 8000, targetPort: 8000 }],
+        ports: (service.ports ?? [{ name: 'http', port: 8000 }]).map(p => ({
+          ...p,
+          targetPort: p.port,
+        })),
       },
     },
   ];
 }
 
 /**
- * Creates the demo's Services (see {@link demoServices}) in the bed's clusters, for the local demo
- * and the end-to-end tests; plain test beds stay without them.
+ * Creates (or updates) Services in the bed's clusters; safe to repeat.
+ *
+ * @public
  */
-export async function seedDemoServices(clusters: TestCluster[]) {
+export async function seedServices(
+  clusters: TestCluster[],
+  services: BedService[],
+) {
   await Promise.all(
-    demoServices.map(async ({ cluster: clusterName, namespace, name }) => {
-      const cluster = clusters.find(c => c.name === clusterName);
+    services.map(async service => {
+      const cluster = clusters.find(c => c.name === service.cluster);
       if (!cluster) {
         throw new Error(
-          `The demo services need a cluster named ${clusterName} (for ${namespace}/${name}); start the bed with --clusters ${demoServices
-            .map(s => s.cluster)
-            .join(',')}.`,
+          `Service ${service.namespace}/${service.name} needs a cluster named ${
+            service.cluster
+          }; start the bed with --clusters ${[
+            ...new Set(services.map(s => s.cluster)),
+          ].join(',')}.`,
         );
       }
       const connection: KubeConnection = {
@@ -48,9 +87,17 @@ export async function seedDemoServices(clusters: TestCluster[]) {
         ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
         token: cluster.adminToken,
       };
-      for (const manifest of demoServiceManifests(namespace, name)) {
+      for (const manifest of serviceManifests(service)) {
         await apply(connection, manifest);
       }
     }),
   );
+}
+
+/**
+ * Creates the demo's Services (see {@link demoServices}) in the bed's clusters, for the local demo
+ * and the end-to-end tests; plain test beds stay without them.
+ */
+export function seedDemoServices(clusters: TestCluster[]) {
+  return seedServices(clusters, demoServices);
 }

@@ -5,6 +5,8 @@
  */
 
 export { startTestBed } from './startTestBed';
+export { seedServices } from './demoServices';
+export type { BedService } from './demoServices';
 export { startProcess, stopProcess } from './processes';
 export type { ManagedProcess, StartProcessOptions } from './processes';
 export type { CrossmeshAccess } from './crossmeshAccess';

@@ -33,3 +33,19 @@ export function asUser(server: any, user: string) {
         .send(body),
   };
 }
+
+/** The group test backends configure as `crossmesh.platform.groups`. */
+export const PLATFORM_TEAM = 'group:default/platform-team';
+
+/**
+ * For test backends whose calls carry no token, so act as Backstage's default mock user
+ * (`mockCredentials.user()`): config naming the platform team, and a user-info service
+ * making that user a member, so the platform-only routes let it through.
+ */
+export const defaultUserOnPlatformTeam = {
+  crossmesh: { platform: { groups: [PLATFORM_TEAM] } },
+  userInfo: () =>
+    userInfoWithGroups({
+      [mockCredentials.user().principal.userEntityRef]: [PLATFORM_TEAM],
+    }),
+};

@@ -1,5 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { migrationsDirectory } from '../database/migrations';
@@ -10,14 +11,16 @@ import { ReconcileLease } from '../exposure/reconcile/ReconcileLease';
 import { DatabaseExposureStore } from '../exposure/store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../exposure/store/ExposureTransaction';
 import { ExposureService } from '../exposure/workflow/ExposureService';
+import { ServiceOwnership } from '../exposure/workflow/serviceOwnership';
 import { DatabaseMembershipStore } from '../onboarding/membership/DatabaseMembershipStore';
 import { deriveKek } from '../pki';
 import { DatabaseTrustStore } from '../trust/store/DatabaseTrustStore';
+import { connectionsOf } from '../trust/cluster/__testUtils__/trustTestKit';
 import { databaseTrustTransaction } from '../trust/store/TrustTransaction';
 import { createTrustServices } from '../trust';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const AUDIT_TABLE = 'audit_events';
@@ -45,6 +48,18 @@ const svc2 = {
  * is not made either.
  */
 describe('a failing audit insert leaves no state change', () => {
+  // A real cluster holds svc-2, labelled as the component's: a request proves ownership there.
+  let bed: TestBed;
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
+  });
+  afterAll(async () => {
+    await bed?.stop();
+  });
+
   it('runs on PostgreSQL too when CI provides one', () => {
     const ids = databases.eachSupportedId().flat();
     expect(!process.env.CI || ids.includes('POSTGRES_15')).toBe(true);
@@ -70,6 +85,7 @@ describe('a failing audit insert leaves no state change', () => {
 
     function exposureService() {
       const store = new DatabaseExposureStore(knex);
+      const connections = connectionsOf(bed);
       const service = new ExposureService({
         store,
         transaction: databaseExposureTransaction(knex),
@@ -84,12 +100,17 @@ describe('a failing audit insert leaves no state change', () => {
           }),
         },
         clusters: {
-          names: () => ['cluster-1', 'cluster-2'],
+          names: () => connections.map(c => c.name),
           getCluster: async () => {
-            throw new Error('no cluster is read here');
+            throw new Error('no cluster is observed here');
           },
         },
         approvers: { groups: [] },
+        serviceOwnership: new ServiceOwnership({
+          clients: new KubernetesClients(),
+          connections,
+          allowedSystemNamespaces: [],
+        }),
       });
       return { service, store };
     }

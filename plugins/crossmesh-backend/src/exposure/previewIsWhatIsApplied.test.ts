@@ -2,7 +2,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
 import { asUser, userInfoWithGroups } from '../__testUtils__/apiTestKit';
 import { crossmeshPlugin } from '../plugin';
@@ -133,6 +133,22 @@ describe('the preview before approval is what the reconciler applies', () => {
       clusters: Object.keys(ISTIO_VERSIONS),
       istioVersions: ISTIO_VERSIONS,
     });
+    // The Services, labelled as their components', in their source clusters.
+    await seedServices(
+      bed.clusters,
+      strategies.flatMap(strategy =>
+        SPREAD.map(spec => ({
+          cluster: SOURCES[strategy],
+          namespace: spec.namespace,
+          name: `${spec.service}-${SOURCES[strategy]}`,
+          component: `${spec.service}-${strategy}`,
+          ports: spec.ports.split(',').map(p => {
+            const [name, port] = p.split(':');
+            return { name, port: Number(port) };
+          }),
+        })),
+      ),
+    );
     const k8s = await import('@kubernetes/client-node');
     for (const cluster of bed.clusters) {
       const kubeConfig = new k8s.KubeConfig();

@@ -1,5 +1,5 @@
 import type { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import {
@@ -110,6 +110,15 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
       istioVersions: { 'cluster-3': '1.22.3' },
       crossmeshAccess: 'none',
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+      {
+        cluster: 'cluster-3',
+        namespace: 'baz',
+        name: 'svc-3',
+        ports: [{ name: 'grpc', port: 9090 }],
+      },
+    ]);
     const tokens: Record<string, string> = {};
     await Promise.all(
       bed.clusters.map(async cluster => {

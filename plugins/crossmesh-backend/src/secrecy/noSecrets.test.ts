@@ -7,7 +7,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { format } from 'node:util';
 import {
   clusterAdmin,
@@ -212,6 +212,9 @@ describe('no secret material in logs or API responses', () => {
       });
     }
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     for (const cluster of bed.clusters) {
       admin[cluster.name] = await clusterAdmin(cluster);
     }

@@ -24,19 +24,40 @@ import { ReconcileStatusStore } from '../exposure/reconcile/ReconcileStatusStore
 import { TrustServices } from '../trust';
 import { MembershipService } from '../onboarding/membership/MembershipService';
 import { OnboardingService } from '../onboarding/OnboardingService';
+import { redactPreflight } from '../onboarding/preflight/redactPreflight';
 import { ClusterService } from './ClusterService';
 import { AdoptionService } from '../exposure/adoption';
 import { AuditLog } from '../audit';
+import { GroupRole } from '../access/GroupRole';
+import {
+  clusterDetailsRedactor,
+  redactClusterDetails,
+} from '../access/clusterDetails';
+
+type Request = Parameters<HttpAuthService['credentials']>[0];
+
+/** Who is asking: the audit log's actor and the credentials services check further. */
+interface Caller {
+  actor: string;
+  credentials: BackstageCredentials;
+}
 
 /**
  * The HTTP API, validated against `src/schema/openapi.yaml`. Every route checks its
- * permission before it reads or writes anything.
+ * permission before it reads or writes anything; the routes that change the mesh's trust
+ * and clusters also check membership of the platform team, whatever the policy says.
+ * Cluster details (API server addresses, crossmesh's identity and access) are redacted for
+ * callers who may not manage clusters.
  *
  * @internal
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Members may change trust, clusters and adoption, on top of the permission. */
+  platform: GroupRole;
+  /** The clusters' names and API server URLs, redacted for readers without the right. */
+  clusterAddresses: Array<{ name: string; url: string }>;
   clusters: ClusterService;
   trust: TrustServices;
   exposures: ExposureService;
@@ -47,28 +68,29 @@ export async function createRouter(options: {
   adoption: AdoptionService;
   audit: Pick<AuditLog, 'list'>;
 }): Promise<express.Router> {
-  const { httpAuth, permissions, clusters, trust, exposures } = options;
+  const { httpAuth, permissions, platform, clusters, trust, exposures } =
+    options;
   const router = await createOpenApiRouter();
 
-  /** Checks the permission and returns who is asking, for the audit log. */
-  async function authorize(
-    req: Parameters<HttpAuthService['credentials']>[0],
+  async function allows(
+    credentials: BackstageCredentials,
     permission: BasicPermission,
-  ): Promise<string> {
-    return (await authorizeWithCredentials(req, permission)).actor;
-  }
-
-  async function authorizeWithCredentials(
-    req: Parameters<HttpAuthService['credentials']>[0],
-    permission: BasicPermission,
-  ): Promise<{ actor: string; credentials: BackstageCredentials }> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+  ): Promise<boolean> {
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
-    if (decision.result !== 'ALLOW') {
+    return decision.result === 'ALLOW';
+  }
+
+  /** Route kind "permission": the policy's decision alone (services add ownership rules). */
+  async function authorize(
+    req: Request,
+    permission: BasicPermission,
+  ): Promise<Caller> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (!(await allows(credentials, permission))) {
       throw new NotAllowedError(
         `You are not allowed to ${permission.attributes.action ?? 'use'} ${
           permission.name
@@ -77,6 +99,35 @@ export async function createRouter(options: {
     }
     return { actor: actorOf(credentials), credentials };
   }
+
+  /** Route kind "platform": the permission and membership of the platform groups. */
+  async function authorizePlatform(
+    req: Request,
+    permission: BasicPermission,
+    what: string,
+  ): Promise<Caller> {
+    const caller = await authorize(req, permission);
+    await platform.require(caller.credentials, what);
+    return caller;
+  }
+
+  /** Whether the caller may see cluster details: whoever may onboard clusters. */
+  async function mayReadClusterDetails(req: Request): Promise<boolean> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    return (
+      (await allows(credentials, crossmeshClusterManagePermission)) &&
+      (await platform.includes(credentials))
+    );
+  }
+
+  router.use(
+    redactClusterDetails(
+      clusterDetailsRedactor(options.clusterAddresses),
+      mayReadClusterDetails,
+    ),
+  );
 
   router.get('/clusters', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
@@ -90,7 +141,10 @@ export async function createRouter(options: {
 
   router.get('/clusters/:clusterName/preflight', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
-    res.json(await options.onboarding.preflight(req.params.clusterName));
+    const report = await options.onboarding.preflight(req.params.clusterName);
+    res.json(
+      (await mayReadClusterDetails(req)) ? report : redactPreflight(report),
+    );
   });
 
   router.get('/clusters/:clusterName/membership', async (req, res) => {
@@ -99,7 +153,11 @@ export async function createRouter(options: {
   });
 
   router.put('/clusters/:clusterName/membership', async (req, res) => {
-    const actor = await authorize(req, crossmeshClusterManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshClusterManagePermission,
+      'change cluster memberships',
+    );
     const { membership, outcome } = await options.memberships.register(
       req.params.clusterName,
       req.body,
@@ -109,7 +167,11 @@ export async function createRouter(options: {
   });
 
   router.post('/clusters/:clusterName/dns', async (req, res) => {
-    const actor = await authorize(req, crossmeshClusterManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshClusterManagePermission,
+      'wire cluster DNS',
+    );
     res.json(await options.onboarding.wireDns(req.params.clusterName, actor));
   });
 
@@ -124,7 +186,11 @@ export async function createRouter(options: {
   });
 
   router.post('/trust/root', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'generate the root CA',
+    );
     const root = await trust.roots.generateRoot(
       {
         keyType: req.body?.keyType ?? 'rsa-4096',
@@ -136,12 +202,20 @@ export async function createRouter(options: {
   });
 
   router.post('/trust/root/import', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'import a root CA',
+    );
     res.status(201).json(await trust.roots.importRoot(req.body, actor));
   });
 
   router.post('/trust/clusters/:clusterName/intermediate', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'issue intermediate CAs',
+    );
     res.status(201).json(
       await trust.intermediates.issueIntermediate(
         req.params.clusterName,
@@ -154,7 +228,11 @@ export async function createRouter(options: {
   });
 
   router.put('/trust/clusters/:clusterName/intermediate', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'upload signed intermediate CAs',
+    );
     res.json(
       await trust.intermediates.uploadSignedIntermediate(
         req.params.clusterName,
@@ -165,14 +243,22 @@ export async function createRouter(options: {
   });
 
   router.post('/trust/clusters/:clusterName/csr', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'create intermediate CA requests',
+    );
     res
       .status(201)
       .json(await trust.intermediates.createCsr(req.params.clusterName, actor));
   });
 
   router.post('/trust/distribute', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'distribute cacerts',
+    );
     res.json({
       items: await trust.distribution.distribute(actor, req.body?.clusterName),
     });
@@ -184,7 +270,11 @@ export async function createRouter(options: {
   });
 
   router.post('/trust/rotation', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'rotate the root CA',
+    );
     const body = req.body ?? {};
     const input = body.certPem
       ? { certPem: body.certPem, keyPem: body.keyPem }
@@ -196,7 +286,11 @@ export async function createRouter(options: {
   });
 
   router.post('/trust/rotation/advance', async (req, res) => {
-    const actor = await authorize(req, crossmeshTrustManagePermission);
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshTrustManagePermission,
+      'advance a root rotation',
+    );
     res.json(await trust.rotation.advanceRotation(actor));
   });
 
@@ -232,7 +326,7 @@ export async function createRouter(options: {
   });
 
   router.post('/exposures', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorize(
       req,
       crossmeshExposureRequestPermission,
     );
@@ -241,7 +335,7 @@ export async function createRouter(options: {
 
   // Read permission is enough: nothing is stored, and the catalog read checks the entity.
   router.post('/exposures/preview', async (req, res) => {
-    const { credentials } = await authorizeWithCredentials(
+    const { credentials } = await authorize(
       req,
       crossmeshExposureReadPermission,
     );
@@ -249,7 +343,7 @@ export async function createRouter(options: {
   });
 
   router.get('/service-ports', async (req, res) => {
-    const { credentials } = await authorizeWithCredentials(
+    const { credentials } = await authorize(
       req,
       crossmeshExposureReadPermission,
     );
@@ -267,7 +361,7 @@ export async function createRouter(options: {
   });
 
   router.post('/exposures/:requestId/cancel', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorize(
       req,
       crossmeshExposureRequestPermission,
     );
@@ -275,7 +369,7 @@ export async function createRouter(options: {
   });
 
   router.post('/exposures/:requestId/revoke', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorize(
       req,
       crossmeshExposureRequestPermission,
     );
@@ -283,7 +377,7 @@ export async function createRouter(options: {
   });
 
   router.post('/exposures/:requestId/approve', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorize(
       req,
       crossmeshExposureDecidePermission,
     );
@@ -298,7 +392,7 @@ export async function createRouter(options: {
   });
 
   router.post('/exposures/:requestId/reject', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorize(
       req,
       crossmeshExposureDecidePermission,
     );
@@ -318,7 +412,7 @@ export async function createRouter(options: {
   });
 
   router.get('/adoption/candidates', async (req, res) => {
-    const { credentials } = await authorizeWithCredentials(
+    const { credentials } = await authorize(
       req,
       crossmeshExposureReadPermission,
     );
@@ -327,9 +421,10 @@ export async function createRouter(options: {
 
   // Adopting makes exposures active without a request: the platform team's act.
   router.post('/adoption', async (req, res) => {
-    const { actor, credentials } = await authorizeWithCredentials(
+    const { actor, credentials } = await authorizePlatform(
       req,
       crossmeshExposureDecidePermission,
+      'adopt hand-made ServiceEntries',
     );
     res.json(await options.adoption.adopt(req.body, credentials, actor));
   });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { crossmeshPlugin } from '../plugin';
+import { defaultUserOnPlatformTeam } from '../__testUtils__/apiTestKit';
 import {
   base64Data,
   decode,
@@ -50,9 +51,10 @@ describe('trust API against real API servers', () => {
         mockServices.rootConfig.factory({
           data: {
             kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: { trust },
+            crossmesh: { ...defaultUserOnPlatformTeam.crossmesh, trust },
           },
         }),
+        defaultUserOnPlatformTeam.userInfo(),
       ],
     });
     backends.push(backend);

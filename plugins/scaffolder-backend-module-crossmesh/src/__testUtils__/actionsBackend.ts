@@ -24,6 +24,26 @@ import scaffolderModule from '../module';
 type Json = unknown;
 
 /**
+ * The platform team of these tests' backends, and Backstage's mock user (who runs tasks and
+ * calls the API here unless a test says otherwise) made a member of it, so the routes that
+ * change trust and clusters let it through.
+ */
+export const PLATFORM_TEAM = 'group:default/platform-team';
+export const mockUserOnPlatformTeam = () =>
+  mockServices.userInfo.mock({
+    getUserInfo: async (credentials: any) => {
+      const userEntityRef = credentials.principal.userEntityRef;
+      return {
+        userEntityRef,
+        ownershipEntityRefs:
+          userEntityRef === mockCredentials.user().principal.userEntityRef
+            ? [userEntityRef, PLATFORM_TEAM]
+            : [userEntityRef],
+      };
+    },
+  }).factory;
+
+/**
  * The real crossmesh backend and this module in one test backend. A stand-in scaffolder
  * plugin only collects the actions the module registers, so tests run them as the
  * scaffolder would, calling the backend through crossmeshServiceRef.
@@ -55,6 +75,7 @@ export async function startActionsBackend(
           crossmesh: {
             clusterTimeoutSeconds: 5,
             reconcileIntervalSeconds: 3600,
+            platform: { groups: [PLATFORM_TEAM] },
             trust: {
               keyEncryptionSecret:
                 'a-test-key-encryption-secret-of-enough-length',
@@ -64,6 +85,7 @@ export async function startActionsBackend(
           },
         },
       }),
+      mockUserOnPlatformTeam(),
       ...(extra.features ?? []),
     ],
   });

@@ -1,4 +1,4 @@
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   checkpointState,
   runAction,
@@ -38,6 +38,9 @@ describe('crossmesh:exposure:request against a real backend', () => {
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     started = await startActionsBackend(bed, {
       features: [catalogStandIn([svc2])],
     });

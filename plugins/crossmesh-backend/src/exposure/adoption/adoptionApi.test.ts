@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { crossmeshPlugin } from '../../plugin';
 import {
   createHandMadeEntry,
@@ -76,6 +76,9 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-4' },
+    ]);
     const [databaseId] = databases.eachSupportedId().flat().reverse();
     const backend = await startTestBackend({
       features: [

@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterObserver } from '../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
@@ -10,6 +10,7 @@ import { DatabaseAuditLog } from '../../audit';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../store/ExposureTransaction';
 import { ExposureService } from '../workflow/ExposureService';
+import { ServiceOwnership } from '../workflow/serviceOwnership';
 import { allocateVip } from '../vip';
 import { ClusterDnsWiring } from '../dns/cluster';
 import { ClusterExposureApplier } from './ClusterExposureApplier';
@@ -63,6 +64,9 @@ describe('ExposureReconciler on real API servers', () => {
   let bed: TestBed;
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
   });
   afterAll(async () => {
     await bed?.stop();
@@ -122,6 +126,11 @@ describe('ExposureReconciler on real API servers', () => {
           observer.observe(connections.find(c => c.name === name)!),
       },
       approvers: { groups: [] },
+      serviceOwnership: new ServiceOwnership({
+        clients,
+        connections,
+        allowedSystemNamespaces: [],
+      }),
     });
     const outcomes: string[] = [];
     const reconciler = new ExposureReconciler({

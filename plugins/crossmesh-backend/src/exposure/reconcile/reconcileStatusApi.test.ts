@@ -8,7 +8,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
 import { managedObjects } from './__testUtils__/reconcilerFixture';
@@ -62,6 +62,9 @@ describe('GET /reconcile/status against real API servers', () => {
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
       istioVersions: { 'cluster-3': '1.22.3' },
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     const [databaseId] = databases.eachSupportedId().flat().reverse();
     const backend = await startTestBackend({
       features: [

@@ -1,10 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   quoteValue,
@@ -12,17 +8,9 @@ import {
   validatePort,
   validatePortName,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import type { V1Service } from '@kubernetes/client-node';
-import {
-  ClusterConnection,
-  unsupportedAuthProblem,
-} from '../../clusters/clusterConnections';
-import {
-  describeKubernetesError,
-  isNotFound,
-} from '../../clusters/kubernetesErrors';
+import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
-import { TimeoutError, withTimeout } from '../../clusters/kubernetesModule';
+import { readService } from '../../clusters/readService';
 import {
   ANNOTATIONS,
   parsePortsAnnotation,
@@ -106,7 +94,15 @@ export class ServicePortsReader {
         }`,
       );
     }
-    const service = await this.readService(connection, namespace, name);
+    const service = await readService(
+      this.options.clients,
+      connection,
+      { namespace, name },
+      {
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        remedy: `try again, or annotate the entity with its ports (${PORTS_EXAMPLE})`,
+      },
+    );
     if (!service) {
       throw new NotFoundError(
         `Service ${namespace}/${name} was not found in cluster ${cluster}, and ${entityRef} has no ${ANNOTATIONS.ports} annotation; deploy the Service, or annotate the entity with its ports (${PORTS_EXAMPLE})`,
@@ -119,41 +115,6 @@ export class ServicePortsReader {
       );
     }
     return { ports, source: 'service', service: { cluster, namespace, name } };
-  }
-
-  private async readService(
-    connection: ClusterConnection,
-    namespace: string,
-    name: string,
-  ): Promise<V1Service | undefined> {
-    const authProblem = unsupportedAuthProblem(connection);
-    if (authProblem) {
-      throw new ServiceUnavailableError(
-        `Cannot read Service ${namespace}/${name}: ${authProblem}`,
-      );
-    }
-    const timeoutMs = this.options.timeoutMs ?? 10_000;
-    try {
-      const { core } = await this.options.clients.forCluster(connection);
-      return await withTimeout(
-        core.readNamespacedService({ name, namespace }),
-        timeoutMs,
-        `the API server at ${connection.url} did not answer within ${timeoutMs} ms`,
-      );
-    } catch (error) {
-      if (isNotFound(error)) {
-        return undefined;
-      }
-      throw new ServiceUnavailableError(
-        `Cannot read Service ${namespace}/${name} in cluster ${
-          connection.name
-        }: ${
-          error instanceof TimeoutError
-            ? error.message
-            : describeKubernetesError(error, connection.url)
-        }; try again, or annotate the entity with its ports (${PORTS_EXAMPLE})`,
-      );
-    }
   }
 }
 

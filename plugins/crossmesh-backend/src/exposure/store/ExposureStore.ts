@@ -59,7 +59,7 @@ export interface ExposureStore {
   /**
    * Requests for the same host that are not final (pending, approved, applying, active,
    * revoking) and share at least one consumer cluster: the duplicates a new request may
-   * not open.
+   * not open, and the holders an approval may not clash with.
    */
   findOpenRequests(
     host: string,

@@ -32,6 +32,8 @@ import {
   validateNewRequest,
 } from './newRequest';
 import { ExposureRequestInput } from './validateRequestInput';
+import { ServiceOwnership } from './serviceOwnership';
+import { refuseHostHeldByAnother } from './hostClaims';
 
 /**
  * Who may decide requests, beyond the permission framework's decision.
@@ -60,6 +62,8 @@ export class ExposureService {
       userInfo: UserInfoService;
       clusters: ClusterLookup;
       approvers: ApproverSettings;
+      /** Proves from the source cluster that the Service belongs to the entity. */
+      serviceOwnership: Pick<ServiceOwnership, 'prove'>;
       /** Tells people of requests and decisions; without one, nobody is told. */
       notifier?: ExposureNotifier;
       now?: () => Date;
@@ -173,6 +177,10 @@ export class ExposureService {
       actor,
       'exposure.approved',
       async store => {
+        refuseHostHeldByAnother(
+          request,
+          await store.findOpenRequests(request.host, request.consumerClusters),
+        );
         const vip = await store.allocateVip(
           request.host,
           request.id,
@@ -213,6 +221,7 @@ export class ExposureService {
 
   private validateNew(input: ExposureRequestInput, entity: Entity) {
     return validateNewRequest(input, entity, {
+      serviceOwnership: this.options.serviceOwnership,
       clusterNames: this.options.clusters.names(),
       store: this.options.store,
       now: this.now(),

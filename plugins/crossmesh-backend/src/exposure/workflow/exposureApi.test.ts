@@ -2,7 +2,7 @@ import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
 import { crossmeshPlugin } from '../../plugin';
 
@@ -39,6 +39,9 @@ describe('exposure workflow over HTTP', () => {
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     const backend = await startTestBackend({
       features: [
         crossmeshPlugin,

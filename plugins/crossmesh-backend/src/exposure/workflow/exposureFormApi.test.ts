@@ -6,7 +6,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import { crossmeshPlugin } from '../../plugin';
@@ -105,6 +105,9 @@ describe('request form routes over HTTP', () => {
         spec: { ports: [{ name: 'syslog', port: 514, protocol: 'UDP' }] },
       },
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'shop', name: 'svc-2' },
+    ]);
     const backend = await startTestBackend({ features: backendFeatures(bed) });
     server = backend.server;
     stop = () => backend.stop();
@@ -303,15 +306,16 @@ describe('request form routes over HTTP', () => {
     expect(missing.status).toBe(400);
   });
 
-  it('answers 503 with the reason when the source cluster cannot be read', async () => {
+  it("answers 503 with the reason when the source cluster cannot be read, without the API server's address", async () => {
     await bed.stopCluster('cluster-3');
     const res = await as('alice').get(
       '/service-ports?entityRef=component%3Adefault%2Ffar',
     );
     expect(res.status).toBe(503);
     expect(res.body.error.message).toMatch(
-      /^Cannot read Service shop\/far in cluster cluster-3: cannot reach the API server at https:\/\/.+ \(ECONNREFUSED\)/,
+      /^Cannot read Service shop\/far in cluster cluster-3: cannot reach the API server at <API server of cluster-3> \(ECONNREFUSED\)/,
     );
+    expect(res.text).not.toContain(bed.clusters[2].url);
   });
 
   it('needs crossmesh.exposure.read for both routes', async () => {

@@ -7,7 +7,7 @@ import {
   notificationService,
   NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { crossmeshPlugin } from '../../plugin';
 
 jest.setTimeout(120_000);
@@ -42,6 +42,9 @@ describe('exposure notifications over HTTP', () => {
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
   });
 
   afterEach(async () => {

@@ -1,12 +1,14 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ExposureRequest,
   quoteValue,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ExposureStore } from '../store/ExposureStore';
+import { refuseDuplicateRequest } from './hostClaims';
+import { ServiceOwnership } from './serviceOwnership';
 import {
   ExposureRequestInput,
   validateRequestInput,
@@ -51,8 +53,8 @@ export async function findRequestEntity(
 }
 
 /**
- * The naming, cluster and entity rules, then no open request for the same host and
- * clusters (a 409 naming it).
+ * The naming, cluster and entity rules, the Service's proof of ownership, then no open
+ * request of the same entity for the same host and clusters.
  *
  * @internal
  */
@@ -61,6 +63,7 @@ export async function validateNewRequest(
   entity: Entity,
   deps: {
     clusterNames: string[];
+    serviceOwnership: Pick<ServiceOwnership, 'prove'>;
     store: Pick<ExposureStore, 'findOpenRequests'>;
     now: Date;
   },
@@ -71,20 +74,11 @@ export async function validateNewRequest(
     deps.clusterNames,
     deps.now,
   );
-  const duplicates = await deps.store.findOpenRequests(
-    valid.host,
-    valid.consumerClusters,
+  await deps.serviceOwnership.prove(entity, valid);
+  refuseDuplicateRequest(
+    valid,
+    await deps.store.findOpenRequests(valid.host, valid.consumerClusters),
   );
-  if (duplicates.length) {
-    const d = duplicates[0];
-    throw new ConflictError(
-      `Request ${d.id} (${d.state}) already exposes ${
-        valid.host
-      } to ${d.consumerClusters.join(
-        ', ',
-      )}; cancel or revoke it first, or ask only for other clusters`,
-    );
-  }
   return valid;
 }
 

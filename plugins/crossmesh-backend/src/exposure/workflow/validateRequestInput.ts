@@ -12,7 +12,8 @@ import {
 
 /**
  * What a service owner sends to request an exposure. Service fields may be left out when
- * the entity's annotations carry them.
+ * the entity's annotations carry them, and never override them: a name, namespace or
+ * cluster that differs is refused, and ports must be among the annotated ones.
  *
  * @internal
  */
@@ -131,6 +132,25 @@ export function validateRequestInput(
     ? parsePortsAnnotation(annotations[ANNOTATIONS.ports])
     : undefined;
   const ports = input.service?.ports ?? annotatedPorts;
+  if (input.service?.ports && annotatedPorts) {
+    input.service.ports.forEach((port, i) => {
+      if (
+        !annotatedPorts.some(
+          a => a.name === port?.name && a.number === port?.number,
+        )
+      ) {
+        problems.push(
+          `service.ports[${i}] ${JSON.stringify(
+            port,
+          )} is not one of the ports the entity's ${
+            ANNOTATIONS.ports
+          } annotation lists (${
+            annotations[ANNOTATIONS.ports]
+          }); ask only for those, or fix the annotation`,
+        );
+      }
+    });
+  }
   const sourceCluster = fromEntity(
     'sourceCluster',
     input.sourceCluster,

@@ -2,6 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   ManagedProcess,
+  seedServices,
   startProcess,
   stopProcess,
   TestBed,
@@ -10,7 +11,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { FaultDatabase } from './faultDatabase';
-import { APPROVER_GROUP } from './faultCatalog';
+import { APPROVER_GROUP, faultServices } from './faultCatalog';
 
 const entry = resolvePackagePath(
   '@crossmesh/backstage-plugin-crossmesh-backend',
@@ -38,7 +39,7 @@ export interface ChildBackendOptions {
   database: FaultDatabase;
   /** Where its config, log and pid go. */
   dir: string;
-  /** How many components `svc-<i>` the in-memory catalog holds. */
+  /** How many components `svc-<i>` the in-memory catalog holds (their Services are created). */
   components: number;
   /** Merged into the `crossmesh:` config block. */
   crossmesh?: Record<string, unknown>;
@@ -61,6 +62,7 @@ export class ChildBackend {
 
   static async start(options: ChildBackendOptions): Promise<ChildBackend> {
     const port = await freePort();
+    await seedServices(options.bed.clusters, faultServices(options.components));
     fs.mkdirSync(options.dir, { recursive: true });
     const configFile = path.join(options.dir, `${options.name}.yaml`);
     const config = {

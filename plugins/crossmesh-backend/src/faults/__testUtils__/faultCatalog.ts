@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import type { BedService } from '@crossmesh/test-bed';
 
 /** Owns every component of the fault tests and asks for their exposures. */
 export const OWNER = 'user:default/bob';
@@ -31,5 +32,14 @@ export function faultComponents(count: number): Entity[] {
     },
     spec: { type: 'service', owner: OWNING_GROUP, lifecycle: 'production' },
     relations: [{ type: 'ownedBy', targetRef: OWNING_GROUP }],
+  }));
+}
+
+/** The Services of {@link faultComponents}, labelled with their components. */
+export function faultServices(count: number): BedService[] {
+  return Array.from({ length: count }, (_, i) => ({
+    cluster: 'cluster-2',
+    namespace: 'bar',
+    name: `svc-${i}`,
   }));
 }

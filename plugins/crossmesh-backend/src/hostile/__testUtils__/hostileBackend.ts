@@ -11,20 +11,30 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import {
+  BedService,
+  seedServices,
+  startTestBed,
+  TestBed,
+} from '@crossmesh/test-bed';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
+import { userInfoWithGroups } from '../../__testUtils__/apiTestKit';
 
 /** What mockServices.scheduler() returns besides a SchedulerService; its class is not exported. */
 type MockScheduler = SchedulerService & {
   factory(options?: { skipTaskRunOnStartup?: boolean }): ServiceFactory;
 };
 
-/** Who belongs to which groups; approvers are in platform-team. */
+/** Who belongs to which groups (as examples/org.yaml); approvers are in platform-team. */
 const MEMBERSHIP: Record<string, string[]> = {
+  'user:default/guest': ['group:default/team-b'],
+  'user:default/alice': ['group:default/team-a'],
   'user:default/bob': ['group:default/team-b'],
   'user:default/carol': ['group:default/platform-team'],
+  'user:default/frank': ['group:default/team-f'],
   // Owns every component and approves: the fuzzer's identity, so that no route is closed to it.
   'user:default/fuzzer': [
     'group:default/team-b',
@@ -87,6 +97,13 @@ export const ENTITIES: Entity[] = [
   component('svc-bare', 'group:default/team-b', {}),
 ];
 
+/** The Services of ENTITIES' well-formed annotations, labelled with their components. */
+const SERVICES = [
+  { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+  { cluster: 'cluster-2', namespace: 'bar', name: 'svc-3' },
+  { cluster: 'cluster-1', namespace: 'foo', name: 'svc-f' },
+];
+
 /**
  * Test databases for a hostile-input suite; call at the top level of a test file (it adds
  * jest hooks).
@@ -130,21 +147,47 @@ export async function startHostileBackend(options: {
   /** A running bed to use (left running by `stop()`); default: a new one with three clusters. */
   bed?: TestBed;
   trust?: object;
+  /** More catalog entities, beside ENTITIES. */
+  entities?: Entity[];
+  /** More Services to create (and update) in the bed's clusters. */
+  services?: BedService[];
+  /**
+   * `crossmesh`: the app's permission policy (the permission backend with crossmesh's policy
+   * module, as packages/backend installs it). Default: every permission allowed, as under
+   * the allow-all policy of a fresh app.
+   */
+  policy?: 'crossmesh' | 'allow-all';
 }) {
   const ownsBed = !options.bed;
   const bed: TestBed =
     options.bed ??
     (await startTestBed({ clusters: ['cluster-1', 'cluster-2', 'cluster-3'] }));
   try {
+    await seedServices(bed.clusters, [
+      ...SERVICES,
+      ...(options.services ?? []),
+    ]);
     const { knex, id } = await freshDatabase(options.databases);
     const scheduler = mockServices.scheduler() as MockScheduler;
+    const policy =
+      options.policy === 'crossmesh'
+        ? [
+            import('@backstage/plugin-permission-backend'),
+            import(
+              '@crossmesh/backstage-plugin-permission-backend-module-crossmesh-policy'
+            ),
+            permissionsServiceFactory,
+          ]
+        : [];
     const backend = await startTestBackend({
       features: [
         crossmeshPlugin,
+        ...policy,
         mockServices.database.factory({ knex }),
         scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({
           data: {
+            permission: { enabled: options.policy === 'crossmesh' },
             kubernetes: bed.kubernetesConfig() as any,
             crossmesh: {
               approvers: { groups: ['group:default/platform-team'] },
@@ -157,19 +200,10 @@ export async function startHostileBackend(options: {
             },
           },
         }),
-        catalogServiceMock.factory({ entities: ENTITIES }),
-        mockServices.userInfo.mock({
-          getUserInfo: async (credentials: any) => {
-            const userEntityRef = credentials.principal.userEntityRef;
-            return {
-              userEntityRef,
-              ownershipEntityRefs: [
-                userEntityRef,
-                ...(MEMBERSHIP[userEntityRef] ?? []),
-              ],
-            };
-          },
-        }).factory,
+        catalogServiceMock.factory({
+          entities: [...ENTITIES, ...(options.entities ?? [])],
+        }),
+        userInfoWithGroups(MEMBERSHIP),
       ],
     });
     const port = backend.server.port();

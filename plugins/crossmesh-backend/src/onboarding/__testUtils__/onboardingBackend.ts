@@ -2,13 +2,15 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { TestBed, TestCluster } from '@crossmesh/test-bed';
 import request from 'supertest';
 import { crossmeshPlugin } from '../../plugin';
+import { defaultUserOnPlatformTeam } from '../../__testUtils__/apiTestKit';
 
 /** A key-encryption secret for tests only. */
 export const TEST_KEK = 'a-test-key-encryption-secret-of-enough-length';
 
 /**
  * The real crossmesh backend over the bed's clusters, with ECDSA intermediates for speed
- * and the reconciler's passes far apart. Calls go through its HTTP API.
+ * and the reconciler's passes far apart. Calls go through its HTTP API, as a member of the
+ * platform team.
  */
 export async function startOnboardingBackend(
   bed: TestBed,
@@ -27,10 +29,12 @@ export async function startOnboardingBackend(
               keyEncryptionSecret: TEST_KEK,
               intermediateKeyType: 'ecdsa-p256',
             },
+            ...defaultUserOnPlatformTeam.crossmesh,
             ...extra.crossmesh,
           },
         },
       }),
+      defaultUserOnPlatformTeam.userInfo(),
       ...(extra.features ?? []),
     ],
   });

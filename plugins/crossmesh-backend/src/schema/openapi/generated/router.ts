@@ -12,7 +12,7 @@ export const spec = {
     title: 'crossmesh',
     version: '1',
     description:
-      "The crossmesh backend: the clusters of one Istio mesh, as crossmesh sees them.\nPaths are relative to the plugin's base URL, typically `/api/crossmesh`.\n",
+      "The crossmesh backend: the clusters of one Istio mesh, as crossmesh sees them.\nPaths are relative to the plugin's base URL, typically `/api/crossmesh`.\n\nEvery route checks a crossmesh permission. The routes that change the mesh's trust\n(`/trust/root`, `/trust/root/import`, `/trust/clusters/*`, `/trust/distribute`,\n`/trust/rotation*`), its clusters (`PUT /clusters/*/membership`, `POST /clusters/*/dns`)\nand `POST /adoption` also need membership of the platform groups\n(`crossmesh.platform.groups`, default `crossmesh.approvers.groups`; with none configured\nthey are refused), whatever the permission policy says. Callers who do not pass that\ncheck for `crossmesh.cluster.manage` get every answer with the clusters' API server\naddresses and crossmesh's identity replaced, and preflight reports with the access\nchecks folded into one.\n",
     license: {
       name: 'Apache-2.0',
       url: 'http://www.apache.org/licenses/LICENSE-2.0.html',
@@ -2477,6 +2477,7 @@ export const spec = {
             schema: {
               type: 'integer',
               minimum: 0,
+              maximum: 1000000,
               default: 0,
             },
           },
@@ -2565,6 +2566,7 @@ export const spec = {
             schema: {
               type: 'integer',
               minimum: 0,
+              maximum: 1000000,
               default: 0,
             },
           },
@@ -2595,7 +2597,7 @@ export const spec = {
         operationId: 'CreateExposureRequest',
         tags: ['Exposures'],
         description:
-          "Asks for a Component to be reachable from other clusters. Only the entity's owners may ask. A 400 names every invalid field and its rule; a 409 names an open request for the same host and clusters.",
+          "Asks for a Component to be reachable from other clusters. Only the entity's owners may ask, and only for a Service that belongs to it: the Service named by the entity's annotations (the body may leave them out, never change them) must exist in the source cluster and carry the label backstage.io/kubernetes-id: <the entity's kubernetes-id, else its name>, or match the entity's backstage.io/kubernetes-label-selector; Services in kube-system, kube-public, kube-node-lease, istio-system and crossmesh-system are refused unless crossmesh.exposure.allowedSystemNamespaces lists them. A 400 names every invalid field and its rule, or the label to add and where; a 409 names an open request of the same entity for the same host and clusters (another component's request never blocks a new one; approving does, while another request holds the host); 503 when the source cluster cannot be read.",
         security: [
           {},
           {
@@ -3057,7 +3059,7 @@ export const spec = {
         operationId: 'AdoptServiceEntries',
         tags: ['Exposures'],
         description:
-          "Takes hand-made .global hosts over. Per host, in one transaction: its VIP is recorded and an active exposure request is created (reason 'Adopted from a hand-made .global set-up') and audited; then in each cluster crossmesh applies its own ServiceEntry and only then deletes the hand-made one. dryRun returns the same plan and writes nothing. A 400 names each host and problem, a 409 a VIP or request that clashes; either way nothing was written. Needs crossmesh.exposure.decide (and membership of crossmesh.approvers.groups when set).",
+          "Takes hand-made .global hosts over. Per host, in one transaction: its VIP is recorded and an active exposure request is created (reason 'Adopted from a hand-made .global set-up') and audited; then in each cluster crossmesh applies its own ServiceEntry and only then deletes the hand-made one. dryRun returns the same plan and writes nothing. A 400 names each host and problem, a 409 a VIP or request that clashes; either way nothing was written. Needs crossmesh.exposure.decide and membership of the platform groups (crossmesh.platform.groups, default crossmesh.approvers.groups), whatever the permission policy says.",
         security: [
           {},
           {
