@@ -1,7 +1,9 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
-import { quoteValue } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ConflictError } from '@backstage/errors';
 import { AuditLog } from '../audit';
-import { ClusterConnection } from '../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  requireConnection,
+} from '../clusters/clusterConnections';
 import { KeyEncryptionKey, KeyType, openPrivateKey } from '../pki';
 import {
   RootRotation,
@@ -96,17 +98,7 @@ export class TrustContext {
   }
 
   requireCluster(clusterName: string): ClusterConnection {
-    const connection = this.connections.find(c => c.name === clusterName);
-    if (!connection) {
-      throw new NotFoundError(
-        `No cluster named ${quoteValue(
-          clusterName,
-        )} in kubernetes.clusterLocatorMethods; known clusters: ${
-          this.connections.map(c => c.name).join(', ') || 'none'
-        }`,
-      );
-    }
-    return connection;
+    return requireConnection(this.connections, clusterName);
   }
 
   requireMode(mode: TrustMode, what: string) {
