@@ -20,6 +20,7 @@ describe('ensureGlobalServerBlock over distribution Corefiles', () => {
     expect(corefiles.map(f => f.file)).toEqual([
       'aks-coredns.yaml',
       'eks.yaml',
+      'k3s-coredns-1.8.3.yaml',
       'k3s.yaml',
       'kind.yaml',
       'kubeadm.yaml',

@@ -371,6 +371,39 @@ export function ruleScenarios(
         await wireDns(mesh, 'cluster-2');
       },
     },
+    'kube-system:delete:configmaps': {
+      cluster: 'cluster-2',
+      // Wired through a coredns-custom crossmesh created (AKS-style); once the Corefile is
+      // plain again, wiring moves back to it and deletes the emptied coredns-custom.
+      arrange: async () => {
+        wiredCoredns = await c2.core.readNamespacedConfigMap({
+          name: 'coredns',
+          namespace: 'kube-system',
+        });
+        await replaceCoredns({
+          metadata: {
+            labels: { 'addonmanager.kubernetes.io/mode': 'Reconcile' },
+          },
+          data: {
+            Corefile: `${
+              context.seededCoredns.data!.Corefile
+            }import custom/*.server\n`,
+          },
+        });
+        await wireDns(mesh, 'cluster-2');
+        await replaceCoredns(wiredCoredns!);
+      },
+      act: () => dnsRefusal(mesh, 'cluster-2'),
+      restore: async () => {
+        await c2.deleteIfPresent(() =>
+          c2.core.deleteNamespacedConfigMap({
+            name: 'coredns-custom',
+            namespace: 'kube-system',
+          }),
+        );
+        await wireDns(mesh, 'cluster-2');
+      },
+    },
     'kube-system:get:deployments': {
       cluster: 'cluster-2',
       act: () => dnsRefusal(mesh, 'cluster-2'),
