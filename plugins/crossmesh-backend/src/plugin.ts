@@ -24,6 +24,7 @@ import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
+import { ClusterVipReservations } from './exposure/vip/ClusterVipReservations';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
@@ -164,6 +165,16 @@ export const crossmeshPlugin = createBackendPlugin({
             groups:
               config.getOptionalStringArray('crossmesh.approvers.groups') ?? [],
           },
+          vipReservations: new ClusterVipReservations(
+            kubernetesClients,
+            clusters,
+            {
+              onUnreadable: (cluster, reason) =>
+                logger.warn(
+                  `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
+                ),
+            },
+          ),
           notifications,
           logger,
         });

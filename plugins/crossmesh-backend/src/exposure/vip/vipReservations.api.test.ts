@@ -1,0 +1,154 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
+import { crossmeshPlugin } from '../../plugin';
+import { allocateVip } from './allocateVip';
+
+jest.setTimeout(120_000);
+
+const HOST = 'svc-2.bar.global';
+const svc2: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'svc-2',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/kubernetes-id': 'svc-2',
+      'backstage.io/kubernetes-namespace': 'bar',
+      'crossmesh.io/cluster': 'cluster-2',
+      'crossmesh.io/ports': 'http:8000',
+    },
+  },
+  spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'prod' },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
+};
+
+async function customObjects(bed: TestBed, index: number) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(bed.clusters[index].kubeconfigPath);
+  return {
+    objects: kubeConfig.makeApiClient(k8s.CustomObjectsApi),
+    apps: kubeConfig.makeApiClient(k8s.AppsV1Api),
+  };
+}
+
+function serviceEntry(name: string, addresses: string[], managed: boolean) {
+  return {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'ServiceEntry',
+    metadata: {
+      name,
+      namespace: 'default',
+      ...(managed && {
+        labels: { 'app.kubernetes.io/managed-by': 'crossmesh' },
+      }),
+    },
+    spec: {
+      hosts: [`${name}.example.internal`],
+      addresses,
+      ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
+      resolution: 'STATIC',
+      location: 'MESH_EXTERNAL',
+      endpoints: [{ address: '192.0.2.80' }],
+    },
+  };
+}
+
+describe('VIPs avoid what other tools use in the consumer cluster (real API servers)', () => {
+  let bed: TestBed;
+  let server: any;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    const backend = await startTestBackend({
+      features: [
+        crossmeshPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: bed.kubernetesConfig() as any,
+            crossmesh: {
+              approvers: { groups: ['group:default/platform-team'] },
+              reconcileIntervalSeconds: 3600,
+            },
+          },
+        }),
+        catalogServiceMock.factory({ entities: [svc2] }),
+        userInfoWithGroups({
+          'user:default/bob': ['group:default/team-b'],
+          'user:default/carol': ['group:default/platform-team'],
+        }),
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await bed?.stop();
+  });
+
+  it("steps over istiod's PILOT_IP_AUTOALLOCATE_IPV4_PREFIX and the addresses of ServiceEntries crossmesh does not own", async () => {
+    // Where the host's VIP would start, and the /16 around it.
+    const first = allocateVip(new Set(), { seed: HOST }).address;
+    const [a, b] = first.split('.').map(Number);
+    const prefix = `${a}.${b}.0.0/16`;
+    const after = `${a}.${b + 1}.0`;
+
+    const { objects, apps } = await customObjects(bed, 0);
+    await apps.patchNamespacedDeployment({
+      name: 'istiod',
+      namespace: 'istio-system',
+      body: [
+        {
+          op: 'add',
+          path: '/spec/template/spec/containers/0/env',
+          value: [{ name: 'PILOT_IP_AUTOALLOCATE_IPV4_PREFIX', value: prefix }],
+        },
+      ],
+    });
+    const se = (body: object) =>
+      objects.createNamespacedCustomObject({
+        group: 'networking.istio.io',
+        version: 'v1',
+        namespace: 'default',
+        plural: 'serviceentries',
+        body,
+      });
+    // Another tool's: a CIDR in spec and an address istiod allocated in status.
+    await se(serviceEntry('legacy-db', [`${after}.0/31`], false));
+    await objects.patchNamespacedCustomObjectStatus({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'serviceentries',
+      name: 'legacy-db',
+      body: [
+        {
+          op: 'add',
+          path: '/status',
+          value: { addresses: [{ value: `${after}.2` }] },
+        },
+      ],
+    });
+    // crossmesh's own (a leftover): its address is no reason to step over.
+    await se(serviceEntry('stale', [`${after}.3`], true));
+
+    const created = await asUser(server, 'bob').post('/exposures', {
+      entityRef: 'component:default/svc-2',
+      consumerClusters: ['cluster-1'],
+      reason: 'svc-1 calls svc-2',
+    });
+    expect(created.status).toBe(201);
+    const approved = await asUser(server, 'carol').post(
+      `/exposures/${created.body.id}/approve`,
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body.vip).toBe(`${after}.3`);
+  });
+});
