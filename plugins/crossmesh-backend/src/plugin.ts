@@ -246,6 +246,7 @@ export const crossmeshPlugin = createBackendPlugin({
               timeoutMs:
                 (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ??
                   10) * 1000,
+              allocatedVips: () => exposureStore.listVips(),
             },
           ),
           observe: name => clusterService.getCluster(name),

@@ -16,7 +16,7 @@ export type {
 export {
   foreignServiceEntryAddresses,
   istioAutoAllocation,
-  reservationOf,
+  reservationsOf,
 } from './reservedAddresses';
 export type {
   ClusterReservedRange,

@@ -3,7 +3,7 @@ import {
   foreignServiceEntryAddresses,
   istioAutoAllocation,
   parseIpv4Block,
-  reservationOf,
+  reservationsOf,
 } from './reservedAddresses';
 import { ipv4ToNumber } from './ipv4';
 
@@ -118,10 +118,10 @@ describe('foreignServiceEntryAddresses', () => {
       '240.0.1.0/30 (ServiceEntry data/db)',
       '240.240.0.9 (ServiceEntry data/db)',
     ]);
-    expect(reservationOf('240.0.1.3', ranges)?.what).toBe(
+    expect(reservationsOf('240.0.1.3', ranges).map(r => r.what)).toEqual([
       '240.0.1.0/30 (ServiceEntry data/db)',
-    );
-    expect(reservationOf('240.0.1.4', ranges)).toBeUndefined();
-    expect(reservationOf('245.1.1.1', ranges)).toBeUndefined();
+    ]);
+    expect(reservationsOf('240.0.1.4', ranges)).toEqual([]);
+    expect(reservationsOf('245.1.1.1', ranges)).toEqual([]);
   });
 });

@@ -126,15 +126,15 @@ export function foreignServiceEntryAddresses(
 }
 
 /**
- * The reserved range `address` falls in, if any.
+ * The reserved ranges `address` falls in.
  *
  * @internal
  */
-export function reservationOf(
+export function reservationsOf(
   address: string,
   ranges: readonly ClusterReservedRange[],
-): ClusterReservedRange | undefined {
-  if (!isIpv4(address)) return undefined;
+): ClusterReservedRange[] {
+  if (!isIpv4(address)) return [];
   const value = ipv4ToNumber(address);
-  return ranges.find(r => value >= r.start && value <= r.end);
+  return ranges.filter(r => value >= r.start && value <= r.end);
 }

@@ -150,5 +150,59 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
     );
     expect(approved.status).toBe(200);
     expect(approved.body.vip).toBe(`${after}.3`);
+
+    const clear = await asUser(server, 'carol').get(
+      '/clusters/cluster-1/preflight',
+    );
+    const vipCheck = () =>
+      clear.body.checks.find((c: { id: string }) => c.id === 'vip-ranges');
+    expect(vipCheck()).toEqual({
+      id: 'vip-ranges',
+      title: "crossmesh's VIPs clear of other address allocators",
+      status: 'pass',
+      detail: `istiod auto-allocates from ${prefix} (istiod's PILOT_IP_AUTOALLOCATE_IPV4_PREFIX); ServiceEntries crossmesh does not own use 2 addresses or ranges; none of crossmesh's 1 VIP is among them`,
+    });
+  });
+
+  it('preflight reports a VIP that istiod’s range or another ServiceEntry now overlaps', async () => {
+    const vip: string = (await asUser(server, 'carol').get('/vips')).body
+      .items[0].address;
+    const { objects, apps } = await customObjects(bed, 0);
+    await apps.patchNamespacedDeployment({
+      name: 'istiod',
+      namespace: 'istio-system',
+      body: [
+        {
+          op: 'replace',
+          path: '/spec/template/spec/containers/0/env/0/value',
+          value: `${vip.split('.').slice(0, 3).join('.')}.0/24`,
+        },
+      ],
+    });
+    await objects.createNamespacedCustomObject({
+      group: 'networking.istio.io',
+      version: 'v1',
+      namespace: 'default',
+      plural: 'serviceentries',
+      body: serviceEntry('admiral-made', [vip], false),
+    });
+
+    const report = await asUser(server, 'carol').get(
+      '/clusters/cluster-1/preflight',
+    );
+    expect(report.status).toBe(200);
+    expect(
+      report.body.checks.find((c: { id: string }) => c.id === 'vip-ranges'),
+    ).toMatchObject({
+      status: 'fail',
+      detail: `crossmesh's VIPs overlap addresses others use in this cluster: ${HOST} has ${vip}, in ${vip
+        .split('.')
+        .slice(0, 3)
+        .join(
+          '.',
+        )}.0/24 (istiod's PILOT_IP_AUTOALLOCATE_IPV4_PREFIX); ${HOST} has ${vip}, in ${vip} (ServiceEntry default/admiral-made). Two ServiceEntries with one address clash without an error.`,
+      remedy: expect.stringContaining('PILOT_IP_AUTOALLOCATE_IPV4_PREFIX'),
+    });
+    expect(report.body.ok).toBe(false);
   });
 });
