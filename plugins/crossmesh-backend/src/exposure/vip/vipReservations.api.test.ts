@@ -1,30 +1,14 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import { crossmeshPlugin } from '../../plugin';
+import {
+  component,
+  MeshBackend,
+  startMeshBackend,
+} from '../../leastPrivilege/__testUtils__/meshBackend';
 import { allocateVip } from './allocateVip';
 
 jest.setTimeout(120_000);
 
 const HOST = 'svc-2.bar.global';
-const svc2: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'svc-2',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': 'svc-2',
-      'backstage.io/kubernetes-namespace': 'bar',
-      'crossmesh.io/cluster': 'cluster-2',
-      'crossmesh.io/ports': 'http:8000',
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'prod' },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
-};
 
 async function customObjects(bed: TestBed, index: number) {
   const k8s = await import('@kubernetes/client-node');
@@ -60,36 +44,27 @@ function serviceEntry(name: string, addresses: string[], managed: boolean) {
 
 describe('VIPs avoid what other tools use in the consumer cluster (real API servers)', () => {
   let bed: TestBed;
-  let server: any;
-  let stop: () => Promise<void>;
+  let mesh: MeshBackend;
+  const bob = () => mesh.as('user:default/bob');
+  const carol = () => mesh.as('user:default/carol');
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              reconcileIntervalSeconds: 3600,
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [svc2] }),
-        userInfoWithGroups({
-          'user:default/bob': ['group:default/team-b'],
-          'user:default/carol': ['group:default/platform-team'],
+    mesh = await startMeshBackend({
+      kubernetes: bed.kubernetesConfig(),
+      entities: [
+        component('svc-2', {
+          'backstage.io/kubernetes-id': 'svc-2',
+          'backstage.io/kubernetes-namespace': 'bar',
+          'crossmesh.io/cluster': 'cluster-2',
+          'crossmesh.io/ports': 'http:8000',
         }),
       ],
     });
-    server = backend.server;
-    stop = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stop?.();
+    await mesh?.stop();
     await bed?.stop();
   });
 
@@ -139,21 +114,19 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
     // crossmesh's own (a leftover): its address is no reason to step over.
     await se(serviceEntry('stale', [`${after}.3`], true));
 
-    const created = await asUser(server, 'bob').post('/exposures', {
+    const created = await bob().post('/exposures', {
       entityRef: 'component:default/svc-2',
       consumerClusters: ['cluster-1'],
       reason: 'svc-1 calls svc-2',
     });
     expect(created.status).toBe(201);
-    const approved = await asUser(server, 'carol').post(
+    const approved = await carol().post(
       `/exposures/${created.body.id}/approve`,
     );
     expect(approved.status).toBe(200);
     expect(approved.body.vip).toBe(`${after}.3`);
 
-    const clear = await asUser(server, 'carol').get(
-      '/clusters/cluster-1/preflight',
-    );
+    const clear = await carol().get('/clusters/cluster-1/preflight');
     const vipCheck = () =>
       clear.body.checks.find((c: { id: string }) => c.id === 'vip-ranges');
     expect(vipCheck()).toEqual({
@@ -165,8 +138,7 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
   });
 
   it('preflight reports a VIP that istiod’s range or another ServiceEntry now overlaps', async () => {
-    const vip: string = (await asUser(server, 'carol').get('/vips')).body
-      .items[0].address;
+    const vip: string = (await carol().get('/vips')).body.items[0].address;
     const { objects, apps } = await customObjects(bed, 0);
     await apps.patchNamespacedDeployment({
       name: 'istiod',
@@ -187,9 +159,7 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
       body: serviceEntry('admiral-made', [vip], false),
     });
 
-    const report = await asUser(server, 'carol').get(
-      '/clusters/cluster-1/preflight',
-    );
+    const report = await carol().get('/clusters/cluster-1/preflight');
     expect(report.status).toBe(200);
     expect(
       report.body.checks.find((c: { id: string }) => c.id === 'vip-ranges'),

@@ -310,10 +310,10 @@ export function istioMakefileClusterFolder(
   string
 > {
   const { dir, cleanup } = tempDir();
+  let keyPem: string;
+  let csrPem: string;
   try {
     writeFiles(dir, {
-      'root-cert.pem': root.certPem,
-      'root-key.pem': root.keyPem,
       'intermediate.conf': [
         '[ req ]',
         'encrypt_key = no',
@@ -321,16 +321,7 @@ export function istioMakefileClusterFolder(
         'utf8 = yes',
         'default_md = sha256',
         `default_bits = ${bits}`,
-        'req_extensions = req_ext',
-        'x509_extensions = req_ext',
         'distinguished_name = req_dn',
-        '[ req_ext ]',
-        'subjectKeyIdentifier = hash',
-        'basicConstraints = critical, CA:true, pathlen:0',
-        'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
-        'subjectAltName=@san',
-        '[ san ]',
-        'DNS.1 = istiod.istio-system.svc',
         '[ req_dn ]',
         'O = Istio',
         'CN = Intermediate CA',
@@ -356,40 +347,29 @@ export function istioMakefileClusterFolder(
       ],
       { cwd: dir },
     );
-    run(
-      'openssl',
-      [
-        'x509',
-        '-req',
-        '-sha256',
-        '-days',
-        '730',
-        '-CA',
-        'root-cert.pem',
-        '-CAkey',
-        'root-key.pem',
-        '-CAcreateserial',
-        '-extensions',
-        'req_ext',
-        '-extfile',
-        'intermediate.conf',
-        '-in',
-        'cluster-ca.csr',
-        '-out',
-        'ca-cert.pem',
-      ],
-      { cwd: dir },
-    );
-    const caCert = read(dir, 'ca-cert.pem');
-    return {
-      'ca-cert.pem': caCert,
-      'ca-key.pem': read(dir, 'ca-key.pem'),
-      'root-cert.pem': root.certPem,
-      'cert-chain.pem': caCert + root.certPem,
-    };
+    keyPem = read(dir, 'ca-key.pem');
+    csrPem = read(dir, 'cluster-ca.csr');
   } finally {
     cleanup();
   }
+  // The Makefile's req_ext section of intermediate.conf.
+  const caCert = opensslSignCsr({
+    csrPem,
+    root,
+    days: 730,
+    extensions: [
+      'subjectKeyIdentifier = hash',
+      'basicConstraints = critical, CA:true, pathlen:0',
+      'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
+      'subjectAltName = DNS:istiod.istio-system.svc',
+    ],
+  });
+  return {
+    'ca-cert.pem': caCert,
+    'ca-key.pem': keyPem,
+    'root-cert.pem': root.certPem,
+    'cert-chain.pem': caCert + root.certPem,
+  };
 }
 
 /** Signs a CSR with `openssl x509 -req` using the given extensions section. */

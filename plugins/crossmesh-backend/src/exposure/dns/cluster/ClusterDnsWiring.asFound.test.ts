@@ -103,16 +103,15 @@ describe('ClusterDnsWiring leaves a cluster as it found it (real API server)', (
   });
 
   afterEach(async () => {
-    for (const name of ['coredns', 'kube-dns']) {
-      await remove(() =>
-        admin.apps.deleteNamespacedDeployment({ name, namespace: NS }),
-      );
-    }
-    for (const name of ['kube-dns', 'coredns-custom']) {
-      await remove(() =>
-        admin.core.deleteNamespacedConfigMap({ name, namespace: NS }),
-      );
-    }
+    const { apps, core } = admin;
+    await Promise.all([
+      ...['coredns', 'kube-dns'].map(name =>
+        remove(() => apps.deleteNamespacedDeployment({ name, namespace: NS })),
+      ),
+      ...['kube-dns', 'coredns-custom'].map(name =>
+        remove(() => core.deleteNamespacedConfigMap({ name, namespace: NS })),
+      ),
+    ]);
     await remove(() => admin.core.deleteNode({ name: 'server-0' }));
     await replaceCoredns({
       metadata: { labels: {}, annotations: {} },

@@ -290,6 +290,9 @@ export class ClusterDnsWiring {
   }
 }
 
+/** An entry that looked like crossmesh's and was left alone. */
+class Skipped extends Error {}
+
 const isEmpty = (data: Record<string, string>) =>
   Object.keys(data).length === 0;
 
@@ -330,9 +333,6 @@ function finishRemoval(
     remove: created === true && isEmpty(data),
   };
 }
-
-/** An entry that looked like crossmesh's and was left alone. */
-class Skipped extends Error {}
 
 /**
  * Takes crossmesh's entries out of every DNS ConfigMap but `except`: it looks everywhere
