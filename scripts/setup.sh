@@ -40,8 +40,9 @@ _crossmesh_setup() {
   export KUBEBUILDER_ASSETS
 
   if [ "$for_tests" = 1 ]; then
-    toolchain_log "CoreDNS, to check generated Corefiles with its own parser (built once)"
+    toolchain_log "CoreDNS and its Corefile lexer, to check Corefiles with its own parser (built once)"
     bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-coredns.sh" >/dev/null || return 1
+    bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-corefile-lexer.sh" >/dev/null || return 1
 
     toolchain_log "schemathesis from PyPI, to fuzz the HTTP API from its OpenAPI spec (installed once)"
     CROSSMESH_SCHEMATHESIS="$(bash "$root/plugins/crossmesh-backend/src/hostile/__testUtils__/install-schemathesis.sh")" || return 1

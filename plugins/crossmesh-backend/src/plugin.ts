@@ -26,6 +26,7 @@ import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseRecon
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
 import { ServiceOwnership } from './exposure/workflow/serviceOwnership';
+import { ClusterVipReservations } from './exposure/vip/ClusterVipReservations';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
@@ -174,6 +175,16 @@ export const crossmeshPlugin = createBackendPlugin({
                 'crossmesh.exposure.allowedSystemNamespaces',
               ) ?? [],
           }),
+          vipReservations: new ClusterVipReservations(
+            kubernetesClients,
+            clusters,
+            {
+              onUnreadable: (cluster, reason) =>
+                logger.warn(
+                  `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
+                ),
+            },
+          ),
           notifications,
           logger,
         });
@@ -245,6 +256,7 @@ export const crossmeshPlugin = createBackendPlugin({
               timeoutMs:
                 (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ??
                   10) * 1000,
+              allocatedVips: () => exposureStore.listVips(),
             },
           ),
           observe: name => clusterService.getCluster(name),

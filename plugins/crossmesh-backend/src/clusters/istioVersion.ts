@@ -1,4 +1,17 @@
 import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { V1Container, V1Deployment } from '@kubernetes/client-node';
+
+/**
+ * istiod's own container in its Deployment: the one named `discovery`, else the first.
+ *
+ * @internal
+ */
+export function istiodContainer(
+  istiod: V1Deployment | undefined | null,
+): V1Container | undefined {
+  const containers = istiod?.spec?.template?.spec?.containers ?? [];
+  return containers.find(c => c.name === 'discovery') ?? containers[0];
+}
 
 /**
  * A parsed Istio release number.

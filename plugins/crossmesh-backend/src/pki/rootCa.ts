@@ -5,15 +5,16 @@ import {
   formatDate,
   isSignedBy,
   parseCertificate,
+  parseCertificates,
   ParsedCertificate,
   randomSerial,
   truncateToSeconds,
 } from './certificate';
 import {
   checkIsCa,
-  checkKeyMatches,
   checkMaySignCertificates,
   checkValidity,
+  keyMatches,
 } from './checks';
 import {
   addDays,
@@ -35,7 +36,13 @@ import {
   subjectKeyIdentifier,
   toPkcs8Pem,
 } from './keys';
+import {
+  explainBundleOfferedAsRoot,
+  explainIntermediateOfferedAsRoot,
+  explainRootKeyMismatch,
+} from './istioToolsLayout';
 import { withFinalNewline } from './pem';
+import { strictVerificationWarnings } from './strictConformance';
 
 /**
  * A CA certificate and its private key, both PEM.
@@ -122,6 +129,11 @@ export interface ImportedRootCa {
   notAfter: string;
   /** Subject as `O=Istio, CN=Root CA`. */
   subject: string;
+  /**
+   * What strict verifiers (`openssl verify -x509_strict`) hold against the root itself,
+   * with the fix; empty for a root without such defects.
+   */
+  warnings: string[];
 }
 
 /** A validated root, for use by the issuing functions. */
@@ -137,11 +149,20 @@ export function loadRootCa(
   now: Date,
 ): LoadedRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  const key = parsePrivateKeyPem(keyPem, 'Root CA key');
+  const keyWhat = 'Root CA key';
+  const certs = parseCertificates(certPem, what);
+  const key = parsePrivateKeyPem(keyPem, keyWhat);
+  if (certs.length !== 1) {
+    throw new InputError(explainBundleOfferedAsRoot(certs, key, what, keyWhat));
+  }
+  const [cert] = certs;
+  const intermediate = explainIntermediateOfferedAsRoot(cert, key, what);
+  if (intermediate) throw new InputError(intermediate);
   checkRootCertificate(cert, now, what);
-  checkKeyMatches(cert, key, what, 'Root CA key');
-  return { cert, key, keyType: describeKey(key, 'Root CA key') };
+  if (!keyMatches(cert, key)) {
+    throw new InputError(explainRootKeyMismatch(cert, what, keyWhat));
+  }
+  return { cert, key, keyType: describeKey(key, keyWhat) };
 }
 
 /** The checks every root passes, whether crossmesh holds its key or not. */
@@ -175,7 +196,8 @@ function checkRootCertificate(
  * The key may be PKCS#1, SEC1 or PKCS#8 PEM (unencrypted).
  *
  * @throws InputError naming the failed check (parse, CA:TRUE, keyCertSign,
- * key match, self-signed, validity) and how to fix it.
+ * key match, self-signed, validity) and how to fix it; files of a cluster folder made by
+ * Istio's tools/certs (an intermediate and its key) are named as such.
  * @public
  */
 export function importRootCa(
@@ -192,6 +214,7 @@ export function importRootCa(
     serial: cert.serial,
     notAfter: formatDate(cert.notAfter),
     subject: cert.subject,
+    warnings: strictVerificationWarnings(cert, 'Root CA certificate'),
   };
 }
 
@@ -226,5 +249,6 @@ export function importOfflineRootCertificate(
     serial: cert.serial,
     notAfter: formatDate(cert.notAfter),
     subject: cert.subject,
+    warnings: strictVerificationWarnings(cert, what),
   };
 }

@@ -27,7 +27,7 @@ import { NewAuditEvent } from '../../trust/store/TrustStore';
 import { Approvers } from './approvers';
 import { ExposureNotifier, ExposureOutcome } from '../notify';
 import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
-import { allocateVip } from '../vip';
+import { vipProposal, VipReservations } from '../vip/ClusterVipReservations';
 import { nextExposureState, ExposureEvent } from './requestStateMachine';
 import { renderPreview } from './renderPreview';
 import {
@@ -92,6 +92,8 @@ export class ExposureService {
       approvers: ApproverSettings;
       /** Proves from the source cluster that the Service belongs to the entity. */
       serviceOwnership: Pick<ServiceOwnership, 'prove'>;
+      /** What other tools use in the clusters, for VIPs to step over. */
+      vipReservations?: VipReservations;
       /** Absent or failing notifications never fail a request; failures go to the logger. */
       notifications?: NotificationService;
       logger?: LoggerService;
@@ -287,7 +289,7 @@ export class ExposureService {
     const vip = await this.options.store.allocateVip(
       request.host,
       request.id,
-      inUse => allocateVip(inUse, { seed: request.host }).address,
+      await vipProposal(request, this.options.vipReservations),
     );
     const approved = await this.move(
       request,

@@ -9,6 +9,7 @@ import {
   resolveGatewayAddress,
 } from '../../clusters/gatewayAddress';
 import {
+  istiodContainer,
   parseIstioVersion,
   strategyForIstioVersion,
 } from '../../clusters/istioVersion';
@@ -55,8 +56,7 @@ export function readIstiod(session: PreflightSession) {
 }
 
 function istiodImage(istiod: V1Deployment): string | undefined {
-  const containers = istiod.spec?.template?.spec?.containers ?? [];
-  return (containers.find(c => c.name === 'discovery') ?? containers[0])?.image;
+  return istiodContainer(istiod)?.image;
 }
 
 /**

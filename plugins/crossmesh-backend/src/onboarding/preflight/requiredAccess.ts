@@ -108,7 +108,8 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     verb: 'list',
     group: '',
     resource: 'nodes',
-    purpose: 'finds a node address for a gateway that has only a nodePort',
+    purpose:
+      'finds a node address for a gateway that has only a nodePort, and tells k3s by its nodes (legacy-global DNS)',
   },
   {
     verb: 'get',
@@ -172,6 +173,15 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     namespace: 'kube-system',
     purpose:
       'creates coredns-custom or kube-dns when the cluster has none (legacy-global)',
+  },
+  {
+    verb: 'delete',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    names: ['coredns-custom', 'kube-dns'],
+    purpose:
+      'deletes the coredns-custom or kube-dns it created once its entry is gone and nothing else is left (legacy-global)',
   },
   {
     verb: 'get',
