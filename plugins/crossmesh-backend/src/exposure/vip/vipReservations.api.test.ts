@@ -1,4 +1,4 @@
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   component,
   MeshBackend,
@@ -50,6 +50,9 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    await seedServices(bed.clusters, [
+      { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
+    ]);
     mesh = await startMeshBackend({
       kubernetes: bed.kubernetesConfig(),
       entities: [
