@@ -9,6 +9,7 @@ import {
 import { eventually } from '../faults/__testUtils__/eventually';
 import {
   clusterNamed,
+  connectionSecurity,
   endpointAddresses,
   globalClusterNames,
   globalPassthroughSnis,
@@ -145,22 +146,13 @@ describe('dns-proxy exposures, judged by real istiods', () => {
         outboundCluster(SVC2, 8000),
       ]);
       const cluster = clusterNamed(sidecar, outboundCluster(SVC2, 8000));
-      expect(endpointAddresses(sidecar, cluster)).toEqual([
-        `${exporter.gatewayAddress}:15443`,
-      ]);
-      // ISTIO_MUTUAL: Istio's own certificates (SDS "default", "ROOTCA") and the SNI the
-      // exporting gateway routes on.
-      expect(cluster.transportSocket).toMatchObject({
-        name: 'envoy.transport_sockets.tls',
-        typedConfig: {
-          sni: meshSni(SVC2, 8000),
-          commonTlsContext: {
-            tlsCertificateSdsSecretConfigs: [{ name: 'default' }],
-            combinedValidationContext: {
-              validationContextSdsSecretConfig: { name: 'ROOTCA' },
-            },
-          },
-        },
+      // The remote gateway on 15443, with Istio's certificates and the SNI the gateway
+      // routes on, for every connection.
+      expect(connectionSecurity(sidecar, cluster)).toEqual({
+        [`${exporter.gatewayAddress}:15443`]: `Istio mTLS, SNI ${meshSni(
+          SVC2,
+          8000,
+        )}`,
       });
       expect(virtualHostFor(sidecar, '8000', SVC2)).toBeDefined();
       expect(virtualHostFor(sidecar, '8000', svc2.vip)).toBeDefined();

@@ -32,16 +32,67 @@ export function clusterNamed(snapshot: XdsSnapshot, name: string) {
   return found;
 }
 
-/** host:port of every endpoint of a cluster, inline (DNS clusters) or from EDS. */
-export function endpointAddresses(snapshot: XdsSnapshot, cluster: any) {
+function lbEndpointsOf(snapshot: XdsSnapshot, cluster: any): any[] {
   const serviceName = cluster.edsClusterConfig?.serviceName ?? cluster.name;
   const assignment =
     cluster.loadAssignment ??
     snapshot.endpoints.find(e => e.clusterName === serviceName);
-  return (assignment?.endpoints ?? []).flatMap((locality: any) =>
-    (locality.lbEndpoints ?? []).map((lb: any) => {
-      const socket = lb.endpoint.address.socketAddress;
-      return `${socket.address}:${socket.portValue}`;
+  return (assignment?.endpoints ?? []).flatMap(
+    (locality: any) => locality.lbEndpoints ?? [],
+  );
+}
+
+function addressOf(lbEndpoint: any): string {
+  const socket = lbEndpoint.endpoint.address.socketAddress;
+  return `${socket.address}:${socket.portValue}`;
+}
+
+/** host:port of every endpoint of a cluster, inline (DNS clusters) or from EDS. */
+export function endpointAddresses(snapshot: XdsSnapshot, cluster: any) {
+  return lbEndpointsOf(snapshot, cluster).map(addressOf);
+}
+
+function describeSocket(socket: any): string {
+  if (socket?.name !== 'envoy.transport_sockets.tls') {
+    return 'plain text';
+  }
+  const tls = socket.typedConfig ?? {};
+  const certificates = (
+    tls.commonTlsContext?.tlsCertificateSdsSecretConfigs ?? []
+  ).map((c: any) => c.name);
+  const trust =
+    tls.commonTlsContext?.combinedValidationContext
+      ?.validationContextSdsSecretConfig?.name;
+  const istio = certificates.join() === 'default' && trust === 'ROOTCA';
+  return `${
+    istio
+      ? 'Istio mTLS'
+      : `TLS (certificates ${certificates.join() || 'none'}, trust ${
+          trust ?? 'none'
+        })`
+  }, SNI ${tls.sni ?? 'none'}`;
+}
+
+/**
+ * How Envoy would secure connections to each endpoint of a cluster: one transport socket for
+ * all (a DestinationRule's TLS), or per endpoint by its `tlsMode` metadata (auto-mTLS).
+ */
+export function connectionSecurity(
+  snapshot: XdsSnapshot,
+  cluster: any,
+): Record<string, string> {
+  return Object.fromEntries(
+    lbEndpointsOf(snapshot, cluster).map(lbEndpoint => {
+      if (cluster.transportSocket || !cluster.transportSocketMatches) {
+        return [addressOf(lbEndpoint), describeSocket(cluster.transportSocket)];
+      }
+      const labels =
+        lbEndpoint.metadata?.filterMetadata?.['envoy.transport_socket_match'] ??
+        {};
+      const match = cluster.transportSocketMatches.find((m: any) =>
+        Object.entries(m.match ?? {}).every(([k, v]) => labels[k] === v),
+      );
+      return [addressOf(lbEndpoint), describeSocket(match?.transportSocket)];
     }),
   );
 }
