@@ -31,11 +31,6 @@ export function asUser(server: any, user: string) {
         .post(`/api/crossmesh${path}`)
         .set('Authorization', header)
         .send(body),
-    put: (path: string, body: object = {}) =>
-      request(server)
-        .put(`/api/crossmesh${path}`)
-        .set('Authorization', header)
-        .send(body),
   };
 }
 

@@ -9,7 +9,7 @@ import {
 import { eventually } from '../faults/__testUtils__/eventually';
 import {
   clusterNamed,
-  connectionSecurity,
+  expectCallsThroughGateway,
   endpointAddresses,
   globalClusterNames,
   globalPassthroughSnis,
@@ -142,20 +142,12 @@ describe('dns-proxy exposures, judged by real istiods', () => {
     svc2 = await expose('svc-2');
 
     await once(consumer, sleepIn('foo'), `${SVC2} is pushed`, sidecar => {
-      expect(globalClusterNames(sidecar)).toEqual([
-        outboundCluster(SVC2, 8000),
-      ]);
-      const cluster = clusterNamed(sidecar, outboundCluster(SVC2, 8000));
-      // The remote gateway on 15443, with Istio's certificates and the SNI the gateway
-      // routes on, for every connection.
-      expect(connectionSecurity(sidecar, cluster)).toEqual({
-        [`${exporter.gatewayAddress}:15443`]: `Istio mTLS, SNI ${meshSni(
-          SVC2,
-          8000,
-        )}`,
+      expectCallsThroughGateway(sidecar, {
+        host: SVC2,
+        port: 8000,
+        gatewayAddress: exporter.gatewayAddress,
+        vip: svc2.vip,
       });
-      expect(virtualHostFor(sidecar, '8000', SVC2)).toBeDefined();
-      expect(virtualHostFor(sidecar, '8000', svc2.vip)).toBeDefined();
       expect(sidecar.nameTable?.[SVC2]?.ips).toEqual([svc2.vip]);
     });
 

@@ -10,13 +10,8 @@ import {
   applyAsAdmin,
 } from './__testUtils__/clusterServices';
 import {
-  clusterNamed,
-  connectionSecurity,
-  globalClusterNames,
+  expectCallsThroughGateway,
   globalPassthroughSnis,
-  meshSni,
-  outboundCluster,
-  virtualHostFor,
 } from './__testUtils__/envoyConfig';
 import { serviceComponent, startIstioLoop } from './__testUtils__/istioLoop';
 
@@ -106,18 +101,12 @@ describe('legacy-global on a current istiod', () => {
         namespace: 'foo',
         serviceAccount: 'sleep',
       });
-      expect(globalClusterNames(sidecar)).toEqual([
-        outboundCluster(SVC2, 8000),
-      ]);
-      const cluster = clusterNamed(sidecar, outboundCluster(SVC2, 8000));
-      expect(connectionSecurity(sidecar, cluster)).toEqual({
-        [`${exporter.gatewayAddress}:15443`]: `Istio mTLS, SNI ${meshSni(
-          SVC2,
-          8000,
-        )}`,
+      expectCallsThroughGateway(sidecar, {
+        host: SVC2,
+        port: 8000,
+        gatewayAddress: exporter.gatewayAddress,
+        vip,
       });
-      expect(virtualHostFor(sidecar, '8000', SVC2)).toBeDefined();
-      expect(virtualHostFor(sidecar, '8000', vip)).toBeDefined();
     });
   });
 

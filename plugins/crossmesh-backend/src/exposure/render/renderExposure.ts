@@ -183,29 +183,35 @@ function servicePorts(input: ExposureRenderInput) {
   }));
 }
 
+/** Where one of an exposure's objects goes, and which namespaces see it. */
+interface Placement {
+  namespace: string;
+  exportTo?: string[];
+}
+
 /**
  * Where the calling cluster's objects for one exposure go: each consumer namespace, exported to
  * `.` (Istio 1.6 to 1.8 accept only `.` or `*` in `exportTo`; it is the docs' shape, which
  * creates them in the client's namespace), or, without consumer namespaces, istio-system,
  * visible to all namespaces.
  */
-function consumerPlacements(
-  input: ExposureRenderInput,
-): Array<{ namespace: string; exportTo?: string[] }> {
+function consumerPlacements(input: ExposureRenderInput): Placement[] {
   const namespaces = input.exportTo ?? [];
   return namespaces.length > 0
     ? namespaces.map(namespace => ({ namespace, exportTo: ['.'] }))
     : [{ namespace: ISTIO_NAMESPACE }];
 }
 
-/** The calling cluster's ServiceEntry, as Istio's replicated-control-planes docs write it. */
-function consumerServiceEntry(
+/** One exposure's object: named for its host, labelled with its request, placed. */
+function exposureObject(
+  kind: string,
   input: ExposureRenderInput,
-  placement: { namespace: string; exportTo?: string[] },
+  placement: Placement,
+  spec: Record<string, unknown>,
 ): KubeObject {
   return {
     apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'ServiceEntry',
+    kind,
     metadata: metadata(
       objectNameForHost(input.host),
       placement.namespace,
@@ -213,22 +219,32 @@ function consumerServiceEntry(
       input.requestId,
     ),
     spec: {
-      hosts: [input.host],
-      location: 'MESH_INTERNAL',
-      ports: servicePorts(input),
-      resolution: 'DNS',
-      addresses: [input.vip],
-      endpoints: [
-        {
-          address: input.remoteGateway.address,
-          ports: Object.fromEntries(
-            input.ports.map(port => [port.name, input.remoteGateway.port]),
-          ),
-        },
-      ],
+      ...spec,
       ...(placement.exportTo ? { exportTo: placement.exportTo } : {}),
     },
   };
+}
+
+/** The calling cluster's ServiceEntry, as Istio's replicated-control-planes docs write it. */
+function consumerServiceEntry(
+  input: ExposureRenderInput,
+  placement: Placement,
+): KubeObject {
+  return exposureObject('ServiceEntry', input, placement, {
+    hosts: [input.host],
+    location: 'MESH_INTERNAL',
+    ports: servicePorts(input),
+    resolution: 'DNS',
+    addresses: [input.vip],
+    endpoints: [
+      {
+        address: input.remoteGateway.address,
+        ports: Object.fromEntries(
+          input.ports.map(port => [port.name, input.remoteGateway.port]),
+        ),
+      },
+    ],
+  });
 }
 
 /**
@@ -236,28 +252,16 @@ function consumerServiceEntry(
  * namespace and visibility). Without it auto-mTLS sends plain text to the gateway's 15443.
  * One rule per host rather than one `*.global` rule in istio-system: the wildcard rule
  * changed every `.global` host of the cluster, crossmesh's or not, and `istioctl analyze`
- * reports it (IST0174) when the ServiceEntries are exported to consumer namespaces only
- *.
+ * reports it (IST0174) when the ServiceEntries are exported to consumer namespaces only.
  */
 function consumerDestinationRule(
   input: ExposureRenderInput,
-  placement: { namespace: string; exportTo?: string[] },
+  placement: Placement,
 ): KubeObject {
-  return {
-    apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'DestinationRule',
-    metadata: metadata(
-      objectNameForHost(input.host),
-      placement.namespace,
-      input.host,
-      input.requestId,
-    ),
-    spec: {
-      host: input.host,
-      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
-      ...(placement.exportTo ? { exportTo: placement.exportTo } : {}),
-    },
-  };
+  return exposureObject('DestinationRule', input, placement, {
+    host: input.host,
+    trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+  });
 }
 
 /**
@@ -273,16 +277,11 @@ function exporterServiceEntry(input: ExposureRenderInput): KubeObject {
     name: parseGlobalHost(input.host)!.service,
     namespace: parseGlobalHost(input.host)!.namespace,
   };
-  return {
-    apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'ServiceEntry',
-    metadata: metadata(
-      objectNameForHost(input.host),
-      ISTIO_NAMESPACE,
-      input.host,
-      input.requestId,
-    ),
-    spec: {
+  return exposureObject(
+    'ServiceEntry',
+    input,
+    { namespace: ISTIO_NAMESPACE, exportTo: ['.'] },
+    {
       hosts: [input.host],
       location: 'MESH_INTERNAL',
       ports: servicePorts(input),
@@ -293,9 +292,8 @@ function exporterServiceEntry(input: ExposureRenderInput): KubeObject {
           labels: { [TLS_MODE_LABEL]: 'istio' },
         },
       ],
-      exportTo: ['.'],
     },
-  };
+  );
 }
 
 function globalPassthroughGateway(): KubeObject {

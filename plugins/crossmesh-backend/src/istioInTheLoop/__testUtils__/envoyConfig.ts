@@ -150,3 +150,25 @@ export function listenerAt(
       l.address?.socketAddress?.portValue === port,
   );
 }
+
+/**
+ * What a calling sidecar must get for an exposed host: exactly one `.global` cluster, for the
+ * host on `port`, whose one endpoint is the exporting gateway on 15443 reached with Istio mTLS
+ * and the SNI the gateway routes on, and HTTP routes that answer to the host and its VIP.
+ */
+export function expectCallsThroughGateway(
+  sidecar: XdsSnapshot,
+  exposure: { host: string; port: number; gatewayAddress: string; vip: string },
+) {
+  const { host, port } = exposure;
+  expect(globalClusterNames(sidecar)).toEqual([outboundCluster(host, port)]);
+  const cluster = clusterNamed(sidecar, outboundCluster(host, port));
+  expect(connectionSecurity(sidecar, cluster)).toEqual({
+    [`${exposure.gatewayAddress}:15443`]: `Istio mTLS, SNI ${meshSni(
+      host,
+      port,
+    )}`,
+  });
+  expect(virtualHostFor(sidecar, String(port), host)).toBeDefined();
+  expect(virtualHostFor(sidecar, String(port), exposure.vip)).toBeDefined();
+}

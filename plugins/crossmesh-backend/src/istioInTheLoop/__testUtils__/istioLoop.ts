@@ -1,11 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AnalysisMessage,
   analyzeCluster,
   startTestBed,
-  TestBed,
   TestBedOptions,
   TestCluster,
 } from '@crossmesh/test-bed';
@@ -14,18 +11,11 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import { crossmeshPlugin } from '../../plugin';
-
-const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
-
-/** A key-encryption secret for tests only. */
-const TEST_KEK = 'a-test-key-encryption-secret-of-enough-length';
-
-const owners: Record<string, string[]> = {
-  'user:default/bob': ['group:default/team-b'],
-  'user:default/carol': ['group:default/platform-team'],
-};
+import {
+  component,
+  startMeshBackend,
+} from '../../leastPrivilege/__testUtils__/meshBackend';
+import { TEST_KEK } from '../../onboarding/__testUtils__/onboardingBackend';
 
 /** A catalog Component of team-b running in `cluster` as Service `namespace/name`. */
 export function serviceComponent(
@@ -34,22 +24,12 @@ export function serviceComponent(
   cluster: string,
   ports: string,
 ): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/kubernetes-id': name,
-        'backstage.io/kubernetes-namespace': namespace,
-        'crossmesh.io/cluster': cluster,
-        'crossmesh.io/ports': ports,
-      },
-    },
-    spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'prod' },
-    relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
-  };
+  return component(name, {
+    'backstage.io/kubernetes-id': name,
+    'backstage.io/kubernetes-namespace': namespace,
+    'crossmesh.io/cluster': cluster,
+    'crossmesh.io/ports': ports,
+  });
 }
 
 /**
@@ -61,52 +41,31 @@ export async function startIstioLoop(options: {
   entities?: Entity[];
   crossmesh?: object;
 }) {
-  const bed: TestBed = await startTestBed(options.bed);
-  const scheduler = mockServices.scheduler.mock();
-  let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+  const bed = await startTestBed(options.bed);
+  let mesh: Awaited<ReturnType<typeof startMeshBackend>>;
   try {
-    backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        scheduler.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              clusterTimeoutSeconds: 5,
-              trust: {
-                keyEncryptionSecret: TEST_KEK,
-                intermediateKeyType: 'ecdsa-p256',
-              },
-              ...options.crossmesh,
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: options.entities ?? [] }),
-        userInfoWithGroups(owners),
-      ],
+    mesh = await startMeshBackend({
+      kubernetes: bed.kubernetesConfig(),
+      crossmesh: {
+        trust: {
+          keyEncryptionSecret: TEST_KEK,
+          intermediateKeyType: 'ecdsa-p256',
+        },
+        ...options.crossmesh,
+      },
+      entities: options.entities ?? [],
     });
   } catch (error) {
     await bed.stop();
     throw error;
   }
-  const server = backend.server;
   return {
     bed,
-    as: (user: 'bob' | 'carol') => asUser(server, user),
-    /** Runs the reconcile task the plugin scheduled, as the scheduler would. */
-    async reconcilePass() {
-      const task = scheduler.scheduleTask.mock.calls
-        .map(([t]) => t)
-        .find(t => t.id === RECONCILE_TASK);
-      if (!task) {
-        throw new Error(`The plugin scheduled no task ${RECONCILE_TASK}`);
-      }
-      await task.fn(new AbortController().signal);
-    },
+    as: (user: 'bob' | 'carol') => mesh.as(`user:default/${user}`),
+    /** One reconcile pass, as the scheduler would run it. */
+    reconcilePass: () => mesh.reconcile(),
     async stop() {
-      await backend?.stop();
+      await mesh.stop();
       await bed.stop();
     },
   };
