@@ -19,7 +19,10 @@ export async function createNamespace(cluster: TestCluster, name: string) {
   }
 }
 
-/** Creates Kubernetes Services (and their namespace) as the cluster's admin, as a team would. */
+/**
+ * Creates Kubernetes Services (and their namespace) as the cluster's admin, as a team would,
+ * each labelled as its catalog component's (`backstage.io/kubernetes-id: <name>`).
+ */
 export async function createServices(
   cluster: TestCluster,
   namespace: string,
@@ -31,7 +34,12 @@ export async function createServices(
     await core.createNamespacedService({
       namespace,
       body: {
-        metadata: { name, namespace, labels: { app: name } },
+        // The label proves the Service belongs to the catalog component of that name.
+        metadata: {
+          name,
+          namespace,
+          labels: { app: name, 'backstage.io/kubernetes-id': name },
+        },
         spec: { selector: { app: name }, ports: [port] },
       },
     });
