@@ -4,6 +4,8 @@
 # and the Backstage app configured with those clusters.
 #   scripts/run-app.sh            frontend dev server on :3000, backend on :7007
 #   scripts/run-app.sh --served   backend on :7007 serving the production frontend build
+# With CROSSMESH_ISTIOD=1 each cluster also runs a real istiod (see test/bed/README.md), and the
+# clusters are seeded with its version instead of Istio 1.6's.
 # Stops the clusters when the app stops (Ctrl-C).
 set -euo pipefail
 
@@ -17,12 +19,14 @@ log() { echo "[crossmesh] $*" >&2; }
 
 mkdir -p "$STATE"
 rm -f "$BED_CONFIG"
+istiod=()
+[ -n "${CROSSMESH_ISTIOD:-}" ] && istiod=(--istiod)
 log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
 yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \
   --state-dir "$STATE/bed" \
   --write-config "$BED_CONFIG" \
-  --demo-services &
+  --demo-services "${istiod[@]}" &
 bed_pid=$!
 
 cleanup() {

@@ -69,3 +69,25 @@ export function strategyForIstioVersion(version: IstioVersion): MeshStrategy {
   }
   return 'legacy-global';
 }
+
+/**
+ * Whether a cluster's gateway can serve the exporting side of `legacy-global`: Istio's
+ * gateway rewrote `.global` SNI to the local `.svc.cluster.local` service until 1.8.5 and
+ * 1.9.4; 1.8.6 and 1.9.5 stopped unless istiod ran with
+ * `PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH=true`, and Istio 1.18 removed that flag
+ * (istio/istio#44592).
+ *
+ * @internal
+ */
+export function legacyGlobalGatewaySupport(
+  version: IstioVersion,
+): 'native' | 'with-legacy-flag' | 'none' {
+  const { major, minor, patch } = version;
+  if (major > 1 || minor >= 18) {
+    return 'none';
+  }
+  if (minor > 9 || (minor === 9 && patch >= 5) || (minor === 8 && patch >= 6)) {
+    return 'with-legacy-flag';
+  }
+  return 'native';
+}

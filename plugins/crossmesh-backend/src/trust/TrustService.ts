@@ -3,6 +3,8 @@ import { quoteValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { KubernetesClients } from '../clusters/KubernetesClients';
+import { readPublishedRoots } from './cluster/readPublishedRoots';
+import { rootRetirementBlockers } from './rootRetirement';
 import {
   acceptSignedIntermediate,
   buildCacerts,
@@ -473,6 +475,21 @@ export class TrustService {
           .join(
             ', ',
           )}; issue (or, with an offline root, upload) new ones first`,
+      );
+    }
+    // What the clusters hold and what their istiods publish, not only what was recorded.
+    const blockers = rootRetirementBlockers({
+      newRootFingerprint: newRoot.fingerprintSha256,
+      oldRootFingerprint:
+        (await this.store.getRoot(rotation.oldRootId))?.fingerprintSha256 ?? '',
+      inspections: await this.inspect(),
+      published: await Promise.all(
+        this.connections.map(c => readPublishedRoots(this.clients, c)),
+      ),
+    });
+    if (blockers.length) {
+      throw new ConflictError(
+        `The old root cannot be dropped yet: ${blockers.join('; ')}`,
       );
     }
     await this.store.transaction(async tx => {

@@ -101,8 +101,9 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'configmaps',
     namespace: 'istio-system',
-    names: ['istio'],
-    purpose: 'reads whether sidecars capture DNS (dns-proxy)',
+    names: ['istio', 'istio-ca-root-cert'],
+    purpose:
+      'reads whether sidecars capture DNS (dns-proxy), and the roots istiod publishes before a rotation drops the old root',
   },
   {
     verb: 'list',
