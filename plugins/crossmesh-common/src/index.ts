@@ -11,3 +11,4 @@ export * from './exposures';
 export * from './api';
 export * from './preflight';
 export * from './onboarding';
+export * from './errorCodes';

@@ -1,6 +1,10 @@
 import { KeyObject } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
+  ROOT_IMPORT_ERROR_CODES,
+  RootImportField,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
   buildCertificate,
   formatDate,
   isSignedBy,
@@ -137,11 +141,32 @@ export function loadRootCa(
   now: Date,
 ): LoadedRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  const key = parsePrivateKeyPem(keyPem, 'Root CA key');
-  checkRootCertificate(cert, now, what);
-  checkKeyMatches(cert, key, what, 'Root CA key');
-  return { cert, key, keyType: describeKey(key, 'Root CA key') };
+  const cert = checkingField('certificate', () =>
+    parseCertificate(certPem, what),
+  );
+  const key = checkingField('key', () =>
+    parsePrivateKeyPem(keyPem, 'Root CA key'),
+  );
+  checkingField('certificate', () => checkRootCertificate(cert, now, what));
+  return checkingField('key', () => {
+    checkKeyMatches(cert, key, what, 'Root CA key');
+    return { cert, key, keyType: describeKey(key, 'Root CA key') };
+  });
+}
+
+/**
+ * Runs a check of one field of a root import; an InputError it throws gets the field's
+ * code (`error.code` in the response), so a form shows the message at that field.
+ */
+function checkingField<T>(field: RootImportField, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InputError) {
+      Object.assign(error, { code: ROOT_IMPORT_ERROR_CODES[field] });
+    }
+    throw error;
+  }
 }
 
 /** The checks every root passes, whether crossmesh holds its key or not. */
@@ -216,15 +241,16 @@ export function importOfflineRootCertificate(
   now: Date = new Date(),
 ): OfflineRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  checkRootCertificate(cert, now, what);
-  const publicKey = cert.x509.publicKey;
-  return {
-    certPem: withFinalNewline(cert.pem),
-    keyType: describeKey(publicKey, 'Root CA public key'),
-    fingerprintSha256: cert.fingerprintSha256,
-    serial: cert.serial,
-    notAfter: formatDate(cert.notAfter),
-    subject: cert.subject,
-  };
+  return checkingField('certificate', () => {
+    const cert = parseCertificate(certPem, what);
+    checkRootCertificate(cert, now, what);
+    return {
+      certPem: withFinalNewline(cert.pem),
+      keyType: describeKey(cert.x509.publicKey, 'Root CA public key'),
+      fingerprintSha256: cert.fingerprintSha256,
+      serial: cert.serial,
+      notAfter: formatDate(cert.notAfter),
+      subject: cert.subject,
+    };
+  });
 }

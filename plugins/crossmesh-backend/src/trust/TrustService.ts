@@ -83,6 +83,7 @@ export interface TrustState {
   intermediates: IntermediateView[];
   pendingCsrs: Array<{ clusterName: string; createdAt: string }>;
   rotation: RootRotation;
+  renewalWindowDays: number;
 }
 
 /**
@@ -141,6 +142,7 @@ export class TrustService {
       intermediates: intermediates.map(toIntermediateView),
       pendingCsrs,
       rotation,
+      renewalWindowDays: this.settings.renewalWindowDays,
     };
   }
 
