@@ -5,7 +5,14 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { makeStyles } from '@material-ui/core/styles';
-import { ClusterProgressLabel, ExposureStateLabel } from '../shared';
+import {
+  ClusterProgressLabel,
+  ExposureStateLabel,
+  Identifier,
+  useReadableStyles,
+  Words,
+  EntityName,
+} from '../shared';
 import { EntityOwners, ownerOfRequest } from './useEntityOwners';
 import { formatTimestamp, shortRef } from './requestWords';
 
@@ -18,6 +25,7 @@ const useStyles = makeStyles(theme => ({
   },
   comment: {
     whiteSpace: 'pre-wrap',
+    // Free text: a word longer than the column (a URL) may break; names never do.
     overflowWrap: 'anywhere',
     maxWidth: 320,
   },
@@ -40,8 +48,13 @@ export function DecidedRequestsTable(props: {
 }) {
   const { requests, owners } = props;
   const classes = useStyles();
+  const readable = useReadableStyles();
   return (
-    <Table aria-label="Decided requests" size="small">
+    <Table
+      aria-label="Decided requests"
+      size="small"
+      className={readable.table}
+    >
       <TableHead>
         <TableRow>
           <TableCell>Host</TableCell>
@@ -62,17 +75,30 @@ export function DecidedRequestsTable(props: {
           return (
             <TableRow key={request.id}>
               <TableCell component="th" scope="row" role="rowheader">
-                {request.host}
+                <Identifier value={request.host} code />
               </TableCell>
-              <TableCell>{request.entityRef}</TableCell>
-              <TableCell>{owner ? shortRef(owner, 'group') : '—'}</TableCell>
+              <TableCell>
+                <EntityName
+                  entityRef={request.entityRef}
+                  defaultKind="component"
+                />
+              </TableCell>
+              <TableCell>
+                {owner ? (
+                  <EntityName entityRef={owner} defaultKind="group" />
+                ) : (
+                  '—'
+                )}
+              </TableCell>
               <TableCell>
                 <ExposureStateLabel state={request.state} />
               </TableCell>
               <TableCell>
                 <Decider request={request} />
               </TableCell>
-              <TableCell>{formatTimestamp(decidedAt)}</TableCell>
+              <TableCell>
+                <Words>{formatTimestamp(decidedAt)}</Words>
+              </TableCell>
               <TableCell className={classes.comment}>
                 {request.decisionComment ?? '—'}
               </TableCell>
@@ -81,7 +107,7 @@ export function DecidedRequestsTable(props: {
                   <ul className={classes.progress}>
                     {request.clusters.map(status => (
                       <li key={`${status.role}-${status.cluster}`}>
-                        {status.cluster} ({status.role}):{' '}
+                        <Identifier value={status.cluster} /> ({status.role}):{' '}
                         <ClusterProgressLabel status={status} />
                       </li>
                     ))}

@@ -27,9 +27,11 @@ export function ManifestPreview(props: { preview: ExposurePreview }) {
           {cluster.error ? (
             <WarningPanel severity="error" title={cluster.error} />
           ) : (
+            // Plain text: the highlighter's YAML colours fall below WCAG's contrast
+            // ratio on both of Backstage's themes.
             <CodeSnippet
               text={cluster.yaml}
-              language="yaml"
+              language="text"
               showCopyCodeButton
             />
           )}
