@@ -1,31 +1,35 @@
+import { SubvalueCell } from '@backstage/core-components';
 import {
-  StatusError,
-  StatusOK,
-  SubvalueCell,
-} from '@backstage/core-components';
-import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
-import {
-  gatewaySourceLabel,
-  istioLabel,
-  strategyName,
-  strategySourceLabel,
-} from './clusterLabels';
+  ClusterReconcileStatus,
+  MeshCluster,
+  TrustInspection,
+  TrustState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusLabel } from '../shared';
+import { cacertsStatus } from '../Trust/cacertsStatus';
+import { TrustLevelLabel } from '../Trust/TrustLevelLabel';
+import { istioLabel, strategyName } from './clusterLabels';
+import { timeAgo } from './time';
+import { Loadable } from './useClusterDetails';
 
 type CellProps = { cluster: MeshCluster };
 
-export function ReachableCell({ cluster }: CellProps) {
-  // The status components hide their children from assistive technology, so
-  // the words stay outside them.
-  return cluster.reachable ? (
-    <>
-      <StatusOK />
-      Reachable
-    </>
+/** Whether crossmesh could read the cluster, and whether it has joined the mesh. */
+export function StatusCell({ cluster }: CellProps) {
+  const reach = cluster.reachable ? (
+    <StatusLabel status="ok">Reachable</StatusLabel>
   ) : (
-    <>
-      <StatusError />
-      Unreachable
-    </>
+    <StatusLabel status="error">Unreachable</StatusLabel>
+  );
+  return (
+    <SubvalueCell
+      value={reach}
+      subvalue={
+        cluster.membership
+          ? `In the mesh, network ${cluster.membership.network}`
+          : 'Not added to the mesh yet'
+      }
+    />
   );
 }
 
@@ -33,33 +37,48 @@ export function IstioCell({ cluster }: CellProps) {
   return (
     <SubvalueCell
       value={istioLabel(cluster)}
-      subvalue={cluster.istio?.image ?? ''}
+      subvalue={strategyName(cluster.strategy)}
     />
   );
 }
 
-export function StrategyCell({ cluster }: CellProps) {
+/** What the cluster's `cacerts` holds, in a few words; the details say more. */
+export function TrustCell(props: {
+  cluster: string;
+  trust: Loadable<TrustState>;
+  drift: Loadable<TrustInspection[]>;
+}) {
+  const { cluster, trust, drift } = props;
+  if (drift.loading || trust.loading) return <>Loading…</>;
+  if (drift.error) return <>Not available</>;
+  const status = cacertsStatus(
+    cluster,
+    trust.value,
+    drift.value?.find(i => i.cluster === cluster),
+  );
+  return <TrustLevelLabel level={status.level} words={status.words} />;
+}
+
+/** Whether the last reconcile pass converged here, and when it ended. */
+export function ReconcileCell(props: {
+  cluster: string;
+  reconcile: Loadable<ClusterReconcileStatus[]>;
+}) {
+  const { cluster, reconcile } = props;
+  if (reconcile.loading) return <>Loading…</>;
+  if (reconcile.error) return <>Not available</>;
+  const status = reconcile.value?.find(s => s.cluster === cluster);
+  if (!status) return <>Not reconciled yet</>;
   return (
     <SubvalueCell
-      value={strategyName(cluster.strategy)}
-      subvalue={strategySourceLabel(cluster.strategySource)}
+      value={
+        status.ok ? (
+          <StatusLabel status="ok">Converged</StatusLabel>
+        ) : (
+          <StatusLabel status="error">Failed</StatusLabel>
+        )
+      }
+      subvalue={timeAgo(status.finishedAt)}
     />
   );
-}
-
-export function GatewayCell({ cluster }: CellProps) {
-  if (!cluster.gateway) {
-    return <>No address found or configured</>;
-  }
-  const { address, port, source } = cluster.gateway;
-  return (
-    <SubvalueCell
-      value={`${address}:${port}`}
-      subvalue={gatewaySourceLabel(source)}
-    />
-  );
-}
-
-export function ProblemCell({ cluster }: CellProps) {
-  return <>{cluster.error ?? 'None'}</>;
 }

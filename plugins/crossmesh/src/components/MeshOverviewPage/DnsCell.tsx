@@ -1,13 +1,9 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-  SubvalueCell,
-} from '@backstage/core-components';
+import { SubvalueCell } from '@backstage/core-components';
 import {
   ClusterReconcileStatus,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusLabel, Words } from '../shared';
 import { Loadable } from './useClusterDetails';
 
 /** Under dns-proxy the sidecars resolve `.global`, provided they capture DNS. */
@@ -19,12 +15,15 @@ function DnsProxyCell({ cluster }: { cluster: MeshCluster }) {
   return (
     <SubvalueCell
       value={
-        <>
-          {capture === 'enabled' ? <StatusOK /> : <StatusWarning />}
+        <StatusLabel status={capture === 'enabled' ? 'ok' : 'warning'}>
           Not needed (sidecar DNS proxy)
-        </>
+        </StatusLabel>
       }
-      subvalue={`DNS capture ${capture}${capture === 'enabled' ? '' : detail}`}
+      subvalue={
+        <Words>{`DNS capture ${capture}${
+          capture === 'enabled' ? '' : detail
+        }`}</Words>
+      }
     />
   );
 }
@@ -47,12 +46,7 @@ export function DnsCell(props: {
     case 'unchanged':
       return (
         <SubvalueCell
-          value={
-            <>
-              <StatusOK />
-              Wired
-            </>
-          }
+          value={<StatusLabel status="ok">Wired</StatusLabel>}
           subvalue={
             status.dns === 'wired'
               ? '.global forwarded to istiocoredns, written in the last pass'
@@ -69,10 +63,9 @@ export function DnsCell(props: {
       );
     case 'failed':
       return (
-        <>
-          <StatusError />
-          Failed: {status.dnsError}
-        </>
+        <StatusLabel status="error">
+          <Words>Failed: {status.dnsError}</Words>
+        </StatusLabel>
       );
     default:
       return (
