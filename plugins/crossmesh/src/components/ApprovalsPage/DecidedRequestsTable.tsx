@@ -11,8 +11,8 @@ import {
   Identifier,
   useReadableStyles,
   Words,
-  EntityName,
 } from '../shared';
+import { RequestCells } from './RequestCells';
 import { EntityOwners, ownerOfRequest } from './useEntityOwners';
 import { formatTimestamp, shortRef } from './requestWords';
 
@@ -74,22 +74,7 @@ export function DecidedRequestsTable(props: {
           const decidedAt = request.decidedAt ?? request.updatedAt;
           return (
             <TableRow key={request.id}>
-              <TableCell component="th" scope="row" role="rowheader">
-                <Identifier value={request.host} code />
-              </TableCell>
-              <TableCell>
-                <EntityName
-                  entityRef={request.entityRef}
-                  defaultKind="component"
-                />
-              </TableCell>
-              <TableCell>
-                {owner ? (
-                  <EntityName entityRef={owner} defaultKind="group" />
-                ) : (
-                  '—'
-                )}
-              </TableCell>
+              <RequestCells request={request} owner={owner} />
               <TableCell>
                 <ExposureStateLabel state={request.state} />
               </TableCell>

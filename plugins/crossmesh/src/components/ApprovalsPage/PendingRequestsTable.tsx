@@ -11,8 +11,8 @@ import {
   IdentifierList,
   useReadableStyles,
   Words,
-  EntityName,
 } from '../shared';
+import { RequestCells } from './RequestCells';
 import { EntityOwners, ownerOfRequest } from './useEntityOwners';
 import { formatTimestamp, sameRef, shortRef } from './requestWords';
 
@@ -47,27 +47,11 @@ export function PendingRequestsTable(props: {
           const rowHeaderId = `crossmesh-pending-${request.id}`;
           return (
             <TableRow key={request.id}>
-              <TableCell
-                component="th"
-                scope="row"
-                role="rowheader"
-                id={rowHeaderId}
-              >
-                <Identifier value={request.host} code />
-              </TableCell>
-              <TableCell>
-                <EntityName
-                  entityRef={request.entityRef}
-                  defaultKind="component"
-                />
-              </TableCell>
-              <TableCell>
-                {owner ? (
-                  <EntityName entityRef={owner} defaultKind="group" />
-                ) : (
-                  '—'
-                )}
-              </TableCell>
+              <RequestCells
+                request={request}
+                owner={owner}
+                rowHeaderId={rowHeaderId}
+              />
               <TableCell>
                 <Identifier value={request.sourceCluster} />
               </TableCell>

@@ -6,8 +6,8 @@ import {
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { StatusLabel } from '../shared';
-import { cacertsStatus } from '../Trust/cacertsStatus';
 import { TrustLevelLabel } from '../Trust/TrustLevelLabel';
+import { cacertsOf, reconcileOf } from './clusterDetailOf';
 import { istioLabel, strategyName } from './clusterLabels';
 import { timeAgo } from './time';
 import { Loadable } from './useClusterDetails';
@@ -49,14 +49,11 @@ export function TrustCell(props: {
   drift: Loadable<TrustInspection[]>;
 }) {
   const { cluster, trust, drift } = props;
-  if (drift.loading || trust.loading) return <>Loading…</>;
-  if (drift.error) return <>Not available</>;
-  const status = cacertsStatus(
-    cluster,
-    trust.value,
-    drift.value?.find(i => i.cluster === cluster),
+  const status = cacertsOf(cluster, { trust, drift });
+  if ('placeholder' in status) return <>{status.placeholder}</>;
+  return (
+    <TrustLevelLabel level={status.value.level} words={status.value.words} />
   );
-  return <TrustLevelLabel level={status.level} words={status.words} />;
 }
 
 /** Whether the last reconcile pass converged here, and when it ended. */
@@ -64,11 +61,9 @@ export function ReconcileCell(props: {
   cluster: string;
   reconcile: Loadable<ClusterReconcileStatus[]>;
 }) {
-  const { cluster, reconcile } = props;
-  if (reconcile.loading) return <>Loading…</>;
-  if (reconcile.error) return <>Not available</>;
-  const status = reconcile.value?.find(s => s.cluster === cluster);
-  if (!status) return <>Not reconciled yet</>;
+  const found = reconcileOf(props.cluster, props.reconcile);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   return (
     <SubvalueCell
       value={

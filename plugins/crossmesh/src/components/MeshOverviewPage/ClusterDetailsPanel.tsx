@@ -6,7 +6,6 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import { Identifier, Words } from '../shared';
-import { cacertsStatus } from '../Trust/cacertsStatus';
 import { TrustLevelLabel } from '../Trust/TrustLevelLabel';
 import {
   gatewaySourceLabel,
@@ -14,6 +13,7 @@ import {
   strategyName,
   strategySourceLabel,
 } from './clusterLabels';
+import { cacertsOf, reconcileOf } from './clusterDetailOf';
 import { DnsCell } from './DnsCell';
 import { expiryLabel, timeAgo } from './time';
 import { ClusterDetails, Loadable } from './useClusterDetails';
@@ -77,14 +77,9 @@ function Intermediate(props: {
 }
 
 function Cacerts(props: { cluster: string; details: ClusterDetails }) {
-  const { cluster, details } = props;
-  if (details.drift.loading || details.trust.loading) return <>Loading…</>;
-  if (details.drift.error) return <>Not available</>;
-  const status = cacertsStatus(
-    cluster,
-    details.trust.value,
-    details.drift.value?.find(i => i.cluster === cluster),
-  );
+  const found = cacertsOf(props.cluster, props.details);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   return (
     <>
       <TrustLevelLabel level={status.level} words={status.words} />
@@ -97,11 +92,9 @@ function LastReconcile(props: {
   cluster: string;
   reconcile: Loadable<ClusterReconcileStatus[]>;
 }) {
-  const { cluster, reconcile } = props;
-  if (reconcile.loading) return <>Loading…</>;
-  if (reconcile.error) return <>Not available</>;
-  const status = reconcile.value?.find(s => s.cluster === cluster);
-  if (!status) return <>Not reconciled yet</>;
+  const found = reconcileOf(props.cluster, props.reconcile);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   return (
     <>
       <Words>{status.ok ? 'Converged' : `Failed: ${status.error}`}</Words>

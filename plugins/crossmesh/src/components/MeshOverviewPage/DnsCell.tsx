@@ -4,6 +4,7 @@ import {
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { StatusLabel, Words } from '../shared';
+import { reconcileOf } from './clusterDetailOf';
 import { Loadable } from './useClusterDetails';
 
 /** Under dns-proxy the sidecars resolve `.global`, provided they capture DNS. */
@@ -37,10 +38,9 @@ export function DnsCell(props: {
   if (cluster.strategy === 'dns-proxy') {
     return <DnsProxyCell cluster={cluster} />;
   }
-  if (reconcile.loading) return <>Loading…</>;
-  if (reconcile.error) return <>Not available</>;
-  const status = reconcile.value?.find(s => s.cluster === cluster.name);
-  if (!status) return <>Not reconciled yet</>;
+  const found = reconcileOf(cluster.name, reconcile);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   switch (status.dns) {
     case 'wired':
     case 'unchanged':

@@ -20,6 +20,8 @@ export const useReadableStyles = makeStyles(theme => ({
     },
     '& td, & th[scope="row"]': {
       verticalAlign: 'top',
+      // The theme's cells set lines 1em apart, too tight once a cell wraps.
+      lineHeight: theme.typography.body2.lineHeight,
     },
     '& [class*="MuiButton-root"]': {
       whiteSpace: 'nowrap',
