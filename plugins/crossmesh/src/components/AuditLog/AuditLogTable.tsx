@@ -5,7 +5,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { Fragment } from 'react';
-import { Identifier, useReadableStyles } from '../shared';
+import { Identifier, useReadableStyles, Words } from '../shared';
 
 function when(iso: string) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
@@ -32,7 +32,7 @@ function Details({ event }: { event: AuditEvent }) {
         <Fragment key={key}>
           {index > 0 && ' '}
           <span style={{ whiteSpace: 'nowrap' }}>
-            {key}: <Identifier value={value} maxWidth="24ch" />
+            {key}: <Identifier value={value} maxWidth="18ch" />
             {index < details.length - 1 && ','}
           </span>
         </Fragment>
@@ -58,8 +58,8 @@ export function AuditLogTable({ events }: { events: AuditEvent[] }) {
       <TableBody>
         {events.map(event => (
           <TableRow key={event.id}>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              {when(event.occurredAt)}
+            <TableCell>
+              <Words>{when(event.occurredAt)}</Words>
             </TableCell>
             <TableCell>
               <Identifier value={event.actor} maxWidth="20ch" />
