@@ -4,6 +4,8 @@
 # and the Backstage app configured with those clusters.
 #   scripts/run-app.sh            frontend dev server on :3000, backend on :7007
 #   scripts/run-app.sh --served   backend on :7007 serving the production frontend build
+# With CROSSMESH_ISTIOD=1 each cluster also runs a real istiod (see test/bed/README.md), and the
+# clusters are seeded with its version instead of Istio 1.6's.
 # Stops the clusters when the app stops (Ctrl-C).
 set -euo pipefail
 
@@ -17,12 +19,14 @@ log() { echo "[crossmesh] $*" >&2; }
 
 mkdir -p "$STATE"
 rm -f "$BED_CONFIG"
+istiod=()
+[ -n "${CROSSMESH_ISTIOD:-}" ] && istiod=(--istiod)
 log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
 yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \
   --state-dir "$STATE/bed" \
   --write-config "$BED_CONFIG" \
-  --demo-services &
+  --demo-services "${istiod[@]}" &
 bed_pid=$!
 
 cleanup() {
@@ -41,7 +45,15 @@ for _ in $(seq 1 240); do
 done
 [ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in 120 s"; exit 1; }
 
-configs=(--config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" --config "$BED_CONFIG")
+# The demo's key-encryption secret, so that crossmesh can hold the mesh's root and
+# intermediate keys: random, made once per state directory, readable only by its owner.
+TRUST_CONFIG="$STATE/app-config.trust.yaml"
+if [ ! -s "$TRUST_CONFIG" ]; then
+  (umask 077 && printf 'crossmesh:\n  trust:\n    keyEncryptionSecret: %s\n' \
+    "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > "$TRUST_CONFIG")
+fi
+
+configs=(--config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" --config "$BED_CONFIG" --config "$TRUST_CONFIG")
 if [ "$mode" = "--served" ]; then
   if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src plugins/crossmesh-common/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
     log "building the frontend (production build)"

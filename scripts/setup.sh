@@ -2,6 +2,9 @@
 # Everything a fresh machine needs, idempotent: Node 24 and Yarn 4, the project's
 # dependencies, the test bed's kube-apiserver and etcd, and (with --for-tests)
 # PostgreSQL, Chromium and cfssl from Debian's packages, CoreDNS and schemathesis.
+# With --for-tests or CROSSMESH_ISTIOD=1 (a demo with real istiods) it also builds Istio's
+# pilot-discovery, pilot-agent and istioctl and the xDS probe, in the background while the
+# rest is set up.
 # Source it to keep Node and Yarn on PATH: `source scripts/setup.sh [--for-tests]`.
 
 _crossmesh_setup() {
@@ -11,6 +14,15 @@ _crossmesh_setup() {
 
   # shellcheck source=toolchain.sh
   source "$root/scripts/toolchain.sh" || return 1
+
+  # The longest step (minutes, once); everything else runs while it builds.
+  local istio_pid="" istio_log=""
+  if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_ISTIOD:-}" ]; then
+    istio_log="$(mktemp "${TMPDIR:-/tmp}/crossmesh-istio-build.XXXXXX")"
+    toolchain_log "Istio's istiod, istioctl and the xDS probe, built once in the background (log: $istio_log)"
+    (bash "$root/test/bed/build-istio.sh" && bash "$root/test/bed/build-istio-probe.sh") >"$istio_log" 2>&1 &
+    istio_pid=$!
+  fi
 
   if [ "$for_tests" = 1 ]; then
     local missing=()
@@ -40,12 +52,23 @@ _crossmesh_setup() {
   export KUBEBUILDER_ASSETS
 
   if [ "$for_tests" = 1 ]; then
-    toolchain_log "CoreDNS, to check generated Corefiles with its own parser (built once)"
+    toolchain_log "CoreDNS and its Corefile lexer, to check Corefiles with its own parser (built once)"
     bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-coredns.sh" >/dev/null || return 1
+    bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-corefile-lexer.sh" >/dev/null || return 1
 
     toolchain_log "schemathesis from PyPI, to fuzz the HTTP API from its OpenAPI spec (installed once)"
     CROSSMESH_SCHEMATHESIS="$(bash "$root/plugins/crossmesh-backend/src/hostile/__testUtils__/install-schemathesis.sh")" || return 1
     export CROSSMESH_SCHEMATHESIS
+  fi
+
+  if [ -n "$istio_pid" ]; then
+    toolchain_log "waiting for the Istio build"
+    if ! wait "$istio_pid"; then
+      echo "Building Istio failed; the end of $istio_log:" >&2
+      tail -n 40 "$istio_log" >&2
+      return 1
+    fi
+    rm -f "$istio_log"
   fi
 }
 

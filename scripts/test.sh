@@ -2,46 +2,73 @@
 # Sets up everything and runs every test: type check, lint, formatting, unit and
 # integration tests (real API servers, real PostgreSQL, real openssl/cfssl), and the
 # Playwright end-to-end tests in Debian's Chromium against the running app.
+# Every run ends with each step's time, whether the steps passed, failed or never ran.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 started=$(date +%s)
-# shellcheck source=setup.sh
-source scripts/setup.sh --for-tests || { echo "set-up failed" >&2; exit 1; }
+failed=()
+passed=0
+times=()
+pg_started=0
 
-PG_URL="$(scripts/postgres.sh start)" || exit 1
-trap 'scripts/postgres.sh stop' EXIT
+summary() {
+  local code=$? row
+  [ "$pg_started" = 1 ] && scripts/postgres.sh stop
+  echo
+  echo "step times:"
+  for row in "${times[@]}"; do echo "  $row"; done
+  echo "all steps took $(( $(date +%s) - started ))s"
+  [ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
+  echo "steps: $passed passed, ${#failed[@]} failed"
+  exit "$code"
+}
+trap summary EXIT
+
+# Runs one step and records its time; `step -` marks a step the run cannot go on without.
+step() {
+  local required=0
+  [ "$1" = - ] && { required=1; shift; }
+  local name="$1"; shift
+  echo "::: $name" >&2
+  local t0 t
+  t0=$(date +%s)
+  if "$@"; then
+    t=$(( $(date +%s) - t0 ))
+    echo "::: $name passed in ${t}s" >&2
+    times+=("$(printf '%5ss  passed  %s' "$t" "$name")")
+    passed=$((passed + 1))
+  else
+    t=$(( $(date +%s) - t0 ))
+    echo "::: $name FAILED in ${t}s" >&2
+    times+=("$(printf '%5ss  FAILED  %s' "$t" "$name")")
+    failed+=("$name")
+    [ "$required" = 1 ] && exit 1
+  fi
+  return 0
+}
+
+start_postgres() {
+  PG_URL="$(scripts/postgres.sh start)" || return 1
+  pg_started=1
+}
+
+# shellcheck source=setup.sh
+step - "set-up (toolchain, dependencies, test binaries)" source scripts/setup.sh --for-tests
+step - "PostgreSQL (scripts/postgres.sh)" start_postgres
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL"
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 export CROSSMESH_SHARED_DIR="${CROSSMESH_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
 
-failed=()
-passed=0
-step() {
-  local name="$1"; shift
-  echo "::: $name" >&2
-  local t0=$(date +%s)
-  if "$@"; then
-    echo "::: $name passed in $(( $(date +%s) - t0 ))s" >&2
-    passed=$((passed + 1))
-  else
-    echo "::: $name FAILED in $(( $(date +%s) - t0 ))s" >&2
-    failed+=("$name")
-  fi
-}
-
 step "dependency versions (one Backstage release line)" yarn dedupe --check
 step "type check" yarn tsc
 step "formatting" yarn prettier:check
 step "lint" yarn backstage-cli repo lint
+step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
 step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci
 step "end-to-end tests" bash test/e2e/run.sh
 step "adoption in a fresh Backstage app" bash test/adoption/run.sh
 
-echo
-echo "all steps took $(( $(date +%s) - started ))s"
-[ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
-echo "steps: $passed passed, ${#failed[@]} failed"
 [ "${#failed[@]}" -eq 0 ]

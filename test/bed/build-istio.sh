@@ -6,6 +6,10 @@ set -euo pipefail
 
 # istio.io/istio is served only as pseudo-versions: Istio's main branch of 27 August 2026.
 ISTIO_VERSION="${CROSSMESH_ISTIO_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}"
+# What the binaries report (`pilot-discovery version`), named as Istio names builds of its main
+# branch: that commit came after the 1.30 branch cut (it ships the 1.30 compatibility profile).
+# The test bed seeds istiod's image tag with it, so crossmesh detects a current Istio.
+ISTIO_RELEASE="${CROSSMESH_ISTIO_RELEASE:-1.31-alpha.${ISTIO_VERSION##*-}}"
 CACHE="${CROSSMESH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/crossmesh}"
 OUT="$CACHE/istio-$ISTIO_VERSION"
 BINARIES="pilot-discovery pilot-agent istioctl"
@@ -17,10 +21,14 @@ have_all() {
   for b in $BINARIES; do [ -x "$1/$b" ] || return 1; done
 }
 
+stamped() {
+  [ "$(cat "$1/RELEASE" 2>/dev/null)" = "$ISTIO_RELEASE" ]
+}
+
 if [ -n "${CROSSMESH_ISTIO_BIN:-}" ] && have_all "$CROSSMESH_ISTIO_BIN"; then
   echo "$CROSSMESH_ISTIO_BIN"; exit 0
 fi
-if have_all "$OUT"; then
+if have_all "$OUT" && stamped "$OUT"; then
   echo "$OUT"; exit 0
 fi
 
@@ -49,13 +57,18 @@ log "resolving istio.io/istio $ISTIO_VERSION from the Go module proxy (about 150
 go mod tidy -e >&2 2>&1 || true
 go get "istio.io/istio@$ISTIO_VERSION" >&2
 started=$(date +%s)
+# Binaries from before the version stamp are linked again (the Go build cache makes that quick).
+stamped "$OUT" || rm -f "$OUT/RELEASE"
 for b in $BINARIES; do
-  [ -x "$OUT/$b" ] && continue
+  [ -x "$OUT/$b" ] && [ -f "$OUT/RELEASE" ] && continue
   pkg="istio.io/istio/pilot/cmd/$b"
   [ "$b" = istioctl ] && pkg="istio.io/istio/istioctl/cmd/istioctl"
   log "building $b (the first one takes 8 to 15 minutes on 2 cores)"
-  CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$OUT/$b.tmp" "$pkg" >&2
+  CGO_ENABLED=0 go build -trimpath \
+    -ldflags="-s -w -X istio.io/istio/pkg/version.buildVersion=$ISTIO_RELEASE -X istio.io/istio/pkg/version.buildGitRevision=${ISTIO_VERSION##*-} -X istio.io/istio/pkg/version.buildStatus=Clean" \
+    -o "$OUT/$b.tmp" "$pkg" >&2
   mv "$OUT/$b.tmp" "$OUT/$b"
 done
+echo "$ISTIO_RELEASE" > "$OUT/RELEASE"
 log "built in $(( $(date +%s) - started ))s into $OUT"
 echo "$OUT"

@@ -17,6 +17,7 @@ import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseRecon
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
 import { ServiceOwnership } from './exposure/workflow/serviceOwnership';
+import { ClusterVipReservations } from './exposure/workflow/ClusterVipReservations';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
@@ -164,6 +165,17 @@ export const crossmeshPlugin = createBackendPlugin({
             connections: clusters,
             allowedSystemNamespaces: settings.allowedSystemNamespaces,
           }),
+          vipReservations: new ClusterVipReservations(
+            kubernetesClients,
+            clusters,
+            {
+              timeoutMs: settings.clusterTimeoutMs,
+              onUnreadable: (cluster, reason) =>
+                logger.warn(
+                  `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
+                ),
+            },
+          ),
           notifier,
         });
 
@@ -224,7 +236,10 @@ export const crossmeshPlugin = createBackendPlugin({
                 (await trust.getState()).roots.some(r => r.state !== 'retired'),
               inspectCluster: name => trust.distribution.inspectCluster(name),
             },
-            clusterReading,
+            {
+              ...clusterReading,
+              allocatedVips: () => exposureStore.listVips(),
+            },
           ),
           observe: name => clusterService.getCluster(name),
           dns: new ClusterDnsWiring(kubernetesClients),

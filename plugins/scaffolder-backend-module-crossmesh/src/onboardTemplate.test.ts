@@ -17,7 +17,7 @@ const TEMPLATE = resolve(
   '../../../examples/templates/add-cluster-to-mesh/template.yaml',
 );
 
-/** `openssl verify -CAfile root-cert.pem -untrusted cert-chain.pem ca-cert.pem` in a temp dir. */
+/** `openssl verify -x509_strict -CAfile root-cert.pem -untrusted cert-chain.pem ca-cert.pem` in a temp dir. */
 function opensslVerify(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossmesh-onboard-'));
   try {
@@ -28,6 +28,7 @@ function opensslVerify(files: Record<string, string>): string {
       'openssl',
       [
         'verify',
+        '-x509_strict',
         '-CAfile',
         'root-cert.pem',
         '-untrusted',

@@ -7,11 +7,14 @@ import { startTestBed } from './startTestBed';
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
                  [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
+                 [--istiod] [--istiod-clusters <name,name,...>]
 
 Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
 foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.
 --demo-services also creates Istio's multicluster sample Services (svc-1 in foo on cluster-1,
-svc-2 in bar on cluster-2, port http 8000) for the demo and the end-to-end tests.`;
+svc-2 in bar on cluster-2, port http 8000) for the demo and the end-to-end tests.
+--istiod runs a real istiod against every cluster (--istiod-clusters: only those), built once
+by build-istio.sh; those clusters are seeded with the version it reports.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -47,6 +50,8 @@ async function main() {
       'istio-version': { type: 'string' },
       'istio-versions': { type: 'string' },
       'demo-services': { type: 'boolean' },
+      istiod: { type: 'boolean' },
+      'istiod-clusters': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -76,6 +81,11 @@ async function main() {
     );
   }
 
+  const istiodClusters = values['istiod-clusters']
+    ?.split(',')
+    .map(name => name.trim())
+    .filter(Boolean);
+
   const started = Date.now();
   const log = (line: string) =>
     process.stdout.write(
@@ -87,6 +97,8 @@ async function main() {
     stateDir: values['state-dir'] && fromInvocationDir(values['state-dir']),
     istioVersion: values['istio-version'],
     istioVersions: parseVersions(values['istio-versions']),
+    istiod:
+      values.istiod || istiodClusters ? { clusters: istiodClusters } : false,
     log,
   });
   const shutdown = async (signal: string) => {
@@ -122,7 +134,13 @@ async function main() {
   }
   for (const cluster of bed.clusters) {
     process.stdout.write(
-      `${cluster.name} ${cluster.url} gateway=${cluster.gatewayAddress} istio=${cluster.istioVersion} kubeconfig=${cluster.kubeconfigPath}\n`,
+      `${cluster.name} ${cluster.url} gateway=${cluster.gatewayAddress} istio=${
+        cluster.istioVersion
+      } kubeconfig=${cluster.kubeconfigPath}${
+        cluster.istiod
+          ? ` istiod=${cluster.istiod.debugUrl} xds=${cluster.istiod.xdsAddress} ca=${cluster.istiod.caAddress}`
+          : ''
+      }\n`,
     );
   }
   process.stdout.write(

@@ -10,10 +10,21 @@ export type { BedService } from './demoServices';
 export { startProcess, stopProcess } from './processes';
 export type { ManagedProcess, StartProcessOptions } from './processes';
 export type { CrossmeshAccess } from './crossmeshAccess';
+export {
+  ingressGatewayProxy,
+  publishedRootCert,
+  workloadCertificate,
+  xdsSnapshot,
+} from './istio/probe';
+export type { ProbeProxy, XdsSnapshot } from './istio/probe';
+export { analyzeCluster } from './istio/analyze';
+export type { AnalysisMessage } from './istio/analyze';
 export type {
+  IstiodOptions,
   KubernetesClusterConfig,
   KubernetesConfig,
   TestBed,
   TestBedOptions,
   TestCluster,
+  TestIstiod,
 } from './types';

@@ -27,13 +27,14 @@ function deployment(
   };
 }
 
+const pilotLabels = { app: 'istiod', istio: 'pilot' };
+const gatewayLabels = {
+  app: 'istio-ingressgateway',
+  istio: 'ingressgateway',
+};
+
 /** What an Istio control plane install leaves in a cluster, minus anything that needs a running node. */
 export function istioManifests(istioVersion: string): Manifest[] {
-  const pilotLabels = { app: 'istiod', istio: 'pilot' };
-  const gatewayLabels = {
-    app: 'istio-ingressgateway',
-    istio: 'ingressgateway',
-  };
   return [
     {
       apiVersion: 'v1',
@@ -95,4 +96,78 @@ export function istioManifests(istioVersion: string): Manifest[] {
 /** The status the cloud's load-balancer controller would write. */
 export function gatewayStatus(gatewayAddress: string) {
   return { status: { loadBalancer: { ingress: [{ ip: gatewayAddress }] } } };
+}
+
+/**
+ * ConfigMap istio-system/istio as `istioctl install` leaves it for multicluster with the DNS
+ * proxy on (the `dns-proxy` strategy's requirement); a real istiod reads its mesh config here.
+ */
+export function meshConfigMap(): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'istio',
+      namespace: istioNamespace,
+      labels: { 'istio.io/rev': 'default' },
+    },
+    data: {
+      mesh: [
+        'defaultConfig:',
+        '  discoveryAddress: istiod.istio-system.svc:15012',
+        '  proxyMetadata:',
+        '    ISTIO_META_DNS_CAPTURE: "true"',
+        'rootNamespace: istio-system',
+        'trustDomain: cluster.local',
+        '',
+      ].join('\n'),
+      meshNetworks: 'networks: {}\n',
+    },
+  };
+}
+
+/**
+ * One Pod of each seeded Deployment, as a ReplicaSet would create it; Pending (no scheduler
+ * or kubelet), with no IP. Beds with a real istiod have them because Istio's tools look for the
+ * pods a Gateway selects (`istioctl analyze` reports IST0101 without them).
+ */
+export function istioPods(istioVersion: string): Manifest[] {
+  const pod = (
+    name: string,
+    labels: Record<string, string>,
+    serviceAccountName: string,
+    container: { name: string; image: string },
+  ): Manifest[] => [
+    // With no controller-manager there is no `default` ServiceAccount to fall back on.
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: serviceAccountName, namespace: istioNamespace },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: istioNamespace, labels },
+      spec: {
+        serviceAccountName,
+        automountServiceAccountToken: false,
+        containers: [container],
+      },
+    },
+  ];
+  return [
+    ...pod('istiod-0', pilotLabels, 'istiod', {
+      name: 'discovery',
+      image: `docker.io/istio/pilot:${istioVersion}`,
+    }),
+    ...pod(
+      'istio-ingressgateway-0',
+      gatewayLabels,
+      'istio-ingressgateway-service-account',
+      {
+        name: 'istio-proxy',
+        image: `docker.io/istio/proxyv2:${istioVersion}`,
+      },
+    ),
+  ];
 }

@@ -27,15 +27,20 @@ async function waitFor(check: () => boolean, timeoutMs: number) {
   return true;
 }
 
-describe.each(['pdeathsig', 'stdin'])(
-  'a bed whose parent is SIGKILLed (lifeline %s)',
-  lifeline => {
+describe.each([
+  ['pdeathsig', []],
+  ['stdin', []],
+  // istiod is one more child, tied to the parent the same way.
+  ['pdeathsig', ['--istiod-clusters', 'orphan-1']],
+])(
+  'a bed whose parent is SIGKILLed (lifeline %s %j)',
+  (lifeline, extraArgs) => {
     const stateDir = fs.mkdtempSync(
       path.join(os.tmpdir(), 'crossmesh-orphans-'),
     );
     afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
-    it('leaves no etcd or kube-apiserver behind', async () => {
+    it('leaves no etcd, kube-apiserver or istiod behind', async () => {
       const child = spawn(
         process.execPath,
         [
@@ -47,6 +52,7 @@ describe.each(['pdeathsig', 'stdin'])(
           'orphan-1,orphan-2',
           '--state-dir',
           stateDir,
+          ...extraArgs,
         ],
         {
           env: { ...process.env, CROSSMESH_TEST_BED_LIFELINE: lifeline },
@@ -69,7 +75,7 @@ describe.each(['pdeathsig', 'stdin'])(
       const pids = fs
         .readdirSync(pidDir)
         .map(file => Number(fs.readFileSync(path.join(pidDir, file), 'utf8')));
-      expect(pids).toHaveLength(3);
+      expect(pids).toHaveLength(3 + (extraArgs.length ? 1 : 0));
       expect(pids.every(isAlive)).toBe(true);
 
       child.kill('SIGKILL');

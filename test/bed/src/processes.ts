@@ -24,6 +24,10 @@ export interface StartProcessOptions {
   args: string[];
   logFile: string;
   pidDir: string;
+  /** Working directory; default this process's. */
+  cwd?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
 }
 
 // Runs from source only (never bundled), so the script sits beside this file.
@@ -96,7 +100,8 @@ function installExitHooks() {
  */
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   installExitHooks();
-  const { name, command, args, logFile, pidDir } = options;
+  const { name, command, args, logFile, pidDir, cwd } = options;
+  const env = options.env ? { ...process.env, ...options.env } : undefined;
   fs.mkdirSync(pidDir, { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const mode = lifelineMode();
@@ -108,10 +113,14 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
         ? spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', command, ...args], {
             detached: true,
             stdio: ['ignore', out, out],
+            cwd,
+            env,
           })
         : spawn('sh', [lifelineScript, command, ...args], {
             detached: true,
             stdio: ['pipe', out, out],
+            cwd,
+            env,
           });
   } finally {
     fs.closeSync(out);

@@ -10,6 +10,7 @@ export interface Manifest {
 const plurals: Record<string, string> = {
   Namespace: 'namespaces',
   ConfigMap: 'configmaps',
+  Pod: 'pods',
   Service: 'services',
   ServiceAccount: 'serviceaccounts',
   Deployment: 'deployments',

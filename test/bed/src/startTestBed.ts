@@ -9,7 +9,15 @@ import {
 } from './apiserver';
 import { writeAuditPolicy } from './audit';
 import { startEtcd } from './etcd';
-import { gatewayAddressFor } from './istioManifests';
+import {
+  PORTS_PER_ISTIOD,
+  createIstiodRunner,
+  istioBinariesFor,
+  istioVersionOf,
+  planIstiods,
+} from './istio/bedIstiods';
+import { IstiodRunner } from './istio/IstiodRunner';
+import { gatewayAddressFor, istioPods, meshConfigMap } from './istioManifests';
 import { kubernetesConfigFor, renderKubeconfig } from './kubeconfig';
 import { findBinaries } from './paths';
 import {
@@ -19,7 +27,7 @@ import {
 } from './pki';
 import { freePorts } from './ports';
 import { ManagedProcess, stopProcess } from './processes';
-import { seedCluster } from './seedCluster';
+import { apply, seedCluster } from './seedCluster';
 import { newTokens, renderTokenFile } from './tokens';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 
@@ -66,7 +74,10 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   process.once('exit', removeTempStateDir);
 
   const processes = new Map<string, ManagedProcess>();
+  const istiods = new Map<string, IstiodRunner>();
   const stopAll = async () => {
+    await Promise.all([...istiods.values()].map(runner => runner.close()));
+    istiods.clear();
     const apiservers = [...processes.entries()].filter(([k]) => k !== 'etcd');
     await Promise.all(
       apiservers.map(([, p]) => stopProcess(p, { signal: 'SIGKILL' })),
@@ -79,10 +90,15 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   };
 
   try {
-    const binaries = await findBinaries();
-    const [etcdClientPort, etcdPeerPort, ...apiserverPorts] = await freePorts(
-      2 + options.clusters.length,
+    const istiodPlan = planIstiods(options);
+    const [binaries, istio] = await Promise.all([
+      findBinaries(),
+      istioBinariesFor(istiodPlan),
+    ]);
+    const [etcdClientPort, etcdPeerPort, ...clusterPorts] = await freePorts(
+      2 + options.clusters.length + PORTS_PER_ISTIOD * istiodPlan.clusters.size,
     );
+    const apiserverPorts = clusterPorts.splice(0, options.clusters.length);
     const ca = await createCertificateAuthority(path.join(stateDir, 'ca'));
     const caData = Buffer.from(ca.certPem).toString('base64');
 
@@ -130,11 +146,34 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           kubeconfigPath: path.join(clusterDir, 'kubeconfig.yaml'),
           auditLogPath: spec.auditLogFile,
           gatewayAddress: gatewayAddressFor(index),
-          istioVersion:
-            options.istioVersions?.[name] ??
-            options.istioVersion ??
+          istioVersion: istioVersionOf(
+            name,
+            options,
+            istiodPlan,
+            istio,
             defaultIstioVersion,
+          ),
         };
+        if (istio && istiodPlan.clusters.has(name)) {
+          const runner = createIstiodRunner(
+            cluster,
+            istio,
+            istiodPlan,
+            clusterPorts.splice(0, PORTS_PER_ISTIOD),
+            stateDir,
+            ca.certPem,
+            log,
+          );
+          istiods.set(name, runner);
+          const { ports } = runner.spec;
+          cluster.istiod = {
+            version: istio.version,
+            debugUrl: `http://127.0.0.1:${ports.http}`,
+            xdsAddress: `127.0.0.1:${ports.grpc}`,
+            caAddress: `127.0.0.1:${ports.secureGrpc}`,
+            logFile: path.join(stateDir, 'logs', `istiod-${name}.log`),
+          };
+        }
         fs.writeFileSync(
           cluster.kubeconfigPath,
           renderKubeconfig(cluster, tokens.adminToken),
@@ -168,6 +207,23 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           },
         );
         log(`${cluster.name}: seeded with Istio ${cluster.istioVersion}`);
+        const istiod = istiods.get(cluster.name);
+        if (istiod) {
+          const admin = {
+            url: cluster.url,
+            ca: ca.certPem,
+            token: cluster.adminToken,
+          };
+          for (const manifest of [
+            meshConfigMap(),
+            ...istioPods(cluster.istioVersion),
+          ]) {
+            await apply(admin, manifest);
+          }
+          await istiod.start();
+          istiod.followRollouts();
+          log(`${cluster.name}: istiod ${cluster.istiod!.version} ready`);
+        }
       }),
     );
 
@@ -180,6 +236,16 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
         );
       }
       return name;
+    };
+
+    const istiodOf = (name: string) => {
+      const runner = istiods.get(clusterNamed(name));
+      if (!runner) {
+        throw new Error(
+          `Cluster "${name}" runs no istiod; start the bed with istiod: true (or list it in istiod.clusters).`,
+        );
+      }
+      return runner;
     };
 
     let stopped = false;
@@ -208,6 +274,12 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
           );
         }
         await startApiserver(name);
+      },
+      async stopIstiod(name, signal = 'SIGTERM') {
+        await istiodOf(name).stop(signal);
+      },
+      async startIstiod(name) {
+        await istiodOf(name).start();
       },
       async stop() {
         if (stopped) {

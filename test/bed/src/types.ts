@@ -17,10 +17,46 @@ export interface TestBedOptions {
    * `crossmesh`) or `none`, for tests that grant narrower RBAC themselves.
    */
   crossmeshAccess?: CrossmeshAccess;
+  /**
+   * Run a real istiod (Istio's pilot-discovery, built by build-istio.sh) against each cluster's
+   * apiserver, or against the clusters listed. Clusters with istiod are seeded with the version
+   * it reports. Default: none, and nothing is built.
+   */
+  istiod?: boolean | IstiodOptions;
   /** Where etcd data, certificates, logs, pids and kubeconfigs go. Default: a fresh temp dir, removed by `stop()`. */
   stateDir?: string;
   /** Receives progress lines. */
   log?: (line: string) => void;
+}
+
+/**
+ * Which clusters run a real istiod, and how.
+ *
+ * @public
+ */
+export interface IstiodOptions {
+  /** Default: every cluster of the bed. Each istiod takes about 125 MiB. */
+  clusters?: string[];
+  /** Extra environment for every istiod, e.g. `{ PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH: 'true' }`. */
+  env?: Record<string, string>;
+}
+
+/**
+ * A real istiod serving one cluster of the bed, on loopback.
+ *
+ * @public
+ */
+export interface TestIstiod {
+  /** What `pilot-discovery version` reports; also the seeded images' tag. */
+  version: string;
+  /** `http://127.0.0.1:<port>`: `/ready`, `/debug/registryz`, `/debug/configz`, ... */
+  debugUrl: string;
+  /** `127.0.0.1:<port>`: plaintext xDS, as istiod's 15010. */
+  xdsAddress: string;
+  /** `127.0.0.1:<port>`: TLS xDS and the workload CA, as istiod's 15012. */
+  caAddress: string;
+  /** istiod's log (appended to across restarts). */
+  logFile: string;
 }
 
 /**
@@ -48,6 +84,8 @@ export interface TestCluster {
   /** The ingress gateway's load-balancer IP (a TEST-NET-1 address, never a traffic target). */
   gatewayAddress: string;
   istioVersion: string;
+  /** Present when this cluster runs a real istiod. */
+  istiod?: TestIstiod;
 }
 
 /**
@@ -93,6 +131,13 @@ export interface TestBed {
   killCluster(name: string): Promise<void>;
   /** Starts a stopped cluster's apiserver again on the same port with the same data, and waits until it is ready. */
   startCluster(name: string): Promise<void>;
+  /**
+   * Stops one cluster's istiod (SIGTERM; SIGKILL to crash it). It stays stopped, even across
+   * rollouts of its Deployment, until `startIstiod`.
+   */
+  stopIstiod(name: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts one cluster's istiod again on the same ports; resolves when it is ready. */
+  startIstiod(name: string): Promise<void>;
   /** Kills every process of the bed and removes the state dir if the bed created it. */
   stop(): Promise<void>;
 }

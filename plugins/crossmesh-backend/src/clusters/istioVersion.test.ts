@@ -1,4 +1,8 @@
-import { parseIstioVersion, strategyForIstioVersion } from './istioVersion';
+import {
+  legacyGlobalGatewaySupport,
+  parseIstioVersion,
+  strategyForIstioVersion,
+} from './istioVersion';
 
 describe('parseIstioVersion', () => {
   it.each([
@@ -32,5 +36,23 @@ describe('strategyForIstioVersion', () => {
     expect(
       strategyForIstioVersion(parseIstioVersion(`istio/pilot:${version}`)!),
     ).toBe(strategy);
+  });
+});
+
+describe('legacyGlobalGatewaySupport', () => {
+  it.each([
+    ['1.6.8', 'native'],
+    ['1.7.4', 'native'],
+    ['1.8.5', 'native'],
+    ['1.8.6', 'with-legacy-flag'],
+    ['1.9.4', 'native'],
+    ['1.9.5', 'with-legacy-flag'],
+    ['1.17.8', 'with-legacy-flag'],
+    ['1.18.0', 'none'],
+    ['1.31', 'none'],
+  ])('Istio %s: %s', (version, support) => {
+    expect(
+      legacyGlobalGatewaySupport(parseIstioVersion(`istio/pilot:${version}`)!),
+    ).toBe(support);
   });
 });

@@ -1,4 +1,17 @@
 import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { V1Container, V1Deployment } from '@kubernetes/client-node';
+
+/**
+ * istiod's own container in its Deployment: the one named `discovery`, else the first.
+ *
+ * @internal
+ */
+export function istiodContainer(
+  istiod: V1Deployment | undefined | null,
+): V1Container | undefined {
+  const containers = istiod?.spec?.template?.spec?.containers ?? [];
+  return containers.find(c => c.name === 'discovery') ?? containers[0];
+}
 
 /**
  * A parsed Istio release number.
@@ -55,4 +68,26 @@ export function strategyForIstioVersion(version: IstioVersion): MeshStrategy {
     return 'dns-proxy';
   }
   return 'legacy-global';
+}
+
+/**
+ * Whether a cluster's gateway can serve the exporting side of `legacy-global`: Istio's
+ * gateway rewrote `.global` SNI to the local `.svc.cluster.local` service until 1.8.5 and
+ * 1.9.4; 1.8.6 and 1.9.5 stopped unless istiod ran with
+ * `PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH=true`, and Istio 1.18 removed that flag
+ * (istio/istio#44592).
+ *
+ * @internal
+ */
+export function legacyGlobalGatewaySupport(
+  version: IstioVersion,
+): 'native' | 'with-legacy-flag' | 'none' {
+  const { major, minor, patch } = version;
+  if (major > 1 || minor >= 18) {
+    return 'none';
+  }
+  if (minor > 9 || (minor === 9 && patch >= 5) || (minor === 8 && patch >= 6)) {
+    return 'with-legacy-flag';
+  }
+  return 'native';
 }

@@ -143,7 +143,7 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
             '/O=Istio/CN=Intermediate CA',
             INTERMEDIATE_EXTENSIONS,
           ),
-        /^Root CA certificate has pathlen:0, so it may not sign intermediate CAs/,
+        /^Root CA certificate "O=Istio, CN=Intermediate CA" is an intermediate CA issued by "O=Istio, CN=Root CA", not a root: these are ca-cert\.pem and ca-key\.pem of a cluster folder/,
       ],
       [
         'wrong chain: a whole chain where one root goes',

@@ -162,6 +162,22 @@ describe('inspectCacerts', () => {
     expect(expired.daysRemaining).toBe(-35);
   });
 
+  it('allows 5 minutes of clock skew before calling ca-cert.pem not yet valid', () => {
+    // Issued at `now`, back-dated 5 minutes: valid from 23:55.
+    const notBefore = new Date('2029-12-31T23:55:00Z').getTime();
+    expect(inspect({ ...files }, new Date(notBefore - 4 * 60_000)).status).toBe(
+      'ok',
+    );
+    expect(
+      inspect({ ...files }, new Date(notBefore - 6 * 60_000)),
+    ).toMatchObject({
+      status: 'invalid',
+      detail: expect.stringMatching(
+        /^ca-cert.pem is not valid until 2029-12-31T23:55:00Z, 6 minutes after this server's clock; crossmesh allows 5 minutes of clock skew/,
+      ),
+    });
+  });
+
   it('reports invalid contents', () => {
     expect(inspect({ ...files, 'ca-cert.pem': 'garbage' })).toMatchObject({
       status: 'invalid',

@@ -6,7 +6,7 @@ import {
   parseCertificates,
   ParsedCertificate,
 } from './certificate';
-import { checkIsCa, checkKeyMatches } from './checks';
+import { checkIsCa, checkKeyMatches, startsTooLate } from './checks';
 import { daysBetween, validateNow } from './conventions';
 import { parsePrivateKeyPem, toPkcs8Pem } from './keys';
 import { withFinalNewline } from './pem';
@@ -274,11 +274,12 @@ export function inspectCacerts(
     };
   }
 
-  if (now < caCert.notBefore) {
+  const early = startsTooLate(caCert.notBefore, now);
+  if (early) {
     return invalid(
       `ca-cert.pem is not valid until ${formatDate(
         caCert.notBefore,
-      )}; check the clock of the issuer.`,
+      )}, ${early}. Check the clocks of this server and of the issuer.`,
       withRoot,
     );
   }

@@ -35,7 +35,7 @@ export interface ParsedCertificate {
   issuerNameDer: Buffer;
   notBefore: Date;
   notAfter: Date;
-  basicConstraints?: { ca: boolean; pathLen?: number };
+  basicConstraints?: { ca: boolean; pathLen?: number; critical: boolean };
   /** keyUsage bit numbers, or undefined when the extension is absent. */
   keyUsage?: Set<number>;
   subjectKeyId?: Buffer;
@@ -149,9 +149,9 @@ function decodeCertificate(der: Buffer): ParsedCertificate {
     subject: x509.subject.split('\n').join(', '),
   };
 
-  const bc = extensions.get(OID.basicConstraints)?.value;
-  if (bc) {
-    const parts = childrenOf(bc);
+  const bcExtension = extensions.get(OID.basicConstraints);
+  if (bcExtension) {
+    const parts = childrenOf(bcExtension.value);
     let ca = false;
     let pathLen: number | undefined;
     for (const part of parts) {
@@ -161,7 +161,7 @@ function decodeCertificate(der: Buffer): ParsedCertificate {
         pathLen = forge.asn1.derToInteger(part.value as string);
       }
     }
-    parsed.basicConstraints = { ca, pathLen };
+    parsed.basicConstraints = { ca, pathLen, critical: bcExtension.critical };
   }
 
   const ku = extensions.get(OID.keyUsage)?.value;

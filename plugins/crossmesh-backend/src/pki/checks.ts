@@ -1,6 +1,7 @@
 import { KeyObject } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import { formatDate, ParsedCertificate } from './certificate';
+import { CLOCK_SKEW_MS } from './conventions';
 import { KeyUsageBit } from './der';
 
 /** basicConstraints CA:TRUE is present. */
@@ -27,19 +28,22 @@ export function checkMaySignCertificates(
   }
 }
 
+/** Whether `key` is the private half of the certificate's public key. */
+export function keyMatches(cert: ParsedCertificate, key: KeyObject): boolean {
+  try {
+    return cert.x509.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
+}
+
 export function checkKeyMatches(
   cert: ParsedCertificate,
   key: KeyObject,
   what: string,
   keyWhat: string,
 ): void {
-  let matches = false;
-  try {
-    matches = cert.x509.checkPrivateKey(key);
-  } catch {
-    matches = false;
-  }
-  if (!matches) {
+  if (!keyMatches(cert, key)) {
     throw new InputError(
       `${keyWhat} does not match ${what}: the key's public half differs from the ` +
         `certificate's. Provide the key that was generated together with this certificate.`,
@@ -47,16 +51,40 @@ export function checkKeyMatches(
   }
 }
 
+/** `7 minutes`, `3 hours`, `12 days`: a time span for people, rounded up. */
+function describeSpan(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 120) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  if (hours < 48) return `${hours} hours`;
+  return `${Math.ceil(hours / 24)} days`;
+}
+
+/**
+ * When `notBefore` lies further ahead of `now` than the allowed clock skew: how far, and
+ * the allowance, as a clause for a message. Undefined when the certificate may be used.
+ */
+export function startsTooLate(notBefore: Date, now: Date): string | undefined {
+  const lead = notBefore.getTime() - now.getTime();
+  if (lead <= CLOCK_SKEW_MS) return undefined;
+  return `${describeSpan(
+    lead,
+  )} after this server's clock; crossmesh allows ${describeSpan(
+    CLOCK_SKEW_MS,
+  )} of clock skew`;
+}
+
 export function checkValidity(
   cert: ParsedCertificate,
   now: Date,
   what: string,
 ): void {
-  if (now < cert.notBefore) {
+  const early = startsTooLate(cert.notBefore, now);
+  if (early) {
     throw new InputError(
       `${what} is not yet valid: its validity starts ${formatDate(
         cert.notBefore,
-      )}. ` + `Check the system clock or wait until then.`,
+      )}, ${early}. Check the clocks of this server and of the machine that signed it, or wait until then.`,
     );
   }
   if (now > cert.notAfter) {

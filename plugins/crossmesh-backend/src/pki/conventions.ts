@@ -31,8 +31,17 @@ export const ISTIOD_DNS_NAME = 'istiod.istio-system.svc';
 
 const MS_PER_DAY = 24 * 60 * 60 * 1000;
 
-/** How far certificates are backdated so peers with slow clocks accept them. */
+/**
+ * How far certificates crossmesh issues are back-dated, as cfssl does, so that clusters
+ * whose clocks run behind accept them at once.
+ */
 export const BACKDATE_MS = 5 * 60 * 1000;
+
+/**
+ * How far ahead of this server's clock a certificate's validity may start when crossmesh
+ * accepts or inspects it: a signer whose clock runs a few minutes fast is not an error.
+ */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * MS_PER_DAY);

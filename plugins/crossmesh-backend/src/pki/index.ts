@@ -40,8 +40,9 @@ export type {
 } from './cacerts';
 export {
   deriveKek,
+  isKekMisconfiguration,
   openPrivateKey,
   SealedKeyError,
   sealPrivateKey,
 } from './sealedKeys';
-export type { KeyEncryptionKey } from './sealedKeys';
+export type { KeyEncryptionKey, SealedKeyFailure } from './sealedKeys';

@@ -6,8 +6,11 @@ import { generateRootCa, importRootCa } from './rootCa';
 import {
   cfsslInitCa,
   istioMakefileRoot,
+  opensslAddSki,
+  opensslRootWithoutSki,
   opensslText,
   opensslVerifyCacerts,
+  opensslVerifyStrict,
   requireCfssl,
   run,
   tempDir,
@@ -160,6 +163,73 @@ describe('issueIntermediateCa', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it.each([
+    ['generated RSA-2048', () => generateRootCa({ keyType: 'rsa-2048' })],
+    ['generated ECDSA P-256', () => generateRootCa({ keyType: 'ecdsa-p256' })],
+    [
+      'cfssl ECDSA P-256',
+      async () => cfsslInitCa({ algo: 'ecdsa', size: 256 }),
+    ],
+    ['cfssl RSA 2048', async () => cfsslInitCa({ algo: 'rsa', size: 2048 })],
+    ['Istio Makefile', async () => istioMakefileRoot({ bits: 2048 })],
+    [
+      'openssl req -x509 without a Subject Key Identifier, once re-signed with one',
+      async () => {
+        const root = opensslRootWithoutSki();
+        return { certPem: opensslAddSki(root), keyPem: root.keyPem };
+      },
+    ],
+  ])(
+    'what it issues under a %s root passes openssl verify -x509_strict',
+    async (_label, makeRoot) => {
+      const root = await makeRoot();
+      expect(importRootCa(root.certPem, root.keyPem).warnings).toEqual([]);
+      const intermediate = await issueIntermediateCa({
+        root,
+        clusterName: 'strict',
+        keyType: 'ecdsa-p256',
+      });
+      expect(opensslVerifyStrict(root.certPem, intermediate.certPem)).toBe(
+        'ca-cert.pem: OK',
+      );
+    },
+  );
+
+  it('derives the Authority Key Identifier from the root’s key when the root has no Subject Key Identifier', async () => {
+    const root = opensslRootWithoutSki();
+    expect(opensslText(root.certPem)).not.toContain('Key Identifier');
+    const intermediate = await issueIntermediateCa({
+      root,
+      clusterName: 'no-ski',
+      keyType: 'ecdsa-p256',
+    });
+
+    // openssl computes the same key id for the root once it carries one (RFC 5280 method 1).
+    const rootWithSki = opensslAddSki(root);
+    const ski = opensslText(rootWithSki).match(
+      /Subject Key Identifier:\s+([0-9A-F:]+)/,
+    )![1];
+    expect(opensslText(intermediate.certPem)).toMatch(
+      new RegExp(`Authority Key Identifier:\\s+(keyid:)?${ski}`),
+    );
+    expect(opensslVerifyStrict(rootWithSki, intermediate.certPem)).toBe(
+      'ca-cert.pem: OK',
+    );
+    // Against the root as it is, -x509_strict finds nothing wrong with what crossmesh
+    // issued (depth 0); only the root's own missing key id (depth 1) remains, which is
+    // why importing such a root warns.
+    const strict = opensslVerifyStrict(root.certPem, intermediate.certPem);
+    expect(strict).not.toMatch(/at 0 depth/);
+    expect(strict).toContain(
+      'error 86 at 1 depth lookup: Missing Subject Key Identifier',
+    );
+    expect(importRootCa(root.certPem, root.keyPem).warnings).toEqual([
+      expect.stringMatching(
+        /^Root CA certificate has no Subject Key Identifier, so "openssl verify -x509_strict" \(RFC 5280 section 4\.2\.1\.2\) rejects every chain to it\..*openssl x509 -in root-cert\.pem -signkey root-key\.pem -extfile <\(echo subjectKeyIdentifier=hash\)/,
+      ),
+    ]);
   });
 
   it('never outlives its root', async () => {

@@ -66,7 +66,7 @@ export interface IntermediateCa {
  * Generates a key and issues the intermediate CA of one cluster, signed by
  * the root: subject `O=Istio, CN=Intermediate CA, L=<clusterName>`,
  * CA:TRUE pathlen:0, keyCertSign and cRLSign, SAN `DNS:istiod.istio-system.svc`,
- * AKI = the root's SKI.
+ * AKI = the root's SKI (or, when it has none, the key id RFC 5280 derives from its key).
  *
  * @throws InputError when the root fails the checks of {@link importRootCa}
  * or an option is invalid.
@@ -97,10 +97,13 @@ export async function issueIntermediateCa(
   const extensions = [
     ...intermediateExtensions(),
     subjectKeyIdExtension(subjectKeyIdentifier(spkiDer(publicKey))),
+    // A root without a key id of its own gets the one RFC 5280 derives from its key, so
+    // strict verifiers find the AKI they require.
+    authorityKeyIdExtension(
+      root.cert.subjectKeyId ??
+        subjectKeyIdentifier(spkiDer(root.cert.x509.publicKey)),
+    ),
   ];
-  if (root.cert.subjectKeyId) {
-    extensions.push(authorityKeyIdExtension(root.cert.subjectKeyId));
-  }
 
   const certPem = buildCertificate({
     serial: randomSerial(),

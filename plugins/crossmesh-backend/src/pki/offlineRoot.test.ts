@@ -282,6 +282,36 @@ describe('acceptSignedIntermediate', () => {
     );
   });
 
+  it('accepts an intermediate signed by a machine whose clock runs up to 5 minutes ahead', async () => {
+    const root = await generateRootCa({ keyType: 'ecdsa-p256' });
+    const csr = await createIntermediateCsr({
+      clusterName: 'c1',
+      keyType: 'ecdsa-p256',
+    });
+    // openssl x509 -req starts validity at the signing machine's "now".
+    const certPem = opensslSignCsr({
+      csrPem: csr.csrPem,
+      root,
+      extensions: INTERMEDIATE_EXTENSIONS,
+    });
+    const notBefore = new Date(new X509Certificate(certPem).validFrom);
+    const upload = (minutesBehind: number) =>
+      acceptSignedIntermediate({
+        certPem,
+        keyPem: csr.keyPem,
+        rootCertPem: root.certPem,
+        now: new Date(notBefore.getTime() - minutesBehind * 60_000),
+      });
+
+    expect(upload(0.5).notBefore).toBe(
+      notBefore.toISOString().replace('.000Z', 'Z'),
+    );
+    expect(upload(5).serial).toBe('1092');
+    expect(await inputErrorMessage(() => upload(6))).toMatch(
+      /^Uploaded intermediate certificate is not yet valid: its validity starts .*, 6 minutes after this server's clock; crossmesh allows 5 minutes of clock skew/,
+    );
+  });
+
   it('refuses a certificate that is not a CA, lacks pathlen:0 or keyCertSign, or has expired', async () => {
     const root = await generateRootCa({ keyType: 'ecdsa-p256' });
     const csr = await createIntermediateCsr({

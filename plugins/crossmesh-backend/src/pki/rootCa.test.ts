@@ -1,8 +1,14 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { InputError } from '@backstage/errors';
-import { generateRootCa, importRootCa } from './rootCa';
+import { rootImportFieldOf } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  generateRootCa,
+  importOfflineRootCertificate,
+  importRootCa,
+} from './rootCa';
 import {
   cfsslInitCa,
+  istioMakefileClusterFolder,
   istioMakefileRoot,
   opensslText,
   run,
@@ -51,9 +57,11 @@ describe('generateRootCa', () => {
       try {
         require('node:fs').writeFileSync(`${dir}/root.pem`, root.certPem);
         expect(
-          run('openssl', ['verify', '-CAfile', 'root.pem', 'root.pem'], {
-            cwd: dir,
-          }).trim(),
+          run(
+            'openssl',
+            ['verify', '-x509_strict', '-CAfile', 'root.pem', 'root.pem'],
+            { cwd: dir },
+          ).trim(),
         ).toBe('root.pem: OK');
         expect(read(dir, 'root.pem')).toBe(root.certPem);
       } finally {
@@ -118,6 +126,7 @@ describe('importRootCa', () => {
       serial: cert.serialNumber.toUpperCase(),
       notAfter: new Date(cert.validTo).toISOString().replace('.000Z', 'Z'),
       subject: 'O=Istio, CN=Root CA',
+      warnings: [],
     });
   });
 
@@ -303,6 +312,32 @@ describe('importRootCa', () => {
     ).toMatch(/^Root CA key does not match Root CA certificate/);
   });
 
+  it('names the field each failed check is about, for the form to show it there', async () => {
+    const a = await generateRootCa({ keyType: 'ecdsa-p256' });
+    const b = await generateRootCa({ keyType: 'ecdsa-p256' });
+    const notCa = istioMakefileRoot({
+      bits: 2048,
+      basicConstraints: 'critical, CA:false',
+    });
+    const fieldOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return rootImportFieldOf((e as { code?: unknown }).code);
+      }
+      throw new Error('expected the import to be refused');
+    };
+    expect(fieldOf(() => importRootCa('hello', a.keyPem))).toBe('certificate');
+    expect(fieldOf(() => importRootCa(notCa.certPem, notCa.keyPem))).toBe(
+      'certificate',
+    );
+    expect(fieldOf(() => importRootCa(a.certPem, 'not a key'))).toBe('key');
+    expect(fieldOf(() => importRootCa(a.certPem, b.keyPem))).toBe('key');
+    expect(fieldOf(() => importOfflineRootCertificate(notCa.certPem))).toBe(
+      'certificate',
+    );
+  });
+
   it('refuses an expired or not yet valid root', async () => {
     const root = await generateRootCa({
       keyType: 'ecdsa-p256',
@@ -324,6 +359,81 @@ describe('importRootCa', () => {
       ),
     ).toMatch(
       /^Root CA certificate is not yet valid: its validity starts 2019-12-31T23:55:00Z/,
+    );
+  });
+});
+
+describe('clock skew', () => {
+  const MINUTE = 60_000;
+
+  it('accepts a root whose validity starts up to 5 minutes ahead of this server’s clock', () => {
+    // openssl x509 -req starts validity at the signing machine's "now", without back-dating.
+    const root = istioMakefileRoot({ bits: 2048 });
+    const notBefore = new Date(new X509Certificate(root.certPem).validFrom);
+    const behind = (minutes: number) =>
+      new Date(notBefore.getTime() - minutes * MINUTE);
+
+    expect(importRootCa(root.certPem, root.keyPem, behind(2)).subject).toBe(
+      'O=Istio, CN=Root CA',
+    );
+    expect(importOfflineRootCertificate(root.certPem, behind(4)).subject).toBe(
+      'O=Istio, CN=Root CA',
+    );
+    expect(
+      inputErrorMessage(() =>
+        importRootCa(root.certPem, root.keyPem, behind(7)),
+      ),
+    ).toMatch(
+      /^Root CA certificate is not yet valid: its validity starts .*, 7 minutes after this server's clock; crossmesh allows 5 minutes of clock skew\. Check the clocks of this server and of the machine that signed it/,
+    );
+  });
+});
+
+describe('a cluster folder of Istio’s tools/certs offered as the root', () => {
+  // Istio's multicluster guide: `make -f tools/certs/Makefile.selfsigned.mk root-ca` makes
+  // root-cert.pem and root-key.pem; `make cluster1-cacerts` makes cluster1/ with ca-cert.pem,
+  // ca-key.pem (the intermediate's key), cert-chain.pem and a copy of root-cert.pem.
+  let root: { certPem: string; keyPem: string };
+  let cluster1: ReturnType<typeof istioMakefileClusterFolder>;
+
+  beforeAll(() => {
+    root = istioMakefileRoot({ bits: 2048 });
+    cluster1 = istioMakefileClusterFolder(root, 'cluster1', 2048);
+  });
+
+  it('root-cert.pem with ca-key.pem: says ca-key.pem is the intermediate’s key and to use root-key.pem', () => {
+    expect(
+      inputErrorMessage(() =>
+        importRootCa(cluster1['root-cert.pem'], cluster1['ca-key.pem']),
+      ),
+    ).toMatch(
+      /^Root CA key does not match Root CA certificate: the key's public half differs from the certificate's\. The root has the subject of Istio's tools\/certs root \("O=Istio, CN=Root CA"\): if the key is ca-key\.pem from a cluster folder \(cluster1\/ in Istio's multicluster guide\), that file is the cluster's intermediate CA key, not the root's\. Use root-key\.pem, made by "make -f tools\/certs\/Makefile\.selfsigned\.mk root-ca" next to root-cert\.pem\./,
+    );
+  });
+
+  it('cert-chain.pem with ca-key.pem: names the certificate the key belongs to', () => {
+    expect(
+      inputErrorMessage(() =>
+        importRootCa(cluster1['cert-chain.pem'], cluster1['ca-key.pem']),
+      ),
+    ).toBe(
+      'Root CA certificate holds 2 certificates, and Root CA key belongs to the first, "O=Istio, CN=Intermediate CA, L=cluster1", an intermediate CA issued by "O=Istio, CN=Root CA": these are cert-chain.pem and ca-key.pem of a cluster folder (Istio\'s tools/certs keeps the intermediate\'s key in ca-key.pem). Import the root alone: root-cert.pem with root-key.pem, made by "make -f tools/certs/Makefile.selfsigned.mk root-ca".',
+    );
+  });
+
+  it('ca-cert.pem with ca-key.pem: says it is the cluster’s intermediate', () => {
+    expect(
+      inputErrorMessage(() =>
+        importRootCa(cluster1['ca-cert.pem'], cluster1['ca-key.pem']),
+      ),
+    ).toBe(
+      'Root CA certificate "O=Istio, CN=Intermediate CA, L=cluster1" is an intermediate CA issued by "O=Istio, CN=Root CA", not a root: these are ca-cert.pem and ca-key.pem of a cluster folder (Istio\'s tools/certs keeps the intermediate\'s key in ca-key.pem). Import the root alone: root-cert.pem with root-key.pem, made by "make -f tools/certs/Makefile.selfsigned.mk root-ca".',
+    );
+  });
+
+  it('still imports the right pair', () => {
+    expect(importRootCa(cluster1['root-cert.pem'], root.keyPem).subject).toBe(
+      'O=Istio, CN=Root CA',
     );
   });
 });

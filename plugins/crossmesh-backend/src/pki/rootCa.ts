@@ -1,19 +1,24 @@
 import { KeyObject } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
+  ROOT_IMPORT_ERROR_CODES,
+  RootImportField,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
   buildCertificate,
   formatDate,
   isSignedBy,
   parseCertificate,
+  parseCertificates,
   ParsedCertificate,
   randomSerial,
   truncateToSeconds,
 } from './certificate';
 import {
   checkIsCa,
-  checkKeyMatches,
   checkMaySignCertificates,
   checkValidity,
+  keyMatches,
 } from './checks';
 import {
   addDays,
@@ -35,7 +40,13 @@ import {
   subjectKeyIdentifier,
   toPkcs8Pem,
 } from './keys';
+import {
+  explainBundleOfferedAsRoot,
+  explainIntermediateOfferedAsRoot,
+  explainRootKeyMismatch,
+} from './istioToolsLayout';
 import { withFinalNewline } from './pem';
+import { strictVerificationWarnings } from './strictConformance';
 
 /**
  * A CA certificate and its private key, both PEM.
@@ -122,6 +133,11 @@ export interface ImportedRootCa {
   notAfter: string;
   /** Subject as `O=Istio, CN=Root CA`. */
   subject: string;
+  /**
+   * What strict verifiers (`openssl verify -x509_strict`) hold against the root itself,
+   * with the fix; empty for a root without such defects.
+   */
+  warnings: string[];
 }
 
 /** A validated root, for use by the issuing functions. */
@@ -137,11 +153,43 @@ export function loadRootCa(
   now: Date,
 ): LoadedRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  const key = parsePrivateKeyPem(keyPem, 'Root CA key');
-  checkRootCertificate(cert, now, what);
-  checkKeyMatches(cert, key, what, 'Root CA key');
-  return { cert, key, keyType: describeKey(key, 'Root CA key') };
+  const keyWhat = 'Root CA key';
+  const certs = checkingField('certificate', () =>
+    parseCertificates(certPem, what),
+  );
+  const key = checkingField('key', () => parsePrivateKeyPem(keyPem, keyWhat));
+  const cert = checkingField('certificate', () => {
+    if (certs.length !== 1) {
+      throw new InputError(
+        explainBundleOfferedAsRoot(certs, key, what, keyWhat),
+      );
+    }
+    const intermediate = explainIntermediateOfferedAsRoot(certs[0], key, what);
+    if (intermediate) throw new InputError(intermediate);
+    checkRootCertificate(certs[0], now, what);
+    return certs[0];
+  });
+  return checkingField('key', () => {
+    if (!keyMatches(cert, key)) {
+      throw new InputError(explainRootKeyMismatch(cert, what, keyWhat));
+    }
+    return { cert, key, keyType: describeKey(key, keyWhat) };
+  });
+}
+
+/**
+ * Runs a check of one field of a root import; an InputError it throws gets the field's
+ * code (`error.code` in the response), so a form shows the message at that field.
+ */
+function checkingField<T>(field: RootImportField, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InputError) {
+      Object.assign(error, { code: ROOT_IMPORT_ERROR_CODES[field] });
+    }
+    throw error;
+  }
 }
 
 /** The checks every root passes, whether crossmesh holds its key or not. */
@@ -175,7 +223,8 @@ function checkRootCertificate(
  * The key may be PKCS#1, SEC1 or PKCS#8 PEM (unencrypted).
  *
  * @throws InputError naming the failed check (parse, CA:TRUE, keyCertSign,
- * key match, self-signed, validity) and how to fix it.
+ * key match, self-signed, validity) and how to fix it; files of a cluster folder made by
+ * Istio's tools/certs (an intermediate and its key) are named as such.
  * @public
  */
 export function importRootCa(
@@ -192,6 +241,7 @@ export function importRootCa(
     serial: cert.serial,
     notAfter: formatDate(cert.notAfter),
     subject: cert.subject,
+    warnings: strictVerificationWarnings(cert, 'Root CA certificate'),
   };
 }
 
@@ -216,15 +266,17 @@ export function importOfflineRootCertificate(
   now: Date = new Date(),
 ): OfflineRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  checkRootCertificate(cert, now, what);
-  const publicKey = cert.x509.publicKey;
-  return {
-    certPem: withFinalNewline(cert.pem),
-    keyType: describeKey(publicKey, 'Root CA public key'),
-    fingerprintSha256: cert.fingerprintSha256,
-    serial: cert.serial,
-    notAfter: formatDate(cert.notAfter),
-    subject: cert.subject,
-  };
+  return checkingField('certificate', () => {
+    const cert = parseCertificate(certPem, what);
+    checkRootCertificate(cert, now, what);
+    return {
+      certPem: withFinalNewline(cert.pem),
+      keyType: describeKey(cert.x509.publicKey, 'Root CA public key'),
+      fingerprintSha256: cert.fingerprintSha256,
+      serial: cert.serial,
+      notAfter: formatDate(cert.notAfter),
+      subject: cert.subject,
+      warnings: strictVerificationWarnings(cert, what),
+    };
+  });
 }

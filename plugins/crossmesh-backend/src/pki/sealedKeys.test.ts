@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
   deriveKek,
+  isKekMisconfiguration,
   openPrivateKey,
   SealedKeyError,
   sealPrivateKey,
@@ -46,6 +47,7 @@ describe('sealed private keys', () => {
     expect(() => openPrivateKey(sealed, otherKek)).toThrow(
       new SealedKeyError(
         `The key was sealed with KEK "${kek.keyId}", but the configured KEK(s) are "${otherKek.keyId}". Configure the secret that KEK was derived from (keep old secrets while rotating).`,
+        'unknown-kek',
       ),
     );
     // Same key id, different secret.
@@ -82,6 +84,45 @@ describe('sealed private keys', () => {
     expect(() => openPrivateKey('not sealed', kek)).toThrow(
       /^Not a sealed crossmesh key/,
     );
+  });
+
+  it('says which failure it is, and whether the configured key-encryption secret is to blame', () => {
+    const sealed = sealPrivateKey(keyPem, kek);
+    const failure = (open: () => unknown) => {
+      try {
+        open();
+      } catch (e) {
+        if (e instanceof SealedKeyError) return e;
+        throw e;
+      }
+      throw new Error('expected a SealedKeyError');
+    };
+    const tampered = `${sealed.slice(0, -4)}${
+      sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA'
+    }`;
+    const cases = [
+      [failure(() => openPrivateKey(sealed, [])), 'no-kek', true],
+      [failure(() => openPrivateKey(sealed, otherKek)), 'unknown-kek', true],
+      [
+        failure(() =>
+          openPrivateKey(sealed, { keyId: kek.keyId, key: otherKek.key }),
+        ),
+        'wrong-kek',
+        true,
+      ],
+      [failure(() => openPrivateKey(tampered, kek)), 'tampered', false],
+      [failure(() => openPrivateKey('not sealed', kek)), 'malformed', false],
+    ] as const;
+    for (const [error, reason, misconfiguration] of cases) {
+      expect({ reason: error.reason, misconfiguration }).toEqual({
+        reason,
+        misconfiguration: isKekMisconfiguration(error),
+      });
+    }
+    expect(cases[0][0].message).toBe(
+      `No key-encryption key is configured, so the key sealed with KEK "${kek.keyId}" cannot be opened. Configure the secret that KEK was derived from.`,
+    );
+    expect(isKekMisconfiguration(new Error('boom'))).toBe(false);
   });
 
   it('seals only private keys', () => {

@@ -9,13 +9,55 @@ import { CustomErrorBase, InputError } from '@backstage/errors';
 import { parsePrivateKeyPem } from './keys';
 
 /**
- * Thrown when a sealed key cannot be opened: unknown key id, wrong KEK,
- * tampered or truncated data.
+ * Why a sealed key could not be opened:
+ *
+ * - `no-kek`: no key-encryption key was given (none is configured);
+ * - `unknown-kek`: none of the given KEKs has the key id the record names;
+ * - `wrong-kek`: the KEK with that id does not open it (the secret behind it changed);
+ * - `malformed`: the record is not a sealed key, or is truncated;
+ * - `tampered`: its ciphertext fails authentication.
+ *
+ * The first three are the server's configuration, not the data.
+ *
+ * @public
+ */
+export type SealedKeyFailure =
+  | 'no-kek'
+  | 'unknown-kek'
+  | 'wrong-kek'
+  | 'malformed'
+  | 'tampered';
+
+/**
+ * Thrown when a sealed key cannot be opened; `reason` says why.
  *
  * @public
  */
 export class SealedKeyError extends CustomErrorBase {
   name = 'SealedKeyError' as const;
+
+  constructor(message: string, readonly reason: SealedKeyFailure) {
+    super(message);
+  }
+}
+
+const MISCONFIGURATION: readonly SealedKeyFailure[] = [
+  'no-kek',
+  'unknown-kek',
+  'wrong-kek',
+];
+
+/**
+ * Whether `error` is a {@link SealedKeyError} caused by the configured key-encryption
+ * secret(s) (missing or wrong) rather than by the stored data: a misconfigured server,
+ * which an API answers with 503 and the same message.
+ *
+ * @public
+ */
+export function isKekMisconfiguration(error: unknown): boolean {
+  return (
+    error instanceof SealedKeyError && MISCONFIGURATION.includes(error.reason)
+  );
 }
 
 /**
@@ -151,9 +193,10 @@ export function sealPrivateKey(keyPem: string, kek: KeyEncryptionKey): string {
  * Opens a record made by {@link sealPrivateKey} with the KEK whose key id it
  * names; pass several KEKs while rotating.
  *
- * @throws SealedKeyError when the record is malformed, names an unknown key
- * id, or fails authentication (wrong KEK or tampered data). Never returns
- * unauthenticated plaintext.
+ * @throws SealedKeyError when no KEK is given, the record is malformed, names an
+ * unknown key id, or fails authentication (wrong KEK or tampered data); its `reason`
+ * says which, and {@link isKekMisconfiguration} tells the configuration's failures
+ * from the data's. Never returns unauthenticated plaintext.
  * @public
  */
 export function openPrivateKey(
@@ -169,10 +212,17 @@ export function openPrivateKey(
   if (!wellFormed) {
     throw new SealedKeyError(
       `Not a sealed crossmesh key: expected "${FORMAT}.<keyId>.<wrapIv>.<wrappedDek>.<iv>.<ciphertext>".`,
+      'malformed',
     );
   }
   const [format, keyId, wrapIv, wrappedDek, iv, ciphertext] = parts;
   const header = `${format}.${keyId}`;
+  if (keks.length === 0) {
+    throw new SealedKeyError(
+      `No key-encryption key is configured, so the key sealed with KEK "${keyId}" cannot be opened. Configure the secret that KEK was derived from.`,
+      'no-kek',
+    );
+  }
   const match = keks.find(k => k.keyId === keyId);
   if (!match) {
     throw new SealedKeyError(
@@ -181,6 +231,7 @@ export function openPrivateKey(
         .join(
           ', ',
         )}. Configure the secret that KEK was derived from (keep old secrets while rotating).`,
+      'unknown-kek',
     );
   }
   const bufs = [wrapIv, wrappedDek, iv, ciphertext].map(p =>
@@ -194,6 +245,7 @@ export function openPrivateKey(
   ) {
     throw new SealedKeyError(
       'The sealed key is truncated or corrupted (field lengths are wrong).',
+      'malformed',
     );
   }
   let dek: Buffer | undefined;
@@ -202,6 +254,7 @@ export function openPrivateKey(
   } catch {
     throw new SealedKeyError(
       `The sealed key failed authentication with KEK "${keyId}": the secret configured for that key id is wrong, or the record was tampered with.`,
+      'wrong-kek',
     );
   }
   try {
@@ -214,6 +267,7 @@ export function openPrivateKey(
   } catch {
     throw new SealedKeyError(
       'The sealed key failed authentication: its ciphertext was tampered with or corrupted.',
+      'tampered',
     );
   } finally {
     dek.fill(0);

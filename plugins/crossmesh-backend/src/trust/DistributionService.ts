@@ -6,6 +6,8 @@ import {
   CacertsDistributor,
   ClusterTrustInspection,
   inspectClusterTrust,
+  PublishedRoots,
+  readPublishedRoots,
 } from './cluster';
 import { TrustContext } from './TrustContext';
 
@@ -46,6 +48,13 @@ export class DistributionService {
     const rootPems = await this.trustedRootPems();
     return Promise.all(
       this.context.connections.map(c => this.inspectConnection(c, rootPems)),
+    );
+  }
+
+  /** Reads the roots each cluster's istiod publishes to its workloads. */
+  publishedRoots(): Promise<PublishedRoots[]> {
+    return Promise.all(
+      this.context.connections.map(c => readPublishedRoots(this.clients, c)),
     );
   }
 

@@ -4,6 +4,7 @@ import { CacertsDistribution } from './cluster';
 import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
 import { RootService } from './RootService';
+import { rootRetirementBlockers } from './rootRetirement';
 import { RootRotation, TrustStore } from './store/TrustStore';
 import { TrustContext } from './TrustContext';
 
@@ -149,6 +150,19 @@ export class RotationService {
           .join(
             ', ',
           )}; issue (or, with an offline root, upload) new ones first`,
+      );
+    }
+    // What the clusters hold and what their istiods publish, not only what was recorded.
+    const blockers = rootRetirementBlockers({
+      newRootFingerprint: newRoot.fingerprintSha256,
+      oldRootFingerprint:
+        (await store.getRoot(rotation.oldRootId))?.fingerprintSha256 ?? '',
+      inspections: await this.distribution.inspect(),
+      published: await this.distribution.publishedRoots(),
+    });
+    if (blockers.length) {
+      throw new ConflictError(
+        `The old root cannot be dropped yet: ${blockers.join('; ')}`,
       );
     }
     return this.moveRotation(rotation, 'idle', actor, async tx => {

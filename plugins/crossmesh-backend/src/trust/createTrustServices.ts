@@ -28,6 +28,8 @@ export interface TrustState {
   intermediates: IntermediateView[];
   pendingCsrs: Array<{ clusterName: string; createdAt: string }>;
   rotation: RootRotation;
+  /** Days before expiry when an intermediate counts as due for renewal. */
+  renewalWindowDays: number;
 }
 
 /**
@@ -107,5 +109,6 @@ async function readTrustState(context: TrustContext): Promise<TrustState> {
     intermediates: intermediates.map(toIntermediateView),
     pendingCsrs,
     rotation,
+    renewalWindowDays: context.settings.renewalWindowDays,
   };
 }

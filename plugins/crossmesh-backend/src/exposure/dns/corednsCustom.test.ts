@@ -64,7 +64,15 @@ describe('coredns-custom with hand-written global blocks', () => {
       'istio.server': 'global:53 {\n    forward . 10.0.0.9\n}\n',
     };
     expect(() => ensureGlobalCustomServer(data, IP)).toThrow(
-      /key "istio\.server" already has a server block for global:53 \(line 1\) forwarding to 10\.0\.0\.9, not to istiocoredns at 10\.96\.12\.34/,
+      /^ConfigMap kube-system\/coredns-custom key "istio\.server" already has a server block for global:53 at line 1 that crossmesh did not write; it forwards to 10\.0\.0\.9, not to istiocoredns at 10\.96\.12\.34:53/,
+    );
+    expect(() =>
+      ensureGlobalCustomServer(
+        { 'istio.server': `global:53 {\n    proxy . ${IP}\n}\n` },
+        IP,
+      ),
+    ).toThrow(
+      /key "istio\.server" .* its line 2 is "proxy \. 10\.96\.12\.34", and the proxy plugin was removed in CoreDNS 1\.5\.0/,
     );
   });
 

@@ -3,9 +3,10 @@ import {
   ensureGlobalServerBlock,
   findGlobalServerBlocks,
   GlobalServerBlockAction,
+  handWrittenBlockProblem,
   removeGlobalServerBlock,
 } from './corefile';
-import { parseForwardAddress, parseUpstream } from './forwardAddress';
+import { parseForwardAddress } from './forwardAddress';
 
 /**
  * The key crossmesh writes in ConfigMap kube-system/coredns-custom. AKS (and
@@ -41,21 +42,13 @@ export function ensureGlobalCustomServer(
       continue;
     }
     for (const block of findGlobalServerBlocks(value)) {
-      const only =
-        block.forwardTo.length === 1
-          ? parseUpstream(block.forwardTo[0])
-          : undefined;
-      if (only?.ip === address && only.port === 53) {
-        adoptedFrom = key;
-        continue;
-      }
-      throw new ConflictError(
-        `ConfigMap kube-system/coredns-custom key "${key}" already has a server block for ${block.keys.join(
-          ' ',
-        )} (line ${block.line}) forwarding to ${
-          block.forwardTo.join(' ') || 'nothing'
-        }, not to istiocoredns at ${address}. Point it at ${address} or delete it and let crossmesh write "${CROSSMESH_CUSTOM_SERVER_KEY}".`,
+      const problem = handWrittenBlockProblem(
+        block,
+        address,
+        `ConfigMap kube-system/coredns-custom key "${key}"`,
       );
+      if (problem) throw new ConflictError(problem);
+      adoptedFrom = key;
     }
   }
 

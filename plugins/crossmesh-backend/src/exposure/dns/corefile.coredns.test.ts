@@ -55,6 +55,14 @@ describe('edited Corefiles pass CoreDNS’s parser', () => {
     );
   });
 
+  it('refuses the old proxy plugin, as crossmesh tells people', async () => {
+    const { output } = await runCoredns(
+      coredns,
+      `global:53 {\n    proxy . ${IP}\n}\n`,
+    );
+    expect(output).toMatch(/Unknown directive 'proxy'/);
+  });
+
   it.each([IP, 'fd00::a'])(
     'the block alone, forwarding to %s, starts serving on loopback',
     async ip => {

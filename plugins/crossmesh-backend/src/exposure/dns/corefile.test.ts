@@ -20,6 +20,7 @@ describe('ensureGlobalServerBlock over distribution Corefiles', () => {
     expect(corefiles.map(f => f.file)).toEqual([
       'aks-coredns.yaml',
       'eks.yaml',
+      'k3s-coredns-1.8.3.yaml',
       'k3s.yaml',
       'kind.yaml',
       'kubeadm.yaml',
@@ -205,6 +206,26 @@ describe('hand-written global blocks', () => {
       ensureGlobalServerBlock(`${base}global:53 {\n    whoami\n}\n`, IP),
     ).toThrow(/has no forward directive/);
   });
+});
+
+describe('a hand-written global block in the old proxy form', () => {
+  const base = corefiles.find(f => f.file === 'eks.yaml')!.data!.Corefile;
+
+  it.each([IP, '10.0.0.99'])(
+    'names the proxy line and says CoreDNS no longer has that plugin (proxy to %s)',
+    target => {
+      const corefile = `${base}global:53 {\n    errors\n    cache 30\n    proxy . ${target}\n}\n`;
+      const line = lines(base).length + 3;
+      expect(() => ensureGlobalServerBlock(corefile, IP)).toThrow(
+        expect.objectContaining({
+          name: 'ConflictError',
+          message: `Corefile already has a server block for global:53 at line ${
+            line - 3
+          } that crossmesh did not write; its line ${line} is "proxy . ${target}", and the proxy plugin was removed in CoreDNS 1.5.0, so current CoreDNS refuses the whole Corefile. Replace that line with "forward . ${IP}:53" (istiocoredns), or delete the block and let crossmesh add its own (marked "# managed by crossmesh: .global forwarding").`,
+        }),
+      );
+    },
+  );
 });
 
 describe('malformed Corefiles', () => {

@@ -50,6 +50,8 @@ export interface GlobalServerBlockInfo {
   keys: string[];
   /** The upstreams of its `forward` directive(s), as written. */
   forwardTo: string[];
+  /** Its `proxy` directives (the plugin `forward` replaced), as written. */
+  proxy?: Array<{ line: number; text: string }>;
 }
 
 function isGlobalKey(key: string): boolean {
@@ -89,6 +91,9 @@ function locateGlobalBlocks(text: string): LocatedBlock[] {
     const above =
       entry.line > 1 ? lineText(text, parsed, entry.line - 1).trim() : '';
     const managed = above.startsWith(MARKER_PREFIX);
+    const proxy = entry.directives
+      .filter(d => d.name === 'proxy')
+      .map(d => ({ line: d.line, text: [d.name, ...d.args].join(' ') }));
     found.push({
       managed,
       line: entry.line,
@@ -96,6 +101,7 @@ function locateGlobalBlocks(text: string): LocatedBlock[] {
       forwardTo: entry.directives
         .filter(d => d.name === 'forward')
         .flatMap(d => d.args.slice(1).filter(a => a !== '{')),
+      ...(proxy.length > 0 && { proxy }),
       start: managed ? parsed.lineStarts[entry.line - 2] : entry.start,
       end: entry.end,
     });
@@ -113,12 +119,7 @@ export function findGlobalServerBlocks(
   corefile: string,
 ): GlobalServerBlockInfo[] {
   return locateGlobalBlocks(corefile).map(
-    ({ managed, line, keys, forwardTo }) => ({
-      managed,
-      line,
-      keys,
-      forwardTo,
-    }),
+    ({ start: _s, end: _e, ...info }) => info,
   );
 }
 
@@ -140,9 +141,43 @@ export function renderGlobalServerBlock(forwardTo: string, eol = '\n'): string {
 }
 
 function forwardsOnlyTo(block: GlobalServerBlockInfo, ip: string): boolean {
-  if (block.forwardTo.length !== 1) return false;
+  if (block.forwardTo.length !== 1 || block.proxy) return false;
   const upstream = parseUpstream(block.forwardTo[0]);
   return upstream?.ip === ip && upstream.port === 53;
+}
+
+/**
+ * Why a `global` block crossmesh did not write keeps it from wiring `.global` names to
+ * istiocoredns at `ip`, and how to fix that; undefined when it already forwards there.
+ *
+ * @internal
+ */
+export function handWrittenBlockProblem(
+  block: GlobalServerBlockInfo,
+  ip: string,
+  where = 'Corefile',
+): string | undefined {
+  if (forwardsOnlyTo(block, ip)) return undefined;
+  const target = formatUpstream(ip);
+  const found = `${where} already has a server block for ${block.keys.join(
+    ' ',
+  )} at line ${block.line} that crossmesh did not write`;
+  const own = `delete the block and let crossmesh add its own (marked "${MARKER_PREFIX}")`;
+  if (block.proxy) {
+    const [first] = block.proxy;
+    return (
+      `${found}; its line ${first.line} is "${first.text}", and the proxy plugin was removed in CoreDNS 1.5.0, ` +
+      `so current CoreDNS refuses the whole Corefile. Replace that line with "forward . ${target}" (istiocoredns), or ${own}.`
+    );
+  }
+  const forwards =
+    block.forwardTo.length > 0
+      ? `forwards to ${block.forwardTo.join(' ')}`
+      : 'has no forward directive';
+  return (
+    `${found}; it ${forwards}, not to istiocoredns at ${target}. ` +
+    `Either change its forward line to "forward . ${target}", or ${own}.`
+  );
 }
 
 // Removes text[start, end) together with the separator that
@@ -191,20 +226,8 @@ export function ensureGlobalServerBlock(
   const managed = blocks.filter(b => b.managed);
 
   for (const block of handWritten) {
-    if (!forwardsOnlyTo(block, ip)) {
-      const target =
-        block.forwardTo.length > 0
-          ? `forwards to ${block.forwardTo.join(' ')}`
-          : 'has no forward directive';
-      throw new ConflictError(
-        `Corefile already has a server block for ${block.keys.join(
-          ' ',
-        )} at line ${block.line} that crossmesh did not write; it ${target}, ` +
-          `not to istiocoredns at ${formatUpstream(ip)}. Either change its ` +
-          `forward line to "forward . ${formatUpstream(ip)}", or delete the ` +
-          `block and let crossmesh add its own (marked "${MARKER_PREFIX}").`,
-      );
-    }
+    const problem = handWrittenBlockProblem(block, ip);
+    if (problem) throw new ConflictError(problem);
   }
 
   let text = corefile;

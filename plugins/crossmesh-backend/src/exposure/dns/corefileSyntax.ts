@@ -6,10 +6,12 @@ import { InputError } from '@backstage/errors';
  * @internal
  */
 export interface CorefileToken {
-  /** The token's value (quotes removed for quoted tokens). */
+  /** The token's value (quotes removed for quoted tokens, escapes as CoreDNS reads them). */
   text: string;
-  /** True for `"quoted"` tokens, which are never braces or keywords. */
+  /** True for `"quoted"` tokens. */
   quoted: boolean;
+  /** True for a quoted token that the text ends inside. */
+  unterminated?: boolean;
   /** Offset of the token's first character. */
   start: number;
   /** Offset just past the token's last character. */
@@ -68,73 +70,111 @@ function syntaxError(line: number, message: string): InputError {
   return new InputError(`Corefile line ${line}: ${message}`);
 }
 
+/** Go's unicode.IsSpace, which CoreDNS's lexer splits on (JavaScript's \s differs). */
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c <= 0xff) {
+    return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0x85 || c === 0xa0;
+  }
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
 /**
- * Splits a Corefile into tokens the way CoreDNS's Caddyfile lexer does:
- * whitespace separates tokens, `"` starts a quoted token (with `\"` escapes,
- * newlines allowed), and `#` outside quotes starts a comment that runs to
- * the end of the line.
+ * Splits a Corefile into tokens exactly as CoreDNS's Caddyfile lexer
+ * (github.com/coredns/caddy/caddyfile) does:
+ *
+ * - a leading byte order mark is dropped; Go's Unicode spaces separate tokens, and a
+ *   carriage return outside quotes is dropped, even inside a word;
+ * - `"` starts a quoted token only at the start of a word; inside it a backslash escapes
+ *   the next character, and is dropped only before a quote (so `"a\\"` is `a\\`);
+ *   newlines are allowed; a quoted token the text ends inside ends there;
+ * - `#` outside quotes drops the rest of the line when it starts a word, and only the
+ *   rest of the word when it comes inside one.
  *
  * @internal
  */
 export function tokenizeCorefile(text: string): CorefileToken[] {
   const tokens: CorefileToken[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === '\n') {
-      line++;
-      i++;
-    } else if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (ch === '"') {
-      const start = i;
-      const startLine = line;
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= text.length) {
-          throw syntaxError(startLine, 'quoted string is never closed');
+
+  // One call per token, like the lexer's next(): the comment state is its own.
+  const next = (): CorefileToken | undefined => {
+    let value = '';
+    let comment = false;
+    let quoted = false;
+    let escaped = false;
+    let start = i;
+    let end = i;
+    let tokenLine = line;
+    const make = (unterminated = false): CorefileToken => ({
+      text: value,
+      quoted: text[start] === '"',
+      ...(unterminated && { unterminated }),
+      start,
+      end,
+      line: tokenLine,
+    });
+    for (;;) {
+      if (i >= text.length) {
+        return value.length > 0 ? make(quoted) : undefined;
+      }
+      const ch = text[i++];
+      if (quoted) {
+        end = i;
+        if (!escaped) {
+          if (ch === '\\') {
+            escaped = true;
+            continue;
+          }
+          if (ch === '"') return make();
         }
-        const c = text[i];
-        if (c === '\\' && text[i + 1] === '"') {
-          value += '"';
-          i += 2;
-        } else if (c === '"') {
-          i++;
-          break;
-        } else {
-          if (c === '\n') line++;
-          value += c;
-          i++;
+        if (ch === '\n') line++;
+        if (escaped && ch !== '"') value += '\\';
+        value += ch;
+        escaped = false;
+        continue;
+      }
+      if (isSpace(ch)) {
+        if (ch === '\r') continue;
+        if (ch === '\n') {
+          line++;
+          comment = false;
+        }
+        if (value.length > 0) return make();
+        continue;
+      }
+      if (ch === '#') comment = true;
+      if (comment) continue;
+      if (value.length === 0) {
+        start = i - 1;
+        tokenLine = line;
+        if (ch === '"') {
+          quoted = true;
+          end = i;
+          continue;
         }
       }
-      tokens.push({
-        text: value,
-        quoted: true,
-        start,
-        end: i,
-        line: startLine,
-      });
-    } else {
-      const start = i;
-      while (i < text.length && !/\s/.test(text[i]) && text[i] !== '#') i++;
-      tokens.push({
-        text: text.slice(start, i),
-        quoted: false,
-        start,
-        end: i,
-        line,
-      });
+      value += ch;
+      end = i;
     }
-  }
+  };
+
+  for (let token = next(); token; token = next()) tokens.push(token);
   return tokens;
 }
 
-const isOpen = (t: CorefileToken) => !t.quoted && t.text === '{';
-const isClose = (t: CorefileToken) => !t.quoted && t.text === '}';
+// CoreDNS's parser tells braces by their text alone, quoted or not.
+const isOpen = (t: CorefileToken) => t.text === '{';
+const isClose = (t: CorefileToken) => t.text === '}';
 
 function computeLineStarts(text: string): number[] {
   const starts = [0];
@@ -154,6 +194,11 @@ function computeLineStarts(text: string): number[] {
  */
 export function parseCorefile(text: string): ParsedCorefile {
   const tokens = tokenizeCorefile(text);
+  const last = tokens[tokens.length - 1];
+  if (last?.unterminated) {
+    // CoreDNS reads it to the end of the file, and so finds no closing brace or block.
+    throw syntaxError(last.line, 'quoted string is never closed');
+  }
   const lineStarts = computeLineStarts(text);
   const entries: CorefileEntry[] = [];
   let i = 0;
@@ -165,7 +210,7 @@ export function parseCorefile(text: string): ParsedCorefile {
     if (isOpen(first)) {
       throw syntaxError(first.line, `'{' without a server address before it`);
     }
-    if (!first.quoted && first.text === 'import') {
+    if (first.text === 'import') {
       const args: string[] = [];
       i++;
       while (i < tokens.length && tokens[i].line === first.line) {

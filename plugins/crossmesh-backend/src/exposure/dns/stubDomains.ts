@@ -5,11 +5,24 @@ import { parseForwardAddress, parseUpstream } from './forwardAddress';
 const GLOBAL = 'global';
 
 /**
- * What `ensureGlobalStubDomain` did.
+ * What `ensureGlobalStubDomain` did. `adopted`: a `global` entry crossmesh did not write
+ * already points to istiocoredns; crossmesh leaves it, and never removes it.
  *
  * @internal
  */
-export type StubDomainAction = 'added' | 'updated' | 'unchanged';
+export type StubDomainAction = 'added' | 'updated' | 'unchanged' | 'adopted';
+
+/**
+ * What crossmesh keeps about the `global` entry it wrote (JSON has no room for a mark), so
+ * that removing it gives back what was there: the `stubDomains` text before the entry
+ * (null when there was no such key) and the text crossmesh left.
+ *
+ * @internal
+ */
+export interface StubDomainRecord {
+  original: string | null;
+  written: string;
+}
 
 interface Member {
   key: string;
@@ -114,55 +127,71 @@ function pointsOnlyTo(servers: string[], ip: string): boolean {
  * Other stub domains, the JSON's own formatting and the ConfigMap's other
  * keys stay exactly as they were.
  *
- * JSON has no room for an ownership mark, so a `global` entry pointing
- * elsewhere is only replaced when it points to `options.previousIp` (the
- * address crossmesh wrote before, from its own records); otherwise it is a
- * ConflictError. Invalid stubDomains JSON is an InputError.
+ * `record` is what crossmesh kept when it wrote the entry (none: it did not). The result's
+ * `record` is what to keep now: none when the entry is someone else's. A `global` entry
+ * crossmesh did not write is adopted when it already points to `ip` and is otherwise a
+ * ConflictError; crossmesh's own is moved to a new `ip`. Invalid stubDomains JSON is an
+ * InputError.
  *
  * @internal
  */
 export function ensureGlobalStubDomain(
   kubeDnsConfigMapData: Record<string, string> | undefined,
   ip: string,
-  options: { previousIp?: string } = {},
+  record?: StubDomainRecord,
 ): {
   data: Record<string, string>;
   changed: boolean;
   action: StubDomainAction;
+  record?: StubDomainRecord;
 } {
   const address = parseForwardAddress(ip);
   const data = { ...kubeDnsConfigMapData };
   const entry = JSON.stringify([address]);
   const current = data.stubDomains;
+  // A new entry keeps what was there before it; a moved one keeps its first record.
+  const wrote = (
+    text: string,
+    action: StubDomainAction,
+    original: string | null = current ?? null,
+  ) => {
+    data.stubDomains = text;
+    return {
+      data,
+      changed: text !== current,
+      action,
+      record: { original, written: text },
+    };
+  };
   if (current === undefined) {
-    data.stubDomains = `{${JSON.stringify(GLOBAL)}: ${entry}}`;
-    return { data, changed: true, action: 'added' };
+    return wrote(`{${JSON.stringify(GLOBAL)}: ${entry}}`, 'added');
   }
 
   const layout = layoutOf(current);
   const existing = layout.members.find(m => m.key === GLOBAL);
   if (!existing) {
     const last = layout.members[layout.members.length - 1];
-    data.stubDomains = last
-      ? `${current.slice(
-          0,
-          last.valueEnd,
-        )}, "${GLOBAL}": ${entry}${current.slice(last.valueEnd)}`
-      : `${current.slice(0, layout.open)}"${GLOBAL}": ${entry}${current.slice(
-          layout.open,
-        )}`;
-    return { data, changed: true, action: 'added' };
+    return wrote(
+      last
+        ? `${current.slice(
+            0,
+            last.valueEnd,
+          )}, "${GLOBAL}": ${entry}${current.slice(last.valueEnd)}`
+        : `${current.slice(0, layout.open)}"${GLOBAL}": ${entry}${current.slice(
+            layout.open,
+          )}`,
+      'added',
+    );
   }
 
   const servers = serversOf(current, existing);
+  const ours = record !== undefined && isOurEntry(current, existing, record);
   if (pointsOnlyTo(servers, address)) {
-    return { data, changed: false, action: 'unchanged' };
+    return ours
+      ? { data, changed: false, action: 'unchanged', record }
+      : { data, changed: false, action: 'adopted' };
   }
-  const previous =
-    options.previousIp === undefined
-      ? undefined
-      : parseForwardAddress(options.previousIp);
-  if (previous === undefined || !pointsOnlyTo(servers, previous)) {
+  if (!ours) {
     throw new ConflictError(
       `kube-dns ConfigMap kube-system/kube-dns already has stub domain "global" -> ${JSON.stringify(
         servers,
@@ -170,59 +199,76 @@ export function ensureGlobalStubDomain(
         `Change it to "global": ["${address}"] or remove it from stubDomains and let crossmesh add it.`,
     );
   }
-  data.stubDomains =
+  return wrote(
     current.slice(0, existing.valueStart) +
-    entry +
-    current.slice(existing.valueEnd);
-  return { data, changed: true, action: 'updated' };
+      entry +
+      current.slice(existing.valueEnd),
+    'updated',
+    record.original,
+  );
+}
+
+/** Whether the `global` entry is still the one crossmesh wrote, as its record says. */
+function isOurEntry(
+  current: string,
+  member: Member,
+  record: StubDomainRecord,
+): boolean {
+  const written = layoutOf(record.written).members.find(m => m.key === GLOBAL);
+  return (
+    written !== undefined &&
+    JSON.stringify(serversOf(record.written, written)) ===
+      JSON.stringify(serversOf(current, member))
+  );
 }
 
 /**
- * Removes the `global` stub domain if it points to `ip` (what crossmesh
- * wrote), splicing it out of the JSON text so that ensure-then-remove gives
- * back the original bytes; a `stubDomains` key crossmesh created is deleted
- * again. A `global` entry pointing elsewhere is left alone and reported in
- * `skipped`.
+ * Removes the `global` stub domain crossmesh wrote, as `record` says: when nobody changed
+ * `stubDomains` since, its text goes back to exactly what it was (the key goes when there
+ * was none); otherwise only crossmesh's entry is spliced out. Without a record, or when the
+ * entry is no longer what crossmesh wrote, nothing changes and `skipped` says why.
  *
  * @internal
  */
 export function removeGlobalStubDomain(
   kubeDnsConfigMapData: Record<string, string> | undefined,
-  ip: string,
+  record?: StubDomainRecord,
 ): { data: Record<string, string>; changed: boolean; skipped?: string } {
-  const address = parseForwardAddress(ip);
   const data = { ...kubeDnsConfigMapData };
   const current = data.stubDomains;
   if (current === undefined) return { data, changed: false };
-
   const layout = layoutOf(current);
   const index = layout.members.findIndex(m => m.key === GLOBAL);
   if (index < 0) return { data, changed: false };
   const member = layout.members[index];
-  const servers = serversOf(current, member);
-  if (!pointsOnlyTo(servers, address)) {
+  if (!record || !isOurEntry(current, member, record)) {
     return {
       data,
       changed: false,
-      skipped: `stub domain "global" points to ${JSON.stringify(
-        servers,
-      )}, not to ${address}; left as it is`,
+      skipped: `stub domain "global" (${JSON.stringify(
+        serversOf(current, member),
+      )}) is not one crossmesh wrote${
+        record ? ' any more' : ' (it has no record of writing it)'
+      }; left as it is`,
     };
   }
 
-  if (layout.members.length === 1) {
-    const rest =
-      current.slice(0, member.keyStart) + current.slice(member.valueEnd);
-    if (rest === '{}') delete data.stubDomains;
-    else data.stubDomains = rest;
+  let rest: string;
+  if (current === record.written) {
+    rest = record.original ?? '';
+  } else if (layout.members.length === 1) {
+    rest = current.slice(0, member.keyStart) + current.slice(member.valueEnd);
   } else if (index > 0) {
     const before = layout.members[index - 1];
-    data.stubDomains =
-      current.slice(0, before.valueEnd) + current.slice(member.valueEnd);
+    rest = current.slice(0, before.valueEnd) + current.slice(member.valueEnd);
   } else {
     const after = layout.members[1];
-    data.stubDomains =
-      current.slice(0, member.keyStart) + current.slice(after.keyStart);
+    rest = current.slice(0, member.keyStart) + current.slice(after.keyStart);
+  }
+  if (record.original === null && layoutOf(rest || '{}').members.length === 0) {
+    delete data.stubDomains;
+  } else {
+    data.stubDomains = rest;
   }
   return { data, changed: true };
 }

@@ -326,7 +326,7 @@ describe('ClusterExposureApplier against real API servers', () => {
     ]);
     expect(result).toMatchObject({ applied: 0, deleted: 1, writes: 1 }); // svc-9 in foo
     expect(result.error).toBe(
-      `cluster 'cluster-1': DestinationRule istio-system/crossmesh-global-mtls is wanted twice with different contents, so crossmesh did not touch it; two exposures disagree about this shared object; ServiceEntry istio-system/unlabelled was not applied: it lacks the label app.kubernetes.io/managed-by=crossmesh, so crossmesh would not find it again; render it with renderExposure`,
+      `cluster 'cluster-1': DestinationRule istio-system/${destinationRule.metadata.name} is wanted twice with different contents, so crossmesh did not touch it; two exposures disagree about this shared object; ServiceEntry istio-system/unlabelled was not applied: it lacks the label app.kubernetes.io/managed-by=crossmesh, so crossmesh would not find it again; render it with renderExposure`,
     );
     expect((await readAsAdmin(0, destinationRule)).spec).toEqual(
       destinationRule.spec,

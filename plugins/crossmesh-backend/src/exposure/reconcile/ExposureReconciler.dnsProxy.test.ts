@@ -44,7 +44,7 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
     });
     const [rule] = await managedObjects(consumer, 'destinationrules');
     expect(rule.spec).toEqual({
-      host: '*.global',
+      host: request.host,
       trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
     });
     expect(await managedObjects(consumer, 'gateways')).toEqual([]);
@@ -52,7 +52,12 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
     const [exporterEntry] = await managedObjects(source, 'serviceentries');
     expect(exporterEntry.spec).toMatchObject({
       hosts: [request.host],
-      endpoints: [{ address: 'svc-2.bar.svc.cluster.local' }],
+      endpoints: [
+        {
+          address: 'svc-2.bar.svc.cluster.local',
+          labels: { 'security.istio.io/tlsMode': 'istio' },
+        },
+      ],
     });
     const [gateway] = await managedObjects(source, 'gateways');
     expect(gateway.spec.servers).toEqual([

@@ -11,6 +11,8 @@ const rendered = renderExposure('dns-proxy', {
   remoteGateway: { address: '192.0.2.11', port: 15443 },
 });
 const [serviceEntry, destinationRule] = rendered.consumer;
+/** The one object shared by every exposure (no request-id label). */
+const sharedGateway = rendered.exporter[1];
 const desired = rendered.consumer;
 
 /** The object as the API server returns it after crossmesh applied it. */
@@ -152,11 +154,11 @@ describe('planClusterChanges', () => {
   });
 
   it('does not plan to remove a crossmesh-looking label someone else owns, which an apply could not remove', () => {
-    const sharedWithForeignLabel = stored(destinationRule, o => {
+    const sharedWithForeignLabel = stored(sharedGateway, o => {
       o.metadata.labels!['crossmesh.io/request-id'] = 'added-by-hand';
     });
     expect(
-      planClusterChanges([destinationRule], [sharedWithForeignLabel]).unchanged,
+      planClusterChanges([sharedGateway], [sharedWithForeignLabel]).unchanged,
     ).toBe(1);
   });
 

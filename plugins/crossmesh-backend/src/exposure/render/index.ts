@@ -1,12 +1,12 @@
 export { ISTIO_NETWORKING_API_VERSION, renderExposure } from './renderExposure';
 export {
-  GLOBAL_DESTINATION_RULE_NAME,
   GLOBAL_GATEWAY_NAME,
   HOST_ANNOTATION,
   ISTIO_NAMESPACE,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
+  TLS_MODE_LABEL,
   objectNameForHost,
   requestIdLabelValue,
 } from './names';

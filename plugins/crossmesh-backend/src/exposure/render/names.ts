@@ -18,11 +18,11 @@ export const REQUEST_ID_LABEL = 'crossmesh.io/request-id';
 export const HOST_ANNOTATION = 'crossmesh.io/host';
 
 /**
- * The one `*.global` DestinationRule per calling cluster (`dns-proxy`).
+ * The endpoint label that tells istiod a workload speaks Istio mTLS.
  *
  * @internal
  */
-export const GLOBAL_DESTINATION_RULE_NAME = 'crossmesh-global-mtls';
+export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 
 /**
  * The one `*.global` AUTO_PASSTHROUGH Gateway per exporting cluster (`dns-proxy`).
@@ -32,8 +32,8 @@ export const GLOBAL_DESTINATION_RULE_NAME = 'crossmesh-global-mtls';
 export const GLOBAL_GATEWAY_NAME = 'crossmesh-global-passthrough';
 
 /**
- * Where shared objects go: Istio's root namespace, so the DestinationRule applies mesh-wide,
- * and the ingress gateway's namespace.
+ * Where shared objects go: the ingress gateway's namespace (Istio's root namespace too), and
+ * consumer objects when an exposure names no consumer namespaces.
  *
  * @internal
  */

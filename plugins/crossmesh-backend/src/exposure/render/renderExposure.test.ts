@@ -99,7 +99,7 @@ describe('renderExposure', () => {
     });
   });
 
-  it('dns-proxy: adds the *.global DestinationRule, and the exporter ServiceEntry and Gateway', () => {
+  it('dns-proxy: adds an ISTIO_MUTUAL DestinationRule for the host, and the exporter ServiceEntry and Gateway', () => {
     expect(
       renderExposure('dns-proxy', {
         ...input,
@@ -116,9 +116,9 @@ describe('renderExposure', () => {
         {
           apiVersion: 'networking.istio.io/v1beta1',
           kind: 'DestinationRule',
-          metadata: sharedMetadata('crossmesh-global-mtls'),
+          metadata: perRequestMetadata('istio-system'),
           spec: {
-            host: '*.global',
+            host: 'svc-2.bar.global',
             trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
           },
         },
@@ -133,7 +133,12 @@ describe('renderExposure', () => {
             location: 'MESH_INTERNAL',
             ports: consumerSpec.ports,
             resolution: 'DNS',
-            endpoints: [{ address: 'svc-2-local.bar-prod.svc.cluster.local' }],
+            endpoints: [
+              {
+                address: 'svc-2-local.bar-prod.svc.cluster.local',
+                labels: { 'security.istio.io/tlsMode': 'istio' },
+              },
+            ],
             exportTo: ['.'],
           },
         },
@@ -159,8 +164,31 @@ describe('renderExposure', () => {
   it('dns-proxy: the local Service defaults to the one the host names', () => {
     const { exporter } = renderExposure('dns-proxy', input);
     expect(exporter[0].spec.endpoints).toEqual([
-      { address: 'svc-2.bar.svc.cluster.local' },
+      {
+        address: 'svc-2.bar.svc.cluster.local',
+        labels: { 'security.istio.io/tlsMode': 'istio' },
+      },
     ]);
+  });
+
+  it('dns-proxy with consumer namespaces: a ServiceEntry and a DestinationRule in each, both exported to "."', () => {
+    const { consumer } = renderExposure('dns-proxy', {
+      ...input,
+      exportTo: ['foo', 'baz'],
+    });
+    expect(
+      consumer.map(o => [o.kind, o.metadata.namespace, o.spec.exportTo]),
+    ).toEqual([
+      ['ServiceEntry', 'foo', ['.']],
+      ['DestinationRule', 'foo', ['.']],
+      ['ServiceEntry', 'baz', ['.']],
+      ['DestinationRule', 'baz', ['.']],
+    ]);
+    expect(consumer[1].spec).toEqual({
+      host: 'svc-2.bar.global',
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      exportTo: ['.'],
+    });
   });
 
   it('renders the same objects every time', () => {

@@ -13,13 +13,13 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { isAllocatableVip, isIpv4 } from '../vip';
 import {
-  GLOBAL_DESTINATION_RULE_NAME,
   GLOBAL_GATEWAY_NAME,
   HOST_ANNOTATION,
   ISTIO_NAMESPACE,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
+  TLS_MODE_LABEL,
   objectNameForHost,
   requestIdLabelValue,
 } from './names';
@@ -183,16 +183,54 @@ function servicePorts(input: ExposureRenderInput) {
   }));
 }
 
+/** Where one of an exposure's objects goes, and which namespaces see it. */
+interface Placement {
+  namespace: string;
+  exportTo?: string[];
+}
+
 /**
- * The calling cluster's ServiceEntry, as Istio's replicated-control-planes docs write it.
- *
- * Istio 1.6 to 1.8 accept only `.` or `*` in `exportTo`, so consumer namespaces get one
- * ServiceEntry each, in that namespace, exported to `.`: the docs' shape (they create it in the
- * client's namespace), valid on every Istio version. Without consumer namespaces there is one,
- * in istio-system, visible to all namespaces.
+ * Where the calling cluster's objects for one exposure go: each consumer namespace, exported to
+ * `.` (Istio 1.6 to 1.8 accept only `.` or `*` in `exportTo`; it is the docs' shape, which
+ * creates them in the client's namespace), or, without consumer namespaces, istio-system,
+ * visible to all namespaces.
  */
-function consumerServiceEntries(input: ExposureRenderInput): KubeObject[] {
-  const spec = (exportTo?: string[]) => ({
+function consumerPlacements(input: ExposureRenderInput): Placement[] {
+  const namespaces = input.exportTo ?? [];
+  return namespaces.length > 0
+    ? namespaces.map(namespace => ({ namespace, exportTo: ['.'] }))
+    : [{ namespace: ISTIO_NAMESPACE }];
+}
+
+/** One exposure's object: named for its host, labelled with its request, placed. */
+function exposureObject(
+  kind: string,
+  input: ExposureRenderInput,
+  placement: Placement,
+  spec: Record<string, unknown>,
+): KubeObject {
+  return {
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind,
+    metadata: metadata(
+      objectNameForHost(input.host),
+      placement.namespace,
+      input.host,
+      input.requestId,
+    ),
+    spec: {
+      ...spec,
+      ...(placement.exportTo ? { exportTo: placement.exportTo } : {}),
+    },
+  };
+}
+
+/** The calling cluster's ServiceEntry, as Istio's replicated-control-planes docs write it. */
+function consumerServiceEntry(
+  input: ExposureRenderInput,
+  placement: Placement,
+): KubeObject {
+  return exposureObject('ServiceEntry', input, placement, {
     hosts: [input.host],
     location: 'MESH_INTERNAL',
     ports: servicePorts(input),
@@ -206,68 +244,56 @@ function consumerServiceEntries(input: ExposureRenderInput): KubeObject[] {
         ),
       },
     ],
-    ...(exportTo ? { exportTo } : {}),
   });
-  const name = objectNameForHost(input.host);
-  const entry = (namespace: string, exportTo?: string[]): KubeObject => ({
-    apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'ServiceEntry',
-    metadata: metadata(name, namespace, input.host, input.requestId),
-    spec: spec(exportTo),
-  });
-  const namespaces = input.exportTo ?? [];
-  return namespaces.length > 0
-    ? namespaces.map(namespace => entry(namespace, ['.']))
-    : [entry(ISTIO_NAMESPACE)];
 }
 
-function globalDestinationRule(): KubeObject {
-  return {
-    apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'DestinationRule',
-    metadata: metadata(
-      GLOBAL_DESTINATION_RULE_NAME,
-      ISTIO_NAMESPACE,
-      GLOBAL_WILDCARD,
-    ),
-    spec: {
-      host: GLOBAL_WILDCARD,
-      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
-    },
-  };
+/**
+ * Istio mTLS to the remote gateway for the host, beside each consumer ServiceEntry (same name,
+ * namespace and visibility). Without it auto-mTLS sends plain text to the gateway's 15443.
+ * One rule per host rather than one `*.global` rule in istio-system: the wildcard rule
+ * changed every `.global` host of the cluster, crossmesh's or not, and `istioctl analyze`
+ * reports it (IST0174) when the ServiceEntries are exported to consumer namespaces only.
+ */
+function consumerDestinationRule(
+  input: ExposureRenderInput,
+  placement: Placement,
+): KubeObject {
+  return exposureObject('DestinationRule', input, placement, {
+    host: input.host,
+    trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+  });
 }
 
 /**
  * The exporting cluster's ServiceEntry that lets its gateway route the `.global` SNI to the
  * local Service. It lives in istio-system exported to `.` only, so the gateway sees it and no
  * sidecar of the exporting cluster gets a listener for it (without addresses, TCP ports would
- * otherwise become 0.0.0.0:<port> listeners in every sidecar).
+ * otherwise become 0.0.0.0:<port> listeners in every sidecar). The endpoint says the Service's
+ * pods speak Istio mTLS: istiod gives AUTO_PASSTHROUGH only endpoints labelled so, and without
+ * the label the gateway's cluster for the SNI is empty.
  */
 function exporterServiceEntry(input: ExposureRenderInput): KubeObject {
   const local = input.localService ?? {
     name: parseGlobalHost(input.host)!.service,
     namespace: parseGlobalHost(input.host)!.namespace,
   };
-  return {
-    apiVersion: ISTIO_NETWORKING_API_VERSION,
-    kind: 'ServiceEntry',
-    metadata: metadata(
-      objectNameForHost(input.host),
-      ISTIO_NAMESPACE,
-      input.host,
-      input.requestId,
-    ),
-    spec: {
+  return exposureObject(
+    'ServiceEntry',
+    input,
+    { namespace: ISTIO_NAMESPACE, exportTo: ['.'] },
+    {
       hosts: [input.host],
       location: 'MESH_INTERNAL',
       ports: servicePorts(input),
       resolution: 'DNS',
       endpoints: [
-        { address: `${local.name}.${local.namespace}.svc.cluster.local` },
+        {
+          address: `${local.name}.${local.namespace}.svc.cluster.local`,
+          labels: { [TLS_MODE_LABEL]: 'istio' },
+        },
       ],
-      exportTo: ['.'],
     },
-  };
+  );
 }
 
 function globalPassthroughGateway(): KubeObject {
@@ -293,12 +319,14 @@ function globalPassthroughGateway(): KubeObject {
  * name, for the mesh's strategy.
  *
  * `legacy-global` (Istio 1.6–1.8): the calling cluster gets the ServiceEntry; the exporting
- * cluster needs nothing per exposure (the multicluster install provides the gateway).
+ * cluster needs nothing per exposure (the multicluster install provides the gateway and the
+ * `*.global` ISTIO_MUTUAL DestinationRule).
  *
- * `dns-proxy` (Istio 1.8 and later): the calling cluster also gets the shared `*.global`
- * ISTIO_MUTUAL DestinationRule; the exporting cluster gets a ServiceEntry pointing the host at
- * the local Service and the shared AUTO_PASSTHROUGH Gateway on 15443. Shared objects have fixed
- * names and no request-id label: one per cluster serves every exposure.
+ * `dns-proxy` (Istio 1.8 and later): the calling cluster also gets an ISTIO_MUTUAL
+ * DestinationRule for the host beside each ServiceEntry; the exporting cluster gets a
+ * ServiceEntry pointing the host at the local Service and the shared AUTO_PASSTHROUGH Gateway
+ * on 15443. The shared Gateway has a fixed name and no request-id label: one per cluster serves
+ * every exposure.
  *
  * @throws InputError naming every invalid field.
  * @internal
@@ -310,10 +338,18 @@ export function renderExposure(
   validateInput(input);
   switch (strategy) {
     case 'legacy-global':
-      return { consumer: consumerServiceEntries(input), exporter: [] };
+      return {
+        consumer: consumerPlacements(input).map(placement =>
+          consumerServiceEntry(input, placement),
+        ),
+        exporter: [],
+      };
     case 'dns-proxy':
       return {
-        consumer: [...consumerServiceEntries(input), globalDestinationRule()],
+        consumer: consumerPlacements(input).flatMap(placement => [
+          consumerServiceEntry(input, placement),
+          consumerDestinationRule(input, placement),
+        ]),
         exporter: [exporterServiceEntry(input), globalPassthroughGateway()],
       };
     default:

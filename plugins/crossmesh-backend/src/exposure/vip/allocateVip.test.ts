@@ -100,3 +100,53 @@ describe('allocateVip', () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 });
+
+describe('allocateVip with reserved ranges (other tools’ addresses)', () => {
+  const seed = 'svc-2.bar.global';
+  const seeded = allocateVip(new Set(), { seed });
+  const slash16 = {
+    start: Math.floor(seeded.value / 0x10000) * 0x10000,
+    end: Math.floor(seeded.value / 0x10000) * 0x10000 + 0xffff,
+  };
+
+  it('never proposes an address in a reserved range, nor a reserved address', () => {
+    const vip = allocateVip(new Set(), {
+      seed,
+      reserved: [slash16, { start: slash16.end + 1, end: slash16.end + 2 }],
+    });
+    expect(vip.value).toBe(slash16.end + 3);
+    expect(isAllocatableVipValue(vip.value)).toBe(true);
+  });
+
+  it('steps over a reserved /8 at once, and over addresses in use after it', () => {
+    const slash8 = {
+      start: Math.floor(seeded.value / 0x1000000) * 0x1000000,
+      end: Math.floor(seeded.value / 0x1000000) * 0x1000000 + 0xffffff,
+    };
+    const started = Date.now();
+    const vip = allocateVip(new Set([slash8.end + 1]), {
+      seed,
+      reserved: [slash8],
+    });
+    expect(Date.now() - started).toBeLessThan(50);
+    expect(vip.value).toBe(slash8.end + 2);
+    expect(vip.probes).toBe(2);
+  });
+
+  it('wraps past a reserved range at the top of 240.0.0.0/4', () => {
+    const vip = allocateVip(new Set(), {
+      random: () => 0.999999999999,
+      reserved: [{ start: ipv4ToNumber('250.0.0.0'), end: 0xffffffff }],
+    });
+    expect(vip.address).toBe('240.0.0.1');
+  });
+
+  it('says so when everything is reserved', () => {
+    expect(() =>
+      allocateVip(new Set(), {
+        seed,
+        reserved: [{ start: 0xf0000000, end: 0xffffffff }],
+      }),
+    ).toThrow(/Every VIP in 240\.0\.0\.0\/4 is in use or reserved/);
+  });
+});

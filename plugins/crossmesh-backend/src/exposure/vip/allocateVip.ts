@@ -17,10 +17,66 @@ const FIRST = RANGE_START + 1; // 240.0.0.0 and 255.255.255.255 look like networ
 export const ALLOCATABLE_VIP_COUNT =
   RANGE_END - 1 - FIRST + 1 - ISTIO_AUTO_SIZE; // 268,369,918
 
+const LAST = RANGE_END - 1;
+
 /** Index in [0, ALLOCATABLE_VIP_COUNT) → address as a number, skipping Istio's range. */
 function valueAt(index: number): number {
   const value = FIRST + index;
   return value >= ISTIO_AUTO_START ? value + ISTIO_AUTO_SIZE : value;
+}
+
+/** The first index whose address is above `value`; ALLOCATABLE_VIP_COUNT past the top. */
+function indexAbove(value: number): number {
+  const next = value + 1;
+  if (next > LAST) return ALLOCATABLE_VIP_COUNT;
+  if (next < FIRST) return 0;
+  if (next < ISTIO_AUTO_START) return next - FIRST;
+  return (
+    Math.max(next, ISTIO_AUTO_START + ISTIO_AUTO_SIZE) - ISTIO_AUTO_SIZE - FIRST
+  );
+}
+
+/**
+ * Addresses other tools use, as numbers from `start` to `end` inclusive: a range another
+ * allocator hands out from, or one address (`start === end`).
+ *
+ * @internal
+ */
+export interface ReservedRange {
+  start: number;
+  end: number;
+}
+
+/** Sorted and merged, so that the range holding an address is one binary search away. */
+function mergeRanges(ranges: readonly ReservedRange[]): ReservedRange[] {
+  const sorted = [...ranges].sort((x, y) => x.start - y.start);
+  const merged: ReservedRange[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end + 1) {
+      last.end = Math.max(last.end, range.end);
+    } else {
+      merged.push({ start: range.start, end: range.end });
+    }
+  }
+  return merged;
+}
+
+/** The end of the merged range holding `value`, if any. */
+function reservedUntil(
+  ranges: readonly ReservedRange[],
+  value: number,
+): number | undefined {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const range = ranges[middle];
+    if (value < range.start) high = middle - 1;
+    else if (value > range.end) low = middle + 1;
+    else return range.end;
+  }
+  return undefined;
 }
 
 /**
@@ -66,6 +122,11 @@ export interface AllocateVipOptions {
   seed?: string;
   /** Where to start without a seed: a number in [0, 1). Default `Math.random`. */
   random?: () => number;
+  /**
+   * Addresses other tools use (istiod's auto-allocation range, addresses of ServiceEntries
+   * crossmesh does not own), stepped over in one go each.
+   */
+  reserved?: readonly ReservedRange[];
 }
 
 /**
@@ -78,7 +139,7 @@ export interface AllocatedVip {
   address: string;
   /** The same address as a number. */
   value: number;
-  /** How many addresses in use were stepped over before this one. */
+  /** How many addresses in use (or reserved ranges) were stepped over before this one. */
   probes: number;
 }
 
@@ -112,8 +173,9 @@ function sortedHas(values: readonly number[], value: number): boolean {
 
 /**
  * Proposes a VIP for a ServiceEntry from 240.0.0.0/4, never from 240.240.0.0/16 (Istio's own
- * auto-allocation range) and never 240.0.0.0 or 255.255.255.255. It starts at a point derived
- * from the seed and steps forward, wrapping, past addresses in use. The database's unique
+ * default auto-allocation range), never from `reserved`, and never 240.0.0.0 or
+ * 255.255.255.255. It starts at a point derived from the seed and steps forward, wrapping,
+ * past addresses in use and over reserved ranges. The database's unique
  * index has the last word: on a conflict, add the address to `inUse` and ask again.
  *
  * @throws Error when every allocatable address is in use.
@@ -130,16 +192,23 @@ export function allocateVip(
     options.seed !== undefined
       ? hash32(options.seed)
       : Math.floor((options.random ?? Math.random)() * 0x100000000);
+  const reserved = mergeRanges(options.reserved ?? []);
   // Multiply-shift maps the 32-bit start onto the range without modulo bias worth noting.
   let index = Math.floor((start / 0x100000000) * ALLOCATABLE_VIP_COUNT);
-  for (let probes = 0; probes < ALLOCATABLE_VIP_COUNT; probes++) {
+  let probes = 0;
+  for (let looked = 0; looked < ALLOCATABLE_VIP_COUNT; probes++) {
     const value = valueAt(index);
-    if (!has(value)) {
+    const until = reservedUntil(reserved, value);
+    let next = index + 1;
+    if (until !== undefined) {
+      next = indexAbove(until);
+    } else if (!has(value)) {
       return { address: numberToIpv4(value), value, probes };
     }
-    index = index + 1 === ALLOCATABLE_VIP_COUNT ? 0 : index + 1;
+    looked += next - index;
+    index = next === ALLOCATABLE_VIP_COUNT ? 0 : next;
   }
-  throw new Error('Every VIP in 240.0.0.0/4 is in use');
+  throw new Error('Every VIP in 240.0.0.0/4 is in use or reserved');
 }
 
 /**

@@ -10,5 +10,15 @@ export type {
   AllocateManyResult,
   AllocateVipOptions,
   AllocatedVip,
+  ReservedRange,
   VipsInUse,
 } from './allocateVip';
+export {
+  foreignServiceEntryAddresses,
+  istioAutoAllocation,
+  reservationsOf,
+} from './reservedAddresses';
+export type {
+  ClusterReservedRange,
+  ServiceEntryAddresses,
+} from './reservedAddresses';

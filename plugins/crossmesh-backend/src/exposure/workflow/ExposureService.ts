@@ -20,7 +20,7 @@ import {
   ExposureStore,
 } from '../store/ExposureStore';
 import { ExposureTransaction } from '../store/ExposureTransaction';
-import { allocateVip } from '../vip';
+import { vipProposal, VipReservations } from './ClusterVipReservations';
 import {
   nextExposureState,
   ExposureEvent,
@@ -64,6 +64,8 @@ export class ExposureService {
       approvers: ApproverSettings;
       /** Proves from the source cluster that the Service belongs to the entity. */
       serviceOwnership: Pick<ServiceOwnership, 'prove'>;
+      /** What other tools use in the clusters, for VIPs to step over. */
+      vipReservations?: VipReservations;
       /** Tells people of requests and decisions; without one, nobody is told. */
       notifier?: ExposureNotifier;
       now?: () => Date;
@@ -169,6 +171,10 @@ export class ExposureService {
         `You requested ${request.id} yourself; another approver has to decide it`,
       );
     }
+    // Refused before any cluster is read; what the clusters reserve is read before the
+    // transaction opens, so no cluster call holds a database transaction open.
+    nextExposureState(request.id, request.state, 'approve');
+    const proposeVip = await vipProposal(request, this.options.vipReservations);
     // The VIP is taken in the transaction of the state change, so a refused approval
     // leaves nothing behind.
     const approved = await this.move(
@@ -184,7 +190,7 @@ export class ExposureService {
         const vip = await store.allocateVip(
           request.host,
           request.id,
-          inUse => allocateVip(inUse, { seed: request.host }).address,
+          proposeVip,
         );
         return { ...this.decision(actor, comment), vip: vip.address };
       },

@@ -172,6 +172,23 @@ export function ruleScenarios(
     });
   };
   let wiredCoredns: V1ConfigMap | undefined;
+  // AKS: coredns is reconciled and imports custom/*.server, so crossmesh wires coredns-custom.
+  const makeAksShaped = async () => {
+    wiredCoredns = await c2.core.readNamespacedConfigMap({
+      name: 'coredns',
+      namespace: 'kube-system',
+    });
+    await replaceCoredns({
+      metadata: {
+        labels: { 'addonmanager.kubernetes.io/mode': 'Reconcile' },
+      },
+      data: {
+        Corefile: `${
+          context.seededCoredns.data!.Corefile
+        }import custom/*.server\n`,
+      },
+    });
+  };
   const issueIntermediate = async () =>
     distributionError(
       await carol(mesh).post('/trust/clusters/cluster-1/intermediate'),
@@ -342,26 +359,30 @@ export function ruleScenarios(
     },
     'kube-system:create:configmaps': {
       cluster: 'cluster-2',
-      // AKS: coredns is reconciled and imports custom/*.server; crossmesh creates coredns-custom.
-      arrange: async () => {
-        wiredCoredns = await c2.core.readNamespacedConfigMap({
-          name: 'coredns',
-          namespace: 'kube-system',
-        });
-        await replaceCoredns({
-          metadata: {
-            labels: { 'addonmanager.kubernetes.io/mode': 'Reconcile' },
-          },
-          data: {
-            Corefile: `${
-              context.seededCoredns.data!.Corefile
-            }import custom/*.server\n`,
-          },
-        });
-      },
+      arrange: makeAksShaped,
       act: () => dnsRefusal(mesh, 'cluster-2'),
       restore: async () => {
         await replaceCoredns(wiredCoredns!);
+        await c2.deleteIfPresent(() =>
+          c2.core.deleteNamespacedConfigMap({
+            name: 'coredns-custom',
+            namespace: 'kube-system',
+          }),
+        );
+        await wireDns(mesh, 'cluster-2');
+      },
+    },
+    'kube-system:delete:configmaps': {
+      cluster: 'cluster-2',
+      // Wired through a coredns-custom crossmesh created (AKS-style); once the Corefile is
+      // plain again, wiring moves back to it and deletes the emptied coredns-custom.
+      arrange: async () => {
+        await makeAksShaped();
+        await wireDns(mesh, 'cluster-2');
+        await replaceCoredns(wiredCoredns!);
+      },
+      act: () => dnsRefusal(mesh, 'cluster-2'),
+      restore: async () => {
         await c2.deleteIfPresent(() =>
           c2.core.deleteNamespacedConfigMap({
             name: 'coredns-custom',

@@ -15,10 +15,12 @@ import {
 } from './istioChecks';
 import { PreflightSession } from './PreflightSession';
 import { runChecks } from './runChecks';
+import { AllocatedVips, vipChecks } from './vipChecks';
 
 /**
  * Checks whether a cluster is ready for the mesh: reachable, crossmesh allowed to do all it
- * does there, Istio with its gateway, `.global` DNS, and `cacerts` from the mesh root.
+ * does there, Istio with its gateway, VIPs clear of other allocators, `.global` DNS, and
+ * `cacerts` from the mesh root.
  * Reads only; never writes to the cluster.
  *
  * @internal
@@ -31,6 +33,8 @@ export class ClusterPreflight {
       configuredStrategy?: MeshStrategy;
       timeoutMs: number;
       now?: () => Date;
+      /** crossmesh's VIPs, checked against what the cluster's other allocators use. */
+      allocatedVips?: AllocatedVips;
     },
   ) {}
 
@@ -60,6 +64,7 @@ export class ClusterPreflight {
           gatewayOverrideOrigin,
           findings,
         }),
+        ...vipChecks(session, this.options.allocatedVips ?? (async () => [])),
         cacerts,
       ],
       describe,

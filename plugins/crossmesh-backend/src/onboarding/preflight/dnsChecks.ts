@@ -5,7 +5,9 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import { parseDnsCapture } from '../../clusters/dnsCapture';
+import { DnsReads, readDnsFacts } from '../../exposure/dns/cluster/dnsFacts';
 import { detectDnsFlavour, DnsFlavour } from '../../exposure/dns/dnsFlavour';
+import { readDnsWiringRecord } from '../../exposure/dns/wiringRecord';
 import { accessDependency } from './accessChecks';
 import { DNS_CONFIG_MAP_OF, isGlobalDnsWired } from './globalDnsWiring';
 import { STRATEGY } from './istioChecks';
@@ -82,16 +84,41 @@ function dnsCaptureCheck(session: PreflightSession): CheckDefinition {
   };
 }
 
-function legacyGlobalChecks(session: PreflightSession): CheckDefinition[] {
+/** The reads that tell the DNS flavour, shared by the checks of one session. */
+function sessionDnsReads(session: PreflightSession): DnsReads {
   const { core, apps } = session.apis;
-  const configMap = (name: string) =>
-    session.read<V1ConfigMap>(`cm:${name}`, () =>
-      core.readNamespacedConfigMap({ name, namespace: KUBE_SYSTEM }),
-    );
-  const deploymentExists = async (name: string) =>
-    !!(await session.read<V1Deployment>(`deploy:${name}`, () =>
-      apps.readNamespacedDeployment({ name, namespace: KUBE_SYSTEM }),
-    ));
+  const orUndefined = <T>(read: Promise<T | null>) =>
+    read.then(found => found ?? undefined);
+  return {
+    configMap: name =>
+      orUndefined(
+        session.read<V1ConfigMap>(`cm:${name}`, () =>
+          core.readNamespacedConfigMap({ name, namespace: KUBE_SYSTEM }),
+        ),
+      ),
+    deployment: name =>
+      orUndefined(
+        session.read<V1Deployment>(`deploy:${name}`, () =>
+          apps.readNamespacedDeployment({ name, namespace: KUBE_SYSTEM }),
+        ),
+      ),
+    // Node labels are evidence of k3s only; without leave to list nodes, there is none.
+    nodes: () =>
+      session
+        .call(() => core.listNode({ limit: 3 }))
+        .then(
+          list => list.items,
+          error => {
+            if ((error as { code?: unknown })?.code === 403) return undefined;
+            throw error;
+          },
+        ),
+  };
+}
+
+function legacyGlobalChecks(session: PreflightSession): CheckDefinition[] {
+  const { core } = session.apis;
+  const reads = sessionDnsReads(session);
   let istiocorednsIp: string | undefined;
   let flavour: Exclude<DnsFlavour, 'unknown'> | undefined;
 
@@ -145,21 +172,7 @@ function legacyGlobalChecks(session: PreflightSession): CheckDefinition[] {
         accessDependency('get', 'deployments.apps', KUBE_SYSTEM),
       ],
       run: async () => {
-        const [coredns, corednsCustom, kubeDns, corednsDeploy, kubeDnsDeploy] =
-          await Promise.all([
-            configMap('coredns'),
-            configMap('coredns-custom'),
-            configMap('kube-dns'),
-            deploymentExists('coredns'),
-            deploymentExists('kube-dns'),
-          ]);
-        const detected = detectDnsFlavour({
-          corednsConfigMap: coredns ?? undefined,
-          corednsCustomConfigMap: corednsCustom ?? undefined,
-          kubeDnsConfigMap: kubeDns ?? undefined,
-          corednsDeploymentPresent: corednsDeploy,
-          kubeDnsDeploymentPresent: kubeDnsDeploy,
-        });
+        const detected = detectDnsFlavour((await readDnsFacts(reads)).input);
         if (detected.flavour === 'unknown') {
           return {
             status: 'fail',
@@ -178,12 +191,13 @@ function legacyGlobalChecks(session: PreflightSession): CheckDefinition[] {
       dependsOn: ['istiocoredns', 'dns-flavour'],
       run: async () => {
         const name = DNS_CONFIG_MAP_OF[flavour!];
-        const data = (await configMap(name))?.data;
+        const configMap = await reads.configMap(name);
         let wired: boolean;
         try {
           wired = isGlobalDnsWired({
             flavour: flavour!,
-            configMapData: data,
+            configMapData: configMap?.data,
+            record: readDnsWiringRecord(configMap?.metadata?.annotations),
             istiocorednsIp: istiocorednsIp!,
           });
         } catch (error) {

@@ -2,6 +2,7 @@ import { ensureGlobalServerBlock } from '../../exposure/dns/corefile';
 import { ensureGlobalCustomServer } from '../../exposure/dns/corednsCustom';
 import { DnsFlavour } from '../../exposure/dns/dnsFlavour';
 import { ensureGlobalStubDomain } from '../../exposure/dns/stubDomains';
+import { DnsWiringRecord } from '../../exposure/dns/wiringRecord';
 
 /**
  * The ConfigMap in kube-system each DNS flavour reads `.global` forwarding from.
@@ -28,9 +29,11 @@ export function isGlobalDnsWired(options: {
   flavour: Exclude<DnsFlavour, 'unknown'>;
   /** The data of {@link DNS_CONFIG_MAP_OF}[flavour]; undefined when it does not exist. */
   configMapData: Record<string, string> | undefined;
+  /** What crossmesh recorded on that ConfigMap. */
+  record?: DnsWiringRecord;
   istiocorednsIp: string;
 }): boolean {
-  const { flavour, configMapData, istiocorednsIp } = options;
+  const { flavour, configMapData, istiocorednsIp, record } = options;
   if (flavour === 'coredns') {
     const corefile = configMapData?.Corefile;
     return (
@@ -44,6 +47,10 @@ export function isGlobalDnsWired(options: {
   const edited =
     flavour === 'coredns-custom'
       ? ensureGlobalCustomServer(configMapData, istiocorednsIp)
-      : ensureGlobalStubDomain(configMapData, istiocorednsIp);
+      : ensureGlobalStubDomain(
+          configMapData,
+          istiocorednsIp,
+          record?.stubDomains,
+        );
   return !edited.changed;
 }

@@ -9,13 +9,16 @@ import {
   resolveGatewayAddress,
 } from '../../clusters/gatewayAddress';
 import {
+  istiodContainer,
+  IstioVersion,
+  legacyGlobalGatewaySupport,
   parseIstioVersion,
   strategyForIstioVersion,
 } from '../../clusters/istioVersion';
 import { accessDependency } from './accessChecks';
 import { CREDENTIALS } from './connectionChecks';
 import { PreflightSession } from './PreflightSession';
-import { CheckDefinition } from './runChecks';
+import { CheckDefinition, CheckOutcome } from './runChecks';
 
 /** @internal */
 export const ISTIO_SYSTEM = 'istio-system';
@@ -55,8 +58,41 @@ export function readIstiod(session: PreflightSession) {
 }
 
 function istiodImage(istiod: V1Deployment): string | undefined {
-  const containers = istiod.spec?.template?.spec?.containers ?? [];
-  return (containers.find(c => c.name === 'discovery') ?? containers[0])?.image;
+  return istiodContainer(istiod)?.image;
+}
+
+/**
+ * The strategy check's outcome: a pass, or a warning when `legacy-global` meets an istiod
+ * whose gateway no longer routes `.global` SNI (the exporting side of the strategy).
+ */
+function strategyOutcome(
+  strategy: MeshStrategy,
+  version: IstioVersion | null,
+  source: string,
+): CheckOutcome {
+  const support =
+    strategy === 'legacy-global' && version
+      ? legacyGlobalGatewaySupport(version)
+      : 'native';
+  if (support === 'native') {
+    return { status: 'pass', detail: `${strategy}, ${source}` };
+  }
+  const why =
+    support === 'none'
+      ? `Istio ${
+          version!.text
+        }'s gateway cannot route the .global SNI of legacy-global to a local service (Istio 1.8.6 and 1.9.5 stopped rewriting it, and 1.18 removed PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH, the flag that brought it back), so services of this cluster cannot be exposed; calling other clusters still works`
+      : `Istio ${
+          version!.text
+        }'s gateway routes the .global SNI of legacy-global to a local service only when istiod runs with PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH=true (Istio 1.8.6 and 1.9.5 stopped doing it by default; 1.18 removed the flag)`;
+  return {
+    status: 'warn',
+    detail: `${strategy}, ${source}; but ${why}`,
+    remedy:
+      support === 'none'
+        ? 'Use the dns-proxy strategy (remove crossmesh.strategy, or set it to dns-proxy) for meshes on Istio 1.8 or later'
+        : 'Set PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH=true on istiod (istioctl install --set values.pilot.env.PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH=true), or use the dns-proxy strategy',
+  };
 }
 
 /**
@@ -144,10 +180,14 @@ export function istioChecks(
       run: async () => {
         if (configuredStrategy) {
           findings.strategy = configuredStrategy;
-          return {
-            status: 'pass',
-            detail: `${configuredStrategy}, set in crossmesh.strategy`,
-          };
+          // Istio's version is not needed here, only a reason to warn when it is known.
+          const istiod = await readIstiod(session).catch(() => null);
+          const image = istiod ? istiodImage(istiod) : undefined;
+          return strategyOutcome(
+            configuredStrategy,
+            image ? parseIstioVersion(image) : null,
+            'set in crossmesh.strategy',
+          );
         }
         const image = istiodImage((await readIstiod(session))!);
         const version = image ? parseIstioVersion(image) : null;
@@ -160,10 +200,11 @@ export function istioChecks(
           };
         }
         findings.strategy = strategyForIstioVersion(version);
-        return {
-          status: 'pass',
-          detail: `${findings.strategy}, detected from Istio ${version.text}`,
-        };
+        return strategyOutcome(
+          findings.strategy,
+          version,
+          `detected from Istio ${version.text}`,
+        );
       },
     },
     {

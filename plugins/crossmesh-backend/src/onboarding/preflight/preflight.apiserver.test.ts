@@ -185,6 +185,7 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
     expect(denied).toEqual(
       [
         'access:create:configmaps:kube-system',
+        'access:delete:configmaps:kube-system',
         'access:create:destinationrules.networking.istio.io',
         'access:create:gateways.networking.istio.io',
         'access:create:secrets:istio-system',

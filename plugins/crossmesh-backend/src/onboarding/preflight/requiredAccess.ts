@@ -101,14 +101,16 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'configmaps',
     namespace: 'istio-system',
-    names: ['istio'],
-    purpose: 'reads whether sidecars capture DNS (dns-proxy)',
+    names: ['istio', 'istio-ca-root-cert'],
+    purpose:
+      'reads whether sidecars capture DNS (dns-proxy), and the roots istiod publishes before a rotation drops the old root',
   },
   {
     verb: 'list',
     group: '',
     resource: 'nodes',
-    purpose: 'finds a node address for a gateway that has only a nodePort',
+    purpose:
+      'finds a node address for a gateway that has only a nodePort, and tells k3s by its nodes (legacy-global DNS)',
   },
   {
     verb: 'get',
@@ -172,6 +174,15 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     namespace: 'kube-system',
     purpose:
       'creates coredns-custom or kube-dns when the cluster has none (legacy-global)',
+  },
+  {
+    verb: 'delete',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    names: ['coredns-custom', 'kube-dns'],
+    purpose:
+      'deletes the coredns-custom or kube-dns it created once its entry is gone and nothing else is left (legacy-global)',
   },
   {
     verb: 'get',

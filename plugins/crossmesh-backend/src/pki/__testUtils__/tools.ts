@@ -41,16 +41,121 @@ export function read(dir: string, name: string): string {
   return readFileSync(join(dir, name), 'utf8');
 }
 
-/** Writes cacerts to a temp dir and runs both `openssl verify` forms. */
+/** Writes cacerts to a temp dir and runs both `openssl verify -x509_strict` forms. */
 export function opensslVerifyCacerts(files: Record<string, string>): string[] {
   const { dir, cleanup } = tempDir();
   try {
     writeFiles(dir, files);
     return ['cert-chain.pem', 'root-cert.pem'].map(caFile =>
-      run('openssl', ['verify', '-CAfile', caFile, 'ca-cert.pem'], {
-        cwd: dir,
-      }).trim(),
+      run(
+        'openssl',
+        ['verify', '-x509_strict', '-CAfile', caFile, 'ca-cert.pem'],
+        { cwd: dir },
+      ).trim(),
     );
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * `openssl verify -x509_strict -CAfile root-cert.pem ca-cert.pem`, returning what it printed
+ * whether or not it passed (every error, one a line, with its depth).
+ */
+export function opensslVerifyStrict(rootPem: string, certPem: string): string {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, { 'root-cert.pem': rootPem, 'ca-cert.pem': certPem });
+    const result = spawnSync(
+      'openssl',
+      ['verify', '-x509_strict', '-CAfile', 'root-cert.pem', 'ca-cert.pem'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * A root made with `openssl req -x509` and no Subject Key Identifier (nor Authority Key
+ * Identifier), as an openssl.cnf without `subjectKeyIdentifier = hash` makes it.
+ */
+export function opensslRootWithoutSki(): { certPem: string; keyPem: string } {
+  const { dir, cleanup } = tempDir();
+  try {
+    run(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'root-key.pem',
+        '-out',
+        'root-cert.pem',
+        '-subj',
+        '/O=Istio/CN=Root CA',
+        '-days',
+        '365',
+        '-addext',
+        'subjectKeyIdentifier=none',
+        '-addext',
+        'authorityKeyIdentifier=none',
+        '-addext',
+        'basicConstraints=critical,CA:true',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      { cwd: dir },
+    );
+    return {
+      certPem: read(dir, 'root-cert.pem'),
+      keyPem: read(dir, 'root-key.pem'),
+    };
+  } finally {
+    cleanup();
+  }
+}
+
+/**
+ * The same root re-signed by its own key with a Subject Key Identifier added, as
+ * `openssl x509 -in root-cert.pem -signkey root-key.pem -extfile <(echo subjectKeyIdentifier=hash)`
+ * makes it: same subject and key, so what it signed still verifies.
+ */
+export function opensslAddSki(root: {
+  certPem: string;
+  keyPem: string;
+}): string {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeFiles(dir, {
+      'root-cert.pem': root.certPem,
+      'root-key.pem': root.keyPem,
+      'ski.conf': 'subjectKeyIdentifier = hash\n',
+    });
+    run(
+      'openssl',
+      [
+        'x509',
+        '-in',
+        'root-cert.pem',
+        '-signkey',
+        'root-key.pem',
+        '-extfile',
+        'ski.conf',
+        '-days',
+        '365',
+        '-out',
+        'root-with-ski.pem',
+      ],
+      { cwd: dir },
+    );
+    return read(dir, 'root-with-ski.pem');
   } finally {
     cleanup();
   }
@@ -188,6 +293,83 @@ export function istioMakefileRoot(
   } finally {
     cleanup();
   }
+}
+
+/**
+ * A cluster folder (`cluster1/`) made the way Istio's tools/certs Makefile
+ * (Makefile.selfsigned.mk, `make <cluster>-cacerts`) makes it, as Istio's multicluster guide
+ * has people do: `ca-key.pem` is the cluster's intermediate key, `ca-cert.pem` the
+ * intermediate, `root-cert.pem` a copy of the root and `cert-chain.pem` both.
+ */
+export function istioMakefileClusterFolder(
+  root: { certPem: string; keyPem: string },
+  clusterName: string,
+  bits = 4096,
+): Record<
+  'ca-cert.pem' | 'ca-key.pem' | 'root-cert.pem' | 'cert-chain.pem',
+  string
+> {
+  const { dir, cleanup } = tempDir();
+  let keyPem: string;
+  let csrPem: string;
+  try {
+    writeFiles(dir, {
+      'intermediate.conf': [
+        '[ req ]',
+        'encrypt_key = no',
+        'prompt = no',
+        'utf8 = yes',
+        'default_md = sha256',
+        `default_bits = ${bits}`,
+        'distinguished_name = req_dn',
+        '[ req_dn ]',
+        'O = Istio',
+        'CN = Intermediate CA',
+        `L = ${clusterName}`,
+        '',
+      ].join('\n'),
+    });
+    run('openssl', ['genrsa', '-out', 'ca-key.pem', String(bits)], {
+      cwd: dir,
+    });
+    run(
+      'openssl',
+      [
+        'req',
+        '-sha256',
+        '-new',
+        '-config',
+        'intermediate.conf',
+        '-key',
+        'ca-key.pem',
+        '-out',
+        'cluster-ca.csr',
+      ],
+      { cwd: dir },
+    );
+    keyPem = read(dir, 'ca-key.pem');
+    csrPem = read(dir, 'cluster-ca.csr');
+  } finally {
+    cleanup();
+  }
+  // The Makefile's req_ext section of intermediate.conf.
+  const caCert = opensslSignCsr({
+    csrPem,
+    root,
+    days: 730,
+    extensions: [
+      'subjectKeyIdentifier = hash',
+      'basicConstraints = critical, CA:true, pathlen:0',
+      'keyUsage = critical, digitalSignature, nonRepudiation, keyEncipherment, keyCertSign',
+      'subjectAltName = DNS:istiod.istio-system.svc',
+    ],
+  });
+  return {
+    'ca-cert.pem': caCert,
+    'ca-key.pem': keyPem,
+    'root-cert.pem': root.certPem,
+    'cert-chain.pem': caCert + root.certPem,
+  };
 }
 
 /** Signs a CSR with `openssl x509 -req` using the given extensions section. */

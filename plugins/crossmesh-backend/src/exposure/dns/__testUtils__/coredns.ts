@@ -34,6 +34,40 @@ export async function corednsBinary(): Promise<string> {
 }
 
 /**
+ * The tokens CoreDNS's own Corefile lexer (github.com/coredns/caddy/caddyfile, at the
+ * version COREDNS_VERSION requires) reads from `corefile`, from a small Go program built
+ * once by build-corefile-lexer.sh.
+ */
+export async function corednsTokens(
+  corefile: string,
+): Promise<Array<{ text: string; line: number }>> {
+  let binary: string;
+  try {
+    const { stdout } = await run(
+      join(__dirname, 'build-corefile-lexer.sh'),
+      [COREDNS_VERSION],
+      { maxBuffer: 1 << 20, timeout: 15 * 60_000 },
+    );
+    binary = stdout.trim();
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(
+      `Cannot get CoreDNS ${COREDNS_VERSION}'s Corefile lexer ` +
+        `(scripts/setup.sh --for-tests builds it): ${
+          err.stderr?.trim() || err.message
+        }`,
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const child = execFile(binary, [], (error, stdout, stderr) => {
+      if (error) reject(new Error(`${binary} failed: ${stderr || error}`));
+      else resolve(JSON.parse(stdout));
+    });
+    child.stdin!.end(corefile);
+  });
+}
+
+/**
  * Runs CoreDNS on `corefile` in a scratch directory (no Kubernetes
  * credentials in its environment) until it exits, prints `readyWhen`, or
  * `ms` pass; returns everything it printed.

@@ -1,18 +1,10 @@
-import type { CoreV1Api, V1ConfigMap } from '@kubernetes/client-node';
 import {
   ClusterConnection,
   unsupportedAuthProblem,
 } from '../../../clusters/clusterConnections';
-import {
-  describeKubernetesError,
-  isNotFound,
-} from '../../../clusters/kubernetesErrors';
+import { describeKubernetesError } from '../../../clusters/kubernetesErrors';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
-import {
-  isConflict,
-  TimeoutError,
-  withTimeout,
-} from '../../../clusters/kubernetesModule';
+import { TimeoutError, withTimeout } from '../../../clusters/kubernetesModule';
 import {
   ensureGlobalServerBlock,
   GlobalServerBlockAction,
@@ -28,15 +20,28 @@ import {
   removeGlobalStubDomain,
   StubDomainAction,
 } from '../stubDomains';
+import {
+  clusterDnsReads,
+  DnsConfigMaps,
+  istiocorednsIp,
+  readDnsFacts,
+} from './dnsFacts';
+import {
+  ConfigMapWriteInfo,
+  Edit,
+  GuardedConfigMaps,
+} from './GuardedConfigMaps';
+import { EditRefused, KeptChanging, WiringError } from './wiringErrors';
 
-const KUBE_SYSTEM = 'kube-system';
-const ISTIO_NAMESPACE = 'istio-system';
-const ISTIOCOREDNS_SERVICE = 'istiocoredns';
-const FIELD_MANAGER = 'crossmesh';
+export type { ConfigMapWriteInfo } from './GuardedConfigMaps';
+
 const DEFAULT_WRITE_ATTEMPTS = 3;
 
 /** The ConfigMap each DNS flavour is wired through. */
-const CONFIG_MAP_OF: Record<Exclude<DnsFlavour, 'unknown'>, string> = {
+const CONFIG_MAP_OF: Record<
+  Exclude<DnsFlavour, 'unknown'>,
+  keyof DnsConfigMaps
+> = {
   coredns: 'coredns',
   'coredns-custom': 'coredns-custom',
   'kube-dns': 'kube-dns',
@@ -90,19 +95,6 @@ export interface DnsUnwiring {
 }
 
 /**
- * Which ConfigMap is about to be replaced.
- *
- * @internal
- */
-export interface ConfigMapWriteInfo {
-  cluster: string;
-  namespace: string;
-  name: string;
-  /** 1 for the first write, counting up on each retry after a conflict. */
-  attempt: number;
-}
-
-/**
  * Options of {@link ClusterDnsWiring}.
  *
  * @internal
@@ -119,39 +111,13 @@ export interface ClusterDnsWiringOptions {
   beforeWrite?: (info: ConfigMapWriteInfo) => Promise<void> | void;
 }
 
-/** An error whose message is already meant for people. */
-class WiringError extends Error {}
-
-/** Every guarded write of a ConfigMap met a conflict. */
-class KeptChanging extends Error {
-  constructor(
-    readonly configMap: string,
-    readonly attempts: number,
-    readonly cause: unknown,
-  ) {
-    super(`ConfigMap kube-system/${configMap} kept changing`);
-  }
-}
-
-/** An editor's refusal (ConflictError, InputError): nothing was written. */
-class EditRefused extends Error {
-  constructor(readonly configMap: string, readonly cause: Error) {
-    super(cause.message);
-  }
-}
-
-type Edit = (data: Record<string, string> | undefined) => {
-  data: Record<string, string>;
-  changed: boolean;
-};
-
 /**
- * Wires `.global` names to istiocoredns in a cluster's own DNS (the
- * legacy-global strategy of Istio before 1.8): finds which DNS the cluster
- * runs, edits only crossmesh's entry in the one ConfigMap that DNS reads,
- * and writes it back with a replace guarded by resourceVersion, re-reading
- * and re-editing on a conflict so that others' concurrent edits survive.
- * Never throws; failures are in the result's `error`.
+ * Wires `.global` names to istiocoredns in a cluster's own DNS (the legacy-global strategy
+ * of Istio before 1.8): finds which DNS the cluster runs, edits only crossmesh's entry in
+ * the one ConfigMap that DNS reads (after taking crossmesh's entries out of the others, as
+ * CoreDNS refuses two blocks for one zone), and writes with guarded replaces. Unwiring
+ * leaves each ConfigMap as crossmesh found it, deleting those it created. Never throws;
+ * failures are in the result's `error`.
  *
  * @internal
  */
@@ -183,7 +149,12 @@ export class ClusterDnsWiring {
     const refusal = unsupportedAuthProblem(connection);
     if (refusal) return { ...result, error: refusal };
     try {
-      await this.withTimeout(connection, this.applyUnwire(connection, result));
+      await this.withTimeout(
+        connection,
+        this.openCluster(connection).then(async ({ configMaps, current }) =>
+          removeWiring(configMaps, current, result),
+        ),
+      );
     } catch (error) {
       result.error = this.describe(error, connection, 'unwire', result.changed);
     }
@@ -194,48 +165,28 @@ export class ClusterDnsWiring {
     };
   }
 
+  private async openCluster(connection: ClusterConnection) {
+    const apis = await this.clients.forCluster(connection);
+    const configMaps = new GuardedConfigMaps(apis.core, connection.name, {
+      attempts: this.options.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS,
+      beforeWrite: this.options.beforeWrite,
+    });
+    const facts = await readDnsFacts(clusterDnsReads(apis));
+    return { apis, configMaps, current: facts.configMaps, facts };
+  }
+
   private async applyWire(
     connection: ClusterConnection,
     result: DnsWiring,
   ): Promise<void> {
-    const { core, apps } = await this.clients.forCluster(connection);
-    const ip = await istiocorednsIp(core, connection.name);
+    const { apis, configMaps, facts } = await this.openCluster(connection);
+    const ip = await istiocorednsIp(apis.core, connection.name);
     if (ip === undefined) {
       throw new WiringError(
         `the legacy-global DNS strategy needs the istiocoredns Service in namespace istio-system, and cluster '${connection.name}' has none; install Istio's istiocoredns addon there, or mesh this cluster with the dns-proxy strategy (Istio 1.8 and later)`,
       );
     }
-
-    const [
-      coredns,
-      corednsCustom,
-      kubeDns,
-      corednsDeployment,
-      kubeDnsDeployment,
-    ] = await Promise.all([
-      readConfigMap(core, 'coredns'),
-      readConfigMap(core, 'coredns-custom'),
-      readConfigMap(core, 'kube-dns'),
-      exists(() =>
-        apps.readNamespacedDeployment({
-          name: 'coredns',
-          namespace: KUBE_SYSTEM,
-        }),
-      ),
-      exists(() =>
-        apps.readNamespacedDeployment({
-          name: 'kube-dns',
-          namespace: KUBE_SYSTEM,
-        }),
-      ),
-    ]);
-    const { flavour, reason } = detectDnsFlavour({
-      corednsConfigMap: coredns,
-      corednsCustomConfigMap: corednsCustom,
-      kubeDnsConfigMap: kubeDns,
-      corednsDeploymentPresent: corednsDeployment,
-      kubeDnsDeploymentPresent: kubeDnsDeployment,
-    });
+    const { flavour, reason } = detectDnsFlavour(facts.input);
     result.flavour = flavour;
     result.reason = reason;
     if (flavour === 'unknown') {
@@ -244,8 +195,14 @@ export class ClusterDnsWiring {
     const name = CONFIG_MAP_OF[flavour];
     result.configMap = name;
 
+    // Out of the other ConfigMaps first: a moment without .global names beats two blocks
+    // for one zone, which CoreDNS refuses when it next starts.
+    const cleaned: DnsUnwiring = { cluster: connection.name, changed: false };
+    await removeWiring(configMaps, facts.configMaps, cleaned, name);
+    result.changed = cleaned.changed;
+
     let action: DnsWiringAction = 'none';
-    const edit: Edit = data => {
+    const edit: Edit = ({ data, record }) => {
       if (flavour === 'coredns') {
         const corefile = data?.Corefile;
         if (corefile === undefined) {
@@ -257,177 +214,35 @@ export class ClusterDnsWiring {
         action = edited.action;
         return {
           data: { ...data, Corefile: edited.corefile },
+          record,
           changed: edited.changed,
         };
       }
-      const edited =
-        flavour === 'coredns-custom'
-          ? ensureGlobalCustomServer(data, ip)
-          : ensureGlobalStubDomain(data, ip);
+      if (flavour === 'coredns-custom') {
+        const edited = ensureGlobalCustomServer(data, ip);
+        action = edited.action;
+        return { ...edited, record };
+      }
+      const { record: stubDomains, ...edited } = ensureGlobalStubDomain(
+        data,
+        ip,
+        record.stubDomains,
+      );
       action = edited.action;
-      return edited;
+      return {
+        ...edited,
+        record: { ...record, stubDomains },
+      };
     };
 
-    const seed = {
-      coredns,
-      'coredns-custom': corednsCustom,
-      'kube-dns': kubeDns,
-    }[flavour];
     // Only coredns-custom and kube-dns may be created: an absent coredns
     // ConfigMap means the flavour was detected wrong or it was deleted.
-    const written = await this.editConfigMap(
-      core,
-      connection.name,
-      name,
-      edit,
-      {
-        first: seed,
-        create: flavour !== 'coredns',
-      },
-    );
+    const written = await configMaps.edit(name, edit, {
+      first: facts.configMaps[name],
+      create: flavour !== 'coredns',
+    });
     result.action = action;
-    result.changed = written;
-  }
-
-  private async applyUnwire(
-    connection: ClusterConnection,
-    result: DnsUnwiring,
-  ): Promise<void> {
-    const { core } = await this.clients.forCluster(connection);
-    const [coredns, corednsCustom, kubeDns] = await Promise.all([
-      readConfigMap(core, 'coredns'),
-      readConfigMap(core, 'coredns-custom'),
-      readConfigMap(core, 'kube-dns'),
-    ]);
-    const record = (name: string, changed: boolean) => {
-      if (!changed) return;
-      result.changed = true;
-      (result.configMaps ??= []).push(name);
-    };
-
-    // crossmesh's entry is looked for everywhere it could have put one, as
-    // the cluster's DNS flavour may have changed since it was wired.
-    if (coredns?.data?.Corefile !== undefined) {
-      const changed = await this.editConfigMap(
-        core,
-        connection.name,
-        'coredns',
-        removeFromCorefile,
-        { first: coredns, create: false },
-      );
-      record('coredns', changed);
-    }
-    if (corednsCustom) {
-      const changed = await this.editConfigMap(
-        core,
-        connection.name,
-        'coredns-custom',
-        data => removeGlobalCustomServer(data),
-        { first: corednsCustom, create: false },
-      );
-      record('coredns-custom', changed);
-    }
-    if (kubeDns?.data?.stubDomains !== undefined) {
-      // JSON has no room for a mark: the stub domain is crossmesh's only if
-      // it points to istiocoredns.
-      const ip = await istiocorednsIp(core, connection.name);
-      if (ip === undefined) {
-        throw new WiringError(
-          `ConfigMap kube-system/kube-dns has stubDomains, but without the istiocoredns Service in istio-system crossmesh cannot tell whether its "global" entry is crossmesh's; remove "global" from stubDomains by hand if it is`,
-        );
-      }
-      const changed = await this.editConfigMap(
-        core,
-        connection.name,
-        'kube-dns',
-        data => {
-          const edited = removeGlobalStubDomain(data, ip);
-          if (edited.skipped) {
-            (result.skipped ??= []).push(
-              `ConfigMap kube-system/kube-dns: ${edited.skipped}`,
-            );
-          }
-          return edited;
-        },
-        { first: kubeDns, create: false },
-      );
-      record('kube-dns', changed);
-    }
-  }
-
-  /**
-   * Applies `edit` to ConfigMap kube-system/`name` and writes the result
-   * with a replace guarded by resourceVersion (or a create, when allowed and
-   * absent). On a conflict the ConfigMap is read again and `edit` applied to
-   * what is there now. Resolves to whether anything was written.
-   */
-  private async editConfigMap(
-    core: CoreV1Api,
-    cluster: string,
-    name: string,
-    edit: Edit,
-    options: { first?: V1ConfigMap; create: boolean },
-  ): Promise<boolean> {
-    const attempts = Math.max(
-      1,
-      this.options.writeAttempts ?? DEFAULT_WRITE_ATTEMPTS,
-    );
-    let current: V1ConfigMap | undefined = options.first;
-    let fresh = false;
-    for (let attempt = 1; ; attempt++) {
-      if (fresh) current = await readConfigMap(core, name);
-      fresh = true;
-      if (!current && !options.create) {
-        throw new WiringError(
-          `ConfigMap kube-system/${name} was deleted while crossmesh was editing it; the next run looks again`,
-        );
-      }
-
-      let edited: ReturnType<Edit>;
-      try {
-        edited = edit(current?.data);
-      } catch (error) {
-        if (error instanceof WiringError) throw error;
-        throw new EditRefused(name, error as Error);
-      }
-      if (!edited.changed) return false;
-
-      await this.options.beforeWrite?.({
-        cluster,
-        namespace: KUBE_SYSTEM,
-        name,
-        attempt,
-      });
-      try {
-        if (current) {
-          await core.replaceNamespacedConfigMap({
-            name,
-            namespace: KUBE_SYSTEM,
-            fieldManager: FIELD_MANAGER,
-            body: replacement(current, edited.data),
-          });
-        } else {
-          await core.createNamespacedConfigMap({
-            namespace: KUBE_SYSTEM,
-            fieldManager: FIELD_MANAGER,
-            body: {
-              apiVersion: 'v1',
-              kind: 'ConfigMap',
-              metadata: { name, namespace: KUBE_SYSTEM },
-              data: edited.data,
-            },
-          });
-        }
-        return true;
-      } catch (error) {
-        // 409: changed (or created) meanwhile; 404: deleted meanwhile.
-        if (attempt < attempts && (isConflict(error) || isNotFound(error))) {
-          continue;
-        }
-        if (isConflict(error)) throw new KeptChanging(name, attempts, error);
-        throw error;
-      }
-    }
+    result.changed ||= written;
   }
 
   private withTimeout<T>(
@@ -475,81 +290,81 @@ export class ClusterDnsWiring {
   }
 }
 
-function removeFromCorefile(data: Record<string, string> | undefined): {
-  data: Record<string, string>;
-  changed: boolean;
-} {
-  if (data?.Corefile === undefined)
-    return { data: { ...data }, changed: false };
-  const edited = removeGlobalServerBlock(data.Corefile);
+/** An entry that looked like crossmesh's and was left alone. */
+class Skipped extends Error {}
+
+const isEmpty = (data: Record<string, string>) =>
+  Object.keys(data).length === 0;
+
+/** Each DNS ConfigMap's remover: takes crossmesh's entry out and nothing else. */
+const REMOVERS: Record<keyof DnsConfigMaps, Edit> = {
+  coredns: ({ data, record }) => {
+    if (data?.Corefile === undefined) {
+      return { data: { ...data }, record, changed: false };
+    }
+    const edited = removeGlobalServerBlock(data.Corefile);
+    return {
+      data: { ...data, Corefile: edited.corefile },
+      record,
+      changed: edited.changed,
+    };
+  },
+  'coredns-custom': ({ data, record }) => {
+    const edited = removeGlobalCustomServer(data);
+    return finishRemoval(edited.data, edited.changed, record.created);
+  },
+  'kube-dns': ({ data, record }) => {
+    const edited = removeGlobalStubDomain(data, record.stubDomains);
+    if (edited.skipped) throw new Skipped(edited.skipped);
+    return finishRemoval(edited.data, edited.changed, record.created);
+  },
+};
+
+/** What is left once crossmesh's part is out: no record, and the ConfigMap goes if it was crossmesh's and is empty. */
+function finishRemoval(
+  data: Record<string, string>,
+  changed: boolean,
+  created: boolean | undefined,
+) {
   return {
-    data: { ...data, Corefile: edited.corefile },
-    changed: edited.changed,
+    data,
+    record: {},
+    changed,
+    remove: created === true && isEmpty(data),
   };
-}
-
-async function istiocorednsIp(
-  core: CoreV1Api,
-  cluster: string,
-): Promise<string | undefined> {
-  let service;
-  try {
-    service = await core.readNamespacedService({
-      name: ISTIOCOREDNS_SERVICE,
-      namespace: ISTIO_NAMESPACE,
-    });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  const ip = service.spec?.clusterIP;
-  if (!ip || ip === 'None') {
-    throw new WiringError(
-      `Service istio-system/istiocoredns in cluster '${cluster}' has no ClusterIP (${
-        ip ?? 'none'
-      }), so there is no address to forward .global names to; make it a ClusterIP Service`,
-    );
-  }
-  return ip;
-}
-
-async function readConfigMap(
-  core: CoreV1Api,
-  name: string,
-): Promise<V1ConfigMap | undefined> {
-  try {
-    return await core.readNamespacedConfigMap({ name, namespace: KUBE_SYSTEM });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-async function exists(read: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await read();
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
 }
 
 /**
- * The ConfigMap as read with only `data` changed. resourceVersion stays, so
- * the API server refuses the write if anyone changed it since; managedFields
- * go, so the server keeps its own record.
+ * Takes crossmesh's entries out of every DNS ConfigMap but `except`: it looks everywhere
+ * it could have put one, as the cluster's DNS flavour may have changed since it wired it.
  */
-function replacement(
-  current: V1ConfigMap,
-  data: Record<string, string>,
-): V1ConfigMap {
-  const { managedFields: _managedFields, ...metadata } = current.metadata ?? {};
-  return {
-    ...current,
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata,
-    data,
-  };
+async function removeWiring(
+  configMaps: GuardedConfigMaps,
+  current: DnsConfigMaps,
+  result: DnsUnwiring,
+  except?: keyof DnsConfigMaps,
+): Promise<void> {
+  for (const name of Object.keys(REMOVERS) as Array<keyof DnsConfigMaps>) {
+    const first = current[name];
+    if (name === except || !first) continue;
+    let changed: boolean;
+    try {
+      changed = await configMaps.edit(name, REMOVERS[name], {
+        first,
+        create: false,
+      });
+    } catch (error) {
+      if (error instanceof EditRefused && error.cause instanceof Skipped) {
+        (result.skipped ??= []).push(
+          `ConfigMap kube-system/${name}: ${error.message}`,
+        );
+        continue;
+      }
+      throw error;
+    }
+    if (changed) {
+      result.changed = true;
+      (result.configMaps ??= []).push(name);
+    }
+  }
 }

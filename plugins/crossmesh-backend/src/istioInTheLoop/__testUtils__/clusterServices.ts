@@ -1,0 +1,62 @@
+import type { TestCluster } from '@crossmesh/test-bed';
+
+async function coreApi(cluster: TestCluster) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  return kubeConfig.makeApiClient(k8s.CoreV1Api);
+}
+
+/** Creates a namespace as the cluster's admin, unless it exists. */
+export async function createNamespace(cluster: TestCluster, name: string) {
+  const core = await coreApi(cluster);
+  try {
+    await core.createNamespace({ body: { metadata: { name } } });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 409) {
+      throw error;
+    }
+  }
+}
+
+/**
+ * Creates Kubernetes Services (and their namespace) as the cluster's admin, as a team would,
+ * each labelled as its catalog component's (`backstage.io/kubernetes-id: <name>`).
+ */
+export async function createServices(
+  cluster: TestCluster,
+  namespace: string,
+  services: Array<{ name: string; port: { name: string; port: number } }>,
+) {
+  await createNamespace(cluster, namespace);
+  const core = await coreApi(cluster);
+  for (const { name, port } of services) {
+    await core.createNamespacedService({
+      namespace,
+      body: {
+        // The label proves the Service belongs to the catalog component of that name.
+        metadata: {
+          name,
+          namespace,
+          labels: { app: name, 'backstage.io/kubernetes-id': name },
+        },
+        spec: { selector: { app: name }, ports: [port] },
+      },
+    });
+  }
+}
+
+/** Creates any object as the cluster's admin (an installer's or an operator's own objects). */
+export async function applyAsAdmin(
+  cluster: TestCluster,
+  object: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string };
+  },
+) {
+  const k8s = await import('@kubernetes/client-node');
+  const kubeConfig = new k8s.KubeConfig();
+  kubeConfig.loadFromFile(cluster.kubeconfigPath);
+  await k8s.KubernetesObjectApi.makeApiClient(kubeConfig).create(object);
+}

@@ -1,0 +1,134 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  AnalysisMessage,
+  analyzeCluster,
+  startTestBed,
+  TestBedOptions,
+  TestCluster,
+} from '@crossmesh/test-bed';
+import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  component,
+  startMeshBackend,
+} from '../../leastPrivilege/__testUtils__/meshBackend';
+import { TEST_KEK } from '../../onboarding/__testUtils__/onboardingBackend';
+
+/** A catalog Component of team-b running in `cluster` as Service `namespace/name`. */
+export function serviceComponent(
+  name: string,
+  namespace: string,
+  cluster: string,
+  ports: string,
+): Entity {
+  return component(name, {
+    'backstage.io/kubernetes-id': name,
+    'backstage.io/kubernetes-namespace': namespace,
+    'crossmesh.io/cluster': cluster,
+    'crossmesh.io/ports': ports,
+  });
+}
+
+/**
+ * A bed whose clusters run real istiods, and the real crossmesh backend over them, driven
+ * through its HTTP API as bob (owner of every component) and carol (approver).
+ */
+export async function startIstioLoop(options: {
+  bed: TestBedOptions;
+  entities?: Entity[];
+  crossmesh?: object;
+}) {
+  const bed = await startTestBed(options.bed);
+  let mesh: Awaited<ReturnType<typeof startMeshBackend>>;
+  try {
+    mesh = await startMeshBackend({
+      kubernetes: bed.kubernetesConfig(),
+      crossmesh: {
+        trust: {
+          keyEncryptionSecret: TEST_KEK,
+          intermediateKeyType: 'ecdsa-p256',
+        },
+        ...options.crossmesh,
+      },
+      entities: options.entities ?? [],
+    });
+  } catch (error) {
+    await bed.stop();
+    throw error;
+  }
+  return {
+    bed,
+    as: (user: 'bob' | 'carol') => mesh.as(`user:default/${user}`),
+    /** One reconcile pass, as the scheduler would run it. */
+    reconcilePass: () => mesh.reconcile(),
+    async stop() {
+      await mesh.stop();
+      await bed.stop();
+    },
+  };
+}
+
+/** The PEM blocks of a bundle, each as an X509Certificate. */
+export function certificatesIn(pem: string): X509Certificate[] {
+  return (
+    pem.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    ) ?? []
+  ).map(block => new X509Certificate(block));
+}
+
+/** SHA-256 fingerprints of every certificate in a bundle, in order. */
+export function fingerprints(pem: string): string[] {
+  return certificatesIn(pem).map(c => c.fingerprint256);
+}
+
+/**
+ * `openssl verify` of a workload certificate against `trustedPem` alone, with the CA
+ * certificates istiod sent along as untrusted intermediates: what a peer's Envoy checks.
+ * Returns openssl's last line ("leaf.pem: OK" when it verifies).
+ */
+export function opensslVerifyChain(certChain: string[], trustedPem: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'crossmesh-istio-chain-'));
+  try {
+    writeFileSync(join(dir, 'leaf.pem'), certChain[0]);
+    writeFileSync(join(dir, 'untrusted.pem'), certChain.slice(1).join('\n'));
+    writeFileSync(join(dir, 'trusted.pem'), trustedPem);
+    const result = spawnSync(
+      'openssl',
+      [
+        'verify',
+        '-CAfile',
+        'trusted.pem',
+        ...(certChain.length > 1 ? ['-untrusted', 'untrusted.pem'] : []),
+        'leaf.pem',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    return output.split('\n').pop() ?? output;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function describeMessage(m: AnalysisMessage) {
+  return `${m.level} ${m.code} ${m.origin}: ${m.message}`;
+}
+
+/**
+ * `istioctl analyze` findings of Warning or Error level that were not there before crossmesh
+ * acted (the baseline), or that name an object crossmesh owns.
+ */
+export async function analyzerFindingsSince(
+  cluster: TestCluster,
+  baseline: AnalysisMessage[],
+): Promise<string[]> {
+  const known = new Set(baseline.map(describeMessage));
+  return (await analyzeCluster(cluster))
+    .filter(m => m.level === 'Error' || m.level === 'Warning')
+    .filter(m => !known.has(describeMessage(m)) || /crossmesh/.test(m.origin))
+    .map(m => `${cluster.name}: ${describeMessage(m)}`);
+}
