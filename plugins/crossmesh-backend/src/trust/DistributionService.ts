@@ -34,6 +34,7 @@ export class DistributionService {
     const targets = clusterName
       ? [this.context.requireCluster(clusterName)]
       : this.context.connections;
+    await this.context.requireKeyEncryption();
     return Promise.all(targets.map(c => this.distributeTo(c, actor)));
   }
 

@@ -51,6 +51,7 @@ export class IntermediateService {
     const connection = this.context.requireCluster(clusterName);
     this.context.requireMode('managed', 'sign intermediates');
     const root = await this.context.requireSigningRoot();
+    await this.context.requireKeyEncryption();
     const intermediate = await this.signIntermediate(
       root,
       clusterName,
@@ -71,7 +72,7 @@ export class IntermediateService {
     const { context } = this;
     context.requireCluster(clusterName);
     context.requireMode('offline-root', 'create a CSR for an offline root');
-    const kek = context.requireKek();
+    const kek = await context.requireKeyEncryption();
     await context.requireSigningRoot();
     const keyType = await context.keyTypeOf(clusterName);
     const csr = await createIntermediateCsr({ clusterName, keyType });
@@ -104,6 +105,7 @@ export class IntermediateService {
     const connection = context.requireCluster(clusterName);
     context.requireMode('offline-root', 'upload a signed intermediate');
     const root = await context.requireSigningRoot();
+    await context.requireKeyEncryption();
     const pending = await context.store.getPendingCsr(clusterName);
     if (!pending) {
       throw new ConflictError(

@@ -35,8 +35,8 @@ export class RootService {
     actor: string,
   ): Promise<RootView> {
     this.context.requireMode('managed', 'generate a root CA');
-    this.context.requireKek();
     await this.context.requireNoActiveRoot();
+    await this.context.requireKeyEncryption();
     return this.storeNewRoot(
       await this.generateCandidate(options),
       'active',

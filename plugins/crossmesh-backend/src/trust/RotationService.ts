@@ -65,6 +65,8 @@ export class RotationService {
         'The mesh has no root CA to rotate from; generate or import one first',
       );
     }
+    // Distributing the new root opens every cluster's intermediate key.
+    await this.context.requireKeyEncryption();
     let candidate;
     if ('certPem' in input) {
       candidate = this.roots.checkRootInput(input);
@@ -117,6 +119,7 @@ export class RotationService {
     if (!newRoot) {
       throw new NotFoundError(`Root ${rotation.newRootId} is missing`);
     }
+    await this.context.requireKeyEncryption();
 
     if (rotation.phase === 'trusting-both') {
       const failed = (await this.distribution.inspect()).filter(

@@ -4,7 +4,18 @@ import {
   ClusterConnection,
   requireConnection,
 } from '../clusters/clusterConnections';
-import { KeyEncryptionKey, KeyType, openPrivateKey } from '../pki';
+import { TrustKeyEncryption } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  isKekMisconfiguration,
+  KeyEncryptionKey,
+  KeyType,
+  openPrivateKey,
+} from '../pki';
+import {
+  keyEncryptionState,
+  keyEncryptionUnavailable,
+  NO_KEK_MESSAGE,
+} from './keyEncryption';
 import {
   RootRotation,
   StoredIntermediate,
@@ -111,11 +122,38 @@ export class TrustContext {
 
   requireKek(): KeyEncryptionKey {
     if (!this.settings.kek) {
-      throw new ConflictError(
-        'crossmesh.trust.keyEncryptionSecret is not configured, so crossmesh cannot store private keys; set it (a long random secret) and restart',
-      );
+      throw keyEncryptionUnavailable(NO_KEK_MESSAGE);
     }
     return this.settings.kek;
+  }
+
+  /** Whether the configured secrets seal new keys and open every key crossmesh holds. */
+  async keyEncryption(): Promise<TrustKeyEncryption> {
+    const [roots, intermediates, pendingCsrs] = await Promise.all([
+      this.trustedRoots(),
+      this.store.listCurrentIntermediates(),
+      Promise.all(this.connections.map(c => this.store.getPendingCsr(c.name))),
+    ]);
+    return keyEncryptionState(this.settings, [
+      ...roots.flatMap(r => (r.sealedKey ? [r.sealedKey] : [])),
+      // A cluster no longer in the config holds nothing back.
+      ...intermediates
+        .filter(i => this.connections.some(c => c.name === i.clusterName))
+        .map(i => i.sealedKey),
+      ...pendingCsrs.flatMap(csr => (csr ? [csr.sealedKey] : [])),
+    ]);
+  }
+
+  /**
+   * Refuses a step that seals or opens keys before it writes anything, when a key it may
+   * need (a root's, a cluster's intermediate's, a pending CSR's) would not open.
+   */
+  async requireKeyEncryption(): Promise<KeyEncryptionKey> {
+    const state = await this.keyEncryption();
+    if (!state.ok) {
+      throw keyEncryptionUnavailable(state.message ?? NO_KEK_MESSAGE);
+    }
+    return this.requireKek();
   }
 
   async requireNoActiveRoot() {
@@ -168,6 +206,13 @@ export class TrustContext {
     if (!keks.length) {
       this.requireKek();
     }
-    return openPrivateKey(sealed, keks);
+    try {
+      return openPrivateKey(sealed, keks);
+    } catch (error) {
+      if (isKekMisconfiguration(error)) {
+        throw keyEncryptionUnavailable((error as Error).message);
+      }
+      throw error;
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { TrustKeyEncryption } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { AuditLog } from '../audit';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { KubernetesClients } from '../clusters/KubernetesClients';
@@ -30,6 +31,8 @@ export interface TrustState {
   rotation: RootRotation;
   /** Days before expiry when an intermediate counts as due for renewal. */
   renewalWindowDays: number;
+  /** Whether the key-encryption secret(s) seal and open keys; when not, why. */
+  keyEncryption: TrustKeyEncryption;
 }
 
 /**
@@ -88,10 +91,11 @@ export function createTrustServices(options: {
 
 async function readTrustState(context: TrustContext): Promise<TrustState> {
   const { store } = context;
-  const [roots, intermediates, rotation] = await Promise.all([
+  const [roots, intermediates, rotation, keyEncryption] = await Promise.all([
     store.listRoots(),
     store.listCurrentIntermediates(),
     store.getRotation(),
+    context.keyEncryption(),
   ]);
   const pendingCsrs = [];
   for (const c of context.connections) {
@@ -110,5 +114,6 @@ async function readTrustState(context: TrustContext): Promise<TrustState> {
     pendingCsrs,
     rotation,
     renewalWindowDays: context.settings.renewalWindowDays,
+    keyEncryption,
   };
 }
