@@ -115,7 +115,11 @@ test("the app's production build has the Mesh page, found through app.packages: 
     const row = table.getByRole('row', { name: new RegExp(name) });
     await expect(row).toContainText('Reachable');
     await expect(row).toContainText('1.6.8');
-    await expect(row).toContainText(`${gateway}:15443`);
+    // The gateway is among a cluster's details, opened on demand.
+    await page.getByRole('button', { name: `Details of ${name}` }).click();
+    await expect(
+      page.getByRole('region', { name: `Details of ${name}` }),
+    ).toContainText(`${gateway}:15443`);
   }
   expect(errors).toEqual([]);
 });
