@@ -1,3 +1,4 @@
+import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { readSecretAsAdmin } from '../trust/cluster/__testUtils__/trustTestKit';
 import {
@@ -168,9 +169,14 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
         const carol = api.as('carol');
         const response = await carol.post('/trust/root/import', body());
         expect(response.status).toBe(400);
+        // The key's checks start "Root CA key"; every other check is the certificate's.
+        const field = message.source.startsWith('^Root CA key')
+          ? 'key'
+          : 'certificate';
         expect(response.body.error).toEqual({
           name: 'InputError',
           message: expect.stringMatching(message),
+          code: ROOT_IMPORT_ERROR_CODES[field],
         });
         const trust = await carol.get('/trust');
         expect(trust.body.roots).toEqual([]);
