@@ -14,6 +14,14 @@ function renderPage(overrides: Partial<CrossmeshApi> = {}) {
   return renderOverview(fakeApi(overrides));
 }
 
+/** Renders the overview and waits until the clusters' state has loaded. */
+async function renderLoadedPage() {
+  renderPage();
+  expect(
+    await within(await rowOf('east')).findByText(/Converged/),
+  ).toBeVisible();
+}
+
 // Label and text queries: role queries compute every accessible name of the MUI tree, which
 // takes seconds per query on a loaded machine.
 async function rowOf(cluster: string) {
@@ -72,10 +80,7 @@ describe('MeshOverviewPage cluster details', () => {
   });
 
   it("shows the rest of a converged cluster's state on demand", async () => {
-    renderPage();
-    expect(
-      await within(await rowOf('east')).findByText(/Converged/),
-    ).toBeVisible();
+    await renderLoadedPage();
     const eastDetails = await detailsOf('east');
     expect(eastDetails('DNS wiring')).toHaveTextContent(
       'Wired.global forwarded to istiocoredns, written in the last pass',
@@ -95,10 +100,7 @@ describe('MeshOverviewPage cluster details', () => {
   });
 
   it('shows on demand a cluster whose intermediate expires soon', async () => {
-    renderPage();
-    expect(
-      await within(await rowOf('east')).findByText(/Converged/),
-    ).toBeVisible();
+    await renderLoadedPage();
     const westDetails = await detailsOf('west');
     expect(westDetails('DNS wiring')).toHaveTextContent(
       'Not needed (sidecar DNS proxy)DNS capture enabled',
@@ -109,10 +111,7 @@ describe('MeshOverviewPage cluster details', () => {
   });
 
   it('shows on demand why a cluster could not be read', async () => {
-    renderPage();
-    expect(
-      await within(await rowOf('east')).findByText(/Converged/),
-    ).toBeVisible();
+    await renderLoadedPage();
     const downDetails = await detailsOf('down');
     expect(downDetails('DNS wiring')).toHaveTextContent(
       'Not checkedThe last pass could not read the cluster',
