@@ -1,0 +1,142 @@
+import {
+  DataPlane,
+  RunningWorkload,
+  TestCluster,
+  seedWorkloads,
+} from '@crossmesh/test-bed';
+import { serviceComponent, startIstioLoop } from './istioLoop';
+
+/** The seed's check, as the multicluster guide ends: from sleep, svc-2 by its `.global` name. */
+export const SEED_URL = 'http://svc-2.bar.global:8000/';
+export const SLEEP_IDENTITY = 'spiffe://cluster.local/ns/foo/sa/sleep';
+
+/** What curl did: its exit code (6: could not resolve the host, 7: could not connect), output and error. */
+export interface CurlResult {
+  exitCode: number;
+  status?: number;
+  body: string;
+  stderr: string;
+}
+
+/** curl run in a workload's node, as `kubectl exec sleep -- curl` would. */
+export async function curlFrom(
+  dataPlane: DataPlane,
+  from: RunningWorkload,
+  url: string,
+  extraArgs: string[] = [],
+): Promise<CurlResult> {
+  const result = await dataPlane.exec(from, 'curl', [
+    '-sS',
+    '--max-time',
+    '10',
+    '-w',
+    '\n%{http_code}',
+    ...extraArgs,
+    url,
+  ]);
+  const lines = result.stdout.split('\n');
+  const status = Number(lines.pop());
+  return {
+    exitCode: result.code,
+    status: status || undefined,
+    body: lines.join('\n'),
+    stderr: result.stderr.trim(),
+  };
+}
+
+/**
+ * A bed with a data plane (network, DNS, gateways; workloads come later, as a team deploys
+ * them after the platform team set the mesh up) and the real crossmesh backend over it.
+ */
+export async function startDataPlaneLoop(clusters: string[]) {
+  const loop = await startIstioLoop({
+    bed: { clusters, dataPlane: { workloads: [] } },
+    entities: [serviceComponent('svc-2', 'bar', 'cluster-2', 'http:8000')],
+  });
+  return { ...loop, dataPlane: loop.bed.dataPlane! };
+}
+
+export type DataPlaneLoop = Awaited<ReturnType<typeof startDataPlaneLoop>>;
+
+/**
+ * The platform team's set-up through crossmesh: each cluster joins, one root, an intermediate
+ * per cluster (crossmesh writes cacerts and restarts istiod and the gateway).
+ */
+export async function joinMesh(loop: DataPlaneLoop, clusters: TestCluster[]) {
+  for (const [index, cluster] of clusters.entries()) {
+    const member = await loop
+      .as('carol')
+      .put(`/clusters/${cluster.name}/membership`, {
+        network: `network-${index + 1}`,
+      });
+    expect([200, 201]).toContain(member.status);
+  }
+  const root = await loop
+    .as('carol')
+    .post('/trust/root', { keyType: 'ecdsa-p256' });
+  expect(root.status).toBe(201);
+  for (const cluster of clusters) {
+    const issued = await loop
+      .as('carol')
+      .post(`/trust/clusters/${cluster.name}/intermediate`);
+    expect(issued.status).toBe(201);
+  }
+  for (const cluster of clusters) {
+    await loop.dataPlane.gateway(cluster.name).settled();
+  }
+  return root.body as { certPem: string; fingerprintSha256: string };
+}
+
+/** The seed's workloads (sleep in foo on cluster-1, svc-2 in bar on cluster-2), started. */
+export async function deploySeedWorkloads(loop: DataPlaneLoop) {
+  const [sleep, svc2] = await Promise.all(
+    seedWorkloads.map(w => loop.dataPlane.addWorkload(w)),
+  );
+  return { sleep, svc2 };
+}
+
+/** bob asks for svc-2 in foo of `consumers`; carol approves; one reconcile pass applies it. */
+export async function exposeSvc2(loop: DataPlaneLoop, consumers: string[]) {
+  const created = await loop.as('bob').post('/exposures', {
+    entityRef: 'component:default/svc-2',
+    consumerClusters: consumers,
+    consumerNamespaces: ['foo'],
+    reason: 'sleep calls svc-2, as in the multicluster guide',
+  });
+  expect(created.status).toBe(201);
+  const approved = await loop
+    .as('carol')
+    .post(`/exposures/${created.body.id}/approve`);
+  expect(approved.status).toBe(200);
+  await loop.reconcilePass();
+  const applied = await loop.as('bob').get(`/exposures/${created.body.id}`);
+  expect(applied.body.state).toBe('active');
+  return applied.body as { id: string; vip: string };
+}
+
+export async function revokeExposure(loop: DataPlaneLoop, id: string) {
+  const revoking = await loop.as('bob').post(`/exposures/${id}/revoke`);
+  expect(revoking.status).toBe(200);
+  await loop.reconcilePass();
+  expect((await loop.as('bob').get(`/exposures/${id}`)).body.state).toBe(
+    'revoked',
+  );
+}
+
+/**
+ * Connections an Envoy opened to the hosts of one of its clusters, from its admin /clusters
+ * (Istio's stats filter keeps per-cluster stats out of /stats).
+ */
+export async function upstreamConnections(
+  dataPlane: DataPlane,
+  target: Pick<RunningWorkload, 'node'>,
+  cluster: string,
+): Promise<number> {
+  const clusters = await dataPlane.envoyAdmin(target, '/clusters');
+  return clusters
+    .split('\n')
+    .filter(
+      line => line.startsWith(`${cluster}::`) && line.includes('::cx_total::'),
+    )
+    .reduce((sum, line) => sum + Number(line.split('::').pop()), 0);
+}
