@@ -78,7 +78,7 @@ export async function startTestBed(
   fs.mkdirSync(stateDir, { recursive: true });
   // A temp dir must not outlive a process that exits without calling stop().
   const removeTempStateDir = () => {
-    if (createdStateDir) {
+    if (createdStateDir && !process.env.CROSSMESH_TEST_BED_KEEP_STATE) {
       fs.rmSync(stateDir, { recursive: true, force: true });
     }
   };

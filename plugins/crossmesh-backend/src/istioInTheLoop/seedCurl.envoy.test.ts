@@ -6,6 +6,7 @@ import {
   SEED_URL,
   SLEEP_IDENTITY,
   curlFrom,
+  describeSeedPath,
   deploySeedWorkloads,
   upstreamConnections,
   exposeSvc2,
@@ -54,6 +55,7 @@ describe("the seed's curl, through real Envoys", () => {
   let exposure: { id: string; vip: string };
 
   it('answers from svc-2 in cluster-2 over mTLS through its gateway once the exposure is approved', async () => {
+    let pathReport = '';
     const gatewayPod = await loop.dataPlane.gateway(cluster2.name).settled();
     const sni = meshSni('svc-2.bar.global', 8000);
     const passedBefore = await upstreamConnections(
@@ -68,13 +70,14 @@ describe("the seed's curl, through real Envoys", () => {
       async () => {
         const result = await curl();
         if (result.exitCode !== 0 || result.status !== 200) {
+          pathReport = await describeSeedPath(loop);
           throw new Error(
             `curl exited ${result.exitCode}, HTTP ${result.status}: ${result.body} ${result.stderr}`,
           );
         }
         return result;
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500, detail: () => pathReport },
     );
     process.stdout.write(
       `curl ${SEED_URL} from sleep (cluster-1):\n${answered.body}\n`,

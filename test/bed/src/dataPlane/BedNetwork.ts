@@ -120,7 +120,22 @@ export class BedNetwork {
     const network = new BedNetwork(index, `cmbr${index}`, manifest, workDir);
     try {
       network.record('link', network.bridge);
-      await sh('ip', ['link', 'add', network.bridge, 'type', 'bridge']);
+      // A bridge takes the lowest MAC of its ports unless given one: removing a node's veth
+      // would change it under the nodes' ARP caches, and their frames to the host would be lost.
+      const mac = `02:00:c6:12:${(index >> 8).toString(16).padStart(2, '0')}:${(
+        index & 0xff
+      )
+        .toString(16)
+        .padStart(2, '0')}`;
+      await sh('ip', [
+        'link',
+        'add',
+        network.bridge,
+        'address',
+        mac,
+        'type',
+        'bridge',
+      ]);
       await sh('ip', [
         'addr',
         'add',

@@ -209,9 +209,6 @@ export class IstioProxy {
           proxyAdminPort: 15000,
           drainDuration: '5s',
           terminationDrainDuration: '5s',
-          // A STRICT_DNS cluster that failed to resolve (a gateway whose exported Service is
-          // brand new) tries again after this; Istio's default is 60 s.
-          dnsRefreshRate: '5s',
         }),
         POD_NAME: spec.podName,
         POD_NAMESPACE: spec.namespace,

@@ -140,3 +140,32 @@ export async function upstreamConnections(
     )
     .reduce((sum, line) => sum + Number(line.split('::').pop()), 0);
 }
+
+/**
+ * What each Envoy on the path holds for the seed's host: sleep's cluster for svc-2.bar.global
+ * (the remote gateway, its connection failures), the gateway's SNI cluster (the pod it resolved).
+ * For failure messages.
+ */
+export async function describeSeedPath(loop: DataPlaneLoop): Promise<string> {
+  const { dataPlane } = loop;
+  const lines = async (target: Pick<RunningWorkload, 'node'>, prefix: string) =>
+    (await dataPlane.envoyAdmin(target, '/clusters').catch(e => String(e)))
+      .split('\n')
+      .filter(
+        line =>
+          line.startsWith(prefix) &&
+          /::(cx_total|cx_connect_fail|hostname|health_flags)::/.test(line),
+      )
+      .join('\n');
+  const sleep = dataPlane.workload('cluster-1', 'foo', 'sleep');
+  const gateway = dataPlane.gateway('cluster-2').pod;
+  return [
+    `sleep's Envoy:\n${await lines(sleep, 'outbound|8000||svc-2.bar.global')}`,
+    gateway
+      ? `cluster-2's gateway (${gateway.node.netns}):\n${await lines(
+          gateway,
+          'outbound_.8000_._.svc-2.bar.global',
+        )}`
+      : 'cluster-2 has no gateway pod',
+  ].join('\n');
+}
