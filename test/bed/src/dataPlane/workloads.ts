@@ -126,7 +126,59 @@ export function workloadManifests(
         protocol: 'TCP',
       })),
     },
+    ...(workload.app === 'echo' && workload.sidecar !== false
+      ? [clientChainFilter(workload)]
+      : []),
   ];
+}
+
+/**
+ * The echo workload's own EnvoyFilter: its sidecar adds the peer's certificate chain to the
+ * x-forwarded-client-cert header (Istio sets only subject, URI and DNS), so the app can tell
+ * which root each caller's chain leads to.
+ */
+function clientChainFilter(workload: BedWorkload): Manifest {
+  return {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'EnvoyFilter',
+    metadata: {
+      name: `${workload.name}-client-chain`,
+      namespace: workload.namespace,
+    },
+    spec: {
+      workloadSelector: { labels: { app: workload.name } },
+      configPatches: [
+        {
+          applyTo: 'NETWORK_FILTER',
+          match: {
+            context: 'SIDECAR_INBOUND',
+            listener: {
+              filterChain: {
+                filter: {
+                  name: 'envoy.filters.network.http_connection_manager',
+                },
+              },
+            },
+          },
+          patch: {
+            operation: 'MERGE',
+            value: {
+              typed_config: {
+                '@type':
+                  'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+                set_current_client_cert_details: {
+                  subject: true,
+                  dns: true,
+                  uri: true,
+                  chain: true,
+                },
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
 }
 
 /** The status a kubelet reports for a running pod at `address`. */
