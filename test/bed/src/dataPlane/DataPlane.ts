@@ -206,22 +206,34 @@ export class DataPlane {
     );
     await gateway.start();
     this.gateways.set(name, gateway);
+    await this.reportGatewayAddress(name, lbAddress);
+    this.log(
+      `${name}: DNS at ${dns.placement.address}, ingress gateway load balancer at ${lbAddress}`,
+    );
+  }
+
+  /**
+   * Writes the address the cluster's istio-ingressgateway Service reports, as a cloud's load
+   * balancer controller would (a test can point it elsewhere, e.g. at an impostor).
+   */
+  async reportGatewayAddress(
+    clusterName: string,
+    address: string,
+  ): Promise<void> {
+    const cluster = this.cluster(clusterName);
     expectOk(
       await kubeRequest(
-        admin,
+        this.admin(cluster),
         '/api/v1/namespaces/istio-system/services/istio-ingressgateway/status',
         {
           method: 'PATCH',
           contentType: 'application/merge-patch+json',
-          body: { status: { loadBalancer: { ingress: [{ ip: lbAddress }] } } },
+          body: { status: { loadBalancer: { ingress: [{ ip: address }] } } },
         },
       ),
-      `Reporting the ingress gateway's load balancer of ${name}`,
+      `Reporting the ingress gateway's load balancer of ${clusterName}`,
     );
-    cluster.gatewayAddress = lbAddress;
-    this.log(
-      `${name}: DNS at ${dns.placement.address}, ingress gateway load balancer at ${lbAddress}`,
-    );
+    cluster.gatewayAddress = address;
   }
 
   /** Creates a workload's objects, its node, its sidecar and its app; resolves once its Envoy is ready. */
@@ -359,6 +371,22 @@ export class DataPlane {
         stderr: failed.stderr ?? String(error),
       };
     }
+  }
+
+  /** Starts a long-running command in a node (tied to this process like every bed process). */
+  spawn(
+    target: { node: BedNode },
+    name: string,
+    command: string,
+    args: string[],
+  ): ManagedProcess {
+    return startProcess({
+      name: `${name}-${target.node.netns}`,
+      command: 'ip',
+      args: ['netns', 'exec', target.node.netns, command, ...args],
+      logFile: path.join(this.dirs.logDir, `${name}-${target.node.netns}.log`),
+      pidDir: this.dirs.pidDir,
+    });
   }
 
   /** GET on the Envoy admin of a node's proxy (it listens on the node's loopback only). */

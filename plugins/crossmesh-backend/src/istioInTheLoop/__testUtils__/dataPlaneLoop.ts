@@ -48,9 +48,12 @@ export async function curlFrom(
  * A bed with a data plane (network, DNS, gateways; workloads come later, as a team deploys
  * them after the platform team set the mesh up) and the real crossmesh backend over it.
  */
-export async function startDataPlaneLoop(clusters: string[]) {
+export async function startDataPlaneLoop(
+  clusters: string[],
+  proxyEnv: Record<string, string> = {},
+) {
   const loop = await startIstioLoop({
-    bed: { clusters, dataPlane: { workloads: [] } },
+    bed: { clusters, dataPlane: { workloads: [], proxyEnv } },
     entities: [serviceComponent('svc-2', 'bar', 'cluster-2', 'http:8000')],
   });
   return { ...loop, dataPlane: loop.bed.dataPlane! };

@@ -26,6 +26,10 @@ function peerOf(xfcc: string | undefined): Record<string, string> {
   return fields;
 }
 
+/**
+ * The chain the peer sent, followed from its leaf by signature: each certificate's issuer among
+ * the others, up to a self-signed root (when the peer sent it) or to the last issuer named.
+ */
 function chainOf(encoded: string | undefined) {
   if (!encoded) return undefined;
   const pems =
@@ -33,15 +37,28 @@ function chainOf(encoded: string | undefined) {
       /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
     ) ?? [];
   const certificates = pems.map(pem => new X509Certificate(pem));
-  const top = certificates[certificates.length - 1];
+  const path = certificates.slice(0, 1);
+  for (;;) {
+    const current = path[path.length - 1];
+    if (!current || current.issuer === current.subject) break;
+    const issuer = certificates.find(
+      c =>
+        !path.includes(c) &&
+        current.checkIssued(c) &&
+        current.verify(c.publicKey),
+    );
+    if (!issuer) break;
+    path.push(issuer);
+  }
+  const top = path[path.length - 1];
   if (!top) return undefined;
   const selfSigned = top.issuer === top.subject;
   return {
-    /** SHA-256 fingerprint of the chain's root, when the peer sent it along. */
+    /** SHA-256 fingerprint of the root the chain leads to, when the peer sent it along. */
     root: selfSigned ? top.fingerprint256 : undefined,
-    /** The issuer of the last certificate sent: the root's subject when the root was not sent. */
+    /** Who signed the top of the path: the root's subject when the root was not sent. */
     rootSubject: selfSigned ? top.subject : top.issuer,
-    intermediate: certificates[1]?.fingerprint256,
+    intermediate: path[1]?.fingerprint256,
   };
 }
 
