@@ -2,11 +2,13 @@
  * A bounded load from inside a node: GET <url> at <rate> requests per second, each on a new
  * connection (as curl would), for at most <maxSeconds>, or until SIGTERM/SIGINT; then it waits
  * for the requests in flight (each has a 10 s timeout) and exits. One JSON line per request goes
- * to <out>: when it started, how long it took, the status or the error, and the answer's JSON.
+ * to <out>: when it started, how long it took (ms, to the microsecond), the status or the error,
+ * and the answer's JSON.
  * Runs alone under Node (type stripping): node load.ts <url> <rate> <maxSeconds> <out>
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 
 const [url, rate, maxSeconds, out] = process.argv.slice(2);
 const intervalMs = 1000 / Number(rate);
@@ -21,10 +23,12 @@ function record(entry: object) {
 
 function send(index: number) {
   const at = Date.now();
+  const started = performance.now();
   inFlight += 1;
   const done = (entry: object) => {
     inFlight -= 1;
-    record({ index, at, ms: Date.now() - at, ...entry });
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    record({ index, at, ms, ...entry });
   };
   const request = http.get(url, { agent: false, timeout: 10_000 }, response => {
     const chunks: Buffer[] = [];
