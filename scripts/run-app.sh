@@ -48,7 +48,15 @@ for _ in $(seq 1 240); do
 done
 [ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in 120 s"; exit 1; }
 
-configs=(--config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" --config "$BED_CONFIG")
+# The demo's key-encryption secret, so that crossmesh can hold the mesh's root and
+# intermediate keys: random, made once per state directory, readable only by its owner.
+TRUST_CONFIG="$STATE/app-config.trust.yaml"
+if [ ! -s "$TRUST_CONFIG" ]; then
+  (umask 077 && printf 'crossmesh:\n  trust:\n    keyEncryptionSecret: %s\n' \
+    "$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')" > "$TRUST_CONFIG")
+fi
+
+configs=(--config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" --config "$BED_CONFIG" --config "$TRUST_CONFIG")
 if [ "$mode" = "--served" ]; then
   if [ ! -f packages/app/dist/index.html ] || [ -n "$(find packages/app/src plugins/crossmesh/src plugins/crossmesh-common/src -newer packages/app/dist/index.html -type f -print -quit)" ]; then
     log "building the frontend (production build)"

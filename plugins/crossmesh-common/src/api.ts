@@ -1,4 +1,5 @@
 import { ExposureRequest, ExposurePort } from './exposures';
+import type { CacertsDistribution } from './onboarding';
 
 /**
  * A mesh root CA as the backend reports it; never its key.
@@ -65,6 +66,59 @@ export interface TrustState {
   intermediates: TrustIntermediate[];
   pendingCsrs: { clusterName: string; createdAt: string }[];
   rotation: TrustRotation;
+  /** Intermediates are renewed this many days before they expire. */
+  renewalWindowDays: number;
+}
+
+/**
+ * Body of `POST /trust/root`: the key type and validity of a root crossmesh generates.
+ *
+ * @public
+ */
+export interface NewRootRequest {
+  keyType?: 'rsa-4096' | 'rsa-2048' | 'ecdsa-p256';
+  validityDays?: number;
+}
+
+/**
+ * Body of `POST /trust/root/import`: a root CA's certificate, and its key unless the mesh
+ * runs in offline-root mode.
+ *
+ * @public
+ */
+export interface ImportRootRequest {
+  certPem: string;
+  keyPem?: string;
+}
+
+/**
+ * Body of `POST /trust/rotation`: the new root, generated (key type, validity) or imported
+ * (certificate and key).
+ *
+ * @public
+ */
+export type RotationRequest = NewRootRequest | ImportRootRequest;
+
+/**
+ * Response of `POST /trust/clusters/{clusterName}/csr`: the CSR an operator signs with the
+ * offline root.
+ *
+ * @public
+ */
+export interface IntermediateCsr {
+  clusterName: string;
+  csrPem: string;
+}
+
+/**
+ * Response of `POST /trust/rotation` and `POST /trust/rotation/advance`: the rotation's new
+ * phase and what writing each cluster's `cacerts` did.
+ *
+ * @public
+ */
+export interface RotationResult {
+  rotation: TrustRotation;
+  distribution: CacertsDistribution[];
 }
 
 /**

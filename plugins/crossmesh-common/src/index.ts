@@ -12,3 +12,4 @@ export * from './api';
 export * from './preflight';
 export * from './onboarding';
 export * from './groups';
+export * from './errorCodes';

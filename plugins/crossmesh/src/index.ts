@@ -15,6 +15,7 @@ export {
 export { isCrossmeshAvailable } from './components/EntityMeshContent';
 export { rootRouteRef as crossmeshRootRouteRef } from './routes';
 export { approvalsRouteRef as crossmeshApprovalsRouteRef } from './routes';
+export { scaffolderTemplateRouteRef as crossmeshScaffolderTemplateRouteRef } from './routes';
 export * from './api';
 export * from './hooks';
 export * from './components/MeshOverviewPage';

@@ -1,4 +1,9 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { crossmeshApiRef } from './api';
@@ -21,6 +26,7 @@ describe('crossmeshPlugin', () => {
             crossmeshApiRef,
             { listClusters: async () => ({ items: [westCluster] }) },
           ],
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         <Routes>

@@ -7,7 +7,11 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { CrossmeshClient, crossmeshApiRef } from './api';
-import { approvalsRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  rootRouteRef,
+  scaffolderTemplateRouteRef,
+} from './routes';
 
 /**
  * The crossmesh plugin for apps on Backstage's legacy frontend system.
@@ -27,6 +31,9 @@ export const crossmeshPlugin = createPlugin({
   routes: {
     root: rootRouteRef,
     approvals: approvalsRouteRef,
+  },
+  externalRoutes: {
+    scaffolderTemplate: scaffolderTemplateRouteRef,
   },
 });
 

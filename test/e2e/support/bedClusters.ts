@@ -36,11 +36,16 @@ export function bedCluster(name: string): BedCluster {
   };
 }
 
-function getJson(cluster: BedCluster, apiPath: string): Promise<any> {
+function kubeRequest(
+  cluster: BedCluster,
+  method: 'GET' | 'DELETE',
+  apiPath: string,
+): Promise<any> {
   return new Promise((resolve, reject) => {
-    const request = https.get(
+    const request = https.request(
       new URL(apiPath, cluster.url),
       {
+        method,
         ca: cluster.ca,
         agent: false,
         timeout: 15_000,
@@ -57,7 +62,7 @@ function getJson(cluster: BedCluster, apiPath: string): Promise<any> {
           if (response.statusCode !== 200) {
             reject(
               new Error(
-                `GET ${apiPath} on ${cluster.name}: HTTP ${response.statusCode} ${text}`,
+                `${method} ${apiPath} on ${cluster.name}: HTTP ${response.statusCode} ${text}`,
               ),
             );
             return;
@@ -67,10 +72,47 @@ function getJson(cluster: BedCluster, apiPath: string): Promise<any> {
       },
     );
     request.on('timeout', () =>
-      request.destroy(new Error(`GET ${apiPath} on ${cluster.name} timed out`)),
+      request.destroy(
+        new Error(`${method} ${apiPath} on ${cluster.name} timed out`),
+      ),
     );
     request.on('error', reject);
+    request.end();
   });
+}
+
+function getJson(cluster: BedCluster, apiPath: string): Promise<any> {
+  return kubeRequest(cluster, 'GET', apiPath);
+}
+
+const CACERTS_PATH = '/api/v1/namespaces/istio-system/secrets/cacerts';
+
+/** The PEM files of the cluster's istio-system/cacerts Secret, decoded. */
+export async function readCacerts(
+  cluster: BedCluster,
+): Promise<Record<string, string>> {
+  const secret = await getJson(cluster, CACERTS_PATH);
+  return Object.fromEntries(
+    Object.entries(secret.data as Record<string, string>).map(
+      ([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')],
+    ),
+  );
+}
+
+/** Deletes the cluster's cacerts Secret, as someone working around crossmesh might. */
+export async function deleteCacerts(cluster: BedCluster): Promise<void> {
+  await kubeRequest(cluster, 'DELETE', CACERTS_PATH);
+}
+
+/** Whether the cluster has a cacerts Secret. */
+export async function hasCacerts(cluster: BedCluster): Promise<boolean> {
+  try {
+    await getJson(cluster, CACERTS_PATH);
+    return true;
+  } catch (error) {
+    if (String(error).includes('HTTP 404')) return false;
+    throw error;
+  }
 }
 
 /** The ServiceEntries in any namespace of the cluster whose hosts include `host`. */

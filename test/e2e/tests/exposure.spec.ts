@@ -1,6 +1,7 @@
 import { Browser, Locator, Page, expect, test } from '@playwright/test';
 import path from 'node:path';
 import { bedCluster, serviceEntriesFor } from '../support/bedClusters';
+import { withdrawExposures } from '../support/exposures';
 import { collectConsoleErrors, signInAs } from '../support/signIn';
 
 const screenshots = path.resolve(
@@ -36,31 +37,6 @@ async function expectExposureState(page: Page, row: Locator, state: string) {
   }).toPass({ timeout: 90_000, intervals: [1_000, 2_000, 3_000] });
 }
 
-/**
- * Against an app that is already running (CROSSMESH_E2E_URL), an aborted run may have left a
- * pending or active exposure of svc-2; withdraw it through the tab so this run starts clean.
- * A fresh `test/e2e/run.sh` starts with an empty database and finds nothing here.
- */
-async function withdrawEarlierExposures(page: Page) {
-  const cancel = page.getByRole('button', { name: 'Cancel request' });
-  const revoke = page.getByRole('button', { name: 'Revoke', exact: true });
-  while ((await cancel.count()) + (await revoke.count()) > 0) {
-    const before = (await cancel.count()) + (await revoke.count());
-    if ((await cancel.count()) > 0) {
-      await cancel.first().click();
-    } else {
-      await revoke.first().click();
-      await page
-        .getByRole('dialog', { name: 'Revoke exposure?' })
-        .getByRole('button', { name: 'Revoke exposure' })
-        .click();
-    }
-    await expect
-      .poll(async () => (await cancel.count()) + (await revoke.count()))
-      .toBeLessThan(before);
-  }
-}
-
 test('an owner of svc-2 exposes it to cluster-1, an approver approves, the ServiceEntry appears in cluster-1 and goes again on revoke', async ({
   browser,
 }) => {
@@ -88,7 +64,7 @@ test('an owner of svc-2 exposes it to cluster-1, an approver approves, the Servi
       ).toBeVisible();
       expect(bob.consoleErrors.slice(errorsBefore)).toEqual([]);
 
-      await withdrawEarlierExposures(requester);
+      await withdrawExposures(requester);
       // The bed's etcd outlives the app, so a stopped run can leave a ServiceEntry behind;
       // the reconciler removes objects it owns and no longer wants.
       await expect

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { InputError } from '@backstage/errors';
+import { rootImportFieldOf } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   generateRootCa,
   importOfflineRootCertificate,
@@ -309,6 +310,32 @@ describe('importRootCa', () => {
     expect(
       inputErrorMessage(() => importRootCa(a.certPem, rsa.keyPem)),
     ).toMatch(/^Root CA key does not match Root CA certificate/);
+  });
+
+  it('names the field each failed check is about, for the form to show it there', async () => {
+    const a = await generateRootCa({ keyType: 'ecdsa-p256' });
+    const b = await generateRootCa({ keyType: 'ecdsa-p256' });
+    const notCa = istioMakefileRoot({
+      bits: 2048,
+      basicConstraints: 'critical, CA:false',
+    });
+    const fieldOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return rootImportFieldOf((e as { code?: unknown }).code);
+      }
+      throw new Error('expected the import to be refused');
+    };
+    expect(fieldOf(() => importRootCa('hello', a.keyPem))).toBe('certificate');
+    expect(fieldOf(() => importRootCa(notCa.certPem, notCa.keyPem))).toBe(
+      'certificate',
+    );
+    expect(fieldOf(() => importRootCa(a.certPem, 'not a key'))).toBe('key');
+    expect(fieldOf(() => importRootCa(a.certPem, b.keyPem))).toBe('key');
+    expect(fieldOf(() => importOfflineRootCertificate(notCa.certPem))).toBe(
+      'certificate',
+    );
   });
 
   it('refuses an expired or not yet valid root', async () => {

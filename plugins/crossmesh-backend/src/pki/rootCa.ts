@@ -1,6 +1,10 @@
 import { KeyObject } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
+  ROOT_IMPORT_ERROR_CODES,
+  RootImportField,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
   buildCertificate,
   formatDate,
   isSignedBy,
@@ -150,19 +154,42 @@ export function loadRootCa(
 ): LoadedRootCa {
   const what = 'Root CA certificate';
   const keyWhat = 'Root CA key';
-  const certs = parseCertificates(certPem, what);
-  const key = parsePrivateKeyPem(keyPem, keyWhat);
-  if (certs.length !== 1) {
-    throw new InputError(explainBundleOfferedAsRoot(certs, key, what, keyWhat));
+  const certs = checkingField('certificate', () =>
+    parseCertificates(certPem, what),
+  );
+  const key = checkingField('key', () => parsePrivateKeyPem(keyPem, keyWhat));
+  const cert = checkingField('certificate', () => {
+    if (certs.length !== 1) {
+      throw new InputError(
+        explainBundleOfferedAsRoot(certs, key, what, keyWhat),
+      );
+    }
+    const intermediate = explainIntermediateOfferedAsRoot(certs[0], key, what);
+    if (intermediate) throw new InputError(intermediate);
+    checkRootCertificate(certs[0], now, what);
+    return certs[0];
+  });
+  return checkingField('key', () => {
+    if (!keyMatches(cert, key)) {
+      throw new InputError(explainRootKeyMismatch(cert, what, keyWhat));
+    }
+    return { cert, key, keyType: describeKey(key, keyWhat) };
+  });
+}
+
+/**
+ * Runs a check of one field of a root import; an InputError it throws gets the field's
+ * code (`error.code` in the response), so a form shows the message at that field.
+ */
+function checkingField<T>(field: RootImportField, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InputError) {
+      Object.assign(error, { code: ROOT_IMPORT_ERROR_CODES[field] });
+    }
+    throw error;
   }
-  const [cert] = certs;
-  const intermediate = explainIntermediateOfferedAsRoot(cert, key, what);
-  if (intermediate) throw new InputError(intermediate);
-  checkRootCertificate(cert, now, what);
-  if (!keyMatches(cert, key)) {
-    throw new InputError(explainRootKeyMismatch(cert, what, keyWhat));
-  }
-  return { cert, key, keyType: describeKey(key, keyWhat) };
 }
 
 /** The checks every root passes, whether crossmesh holds its key or not. */
@@ -239,16 +266,17 @@ export function importOfflineRootCertificate(
   now: Date = new Date(),
 ): OfflineRootCa {
   const what = 'Root CA certificate';
-  const cert = parseCertificate(certPem, what);
-  checkRootCertificate(cert, now, what);
-  const publicKey = cert.x509.publicKey;
-  return {
-    certPem: withFinalNewline(cert.pem),
-    keyType: describeKey(publicKey, 'Root CA public key'),
-    fingerprintSha256: cert.fingerprintSha256,
-    serial: cert.serial,
-    notAfter: formatDate(cert.notAfter),
-    subject: cert.subject,
-    warnings: strictVerificationWarnings(cert, what),
-  };
+  return checkingField('certificate', () => {
+    const cert = parseCertificate(certPem, what);
+    checkRootCertificate(cert, now, what);
+    return {
+      certPem: withFinalNewline(cert.pem),
+      keyType: describeKey(cert.x509.publicKey, 'Root CA public key'),
+      fingerprintSha256: cert.fingerprintSha256,
+      serial: cert.serial,
+      notAfter: formatDate(cert.notAfter),
+      subject: cert.subject,
+      warnings: strictVerificationWarnings(cert, what),
+    };
+  });
 }

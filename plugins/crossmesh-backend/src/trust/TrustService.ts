@@ -85,6 +85,7 @@ export interface TrustState {
   intermediates: IntermediateView[];
   pendingCsrs: Array<{ clusterName: string; createdAt: string }>;
   rotation: RootRotation;
+  renewalWindowDays: number;
 }
 
 /**
@@ -143,6 +144,7 @@ export class TrustService {
       intermediates: intermediates.map(toIntermediateView),
       pendingCsrs,
       rotation,
+      renewalWindowDays: this.settings.renewalWindowDays,
     };
   }
 

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { crossmeshPlugin } from '../plugin';
 import { defaultUserOnPlatformTeam } from '../__testUtils__/apiTestKit';
 import {
@@ -386,6 +387,8 @@ describe('trust API against real API servers', () => {
     });
     expect(garbage.status).toBe(400);
     expect(garbage.body.error.name).toBe('InputError');
+    // The first check that fails is the certificate's, and the response says so.
+    expect(garbage.body.error.code).toBe(ROOT_IMPORT_ERROR_CODES.certificate);
 
     const unknownField = await call('post', '/trust/root/import', {
       certPem: 'x',

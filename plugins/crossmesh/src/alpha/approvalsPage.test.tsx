@@ -1,4 +1,5 @@
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import { crossmeshApiRef } from '../api';
@@ -33,6 +34,7 @@ describe('crossmesh approvals page extension', () => {
     renderTestApp({
       features: [crossmeshPlugin],
       initialRouteEntries: ['/crossmesh/approvals'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       apis: apis(),
     });
 
@@ -60,6 +62,7 @@ describe('crossmesh approvals page extension', () => {
     renderTestApp({
       features: [crossmeshPlugin],
       initialRouteEntries: ['/crossmesh/approvals/decided'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       apis: apis(),
     });
 

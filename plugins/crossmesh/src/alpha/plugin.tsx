@@ -1,6 +1,10 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { MeshIcon } from '../components/MeshIcon';
-import { approvalsRouteRef, rootRouteRef } from '../routes';
+import {
+  approvalsRouteRef,
+  rootRouteRef,
+  scaffolderTemplateRouteRef,
+} from '../routes';
 import { crossmeshApi } from './apis';
 import { entityMeshContent } from './entityContent';
 import { approvalsPage } from './approvalsPage';
@@ -19,6 +23,9 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     approvals: approvalsRouteRef,
+  },
+  externalRoutes: {
+    scaffolderTemplate: scaffolderTemplateRouteRef,
   },
   extensions: [
     crossmeshApi,

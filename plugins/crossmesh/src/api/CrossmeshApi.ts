@@ -1,6 +1,14 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AuditEventList,
+  CacertsDistribution,
+  ImportRootRequest,
+  IntermediateCsr,
+  IntermediateIssueResult,
+  NewRootRequest,
+  RotationRequest,
+  RotationResult,
+  TrustRoot,
   AuditEventQuery,
   ExposurePreview,
   ExposureRequest,
@@ -32,6 +40,25 @@ export interface CrossmeshApi {
   getTrust(): Promise<TrustState>;
   /** What each cluster's `cacerts` holds compared with what it should. */
   getTrustDrift(): Promise<{ items: TrustInspection[] }>;
+  /** Generates the mesh's root CA (managed mode). */
+  generateRoot(request: NewRootRequest): Promise<TrustRoot>;
+  /** Imports a root CA; a refused check carries the field it is about as its code. */
+  importRoot(request: ImportRootRequest): Promise<TrustRoot>;
+  /** Signs a new intermediate for the cluster and writes its `cacerts` (managed mode). */
+  issueIntermediate(clusterName: string): Promise<IntermediateIssueResult>;
+  /** Offline-root mode: makes the cluster's intermediate key and returns the CSR to sign. */
+  createIntermediateCsr(clusterName: string): Promise<IntermediateCsr>;
+  /** Offline-root mode: accepts the signed intermediate and writes the cluster's `cacerts`. */
+  uploadIntermediate(
+    clusterName: string,
+    certPem: string,
+  ): Promise<IntermediateIssueResult>;
+  /** Writes every cluster's `cacerts` from the database; a no-op where nothing changed. */
+  distributeCacerts(): Promise<{ items: CacertsDistribution[] }>;
+  /** Starts a root rotation to a new root; every cluster then trusts both. */
+  startRotation(request: RotationRequest): Promise<RotationResult>;
+  /** Moves the rotation one phase on; refused (409) with the reason while it may not. */
+  advanceRotation(): Promise<RotationResult>;
   listAuditEvents(query?: AuditEventQuery): Promise<AuditEventList>;
 
   listExposures(query?: ExposureRequestQuery): Promise<ExposureRequestList>;

@@ -2,6 +2,7 @@ import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { eastCluster } from '../testUtils/clusters';
+import { errorCode, errorMessage } from '../components/errorMessage';
 import { CrossmeshClient } from './CrossmeshClient';
 
 describe('CrossmeshClient', () => {
@@ -78,6 +79,66 @@ describe('CrossmeshClient', () => {
       'http://backstage.test/api/crossmesh/reconcile/status',
       'http://backstage.test/api/crossmesh/clusters/a%20b/preflight',
     ]);
+  });
+
+  it('calls the trust routes with their methods, encoded cluster names and bodies', async () => {
+    const calls: string[] = [];
+    server.use(
+      http.all(
+        'http://backstage.test/api/crossmesh/trust/*',
+        async ({ request }) => {
+          const body = request.body ? await request.text() : '';
+          calls.push(
+            `${request.method} ${new URL(request.url).pathname} ${body}`,
+          );
+          return HttpResponse.json({});
+        },
+      ),
+    );
+
+    await client.generateRoot({ keyType: 'ecdsa-p256', validityDays: 3650 });
+    await client.importRoot({ certPem: 'C', keyPem: 'K' });
+    await client.issueIntermediate('a b');
+    await client.createIntermediateCsr('a b');
+    await client.uploadIntermediate('a b', 'SIGNED');
+    await client.distributeCacerts();
+    await client.startRotation({ keyType: 'rsa-4096' });
+    await client.advanceRotation();
+    expect(calls).toEqual([
+      'POST /api/crossmesh/trust/root {"keyType":"ecdsa-p256","validityDays":3650}',
+      'POST /api/crossmesh/trust/root/import {"certPem":"C","keyPem":"K"}',
+      'POST /api/crossmesh/trust/clusters/a%20b/intermediate ',
+      'POST /api/crossmesh/trust/clusters/a%20b/csr ',
+      'PUT /api/crossmesh/trust/clusters/a%20b/intermediate {"certPem":"SIGNED"}',
+      'POST /api/crossmesh/trust/distribute {}',
+      'POST /api/crossmesh/trust/rotation {"keyType":"rsa-4096"}',
+      'POST /api/crossmesh/trust/rotation/advance ',
+    ]);
+  });
+
+  it('keeps the code a refused root import names its field with', async () => {
+    server.use(
+      http.post('http://backstage.test/api/crossmesh/trust/root/import', () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'InputError',
+              message: 'Root CA key does not match Root CA certificate',
+              code: 'crossmesh.root-import.key',
+            },
+            response: { statusCode: 400 },
+          },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await client
+      .importRoot({ certPem: 'C', keyPem: 'K' })
+      .catch(e => e);
+    expect(errorCode(error)).toBe('crossmesh.root-import.key');
+    expect(errorMessage(error)).toBe(
+      'Root CA key does not match Root CA certificate',
+    );
   });
 
   it('turns a Backstage error body into an error with its message', async () => {

@@ -2,6 +2,14 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AuditEventList,
+  CacertsDistribution,
+  ImportRootRequest,
+  IntermediateCsr,
+  IntermediateIssueResult,
+  NewRootRequest,
+  RotationRequest,
+  RotationResult,
+  TrustRoot,
   AuditEventQuery,
   ExposurePreview,
   ExposureRequest,
@@ -52,6 +60,50 @@ export class CrossmeshClient implements CrossmeshApi {
 
   async getTrustDrift(): Promise<{ items: TrustInspection[] }> {
     return this.request('GET', '/trust/drift');
+  }
+
+  async generateRoot(request: NewRootRequest): Promise<TrustRoot> {
+    return this.request('POST', '/trust/root', request);
+  }
+
+  async importRoot(request: ImportRootRequest): Promise<TrustRoot> {
+    return this.request('POST', '/trust/root/import', request);
+  }
+
+  async issueIntermediate(
+    clusterName: string,
+  ): Promise<IntermediateIssueResult> {
+    return this.request(
+      'POST',
+      `${clusterTrustPath(clusterName)}/intermediate`,
+    );
+  }
+
+  async createIntermediateCsr(clusterName: string): Promise<IntermediateCsr> {
+    return this.request('POST', `${clusterTrustPath(clusterName)}/csr`);
+  }
+
+  async uploadIntermediate(
+    clusterName: string,
+    certPem: string,
+  ): Promise<IntermediateIssueResult> {
+    return this.request(
+      'PUT',
+      `${clusterTrustPath(clusterName)}/intermediate`,
+      { certPem },
+    );
+  }
+
+  async distributeCacerts(): Promise<{ items: CacertsDistribution[] }> {
+    return this.request('POST', '/trust/distribute', {});
+  }
+
+  async startRotation(request: RotationRequest): Promise<RotationResult> {
+    return this.request('POST', '/trust/rotation', request);
+  }
+
+  async advanceRotation(): Promise<RotationResult> {
+    return this.request('POST', '/trust/rotation/advance');
   }
 
   async listAuditEvents(query: AuditEventQuery = {}): Promise<AuditEventList> {
@@ -133,7 +185,7 @@ export class CrossmeshClient implements CrossmeshApi {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
   ): Promise<T> {
@@ -152,6 +204,10 @@ export class CrossmeshClient implements CrossmeshApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function clusterTrustPath(clusterName: string): string {
+  return `/trust/clusters/${encodeURIComponent(clusterName)}`;
 }
 
 function queryString(

@@ -7,3 +7,11 @@ export function errorMessage(error: Error): string {
   }
   return error.message;
 }
+
+/** The backend's machine-readable reason (`error.code`), when it sent one. */
+export function errorCode(error: Error): string | undefined {
+  if (error.name === 'ResponseError') {
+    return (error as ResponseError).body?.error?.code;
+  }
+  return undefined;
+}

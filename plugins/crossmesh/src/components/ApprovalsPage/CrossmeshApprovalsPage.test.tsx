@@ -1,5 +1,5 @@
 import { identityApiRef } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -37,7 +37,11 @@ describe('CrossmeshApprovalsPage', () => {
           />
         </Routes>
       </TestApiProvider>,
-      { routeEntries: ['/crossmesh/approvals'] },
+      {
+        routeEntries: ['/crossmesh/approvals'],
+        // The Component column links to the catalog's entity page.
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
 
     // The page is loaded lazily, and compiled on first use in tests.

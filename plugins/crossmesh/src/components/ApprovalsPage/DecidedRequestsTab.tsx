@@ -9,6 +9,7 @@ import { LoadErrorPanel } from './LoadErrorPanel';
 import { RequestFilterValues, RequestFilters } from './RequestFilters';
 import { useDecidedRequests } from './useDecidedRequests';
 import { useEntityOwners } from './useEntityOwners';
+import { CARD_TITLE } from '../shared';
 
 const PAGE_SIZES = [10, 25, 50];
 
@@ -63,6 +64,7 @@ export function DecidedRequestsTab() {
 
   return (
     <InfoCard
+      titleTypographyProps={CARD_TITLE}
       title="Decided requests"
       subheader="Who decided, when and why, and how far each cluster got"
       noPadding

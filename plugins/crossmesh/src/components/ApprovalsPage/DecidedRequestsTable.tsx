@@ -5,7 +5,14 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import { makeStyles } from '@material-ui/core/styles';
-import { ClusterProgressLabel, ExposureStateLabel } from '../shared';
+import {
+  ClusterProgressLabel,
+  ExposureStateLabel,
+  Identifier,
+  useReadableStyles,
+  Words,
+} from '../shared';
+import { RequestCells } from './RequestCells';
 import { EntityOwners, ownerOfRequest } from './useEntityOwners';
 import { formatTimestamp, shortRef } from './requestWords';
 
@@ -18,6 +25,7 @@ const useStyles = makeStyles(theme => ({
   },
   comment: {
     whiteSpace: 'pre-wrap',
+    // Free text: a word longer than the column (a URL) may break; names never do.
     overflowWrap: 'anywhere',
     maxWidth: 320,
   },
@@ -40,8 +48,13 @@ export function DecidedRequestsTable(props: {
 }) {
   const { requests, owners } = props;
   const classes = useStyles();
+  const readable = useReadableStyles();
   return (
-    <Table aria-label="Decided requests" size="small">
+    <Table
+      aria-label="Decided requests"
+      size="small"
+      className={readable.table}
+    >
       <TableHead>
         <TableRow>
           <TableCell>Host</TableCell>
@@ -61,18 +74,16 @@ export function DecidedRequestsTable(props: {
           const decidedAt = request.decidedAt ?? request.updatedAt;
           return (
             <TableRow key={request.id}>
-              <TableCell component="th" scope="row" role="rowheader">
-                {request.host}
-              </TableCell>
-              <TableCell>{request.entityRef}</TableCell>
-              <TableCell>{owner ? shortRef(owner, 'group') : '—'}</TableCell>
+              <RequestCells request={request} owner={owner} />
               <TableCell>
                 <ExposureStateLabel state={request.state} />
               </TableCell>
               <TableCell>
                 <Decider request={request} />
               </TableCell>
-              <TableCell>{formatTimestamp(decidedAt)}</TableCell>
+              <TableCell>
+                <Words>{formatTimestamp(decidedAt)}</Words>
+              </TableCell>
               <TableCell className={classes.comment}>
                 {request.decisionComment ?? '—'}
               </TableCell>
@@ -81,7 +92,7 @@ export function DecidedRequestsTable(props: {
                   <ul className={classes.progress}>
                     {request.clusters.map(status => (
                       <li key={`${status.role}-${status.cluster}`}>
-                        {status.cluster} ({status.role}):{' '}
+                        <Identifier value={status.cluster} /> ({status.role}):{' '}
                         <ClusterProgressLabel status={status} />
                       </li>
                     ))}

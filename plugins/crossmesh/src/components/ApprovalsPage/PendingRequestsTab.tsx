@@ -14,6 +14,7 @@ import { involvesCluster } from './requestWords';
 import { useDecisionRights } from './useDecisionRights';
 import { ownerOfRequest, useEntityOwners } from './useEntityOwners';
 import { usePendingRequests } from './usePendingRequests';
+import { CARD_TITLE } from '../shared';
 
 const PAGE_SIZES = [10, 25, 50];
 
@@ -120,6 +121,7 @@ export function PendingRequestsTab() {
         />
       ) : (
         <InfoCard
+          titleTypographyProps={CARD_TITLE}
           title="Pending requests"
           subheader={`${requests.length} waiting for a decision${
             matching.length === requests.length

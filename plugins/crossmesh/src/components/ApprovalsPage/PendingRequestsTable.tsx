@@ -6,6 +6,13 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import {
+  Identifier,
+  IdentifierList,
+  useReadableStyles,
+  Words,
+} from '../shared';
+import { RequestCells } from './RequestCells';
 import { EntityOwners, ownerOfRequest } from './useEntityOwners';
 import { formatTimestamp, sameRef, shortRef } from './requestWords';
 
@@ -17,8 +24,9 @@ export function PendingRequestsTable(props: {
   onReview: (request: ExposureRequest) => void;
 }) {
   const { requests, owners, userEntityRef, onReview } = props;
+  const classes = useReadableStyles();
   return (
-    <Table aria-label="Pending requests" size="small">
+    <Table aria-label="Pending requests" size="small" className={classes.table}>
       <TableHead>
         <TableRow>
           <TableCell>Host</TableCell>
@@ -39,23 +47,24 @@ export function PendingRequestsTable(props: {
           const rowHeaderId = `crossmesh-pending-${request.id}`;
           return (
             <TableRow key={request.id}>
-              <TableCell
-                component="th"
-                scope="row"
-                role="rowheader"
-                id={rowHeaderId}
-              >
-                {request.host}
+              <RequestCells
+                request={request}
+                owner={owner}
+                rowHeaderId={rowHeaderId}
+              />
+              <TableCell>
+                <Identifier value={request.sourceCluster} />
               </TableCell>
-              <TableCell>{request.entityRef}</TableCell>
-              <TableCell>{owner ? shortRef(owner, 'group') : '—'}</TableCell>
-              <TableCell>{request.sourceCluster}</TableCell>
-              <TableCell>{request.consumerClusters.join(', ')}</TableCell>
+              <TableCell>
+                <IdentifierList values={request.consumerClusters} />
+              </TableCell>
               <TableCell>
                 {shortRef(request.requestedBy, 'user')}
                 {sameRef(request.requestedBy, userEntityRef) ? ' (you)' : ''}
               </TableCell>
-              <TableCell>{formatTimestamp(request.requestedAt)}</TableCell>
+              <TableCell>
+                <Words>{formatTimestamp(request.requestedAt)}</Words>
+              </TableCell>
               <TableCell align="right">
                 <Button
                   variant="outlined"

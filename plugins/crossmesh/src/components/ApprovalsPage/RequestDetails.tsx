@@ -1,6 +1,7 @@
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { makeStyles } from '@material-ui/core/styles';
 import { Fragment, ReactNode } from 'react';
+import { Identifier, IdentifierList, Words, EntityName } from '../shared';
 import { formatDate, formatTimestamp, shortRef } from './requestWords';
 
 const useStyles = makeStyles(theme => ({
@@ -31,8 +32,18 @@ export function RequestDetails(props: {
   const { request, owner, isOwnRequest } = props;
   const classes = useStyles();
   const rows: [string, ReactNode][] = [
-    ['Component', request.entityRef],
-    ['Team', owner ? shortRef(owner, 'group') : 'No owner in the catalog'],
+    [
+      'Component',
+      <EntityName entityRef={request.entityRef} defaultKind="component" />,
+    ],
+    [
+      'Team',
+      owner ? (
+        <EntityName entityRef={owner} defaultKind="group" />
+      ) : (
+        'No owner in the catalog'
+      ),
+    ],
     [
       'Requested by',
       `${shortRef(request.requestedBy, 'user')}${isOwnRequest ? ' (you)' : ''}`,
@@ -45,13 +56,18 @@ export function RequestDetails(props: {
     ],
     [
       'Service',
-      `${request.service.name}.${request.service.namespace} in ${request.sourceCluster}`,
+      <>
+        <Identifier
+          value={`${request.service.name}.${request.service.namespace}`}
+        />{' '}
+        in <Identifier value={request.sourceCluster} />
+      </>,
     ],
     [
       'Ports',
       request.service.ports.map(p => `${p.name} ${p.number}`).join(', '),
     ],
-    ['Consumer clusters', request.consumerClusters.join(', ')],
+    ['Consumer clusters', <IdentifierList values={request.consumerClusters} />],
     [
       'Consumer namespaces',
       request.consumerNamespaces.length
@@ -64,7 +80,9 @@ export function RequestDetails(props: {
       {rows.map(([term, description]) => (
         <Fragment key={term}>
           <dt className={classes.term}>{term}</dt>
-          <dd className={classes.description}>{description}</dd>
+          <dd className={classes.description}>
+            <Words>{description}</Words>
+          </dd>
         </Fragment>
       ))}
     </dl>

@@ -37,6 +37,9 @@ export function RequestFilters(props: {
         className={classes.filter}
         select
         SelectProps={{ native: true }}
+        // A native select always shows its value ("All clusters"), so the label sits
+        // above it on the outline rather than over it.
+        InputLabelProps={{ shrink: true }}
         label="Cluster"
         helperText="Source or consumer"
         variant="outlined"
@@ -57,6 +60,7 @@ export function RequestFilters(props: {
           className={classes.filter}
           select
           SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
           label="Team"
           helperText="Owner of the component in the catalog"
           variant="outlined"

@@ -11,6 +11,7 @@ import { crossmeshApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
 import { AuditLogFilters, AuditLogFilterValues } from './AuditLogFilters';
 import { AuditLogTable } from './AuditLogTable';
+import { CARD_TITLE, ScrollArea } from '../shared';
 
 /**
  * crossmesh's audit log, newest first: filtered by cluster, action and actor, a page at
@@ -18,7 +19,11 @@ import { AuditLogTable } from './AuditLogTable';
  *
  * @internal
  */
-export function AuditLogCard() {
+export function AuditLogCard(props: {
+  /** Changes when something the log records happened elsewhere on the page. */
+  reloadKey?: number;
+}) {
+  const { reloadKey } = props;
   const api = useApi(crossmeshApiRef);
   const [filters, setFilters] = useState<AuditLogFilterValues>({});
   const [page, setPage] = useState(0);
@@ -30,7 +35,7 @@ export function AuditLogCard() {
         limit: rowsPerPage,
         offset: page * rowsPerPage,
       }),
-    [api, filters, page, rowsPerPage],
+    [api, filters, page, rowsPerPage, reloadKey],
   );
   const filtered = Object.values(filters).some(Boolean);
 
@@ -61,9 +66,9 @@ export function AuditLogCard() {
   } else {
     body = (
       <>
-        <Box overflow="auto">
+        <ScrollArea label="Audit log table">
           <AuditLogTable events={value.items} />
-        </Box>
+        </ScrollArea>
         <TablePagination
           component="div"
           count={value.totalCount}
@@ -82,7 +87,11 @@ export function AuditLogCard() {
 
   return (
     <Box component="section" aria-label="Audit log">
-      <InfoCard title="Audit log" subheader="Newest first">
+      <InfoCard
+        title="Audit log"
+        subheader="Newest first"
+        titleTypographyProps={CARD_TITLE}
+      >
         <AuditLogFilters
           onApply={next => {
             setFilters(next);

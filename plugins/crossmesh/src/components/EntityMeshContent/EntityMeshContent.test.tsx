@@ -39,7 +39,7 @@ describe('EntityMeshContent', () => {
     expect(active).toHaveTextContent('2027-01-31');
 
     expect(within(pending).getByText('Pending approval')).toBeInTheDocument();
-    expect(pending).toHaveTextContent('Allocated at approval');
+    expect(pending).toHaveTextContent('VIP allocated at approval');
     expect(pending).toHaveTextContent('Not decided');
     expect(pending).toHaveTextContent('All namespaces');
     expect(pending).toHaveTextContent('No end date');
@@ -62,8 +62,10 @@ describe('EntityMeshContent', () => {
       await screen.findByText('Not exposed anywhere yet'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText(/svc-2 is reachable only inside cluster-2/),
-    ).toHaveTextContent('call it as svc-2.shop.global');
+      screen.getByRole('region', { name: 'Exposures of svc-2' }),
+    ).toHaveTextContent(
+      /svc-2 is reachable only inside cluster-2\..*call it as svc-2\.shop\.global/,
+    );
     expect(
       screen.getByRole('button', { name: 'Request exposure' }),
     ).toBeEnabled();

@@ -20,6 +20,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { errorMessage } from '../errorMessage';
 import { ExposureRequestDialog } from '../ExposureRequestForm';
+import { useReadableStyles, CARD_TITLE, Words } from '../shared';
 import { ExposuresTable } from './ExposuresTable';
 import { MESH_ANNOTATIONS } from './meshAnnotations';
 import { RevokeDialog } from './RevokeDialog';
@@ -58,6 +59,7 @@ export function EntityMeshContent() {
   const actions = useRequestActions(exposures.replace);
   const [formOpen, setFormOpen] = useState(false);
   const [sent, setSent] = useState<ExposureRequest>();
+  const readable = useReadableStyles();
 
   const requestButton = rights.canRequest ? (
     <Button
@@ -91,23 +93,28 @@ export function EntityMeshContent() {
       <EmptyState
         missing="data"
         title="Not exposed anywhere yet"
-        description={`${name} is reachable only inside ${sourceCluster}. ${
-          rights.canRequest
-            ? `Request an exposure to let workloads in other clusters of the mesh call it${
-                host ? ` as ${host}` : ''
-              }.`
-            : `Its owners can request an exposure to other clusters of the mesh.`
-        }`}
+        description={
+          <Words>{`${name} is reachable only inside ${sourceCluster}. ${
+            rights.canRequest
+              ? `Request an exposure to let workloads in other clusters of the mesh call it${
+                  host ? ` as ${host}` : ''
+                }.`
+              : `Its owners can request an exposure to other clusters of the mesh.`
+          }`}</Words>
+        }
         action={requestButton ?? undefined}
       />
     );
   } else {
     body = (
       <InfoCard
+        titleTypographyProps={CARD_TITLE}
         title={`Where ${name} is exposed`}
-        subheader={`Runs in ${sourceCluster}${
-          host ? `; reachable from other clusters as ${host}` : ''
-        }`}
+        subheader={
+          <Words>{`Runs in ${sourceCluster}${
+            host ? `; reachable from other clusters as ${host}` : ''
+          }`}</Words>
+        }
         action={
           <Box display="flex" alignItems="center">
             {requestButton}
@@ -135,7 +142,11 @@ export function EntityMeshContent() {
   }
 
   return (
-    <>
+    <Box
+      component="section"
+      aria-label={`Exposures of ${name}`}
+      className={readable.noWrapButtons}
+    >
       {sent && (
         <Box mb={2}>
           <Alert severity="success" onClose={() => setSent(undefined)}>
@@ -172,6 +183,6 @@ export function EntityMeshContent() {
         onConfirm={actions.revoke}
         onClose={actions.closeRevoke}
       />
-    </>
+    </Box>
   );
 }

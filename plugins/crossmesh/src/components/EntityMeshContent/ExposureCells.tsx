@@ -1,6 +1,12 @@
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import Typography from '@material-ui/core/Typography';
-import { ClusterProgressLabel, ExposureStateLabel } from '../shared';
+import {
+  ClusterProgressLabel,
+  ExposureStateLabel,
+  Identifier,
+  IdentifierList,
+  Words,
+} from '../shared';
 import { formatDay, formatTime, personName } from './formatting';
 
 const DECIDED_BY_APPROVAL: ExposureRequest['state'][] = [
@@ -25,7 +31,9 @@ export function ConsumerClustersCell({
         );
         return (
           <li key={cluster}>
-            <strong>{cluster}</strong>
+            <strong>
+              <Identifier value={cluster} />
+            </strong>
             {status && (
               <Typography variant="body2" component="div">
                 <ClusterProgressLabel status={status} />
@@ -45,12 +53,14 @@ export function StateCell({ request }: { request: ExposureRequest }) {
     <>
       <ExposureStateLabel state={request.state} />
       <Typography variant="body2" color="textSecondary" component="div">
-        Requested by {personName(request.requestedBy)} on{' '}
-        {formatTime(request.requestedAt)}
+        <Words>
+          Requested by {personName(request.requestedBy)} on{' '}
+          {formatTime(request.requestedAt)}
+        </Words>
       </Typography>
       {exporter?.lastError && (
         <Typography variant="body2" component="div">
-          {request.sourceCluster} (exporting):{' '}
+          <Identifier value={request.sourceCluster} /> (exporting):{' '}
           <ClusterProgressLabel status={exporter} />
         </Typography>
       )}
@@ -58,50 +68,66 @@ export function StateCell({ request }: { request: ExposureRequest }) {
   );
 }
 
+/** Who decided and when, with their comment; then until when the exposure runs. */
 export function DecisionCell({ request }: { request: ExposureRequest }) {
+  const endDate = request.endDate
+    ? `Until ${formatDay(request.endDate)}`
+    : 'No end date';
   if (!request.decidedBy || !request.decidedAt) {
-    return <>Not decided</>;
+    return (
+      <>
+        Not decided
+        <Typography variant="body2" color="textSecondary" component="div">
+          <Words>{endDate}</Words>
+        </Typography>
+      </>
+    );
   }
   const verb = DECIDED_BY_APPROVAL.includes(request.state)
     ? 'Approved'
     : 'Rejected';
   return (
     <>
-      {verb} by {personName(request.decidedBy)} on{' '}
-      {formatTime(request.decidedAt)}
+      <Words>
+        {verb} by {personName(request.decidedBy)} on{' '}
+        {formatTime(request.decidedAt)}
+      </Words>
       {request.decisionComment && (
         <Typography variant="body2" color="textSecondary" component="div">
           “{request.decisionComment}”
         </Typography>
       )}
+      <Typography variant="body2" color="textSecondary" component="div">
+        <Words>{endDate}</Words>
+      </Typography>
     </>
   );
 }
 
+/** The `.global` host to copy, and the VIP callers resolve it to. */
+export function HostCell({ request }: { request: ExposureRequest }) {
+  return (
+    <>
+      <Identifier value={request.host} copyLabel="host" code />
+      <Typography variant="body2" color="textSecondary" component="div">
+        VIP {request.vip ?? 'allocated at approval'}
+      </Typography>
+    </>
+  );
+}
+
+/** Each port as `name:number`, kept whole; the consumer namespaces below. */
 export function PortsCell({ request }: { request: ExposureRequest }) {
   return (
     <>
-      {request.service.ports
-        .map(port => `${port.name}:${port.number}`)
-        .join(', ')}
+      <IdentifierList
+        values={request.service.ports.map(p => `${p.name}:${p.number}`)}
+      />
+      <Typography variant="body2" color="textSecondary" component="div">
+        {request.consumerNamespaces.length
+          ? `Namespaces ${request.consumerNamespaces.join(', ')}`
+          : 'All namespaces'}
+      </Typography>
     </>
   );
-}
-
-export function NamespacesCell({ request }: { request: ExposureRequest }) {
-  return (
-    <>
-      {request.consumerNamespaces.length
-        ? request.consumerNamespaces.join(', ')
-        : 'All namespaces'}
-    </>
-  );
-}
-
-export function EndDateCell({ request }: { request: ExposureRequest }) {
-  return <>{request.endDate ? formatDay(request.endDate) : 'No end date'}</>;
-}
-
-export function VipCell({ request }: { request: ExposureRequest }) {
-  return <>{request.vip ?? 'Allocated at approval'}</>;
 }

@@ -5,14 +5,14 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { useReadableStyles } from '../shared';
 import {
   ConsumerClustersCell,
   DecisionCell,
-  EndDateCell,
-  NamespacesCell,
+  HostCell,
   PortsCell,
   StateCell,
-  VipCell,
 } from './ExposureCells';
 import { ExposureActions, ExposureActionsProps } from './ExposureActions';
 
@@ -23,8 +23,8 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * One row per exposure request of the entity, pending ones shaded: where, on which host,
- * VIP and ports, how far it got, who decided and until when.
+ * One row per exposure request of the entity, pending ones shaded: where to, how far it
+ * got, the host and VIP, the ports and namespaces, who decided and until when.
  */
 export function ExposuresTable(
   props: { requests: ExposureRequest[] } & Omit<
@@ -34,19 +34,19 @@ export function ExposuresTable(
 ) {
   const { requests, ...actions } = props;
   const classes = useStyles();
+  const readable = useReadableStyles();
   return (
-    <Table aria-label="Exposures" size="small">
+    <Table aria-label="Exposures" size="small" className={readable.table}>
       <TableHead>
         <TableRow>
           <TableCell>Consumer clusters</TableCell>
           <TableCell>Status</TableCell>
           <TableCell>Host</TableCell>
-          <TableCell>VIP</TableCell>
           <TableCell>Ports</TableCell>
-          <TableCell>Consumer namespaces</TableCell>
           <TableCell>Decision</TableCell>
-          <TableCell>End date</TableCell>
-          <TableCell>Actions</TableCell>
+          <TableCell>
+            <Typography variant="srOnly">Actions</Typography>
+          </TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
@@ -64,24 +64,15 @@ export function ExposuresTable(
               <StateCell request={request} />
             </TableCell>
             <TableCell>
-              <code>{request.host}</code>
-            </TableCell>
-            <TableCell>
-              <VipCell request={request} />
+              <HostCell request={request} />
             </TableCell>
             <TableCell>
               <PortsCell request={request} />
             </TableCell>
             <TableCell>
-              <NamespacesCell request={request} />
-            </TableCell>
-            <TableCell>
               <DecisionCell request={request} />
             </TableCell>
-            <TableCell>
-              <EndDateCell request={request} />
-            </TableCell>
-            <TableCell>
+            <TableCell align="right">
               <ExposureActions request={request} {...actions} />
             </TableCell>
           </TableRow>

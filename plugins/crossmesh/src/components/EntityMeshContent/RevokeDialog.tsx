@@ -1,11 +1,6 @@
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
-import Alert from '@material-ui/lab/Alert';
+import { ConfirmDialog, Words } from '../shared';
 
 /** Asks before revoking: the consumer clusters lose the service once crossmesh removes it. */
 export function RevokeDialog(props: {
@@ -17,35 +12,27 @@ export function RevokeDialog(props: {
 }) {
   const { request, busy, error, onConfirm, onClose } = props;
   return (
-    <Dialog
+    <ConfirmDialog
       open={Boolean(request)}
+      title="Revoke exposure?"
+      confirmLabel="Revoke exposure"
+      cancelLabel="Keep it"
+      destructive
+      busy={busy}
+      error={error}
+      onConfirm={() => request && onConfirm(request)}
       onClose={onClose}
-      aria-labelledby="crossmesh-revoke-title"
-      aria-describedby="crossmesh-revoke-description"
     >
-      <DialogTitle id="crossmesh-revoke-title">Revoke exposure?</DialogTitle>
-      <DialogContent>
-        <DialogContentText id="crossmesh-revoke-description">
+      <DialogContentText>
+        <Words>
           {request &&
             `${
               request.host
             } will no longer be reachable from ${request.consumerClusters.join(
               ', ',
             )}: crossmesh removes its ServiceEntries there. Calls from those clusters will fail.`}
-        </DialogContentText>
-        {error && <Alert severity="error">{error}</Alert>}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Keep it</Button>
-        <Button
-          color="secondary"
-          variant="contained"
-          disabled={busy}
-          onClick={() => request && onConfirm(request)}
-        >
-          Revoke exposure
-        </Button>
-      </DialogActions>
-    </Dialog>
+        </Words>
+      </DialogContentText>
+    </ConfirmDialog>
   );
 }

@@ -1,9 +1,10 @@
-import { Progress, WarningPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { NewExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import { errorMessage } from '../errorMessage';
-import { ManifestPreview } from '../shared';
+import { ManifestPreview, Words } from '../shared';
 import { useDraftPreview } from './useDraftPreview';
 
 /** The manifests approval would apply, for the draft as it stands. */
@@ -21,11 +22,12 @@ export function DraftPreviewSection(props: {
   } else if (loading) {
     body = <Progress aria-label="Loading the manifests" />;
   } else if (error) {
+    // An Alert rather than Backstage's WarningPanel, whose title is an h6 that would
+    // skip heading levels under this section's heading.
     body = (
-      <WarningPanel
-        severity="error"
-        title={`No preview: ${errorMessage(error)}`}
-      />
+      <Alert severity="error">
+        <Words>{`No preview: ${errorMessage(error)}`}</Words>
+      </Alert>
     );
   } else if (preview) {
     body = <ManifestPreview preview={preview} />;

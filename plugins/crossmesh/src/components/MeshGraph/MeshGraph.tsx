@@ -13,6 +13,8 @@ import { MeshGraphLegend } from './MeshGraphLegend';
 
 const WIDTH = 720;
 const HEIGHT = 400;
+/** Two clusters sit side by side: the picture needs little height. */
+const HEIGHT_FOR_TWO = 200;
 const NODE = { width: 136, height: 40 };
 const HALF = { width: NODE.width / 2 + 2, height: NODE.height / 2 + 2 };
 
@@ -56,11 +58,12 @@ export function MeshGraph({ clusters, edges }: MeshGraphProps) {
   const theme = useTheme();
   const classes = useStyles();
   const id = useId();
+  const height = clusters.length <= 2 ? HEIGHT_FOR_TWO : HEIGHT;
   const positions = layoutNodes(
     clusters.map(c => c.name),
     {
       width: WIDTH,
-      height: HEIGHT,
+      height,
       marginX: NODE.width / 2 + 16,
       marginY: NODE.height / 2 + 24,
     },
@@ -75,9 +78,9 @@ export function MeshGraph({ clusters, edges }: MeshGraphProps) {
         role="img"
         aria-label="Mesh graph"
         aria-describedby={`${id}-description`}
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        viewBox={`0 0 ${WIDTH} ${height}`}
         width="100%"
-        style={{ maxHeight: HEIGHT, display: 'block' }}
+        style={{ maxHeight: height, display: 'block' }}
       >
         <defs>
           {MESH_EDGE_STATES.map(state => (

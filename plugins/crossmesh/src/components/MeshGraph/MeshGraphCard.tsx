@@ -10,6 +10,7 @@ import { crossmeshApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
 import { MeshGraph, MeshGraphProps } from './MeshGraph';
 import { GRAPH_REQUEST_STATES, meshEdgesOf } from './meshGraphModel';
+import { CARD_TITLE } from '../shared';
 
 const LIMIT = 500;
 
@@ -84,8 +85,9 @@ export function MeshGraphCard({ clusters }: MeshGraphCardProps) {
   return (
     <Box component="section" aria-label="Exposures between clusters">
       <InfoCard
+        titleTypographyProps={CARD_TITLE}
         title="Exposures between clusters"
-        subheader="Active and in-flight exposures, from the cluster a service runs in to each cluster that may call it"
+        subheader="Active exposures and those under way, from the cluster a service runs in to each cluster that may call it"
       >
         {body}
       </InfoCard>

@@ -1,31 +1,35 @@
+import { SubvalueCell } from '@backstage/core-components';
 import {
-  StatusError,
-  StatusOK,
-  SubvalueCell,
-} from '@backstage/core-components';
-import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
-import {
-  gatewaySourceLabel,
-  istioLabel,
-  strategyName,
-  strategySourceLabel,
-} from './clusterLabels';
+  ClusterReconcileStatus,
+  MeshCluster,
+  TrustInspection,
+  TrustState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusLabel } from '../shared';
+import { TrustLevelLabel } from '../Trust/TrustLevelLabel';
+import { cacertsOf, reconcileOf } from './clusterDetailOf';
+import { istioLabel, strategyName } from './clusterLabels';
+import { timeAgo } from './time';
+import { Loadable } from './useClusterDetails';
 
 type CellProps = { cluster: MeshCluster };
 
-export function ReachableCell({ cluster }: CellProps) {
-  // The status components hide their children from assistive technology, so
-  // the words stay outside them.
-  return cluster.reachable ? (
-    <>
-      <StatusOK />
-      Reachable
-    </>
+/** Whether crossmesh could read the cluster, and whether it has joined the mesh. */
+export function StatusCell({ cluster }: CellProps) {
+  const reach = cluster.reachable ? (
+    <StatusLabel status="ok">Reachable</StatusLabel>
   ) : (
-    <>
-      <StatusError />
-      Unreachable
-    </>
+    <StatusLabel status="error">Unreachable</StatusLabel>
+  );
+  return (
+    <SubvalueCell
+      value={reach}
+      subvalue={
+        cluster.membership
+          ? `In the mesh, network ${cluster.membership.network}`
+          : 'Not added to the mesh yet'
+      }
+    />
   );
 }
 
@@ -33,33 +37,43 @@ export function IstioCell({ cluster }: CellProps) {
   return (
     <SubvalueCell
       value={istioLabel(cluster)}
-      subvalue={cluster.istio?.image ?? ''}
+      subvalue={strategyName(cluster.strategy)}
     />
   );
 }
 
-export function StrategyCell({ cluster }: CellProps) {
+/** What the cluster's `cacerts` holds, in a few words; the details say more. */
+export function TrustCell(props: {
+  cluster: string;
+  trust: Loadable<TrustState>;
+  drift: Loadable<TrustInspection[]>;
+}) {
+  const { cluster, trust, drift } = props;
+  const status = cacertsOf(cluster, { trust, drift });
+  if ('placeholder' in status) return <>{status.placeholder}</>;
+  return (
+    <TrustLevelLabel level={status.value.level} words={status.value.words} />
+  );
+}
+
+/** Whether the last reconcile pass converged here, and when it ended. */
+export function ReconcileCell(props: {
+  cluster: string;
+  reconcile: Loadable<ClusterReconcileStatus[]>;
+}) {
+  const found = reconcileOf(props.cluster, props.reconcile);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   return (
     <SubvalueCell
-      value={strategyName(cluster.strategy)}
-      subvalue={strategySourceLabel(cluster.strategySource)}
+      value={
+        status.ok ? (
+          <StatusLabel status="ok">Converged</StatusLabel>
+        ) : (
+          <StatusLabel status="error">Failed</StatusLabel>
+        )
+      }
+      subvalue={timeAgo(status.finishedAt)}
     />
   );
-}
-
-export function GatewayCell({ cluster }: CellProps) {
-  if (!cluster.gateway) {
-    return <>No address found or configured</>;
-  }
-  const { address, port, source } = cluster.gateway;
-  return (
-    <SubvalueCell
-      value={`${address}:${port}`}
-      subvalue={gatewaySourceLabel(source)}
-    />
-  );
-}
-
-export function ProblemCell({ cluster }: CellProps) {
-  return <>{cluster.error ?? 'None'}</>;
 }

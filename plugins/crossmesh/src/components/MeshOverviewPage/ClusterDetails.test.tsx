@@ -1,10 +1,7 @@
-import {
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/frontend-test-utils';
-import { configure, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { CrossmeshApi, crossmeshApiRef } from '../../api';
+import { CrossmeshApi } from '../../api';
+import { renderOverview } from '../Trust/__testUtils__/renderOverview';
 import {
   backendError,
   fakeApi,
@@ -12,23 +9,31 @@ import {
   preflightReport,
   reconcileStatus,
 } from './__testUtils__/overviewFixtures';
-import { MeshOverviewPage } from './MeshOverviewPage';
-
-// A whole page per test, on a shared 2-core machine.
-jest.setTimeout(30_000);
-configure({ asyncUtilTimeout: 10_000 });
 
 function renderPage(overrides: Partial<CrossmeshApi> = {}) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[crossmeshApiRef, fakeApi(overrides)]]}>
-      <MeshOverviewPage />
-    </TestApiProvider>,
-  );
+  return renderOverview(fakeApi(overrides));
 }
 
 async function rowOf(cluster: string) {
   const table = await screen.findByRole('table', { name: 'Mesh clusters' });
   return within(table).getByRole('row', { name: new RegExp(`^${cluster}\\b`) });
+}
+
+/** Opens a cluster's details; each term with its description, as a reader finds them. */
+async function detailsOf(cluster: string) {
+  const toggle = await screen.findByRole('button', {
+    name: `Details of ${cluster}`,
+  });
+  if (toggle.getAttribute('aria-expanded') !== 'true') {
+    await userEvent.click(toggle);
+  }
+  const region = await screen.findByRole('region', {
+    name: `Details of ${cluster}`,
+  });
+  return (term: string) => {
+    const dt = within(region).getByText(term, { selector: 'dt' });
+    return dt.nextElementSibling as HTMLElement;
+  };
 }
 
 /** The cell of a row under the column with this header. */
@@ -43,44 +48,60 @@ function cell(row: HTMLElement, column: string) {
 }
 
 describe('MeshOverviewPage cluster details', () => {
-  it('shows DNS wiring, trust and the last reconcile pass per cluster', async () => {
+  it('shows at a glance whether trust is in place and the last pass converged, and the rest on demand', async () => {
     renderPage();
-
     const east = await rowOf('east');
     expect(await within(east).findByText(/Converged/)).toBeVisible();
-    expect(cell(east, 'DNS wiring')).toHaveTextContent(
+    expect(cell(east, 'Trust')).toHaveTextContent(/^In place$/);
+    expect(cell(east, 'Last reconcile')).toHaveTextContent(
+      /^Converged5 minutes ago$/,
+    );
+    expect(cell(await rowOf('west'), 'Trust')).toHaveTextContent(
+      'Intermediate expiring soon',
+    );
+    expect(cell(await rowOf('down'), 'Trust')).toHaveTextContent(
+      'Could not be read',
+    );
+
+    const eastDetails = await detailsOf('east');
+    expect(eastDetails('DNS wiring')).toHaveTextContent(
       'Wired.global forwarded to istiocoredns, written in the last pass',
     );
-    expect(cell(east, 'Trust')).toHaveTextContent(
-      /^Intermediate expires \d{4}-\d\d-\d\d \(in 365 days\)cacerts in place$/,
+    expect(eastDetails('Intermediate CA')).toHaveTextContent(
+      /^Expires \d{4}-\d\d-\d\d \(in 365 days\)rsa-4096, serial 01$/,
     );
-    expect(cell(east, 'Last reconcile')).toHaveTextContent(
+    expect(eastDetails('cacerts')).toHaveTextContent(
+      'In placechain verifies to the root',
+    );
+    expect(eastDetails('Last reconcile')).toHaveTextContent(
       'Converged2 applied, 1 removed, 5 minutes ago',
     );
+    expect(eastDetails('East-west gateway')).toHaveTextContent(
+      '10.0.0.10:15443From the LoadBalancer service',
+    );
 
-    const west = await rowOf('west');
-    expect(cell(west, 'DNS wiring')).toHaveTextContent(
+    const westDetails = await detailsOf('west');
+    expect(westDetails('DNS wiring')).toHaveTextContent(
       'Not needed (sidecar DNS proxy)DNS capture enabled',
     );
-    expect(cell(west, 'Trust')).toHaveTextContent(
-      /\(in 10 days\)Intermediate expiring soon: the intermediate expires in 10 days$/,
+    expect(westDetails('cacerts')).toHaveTextContent(
+      'Intermediate expiring soonthe intermediate expires in 10 days',
     );
-
-    const down = await rowOf('down');
-    expect(cell(down, 'DNS wiring')).toHaveTextContent(
+    const downDetails = await detailsOf('down');
+    expect(downDetails('DNS wiring')).toHaveTextContent(
       'Not checkedThe last pass could not read the cluster',
     );
-    expect(cell(down, 'Trust')).toHaveTextContent(
-      'No intermediate CA issuedCould not read cacerts: cannot reach the API server (ECONNREFUSED)',
+    expect(downDetails('Intermediate CA')).toHaveTextContent(
+      'No intermediate CA issued',
     );
-    expect(cell(down, 'Last reconcile')).toHaveTextContent(
+    expect(downDetails('cacerts')).toHaveTextContent(
+      'Could not be readcannot reach the API server (ECONNREFUSED)',
+    );
+    expect(downDetails('Last reconcile')).toHaveTextContent(
       'Failed: cannot reach the API server (ECONNREFUSED)0 applied, 0 removed',
     );
-
-    expect(
-      screen.getByRole('region', { name: 'Mesh root CA' }),
-    ).toHaveTextContent(
-      /^Root CA O=Istio, CN=Root CA \(active\) expires \d{4}-\d\d-\d\d \(in 3650 days\)$/,
+    expect(screen.getByRole('list', { name: 'Root CAs' })).toHaveTextContent(
+      /Root CA O=Istio, CN=Root CA \(generated by crossmesh, rsa-4096\), expires \d{4}-\d\d-\d\d \(in 3650 days\)/,
     );
   });
 
@@ -133,18 +154,26 @@ describe('MeshOverviewPage cluster details', () => {
         ],
       }),
     });
-
     const east = await rowOf('east');
-    expect(await within(east).findAllByText(/^Failed:/)).toHaveLength(2);
-    expect(cell(east, 'DNS wiring')).toHaveTextContent(
+    expect(await within(east).findByText('Failed')).toBeVisible();
+    const eastDetails = await detailsOf('east');
+    expect(eastDetails('DNS wiring')).toHaveTextContent(
       'Failed: no Corefile server block for .',
     );
-    expect(cell(await rowOf('west'), 'DNS wiring')).toHaveTextContent(
+    expect(eastDetails('Last reconcile')).toHaveTextContent(
+      'Failed: no Corefile server block for .',
+    );
+    expect(eastDetails('East-west gateway')).toHaveTextContent(
+      'No address found or configured',
+    );
+    expect((await detailsOf('west'))('DNS wiring')).toHaveTextContent(
       'Not needed (sidecar DNS proxy)DNS capture disabled: set ISTIO_META_DNS_CAPTURE to "true" in the mesh config',
     );
     const north = await rowOf('north');
-    expect(cell(north, 'DNS wiring')).toHaveTextContent('Not reconciled yet');
     expect(cell(north, 'Last reconcile')).toHaveTextContent(
+      'Not reconciled yet',
+    );
+    expect((await detailsOf('north'))('DNS wiring')).toHaveTextContent(
       'Not reconciled yet',
     );
   });
@@ -163,7 +192,6 @@ describe('MeshOverviewPage cluster details', () => {
         throw forbidden;
       },
     });
-
     const east = await rowOf('east');
     expect(await within(east).findByText(/Converged/)).toBeVisible();
     const clusters = screen.getByRole('region', { name: 'Clusters' });
@@ -172,11 +200,17 @@ describe('MeshOverviewPage cluster details', () => {
       'The root and intermediate CAs could not be loaded: You are not allowed to read crossmesh.trust.read',
       "The clusters' cacerts could not be loaded: You are not allowed to read crossmesh.trust.read",
     ]);
-    expect(cell(east, 'Trust')).toHaveTextContent(
-      'Intermediate CA not availablecacerts not available',
-    );
-    expect(cell(east, 'East-west gateway')).toHaveTextContent(
-      '10.0.0.10:15443',
+    expect(cell(east, 'Trust')).toHaveTextContent('Not available');
+    const details = await detailsOf('east');
+    expect(details('Intermediate CA')).toHaveTextContent('Not available');
+    expect(details('cacerts')).toHaveTextContent('Not available');
+    expect(details('East-west gateway')).toHaveTextContent('10.0.0.10:15443');
+    expect(
+      within(screen.getByRole('region', { name: 'Mesh trust' })).getByRole(
+        'alert',
+      ),
+    ).toHaveTextContent(
+      "The mesh's trust could not be loaded: You are not allowed to read crossmesh.trust.read",
     );
     expect(
       screen.getByRole('region', { name: 'Exposures between clusters' }),
@@ -190,14 +224,38 @@ describe('MeshOverviewPage cluster details', () => {
 
   it('shows each detail loading on its own', async () => {
     renderPage({ getReconcileStatus: never });
-
     const east = await rowOf('east');
     expect(cell(east, 'Last reconcile')).toHaveTextContent('Loading…');
-    expect(cell(east, 'DNS wiring')).toHaveTextContent('Loading…');
-    expect(cell(await rowOf('west'), 'DNS wiring')).toHaveTextContent(
+    expect((await detailsOf('east'))('DNS wiring')).toHaveTextContent(
+      'Loading…',
+    );
+    expect((await detailsOf('west'))('DNS wiring')).toHaveTextContent(
       'Not needed (sidecar DNS proxy)',
     );
-    expect(await within(east).findByText(/cacerts in place/)).toBeVisible();
+    expect(await within(east).findByText('In place')).toBeVisible();
+  });
+
+  it('opens and closes the details of a cluster with the keyboard', async () => {
+    renderPage();
+    const toggle = await screen.findByRole('button', {
+      name: 'Details of east',
+    });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    toggle.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const region = screen.getByRole('region', { name: 'Details of east' });
+    expect(toggle).toHaveAttribute('aria-controls', region.closest('tr')!.id);
+    expect(
+      within(region).getByRole('button', {
+        name: 'Copy gateway address 10.0.0.10:15443',
+      }),
+    ).toBeVisible();
+    await userEvent.keyboard(' ');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(
+      screen.queryByRole('region', { name: 'Details of east' }),
+    ).not.toBeInTheDocument();
   });
 
   it('runs the preflight of a cluster and lists its checks with their remedies', async () => {

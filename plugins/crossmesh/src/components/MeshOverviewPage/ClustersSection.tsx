@@ -5,49 +5,54 @@ import IconButton from '@material-ui/core/IconButton';
 import Tooltip from '@material-ui/core/Tooltip';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { useState } from 'react';
+import { useReadableStyles, CARD_TITLE, ScrollArea } from '../shared';
+import { AddClusterButton } from './AddClusterButton';
 import { ClustersErrorPanel } from './ClustersErrorPanel';
 import { ClustersTable } from './ClustersTable';
 import { DetailErrors } from './DetailErrors';
 import { NoClustersState } from './NoClustersState';
 import { PreflightDialog } from './PreflightDialog';
-import { TrustSummary } from './TrustSummary';
-import { useClusterDetails } from './useClusterDetails';
+import { ClusterDetailsLoader } from './useClusterDetails';
 
 function ClustersCard(props: {
   clusters: MeshCluster[];
+  details: ClusterDetailsLoader;
   onReload: () => void;
 }) {
-  const { clusters, onReload } = props;
-  const { retry, ...details } = useClusterDetails();
+  const { clusters, details, onReload } = props;
+  const classes = useReadableStyles();
   const [preflightOf, setPreflightOf] = useState<string>();
   return (
     <InfoCard
+      titleTypographyProps={CARD_TITLE}
       title="Clusters"
-      subheader="Each cluster as crossmesh read it from its API, its trust and the last reconcile pass"
+      subheader="Each cluster as crossmesh read it from its API; open a row for its gateway, DNS wiring and trust"
       action={
-        <Tooltip title="Reload clusters">
-          <IconButton
-            aria-label="Reload clusters"
-            onClick={() => {
-              onReload();
-              retry();
-            }}
-          >
-            <RefreshIcon />
-          </IconButton>
-        </Tooltip>
+        <Box className={classes.actions} mt={1}>
+          <AddClusterButton variant="outlined" />
+          <Tooltip title="Reload clusters">
+            <IconButton
+              aria-label="Reload clusters"
+              onClick={() => {
+                onReload();
+                details.retry();
+              }}
+            >
+              <RefreshIcon />
+            </IconButton>
+          </Tooltip>
+        </Box>
       }
       noPadding
     >
-      <TrustSummary trust={details.trust} />
       <DetailErrors details={details} />
-      <Box overflow="auto">
+      <ScrollArea label="Clusters table">
         <ClustersTable
           clusters={clusters}
           details={details}
           onRunPreflight={setPreflightOf}
         />
-      </Box>
+      </ScrollArea>
       {preflightOf && (
         <PreflightDialog
           clusterName={preflightOf}
@@ -64,8 +69,9 @@ export function ClustersSection(props: {
   loading: boolean;
   error?: Error;
   retry: () => void;
+  details: ClusterDetailsLoader;
 }) {
-  const { clusters, loading, error, retry } = props;
+  const { clusters, loading, error, retry, details } = props;
   let body;
   if (loading) {
     body = <Progress />;
@@ -74,7 +80,9 @@ export function ClustersSection(props: {
   } else if (!clusters?.length) {
     body = <NoClustersState />;
   } else {
-    body = <ClustersCard clusters={clusters} onReload={retry} />;
+    body = (
+      <ClustersCard clusters={clusters} details={details} onReload={retry} />
+    );
   }
   return (
     <Box component="section" aria-label="Clusters">

@@ -1,6 +1,7 @@
 import Box from '@material-ui/core/Box';
 import Alert from '@material-ui/lab/Alert';
 import { errorMessage } from '../errorMessage';
+import { Words } from '../shared';
 import { ClusterDetails } from './useClusterDetails';
 
 const what: Record<keyof ClusterDetails, string> = {
@@ -19,7 +20,11 @@ export function DetailErrors({ details }: { details: ClusterDetails }) {
     <Box px={2} py={1}>
       {failed.map(key => (
         <Alert severity="warning" key={key}>
-          {what[key]} could not be loaded: {errorMessage(details[key].error!)}
+          <Words>
+            {`${what[key]} could not be loaded: ${errorMessage(
+              details[key].error!,
+            )}`}
+          </Words>
         </Alert>
       ))}
     </Box>

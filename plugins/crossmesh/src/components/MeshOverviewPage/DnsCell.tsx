@@ -1,13 +1,10 @@
-import {
-  StatusError,
-  StatusOK,
-  StatusWarning,
-  SubvalueCell,
-} from '@backstage/core-components';
+import { SubvalueCell } from '@backstage/core-components';
 import {
   ClusterReconcileStatus,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusLabel, Words } from '../shared';
+import { reconcileOf } from './clusterDetailOf';
 import { Loadable } from './useClusterDetails';
 
 /** Under dns-proxy the sidecars resolve `.global`, provided they capture DNS. */
@@ -19,12 +16,15 @@ function DnsProxyCell({ cluster }: { cluster: MeshCluster }) {
   return (
     <SubvalueCell
       value={
-        <>
-          {capture === 'enabled' ? <StatusOK /> : <StatusWarning />}
+        <StatusLabel status={capture === 'enabled' ? 'ok' : 'warning'}>
           Not needed (sidecar DNS proxy)
-        </>
+        </StatusLabel>
       }
-      subvalue={`DNS capture ${capture}${capture === 'enabled' ? '' : detail}`}
+      subvalue={
+        <Words>{`DNS capture ${capture}${
+          capture === 'enabled' ? '' : detail
+        }`}</Words>
+      }
     />
   );
 }
@@ -38,21 +38,15 @@ export function DnsCell(props: {
   if (cluster.strategy === 'dns-proxy') {
     return <DnsProxyCell cluster={cluster} />;
   }
-  if (reconcile.loading) return <>Loading…</>;
-  if (reconcile.error) return <>Not available</>;
-  const status = reconcile.value?.find(s => s.cluster === cluster.name);
-  if (!status) return <>Not reconciled yet</>;
+  const found = reconcileOf(cluster.name, reconcile);
+  if ('placeholder' in found) return <>{found.placeholder}</>;
+  const status = found.value;
   switch (status.dns) {
     case 'wired':
     case 'unchanged':
       return (
         <SubvalueCell
-          value={
-            <>
-              <StatusOK />
-              Wired
-            </>
-          }
+          value={<StatusLabel status="ok">Wired</StatusLabel>}
           subvalue={
             status.dns === 'wired'
               ? '.global forwarded to istiocoredns, written in the last pass'
@@ -69,10 +63,9 @@ export function DnsCell(props: {
       );
     case 'failed':
       return (
-        <>
-          <StatusError />
-          Failed: {status.dnsError}
-        </>
+        <StatusLabel status="error">
+          <Words>Failed: {status.dnsError}</Words>
+        </StatusLabel>
       );
     default:
       return (

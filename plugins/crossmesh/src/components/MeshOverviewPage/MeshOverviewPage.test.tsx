@@ -1,8 +1,5 @@
-import {
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CrossmeshApi, crossmeshApiRef } from '../../api';
@@ -11,22 +8,33 @@ import {
   eastCluster,
   westCluster,
 } from '../../testUtils/clusters';
+import { renderOverview } from '../Trust/__testUtils__/renderOverview';
 import { backendError, fakeApi, never } from './__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
 function renderPage(api: Partial<CrossmeshApi>) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[crossmeshApiRef, api]]}>
-      <MeshOverviewPage />
-    </TestApiProvider>,
-  );
+  return renderOverview(fakeApi(api));
 }
 
 describe('MeshOverviewPage', () => {
-  it('shows one row per cluster', async () => {
+  it('shows one row per cluster with what a platform engineer scans for', async () => {
+    const member = {
+      ...eastCluster,
+      membership: {
+        cluster: 'east',
+        network: 'network-1',
+        gatewayAddress: null,
+        gatewayPort: null,
+        keyType: null,
+        onboardedAt: '2026-11-25T10:00:00.000Z',
+        onboardedBy: 'user:default/carol',
+        updatedAt: '2026-11-25T10:00:00.000Z',
+        updatedBy: 'user:default/carol',
+      },
+    };
     renderPage({
       listClusters: async () => ({
-        items: [eastCluster, westCluster, downCluster],
+        items: [member, westCluster, downCluster],
       }),
     });
 
@@ -34,59 +42,108 @@ describe('MeshOverviewPage', () => {
       screen.getByRole('heading', { name: 'Mesh overview' }),
     ).toBeInTheDocument();
     const table = await screen.findByRole('table', { name: 'Mesh clusters' });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map(h => h.textContent),
+    ).toEqual([
+      'Cluster',
+      'Status',
+      'Istio',
+      'Trust',
+      'Last reconcile',
+      'Actions',
+    ]);
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(4);
 
     const east = rows.find(row => within(row).queryByText('east'))!;
     expect(within(east).getByRole('rowheader')).toHaveTextContent('east');
-    expect(within(east).getByRole('cell', { name: /Reachable/ })).toBeVisible();
-    expect(within(east).getByRole('cell', { name: /1\.6\.8/ })).toBeVisible();
     expect(
-      within(east).getByRole('cell', { name: /Legacy \.global.*Detected/ }),
+      within(east).getByRole('cell', {
+        name: 'Reachable In the mesh, network network-1',
+      }),
     ).toBeVisible();
     expect(
       within(east).getByRole('cell', {
-        name: /10\.0\.0\.10:15443.*LoadBalancer/,
+        name: '1.6.8 Legacy .global (istiocoredns)',
       }),
     ).toBeVisible();
 
     const west = rows.find(row => within(row).queryByText('west'))!;
     expect(
-      within(west).getByRole('cell', { name: /DNS proxy.*Configured/ }),
+      within(west).getByRole('cell', {
+        name: 'Reachable Not added to the mesh yet',
+      }),
     ).toBeVisible();
     expect(
-      within(west).getByRole('cell', { name: /west\.example\.com:31443/ }),
+      within(west).getByRole('cell', { name: '1.9.5 DNS proxy' }),
     ).toBeVisible();
 
     const down = rows.find(row => within(row).queryByText('down'))!;
     expect(
-      within(down).getByRole('cell', { name: 'Unreachable' }),
-    ).toBeVisible();
-    expect(
-      within(down).getByRole('cell', { name: downCluster.error }),
-    ).toBeVisible();
-    expect(
       within(down).getByRole('cell', {
-        name: 'No address found or configured',
+        name: 'Unreachable Not added to the mesh yet',
       }),
     ).toBeVisible();
+    await userEvent.click(
+      within(down).getByRole('button', { name: 'Details of down' }),
+    );
+    const details = screen.getByRole('region', { name: 'Details of down' });
+    expect(details).toHaveTextContent(downCluster.error!);
+    expect(details).toHaveTextContent('No address found or configured');
+  });
+
+  it('offers Add cluster, which opens the template that onboards a cluster', async () => {
+    renderPage({ listClusters: async () => ({ items: [eastCluster] }) });
+    const clusters = await screen.findByRole('region', { name: 'Clusters' });
+    // Backstage's LinkButton: a link, in the looks and role of a button.
+    expect(
+      await within(clusters).findByRole('button', { name: 'Add cluster' }),
+    ).toHaveAttribute('href', '/create/templates/default/add-cluster-to-mesh');
   });
 
   it('shows progress while loading', async () => {
     renderPage({ listClusters: () => new Promise(() => {}) });
 
-    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
+    expect(
+      await within(screen.getByRole('region', { name: 'Clusters' })).findByRole(
+        'progressbar',
+      ),
+    ).toBeInTheDocument();
   });
 
-  it('says how to configure clusters when there are none', async () => {
+  it('says what to do when there are no clusters, with the button that adds one', async () => {
     renderPage({ listClusters: async () => ({ items: [] }) });
 
     expect(
-      await screen.findByText('No clusters configured'),
+      await screen.findByText('No clusters in the mesh yet'),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/kubernetes\.clusterLocatorMethods/),
     ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add cluster' })).toHaveAttribute(
+      'href',
+      '/create/templates/default/add-cluster-to-mesh',
+    );
+  });
+
+  it('says where clusters are added when the app has no scaffolder', async () => {
+    renderInTestApp(<MeshOverviewPage />, {
+      apis: [
+        [
+          crossmeshApiRef,
+          fakeApi({ listClusters: async () => ({ items: [] }) }),
+        ],
+        mockApis.permission(),
+      ],
+    });
+    expect(
+      await screen.findByText(/Add clusters with the scaffolder template/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Add cluster' }),
+    ).not.toBeInTheDocument();
   });
 
   it("shows the backend's message when loading fails", async () => {

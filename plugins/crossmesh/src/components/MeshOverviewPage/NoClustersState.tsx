@@ -1,11 +1,22 @@
 import { EmptyState } from '@backstage/core-components';
+import { Words } from '../shared';
+import { AddClusterButton } from './AddClusterButton';
 
+/** No cluster yet: what a cluster of the mesh is, and the button that adds one. */
 export function NoClustersState() {
   return (
     <EmptyState
       missing="info"
-      title="No clusters configured"
-      description="crossmesh reads the clusters of the Kubernetes plugin. Configure them under kubernetes.clusterLocatorMethods in app-config.yaml, then reload this page."
+      title="No clusters in the mesh yet"
+      description={
+        <Words>
+          crossmesh reads the clusters of the Kubernetes plugin
+          (kubernetes.clusterLocatorMethods in app-config.yaml). Add one to the
+          mesh: the template checks its prerequisites, issues its intermediate
+          CA and wires its DNS.
+        </Words>
+      }
+      action={<AddClusterButton />}
     />
   );
 }

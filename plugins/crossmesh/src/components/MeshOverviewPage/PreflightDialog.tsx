@@ -1,10 +1,4 @@
-import {
-  Progress,
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusWarning,
-} from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   PreflightCheckStatus,
@@ -26,30 +20,25 @@ import { useId } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { crossmeshApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
+import { StatusKind, StatusLabel, useReadableStyles, Words } from '../shared';
 
-const statusWords: Record<PreflightCheckStatus, string> = {
-  pass: 'Pass',
-  warn: 'Warning',
-  fail: 'Fail',
-  skipped: 'Skipped',
+const checkStatuses: Record<
+  PreflightCheckStatus,
+  { words: string; status: StatusKind }
+> = {
+  pass: { words: 'Pass', status: 'ok' },
+  warn: { words: 'Warning', status: 'warning' },
+  fail: { words: 'Fail', status: 'error' },
+  skipped: { words: 'Skipped', status: 'aborted' },
 };
 
 function CheckStatus({ status }: { status: PreflightCheckStatus }) {
-  const icon = {
-    pass: <StatusOK />,
-    warn: <StatusWarning />,
-    fail: <StatusError />,
-    skipped: <StatusAborted />,
-  }[status];
-  return (
-    <>
-      {icon}
-      {statusWords[status]}
-    </>
-  );
+  const { words, status: kind } = checkStatuses[status];
+  return <StatusLabel status={kind}>{words}</StatusLabel>;
 }
 
 function PreflightResult({ report }: { report: PreflightReport }) {
+  const classes = useReadableStyles();
   const failed = report.checks.filter(c => c.status === 'fail').length;
   return (
     <>
@@ -59,7 +48,11 @@ function PreflightResult({ report }: { report: PreflightReport }) {
           : `${failed} of ${report.checks.length} checks failed: fix them before crossmesh uses this cluster.`}{' '}
         Checked at {report.checkedAt}.
       </Typography>
-      <Table aria-label="Preflight checks" size="small">
+      <Table
+        aria-label="Preflight checks"
+        size="small"
+        className={classes.table}
+      >
         <TableHead>
           <TableRow>
             <TableCell>Check</TableCell>
@@ -72,13 +65,17 @@ function PreflightResult({ report }: { report: PreflightReport }) {
           {report.checks.map(check => (
             <TableRow key={check.id}>
               <TableCell component="th" scope="row" role="rowheader">
-                {check.title}
+                <Words>{check.title}</Words>
               </TableCell>
               <TableCell>
                 <CheckStatus status={check.status} />
               </TableCell>
-              <TableCell>{check.detail}</TableCell>
-              <TableCell>{check.remedy ?? 'None needed'}</TableCell>
+              <TableCell>
+                <Words>{check.detail}</Words>
+              </TableCell>
+              <TableCell>
+                <Words>{check.remedy ?? 'None needed'}</Words>
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -109,13 +106,18 @@ export function PreflightDialog(props: {
       aria-labelledby={titleId}
       maxWidth="lg"
       fullWidth
+      // The report can be long: the page scrolls, not a box inside the dialog.
+      scroll="body"
     >
       <DialogTitle id={titleId}>Preflight of {clusterName}</DialogTitle>
       <DialogContent>
         {loading && <Progress />}
         {error && !loading && (
           <Alert severity="error">
-            Could not run the preflight of {clusterName}: {errorMessage(error)}
+            <Words>
+              Could not run the preflight of {clusterName}:{' '}
+              {errorMessage(error)}
+            </Words>
           </Alert>
         )}
         {value && !loading && <PreflightResult report={value} />}

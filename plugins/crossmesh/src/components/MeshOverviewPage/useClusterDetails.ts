@@ -21,8 +21,11 @@ export interface ClusterDetails {
   reconcile: Loadable<ClusterReconcileStatus[]>;
 }
 
+/** {@link ClusterDetails} with a way to load them again, e.g. after a trust action. */
+export type ClusterDetailsLoader = ClusterDetails & { retry: () => void };
+
 /** Trust, cacerts drift and the last reconcile pass, each loaded separately. */
-export function useClusterDetails(): ClusterDetails & { retry: () => void } {
+export function useClusterDetails(): ClusterDetailsLoader {
   const api = useApi(crossmeshApiRef);
   const trust = useAsyncRetry(async () => api.getTrust(), [api]);
   const drift = useAsyncRetry(

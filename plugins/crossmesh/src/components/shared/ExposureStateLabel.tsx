@@ -1,112 +1,59 @@
 import {
-  StatusAborted,
-  StatusError,
-  StatusOK,
-  StatusPending,
-  StatusRunning,
-} from '@backstage/core-components';
-import {
   ExposureClusterStatus,
   ExposureRequestState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusKind, StatusLabel } from './StatusLabel';
+import { Words } from './Words';
 
-const requestStateWords: Record<ExposureRequestState, string> = {
-  pending: 'Pending approval',
-  approved: 'Approved',
-  applying: 'Applying',
-  active: 'Active',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  revoking: 'Revoking',
-  revoked: 'Revoked',
+const requestStates: Record<
+  ExposureRequestState,
+  { words: string; status: StatusKind }
+> = {
+  pending: { words: 'Pending approval', status: 'pending' },
+  approved: { words: 'Approved', status: 'running' },
+  applying: { words: 'Applying', status: 'running' },
+  active: { words: 'Active', status: 'ok' },
+  rejected: { words: 'Rejected', status: 'error' },
+  cancelled: { words: 'Cancelled', status: 'aborted' },
+  revoking: { words: 'Revoking', status: 'running' },
+  revoked: { words: 'Revoked', status: 'aborted' },
 };
 
 /** A request's state in words, as people read it. */
 export function exposureStateWords(state: ExposureRequestState): string {
-  return requestStateWords[state];
+  return requestStates[state].words;
 }
 
-/**
- * A request's state as a status icon and words. The status components hide their
- * children from assistive technology, so the words stay outside them.
- */
+/** A request's state as a status icon and words. */
 export function ExposureStateLabel(props: { state: ExposureRequestState }) {
-  const { state } = props;
-  const words = requestStateWords[state];
-  switch (state) {
-    case 'active':
-      return (
-        <>
-          <StatusOK />
-          {words}
-        </>
-      );
-    case 'approved':
-    case 'applying':
-    case 'revoking':
-      return (
-        <>
-          <StatusRunning />
-          {words}
-        </>
-      );
-    case 'pending':
-      return (
-        <>
-          <StatusPending />
-          {words}
-        </>
-      );
-    case 'rejected':
-      return (
-        <>
-          <StatusError />
-          {words}
-        </>
-      );
-    default:
-      return (
-        <>
-          <StatusAborted />
-          {words}
-        </>
-      );
-  }
+  const { words, status } = requestStates[props.state];
+  return <StatusLabel status={status}>{words}</StatusLabel>;
 }
 
-const clusterStateWords: Record<ExposureClusterStatus['state'], string> = {
-  pending: 'Waiting to apply',
-  applied: 'Applied',
-  failed: 'Failed',
-  removed: 'Removed',
+const clusterStates: Record<
+  ExposureClusterStatus['state'],
+  { words: string; status: StatusKind }
+> = {
+  pending: { words: 'Waiting to apply', status: 'pending' },
+  applied: { words: 'Applied', status: 'ok' },
+  failed: { words: 'Failed', status: 'error' },
+  removed: { words: 'Removed', status: 'aborted' },
 };
 
 /** One cluster's progress on a request, with the last error in words when it failed. */
 export function ClusterProgressLabel(props: { status: ExposureClusterStatus }) {
   const { status } = props;
-  const words = clusterStateWords[status.state];
-  if (status.state === 'failed') {
-    return (
-      <>
-        <StatusError />
-        {words}
-        {status.lastError ? `: ${status.lastError}` : ''}
-      </>
-    );
-  }
-  if (status.state === 'applied') {
-    return (
-      <>
-        <StatusOK />
-        {words}
-      </>
-    );
+  const { words, status: kind } = clusterStates[status.state];
+  let error = '';
+  if (status.lastError) {
+    error =
+      status.state === 'failed'
+        ? `: ${status.lastError}`
+        : ` (last error: ${status.lastError})`;
   }
   return (
-    <>
-      {status.state === 'pending' ? <StatusPending /> : <StatusAborted />}
-      {words}
-      {status.lastError ? ` (last error: ${status.lastError})` : ''}
-    </>
+    <StatusLabel status={kind}>
+      <Words>{`${words}${status.state === 'applied' ? '' : error}`}</Words>
+    </StatusLabel>
   );
 }

@@ -1,7 +1,9 @@
-import { CodeSnippet, WarningPanel } from '@backstage/core-components';
+import { CodeSnippet } from '@backstage/core-components';
 import { ExposurePreview } from '@crossmesh/backstage-plugin-crossmesh-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { Words } from './Words';
 
 /** The exact YAML approval would apply, one block per cluster. */
 export function ManifestPreview(props: { preview: ExposurePreview }) {
@@ -25,11 +27,15 @@ export function ManifestPreview(props: { preview: ExposurePreview }) {
             {cluster.cluster} ({cluster.role})
           </Typography>
           {cluster.error ? (
-            <WarningPanel severity="error" title={cluster.error} />
+            <Alert severity="error">
+              <Words>{cluster.error}</Words>
+            </Alert>
           ) : (
+            // Plain text: the highlighter's YAML colours fall below WCAG's contrast
+            // ratio on both of Backstage's themes.
             <CodeSnippet
               text={cluster.yaml}
-              language="yaml"
+              language="text"
               showCopyCodeButton
             />
           )}

@@ -92,6 +92,11 @@ export const spec = {
               message: {
                 type: 'string',
               },
+              code: {
+                type: 'string',
+                description:
+                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key).',
+              },
             },
             required: ['name', 'message'],
           },
@@ -436,8 +441,20 @@ export const spec = {
           rotation: {
             $ref: '#/components/schemas/Rotation',
           },
+          renewalWindowDays: {
+            type: 'integer',
+            description:
+              'Intermediates are renewed this many days before they expire (crossmesh.trust.renewalWindowDays).',
+          },
         },
-        required: ['mode', 'roots', 'intermediates', 'pendingCsrs', 'rotation'],
+        required: [
+          'mode',
+          'roots',
+          'intermediates',
+          'pendingCsrs',
+          'rotation',
+          'renewalWindowDays',
+        ],
         additionalProperties: false,
       },
       Distribution: {

@@ -1,4 +1,12 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  defaultEntityPresentation,
+  entityPresentationApiRef,
+  entityPresentationSnapshot,
+  entityRouteRef,
+  EntityPresentationApi,
+} from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import type { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, within } from '@testing-library/react';
@@ -16,6 +24,20 @@ import {
   rejectedRequest,
   svc2Request,
 } from './requests';
+
+/** Titles from the catalog entities, as the catalog plugin's presentation API gives them. */
+const presentationApi: EntityPresentationApi = {
+  forEntity(entityOrRef) {
+    const entity =
+      typeof entityOrRef === 'string'
+        ? catalogEntities.find(e => stringifyEntityRef(e) === entityOrRef)
+        : entityOrRef;
+    const snapshot = entity
+      ? entityPresentationSnapshot(entity)
+      : defaultEntityPresentation(entityOrRef);
+    return { snapshot, promise: Promise.resolve(snapshot) };
+  },
+};
 
 export const allRequests = [
   svc2Request,
@@ -41,6 +63,7 @@ export function renderPage(
     });
   renderInTestApp(<ApprovalsPage />, {
     initialRouteEntries: [options.route ?? '/'],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     // usePermission caches answers for the whole test file: a test that needs DENY
     // lives in a file of its own.
     apis: [
@@ -50,6 +73,7 @@ export function renderPage(
         authorize: (options.permission ?? 'ALLOW') as AuthorizeResult.ALLOW,
       }),
       catalogApiMock({ entities: catalogEntities }),
+      [entityPresentationApiRef, presentationApi],
     ],
   });
   return api;

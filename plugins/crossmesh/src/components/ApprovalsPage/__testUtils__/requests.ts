@@ -130,11 +130,11 @@ export const rejectedRequest = exposureRequest({
   decisionComment: 'Use the API gateway instead',
 });
 
-function component(name: string, owner: string): Entity {
+function component(name: string, owner: string, title?: string): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name, namespace: 'default' },
+    metadata: { name, namespace: 'default', ...(title ? { title } : {}) },
     spec: { type: 'service', lifecycle: 'production', owner },
     relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
   };
@@ -142,7 +142,7 @@ function component(name: string, owner: string): Entity {
 
 /** The catalog's components and their owning teams. */
 export const catalogEntities: Entity[] = [
-  component('svc-2', 'team-bar'),
+  component('svc-2', 'team-bar', 'Checkout service'),
   component('search', 'team-bar'),
   component('payments', 'team-pay'),
   component('ledger', 'team-pay'),

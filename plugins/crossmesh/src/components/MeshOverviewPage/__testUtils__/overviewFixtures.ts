@@ -64,6 +64,7 @@ export function trustState(): TrustState {
       intermediate('west', at(10 * DAY + 3600_000)),
     ],
     pendingCsrs: [],
+    renewalWindowDays: 30,
     rotation: {
       phase: 'idle',
       oldRootId: null,
@@ -217,10 +218,14 @@ export async function backendError(
   statusCode: number,
   name: string,
   message: string,
+  code?: string,
 ): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
-      JSON.stringify({ error: { name, message }, response: { statusCode } }),
+      JSON.stringify({
+        error: { name, message, ...(code ? { code } : {}) },
+        response: { statusCode },
+      }),
       { status: statusCode, headers: { 'Content-Type': 'application/json' } },
     ),
   );

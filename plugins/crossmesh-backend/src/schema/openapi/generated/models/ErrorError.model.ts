@@ -10,4 +10,8 @@
 export interface ErrorError {
   name: string;
   message: string;
+  /**
+   * Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key).
+   */
+  code?: string;
 }

@@ -17,6 +17,10 @@ export interface TrustState {
   intermediates: Array<Intermediate>;
   pendingCsrs: Array<TrustStatePendingCsrsInner>;
   rotation: Rotation;
+  /**
+   * Intermediates are renewed this many days before they expire (crossmesh.trust.renewalWindowDays).
+   */
+  renewalWindowDays: number;
 }
 
 /**

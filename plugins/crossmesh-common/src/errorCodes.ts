@@ -1,0 +1,31 @@
+/**
+ * The part of a root CA import a failed check is about: the certificate or its key.
+ *
+ * @public
+ */
+export type RootImportField = 'certificate' | 'key';
+
+/**
+ * The `error.code` a 400 from importing a root CA (`POST /trust/root/import`, or
+ * `POST /trust/rotation` with a certificate) carries, naming the field whose check failed,
+ * so a form can show the message at that field.
+ *
+ * @public
+ */
+export const ROOT_IMPORT_ERROR_CODES: Readonly<
+  Record<RootImportField, string>
+> = {
+  certificate: 'crossmesh.root-import.certificate',
+  key: 'crossmesh.root-import.key',
+};
+
+/**
+ * The field a root import error code names, if it is one.
+ *
+ * @public
+ */
+export function rootImportFieldOf(code: unknown): RootImportField | undefined {
+  return (Object.keys(ROOT_IMPORT_ERROR_CODES) as RootImportField[]).find(
+    field => ROOT_IMPORT_ERROR_CODES[field] === code,
+  );
+}

@@ -1,0 +1,91 @@
+import {
+  TrustInspection,
+  TrustIntermediate,
+  TrustRoot,
+  TrustState,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+
+const DAY = 86_400_000;
+export const NOW = Date.parse('2026-12-01T12:00:00.000Z');
+export const at = (days: number) => new Date(NOW + days * DAY).toISOString();
+
+export function root(id: string, changes: Partial<TrustRoot> = {}): TrustRoot {
+  return {
+    id,
+    certPem: '',
+    keyType: 'rsa-4096',
+    fingerprintSha256: `AB:CD:${id.toUpperCase()}`,
+    serial: '01',
+    subject: 'O=Istio, CN=Root CA',
+    notAfter: at(3650),
+    source: 'generated',
+    state: 'active',
+    holdsKey: true,
+    createdAt: at(-10),
+    createdBy: 'user:default/carol',
+    ...changes,
+  };
+}
+
+export function intermediate(
+  clusterName: string,
+  rootId: string,
+  changes: Partial<TrustIntermediate> = {},
+): TrustIntermediate {
+  return {
+    id: `int-${clusterName}-${rootId}`,
+    clusterName,
+    rootId,
+    certPem: '',
+    keyType: 'rsa-4096',
+    serial: '0A1B',
+    fingerprintSha256: 'EF',
+    notBefore: at(-10),
+    notAfter: at(720),
+    state: 'current',
+    createdAt: at(-10),
+    createdBy: 'user:default/carol',
+    ...changes,
+  };
+}
+
+/** A mesh of `east` and `west` at some point of its trust's life. */
+export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
+  return {
+    mode: 'managed',
+    roots: [],
+    intermediates: [],
+    pendingCsrs: [],
+    rotation: {
+      phase: 'idle',
+      oldRootId: null,
+      newRootId: null,
+      updatedAt: at(-10),
+      updatedBy: 'user:default/carol',
+    },
+    renewalWindowDays: 30,
+    ...changes,
+  };
+}
+
+export function inspection(
+  cluster: string,
+  changes: Partial<TrustInspection> = {},
+): TrustInspection {
+  return {
+    cluster,
+    report: { status: 'ok', detail: 'chain verifies to the mesh root' },
+    replacedBySomeoneElse: false,
+    drift: false,
+    ...changes,
+  };
+}
+
+export const missing = (cluster: string) =>
+  inspection(cluster, {
+    report: {
+      status: 'missing',
+      detail: `cluster '${cluster}' has no Secret cacerts in istio-system`,
+    },
+    drift: true,
+  });
