@@ -71,8 +71,8 @@ step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-p
 # run in a step of their own, one file at a time: they need root, and timing-sensitive traffic
 # should not share two cores with the rest of the suite.
 step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$'
-step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
 step "end-to-end tests" bash test/e2e/run.sh
+step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
 step "adoption in a fresh Backstage app" bash test/adoption/run.sh
 
 [ "${#failed[@]}" -eq 0 ]

@@ -104,7 +104,11 @@ async function main() {
     istioVersions: parseVersions(values['istio-versions']),
     istiod:
       values.istiod || istiodClusters ? { clusters: istiodClusters } : false,
-    dataPlane: values['data-plane'] ?? false,
+    // Workload certificates of two minutes: after the mesh's trust is set up in the UI, the
+    // sample workloads move to crossmesh's CA within a minute, with no restart.
+    dataPlane: values['data-plane']
+      ? { proxyEnv: { SECRET_TTL: '2m' } }
+      : false,
     log,
   });
   const shutdown = async (signal: string) => {
@@ -124,21 +128,19 @@ async function main() {
   const bed = await starting;
   if (values['demo-services']) {
     // With a data plane, its workloads bring their own (headless) Services.
-    await seedServices(
-      bed.clusters,
-      demoServices.filter(
-        s =>
-          !bed.dataPlane ||
-          !seedWorkloads.some(
-            w =>
-              w.cluster === s.cluster &&
-              w.namespace === s.namespace &&
-              w.name === s.name,
-          ),
-      ),
+    const services = demoServices.filter(
+      service =>
+        !bed.dataPlane ||
+        !seedWorkloads.some(
+          w =>
+            w.cluster === service.cluster &&
+            w.namespace === service.namespace &&
+            w.name === service.name,
+        ),
     );
+    await seedServices(bed.clusters, services);
     log(
-      `created the demo services ${demoServices
+      `created the demo services ${services
         .map(s => `${s.cluster}:${s.namespace}/${s.name}`)
         .join(', ')}`,
     );
