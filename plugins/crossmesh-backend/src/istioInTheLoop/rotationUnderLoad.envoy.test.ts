@@ -3,10 +3,10 @@ import { eventually } from '../faults/__testUtils__/eventually';
 import {
   DataPlaneLoop,
   SEED_URL,
-  curlFrom,
   deploySeedWorkloads,
   exposeSvc2,
   joinMesh,
+  seedAnswers,
   startDataPlaneLoop,
 } from './__testUtils__/dataPlaneLoop';
 import { failed, rootMove, summarize } from './__testUtils__/loadReport';
@@ -46,14 +46,7 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
       .fingerprintSha256;
     ({ sleep, svc2 } = await deploySeedWorkloads(loop));
     await exposeSvc2(loop, [cluster1.name]);
-    await eventually(
-      'sleep reaches svc-2.bar.global',
-      async () =>
-        expect(await curlFrom(loop.dataPlane, sleep, SEED_URL)).toMatchObject({
-          status: 200,
-        }),
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await seedAnswers(loop, sleep);
   });
   afterAll(async () => {
     await loop?.stop();

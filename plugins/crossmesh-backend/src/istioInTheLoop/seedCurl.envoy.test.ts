@@ -6,12 +6,12 @@ import {
   SEED_URL,
   SLEEP_IDENTITY,
   curlFrom,
-  describeSeedPath,
   deploySeedWorkloads,
   upstreamConnections,
   exposeSvc2,
   joinMesh,
   revokeExposure,
+  seedAnswers,
   startDataPlaneLoop,
 } from './__testUtils__/dataPlaneLoop';
 import { meshSni } from './__testUtils__/envoyConfig';
@@ -41,7 +41,8 @@ describe("the seed's curl, through real Envoys", () => {
   });
 
   const curl = () => curlFrom(loop.dataPlane, sleep, SEED_URL);
-  const cannotResolve = (result: CurlResult) => {
+  /** Asserts curl's answer: the name does not resolve. */
+  const expectCannotResolve = (result: CurlResult) => {
     // curl's exit code 6: "Could not resolve host". The sidecar's DNS proxy has no entry and
     // cluster-1's CoreDNS answers NXDOMAIN for the name.
     expect(result).toMatchObject({ exitCode: 6 });
@@ -49,13 +50,12 @@ describe("the seed's curl, through real Envoys", () => {
   };
 
   it('fails before approval: the name does not resolve in cluster-1', async () => {
-    cannotResolve(await curl());
+    expectCannotResolve(await curl());
   });
 
   let exposure: { id: string; vip: string };
 
   it('answers from svc-2 in cluster-2 over mTLS through its gateway once the exposure is approved', async () => {
-    let pathReport = '';
     const gatewayPod = await loop.dataPlane.gateway(cluster2.name).settled();
     const sni = meshSni('svc-2.bar.global', 8000);
     const passedBefore = await upstreamConnections(
@@ -65,20 +65,7 @@ describe("the seed's curl, through real Envoys", () => {
     );
 
     exposure = await exposeSvc2(loop, ['cluster-1']);
-    const answered = await eventually(
-      'sleep reaches svc-2.bar.global',
-      async () => {
-        const result = await curl();
-        if (result.exitCode !== 0 || result.status !== 200) {
-          pathReport = await describeSeedPath(loop);
-          throw new Error(
-            `curl exited ${result.exitCode}, HTTP ${result.status}: ${result.body} ${result.stderr}`,
-          );
-        }
-        return result;
-      },
-      { timeoutMs: 60_000, intervalMs: 500, detail: () => pathReport },
-    );
+    const answered = await seedAnswers(loop, sleep);
     process.stdout.write(
       `curl ${SEED_URL} from sleep (cluster-1):\n${answered.body}\n`,
     );
@@ -108,7 +95,7 @@ describe("the seed's curl, through real Envoys", () => {
     await revokeExposure(loop, exposure.id);
     await eventually(
       'svc-2.bar.global is gone from cluster-1',
-      async () => cannotResolve(await curl()),
+      async () => expectCannotResolve(await curl()),
       {
         timeoutMs: 60_000,
         intervalMs: 500,

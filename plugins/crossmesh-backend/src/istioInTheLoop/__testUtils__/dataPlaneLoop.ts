@@ -4,6 +4,7 @@ import {
   TestCluster,
   seedWorkloads,
 } from '@crossmesh/test-bed';
+import { eventually } from '../../faults/__testUtils__/eventually';
 import { serviceComponent, startIstioLoop } from './istioLoop';
 
 /** The seed's check, as the multicluster guide ends: from sleep, svc-2 by its `.global` name. */
@@ -171,4 +172,26 @@ export async function describeSeedPath(loop: DataPlaneLoop): Promise<string> {
         )}`
       : 'cluster-2 has no gateway pod',
   ].join('\n');
+}
+
+/**
+ * Waits until sleep's curl of the seed's URL gets svc-2's answer, and returns that answer; on
+ * timeout it says what curl got last and what each Envoy on the path holds.
+ */
+export async function seedAnswers(loop: DataPlaneLoop, from: RunningWorkload) {
+  let report = '';
+  return eventually(
+    'sleep reaches svc-2.bar.global',
+    async () => {
+      const result = await curlFrom(loop.dataPlane, from, SEED_URL);
+      if (result.exitCode !== 0 || result.status !== 200) {
+        report = await describeSeedPath(loop);
+        throw new Error(
+          `curl exited ${result.exitCode}, HTTP ${result.status}: ${result.body} ${result.stderr}`,
+        );
+      }
+      return result;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, detail: () => report },
+  );
 }

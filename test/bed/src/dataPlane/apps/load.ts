@@ -23,11 +23,11 @@ function record(entry: object) {
 
 function send(index: number) {
   const at = Date.now();
-  const started = performance.now();
+  const startedAt = performance.now();
   inFlight += 1;
   const done = (entry: object) => {
     inFlight -= 1;
-    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    const ms = Math.round((performance.now() - startedAt) * 1000) / 1000;
     record({ index, at, ms, ...entry });
   };
   const request = http.get(url, { agent: false, timeout: 10_000 }, response => {

@@ -1,19 +1,18 @@
 import { LoadRecord, RunningWorkload } from '@crossmesh/test-bed';
-import { reportRows } from '../../../../test/bench/benchResult';
-import { eventually } from '../faults/__testUtils__/eventually';
 import {
   DataPlaneLoop,
   SEED_URL,
-  curlFrom,
   deploySeedWorkloads,
   exposeSvc2,
   joinMesh,
+  seedAnswers,
   startDataPlaneLoop,
 } from './__testUtils__/dataPlaneLoop';
 import { failed } from './__testUtils__/loadReport';
 
 /*
- * Benchmark (run by test/bench/crossClusterLatency.bench.ts through jest, because it sets the mesh
+ * Benchmark, not a test of timing (run by test/bench/crossClusterLatency.bench.ts through jest, and
+ * left out of the test runs, because it sets the mesh
  * up through crossmesh's HTTP API with the test kit): the latency crossmesh's cross-cluster path
  * adds. The same load generator sends GETs, each on a new connection, from sleep in cluster-1 to
  * svc-2.bar.global:8000 (sleep's sidecar, cluster-2's gateway load balancer and gateway, svc-2's
@@ -52,14 +51,7 @@ describe('latency of the cross-cluster path', () => {
       sidecar: false,
     });
     await exposeSvc2(loop, ['cluster-1']);
-    await eventually(
-      'sleep reaches svc-2.bar.global',
-      async () =>
-        expect(await curlFrom(loop.dataPlane, sleep, SEED_URL)).toMatchObject({
-          status: 200,
-        }),
-      { timeoutMs: 60_000, intervalMs: 500 },
-    );
+    await seedAnswers(loop, sleep);
   });
   afterAll(async () => {
     await loop?.stop();
@@ -100,21 +92,22 @@ describe('latency of the cross-cluster path', () => {
         2,
       )}, p99 ${ratio.toFixed(2)}\n`,
     );
-    reportRows([
-      {
-        benchmark: `cross-cluster GET sleep → svc-2.bar.global through real Envoys (${RATE} req/s, new connection each, ${cross.records.length} requests)`,
-        figure: `p50 ${cross.p50.toFixed(1)} ms, p99 ${cross.p99.toFixed(
-          1,
-        )} ms, ${cross.failures} failed`,
-        baseline: `direct GET to svc-2's pod from cluster-2 (svc-2's sidecar only): p50 ${baseline.p50.toFixed(
-          1,
-        )} ms, p99 ${baseline.p99.toFixed(1)} ms`,
-        ratio,
-        target: `p99 ratio (p50 ratio ${(cross.p50 / baseline.p50).toFixed(
-          2,
-        )}); 0 failed`,
-        pass: cross.failures === 0 && baseline.failures === 0,
-      },
-    ]);
+    // The bench runner turns this line into its table row (test/bench/benchResult.ts).
+    const row = {
+      benchmark: `cross-cluster GET sleep → svc-2.bar.global through real Envoys (${RATE} req/s, new connection each, ${cross.records.length} requests)`,
+      figure: `p50 ${cross.p50.toFixed(1)} ms, p99 ${cross.p99.toFixed(
+        1,
+      )} ms, ${cross.failures} failed`,
+      baseline: `direct GET to svc-2's pod from cluster-2 (svc-2's sidecar only): p50 ${baseline.p50.toFixed(
+        1,
+      )} ms, p99 ${baseline.p99.toFixed(1)} ms`,
+      ratio,
+      target: `p99 ratio (p50 ratio ${(cross.p50 / baseline.p50).toFixed(
+        2,
+      )}); 0 failed`,
+      pass: cross.failures === 0 && baseline.failures === 0,
+    };
+    process.stdout.write(`CROSSMESH_BENCH_ROW ${JSON.stringify(row)}\n`);
+    expect(row.pass).toBe(true);
   });
 });
