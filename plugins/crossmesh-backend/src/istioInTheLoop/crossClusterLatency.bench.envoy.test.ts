@@ -2,11 +2,7 @@ import { LoadRecord, RunningWorkload } from '@crossmesh/test-bed';
 import {
   DataPlaneLoop,
   SEED_URL,
-  deploySeedWorkloads,
-  exposeSvc2,
-  joinMesh,
-  seedAnswers,
-  startDataPlaneLoop,
+  startSeedMesh,
 } from './__testUtils__/dataPlaneLoop';
 import { failed } from './__testUtils__/loadReport';
 
@@ -39,9 +35,7 @@ describe('latency of the cross-cluster path', () => {
   let svc2: RunningWorkload;
 
   beforeAll(async () => {
-    loop = await startDataPlaneLoop(['cluster-1', 'cluster-2']);
-    await joinMesh(loop, loop.bed.clusters);
-    ({ sleep, svc2 } = await deploySeedWorkloads(loop));
+    ({ loop, sleep, svc2 } = await startSeedMesh(['cluster-1', 'cluster-2']));
     direct = await loop.dataPlane.addWorkload({
       cluster: 'cluster-2',
       namespace: 'bench',
@@ -50,8 +44,6 @@ describe('latency of the cross-cluster path', () => {
       ports: [{ name: 'http', port: 80 }],
       sidecar: false,
     });
-    await exposeSvc2(loop, ['cluster-1']);
-    await seedAnswers(loop, sleep);
   });
   afterAll(async () => {
     await loop?.stop();

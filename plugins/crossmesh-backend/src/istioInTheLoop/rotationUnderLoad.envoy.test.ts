@@ -3,11 +3,7 @@ import { eventually } from '../faults/__testUtils__/eventually';
 import {
   DataPlaneLoop,
   SEED_URL,
-  deploySeedWorkloads,
-  exposeSvc2,
-  joinMesh,
-  seedAnswers,
-  startDataPlaneLoop,
+  startSeedMesh,
 } from './__testUtils__/dataPlaneLoop';
 import { failed, rootMove, summarize } from './__testUtils__/loadReport';
 
@@ -38,15 +34,15 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
   let rootFingerprint: string;
 
   beforeAll(async () => {
-    loop = await startDataPlaneLoop(['cluster-1', 'cluster-2'], {
-      SECRET_TTL: `${WORKLOAD_CERT_TTL_SECONDS}s`,
-    });
+    let root: { fingerprintSha256: string };
+    ({ loop, root, sleep, svc2 } = await startSeedMesh(
+      ['cluster-1', 'cluster-2'],
+      {
+        SECRET_TTL: `${WORKLOAD_CERT_TTL_SECONDS}s`,
+      },
+    ));
     [cluster1, cluster2] = loop.bed.clusters;
-    rootFingerprint = (await joinMesh(loop, [cluster1, cluster2]))
-      .fingerprintSha256;
-    ({ sleep, svc2 } = await deploySeedWorkloads(loop));
-    await exposeSvc2(loop, [cluster1.name]);
-    await seedAnswers(loop, sleep);
+    rootFingerprint = root.fingerprintSha256;
   });
   afterAll(async () => {
     await loop?.stop();

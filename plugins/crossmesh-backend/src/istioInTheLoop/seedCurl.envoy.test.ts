@@ -10,10 +10,10 @@ import {
   upstreamConnections,
   exposeSvc2,
   joinMesh,
-  revokeExposure,
   seedAnswers,
   startDataPlaneLoop,
 } from './__testUtils__/dataPlaneLoop';
+import { revokeExposure } from './__testUtils__/istioLoop';
 import { meshSni } from './__testUtils__/envoyConfig';
 
 jest.setTimeout(600_000);

@@ -2,34 +2,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isAlive, waitFor } from '../__testUtils__/liveness';
+
+function ip(...args: string[]) {
+  return execFileSync('ip', args, { encoding: 'utf8' });
+}
 
 jest.setTimeout(180_000);
 
 // Runs from source only, beside cli.ts.
 // eslint-disable-next-line no-restricted-syntax
 const cli = path.join(__dirname, '..', 'cli.ts');
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-function ip(...args: string[]) {
-  return execFileSync('ip', args, { encoding: 'utf8' });
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-  return true;
-}
 
 /**
  * What a bed's data plane leaves in the kernel (network namespaces, veth pairs, a bridge) and on

@@ -5,7 +5,7 @@ import {
   seedWorkloads,
 } from '@crossmesh/test-bed';
 import { eventually } from '../../faults/__testUtils__/eventually';
-import { serviceComponent, startIstioLoop } from './istioLoop';
+import { exposeAndApply, serviceComponent, startIstioLoop } from './istioLoop';
 
 /** The seed's check, as the multicluster guide ends: from sleep, svc-2 by its `.global` name. */
 export const SEED_URL = 'http://svc-2.bar.global:8000/';
@@ -100,31 +100,12 @@ export async function deploySeedWorkloads(loop: DataPlaneLoop) {
 }
 
 /** bob asks for svc-2 in foo of `consumers`; carol approves; one reconcile pass applies it. */
-export async function exposeSvc2(loop: DataPlaneLoop, consumers: string[]) {
-  const created = await loop.as('bob').post('/exposures', {
-    entityRef: 'component:default/svc-2',
+export function exposeSvc2(loop: DataPlaneLoop, consumers: string[]) {
+  return exposeAndApply(loop, {
+    service: 'svc-2',
     consumerClusters: consumers,
-    consumerNamespaces: ['foo'],
     reason: 'sleep calls svc-2, as in the multicluster guide',
   });
-  expect(created.status).toBe(201);
-  const approved = await loop
-    .as('carol')
-    .post(`/exposures/${created.body.id}/approve`);
-  expect(approved.status).toBe(200);
-  await loop.reconcilePass();
-  const applied = await loop.as('bob').get(`/exposures/${created.body.id}`);
-  expect(applied.body.state).toBe('active');
-  return applied.body as { id: string; vip: string };
-}
-
-export async function revokeExposure(loop: DataPlaneLoop, id: string) {
-  const revoking = await loop.as('bob').post(`/exposures/${id}/revoke`);
-  expect(revoking.status).toBe(200);
-  await loop.reconcilePass();
-  expect((await loop.as('bob').get(`/exposures/${id}`)).body.state).toBe(
-    'revoked',
-  );
 }
 
 /**
@@ -194,4 +175,25 @@ export async function seedAnswers(loop: DataPlaneLoop, from: RunningWorkload) {
     },
     { timeoutMs: 60_000, intervalMs: 500, detail: () => report },
   );
+}
+
+/**
+ * The seed's mesh, set up through crossmesh: every cluster of the bed joins (one root, an
+ * intermediate each), sleep and svc-2 run, svc-2 is exposed to foo of cluster-1 and answers.
+ */
+export async function startSeedMesh(
+  clusters: string[],
+  proxyEnv: Record<string, string> = {},
+) {
+  const loop = await startDataPlaneLoop(clusters, proxyEnv);
+  try {
+    const root = await joinMesh(loop, loop.bed.clusters);
+    const { sleep, svc2 } = await deploySeedWorkloads(loop);
+    const exposure = await exposeSvc2(loop, ['cluster-1']);
+    await seedAnswers(loop, sleep);
+    return { loop, root, exposure, sleep, svc2 };
+  } catch (error) {
+    await loop.stop();
+    throw error;
+  }
 }

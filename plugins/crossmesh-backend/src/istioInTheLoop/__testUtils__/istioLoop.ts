@@ -71,6 +71,46 @@ export async function startIstioLoop(options: {
   };
 }
 
+type LoopCalls = Pick<
+  Awaited<ReturnType<typeof startIstioLoop>>,
+  'as' | 'reconcilePass'
+>;
+
+/**
+ * bob requests an exposure of `service` to namespace foo of the consumer clusters, carol
+ * approves, and one reconcile pass applies it; returns the active request.
+ */
+export async function exposeAndApply(
+  loop: LoopCalls,
+  request: { service: string; consumerClusters: string[]; reason: string },
+) {
+  const created = await loop.as('bob').post('/exposures', {
+    entityRef: `component:default/${request.service}`,
+    consumerClusters: request.consumerClusters,
+    consumerNamespaces: ['foo'],
+    reason: request.reason,
+  });
+  expect(created.status).toBe(201);
+  const approved = await loop
+    .as('carol')
+    .post(`/exposures/${created.body.id}/approve`);
+  expect(approved.status).toBe(200);
+  await loop.reconcilePass();
+  const applied = await loop.as('bob').get(`/exposures/${created.body.id}`);
+  expect(applied.body.state).toBe('active');
+  return applied.body as { id: string; vip: string };
+}
+
+/** bob revokes the request, and one reconcile pass takes its objects away. */
+export async function revokeExposure(loop: LoopCalls, id: string) {
+  const revoking = await loop.as('bob').post(`/exposures/${id}/revoke`);
+  expect(revoking.status).toBe(200);
+  await loop.reconcilePass();
+  expect((await loop.as('bob').get(`/exposures/${id}`)).body.state).toBe(
+    'revoked',
+  );
+}
+
 /** The PEM blocks of a bundle, each as an X509Certificate. */
 export function certificatesIn(pem: string): X509Certificate[] {
   return (
