@@ -43,7 +43,8 @@ import {
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
 import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
 import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
-import { DatabaseTrustStore } from '../../plugins/crossmesh-backend/src/trust/store/DatabaseTrustStore';
+import { DatabaseAuditLog } from '../../plugins/crossmesh-backend/src/audit';
+import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
 
 const TARGET_RATIO = 1.5;
 const CONSUMERS = ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'];
@@ -222,7 +223,7 @@ async function main() {
       ),
     });
     const store = new DatabaseExposureStore(knex);
-    const audit = new DatabaseTrustStore(knex);
+    const audit = new DatabaseAuditLog(knex);
 
     // Not measured: the 2,000 approved requests, put straight into the store.
     const insertStart = performance.now();
@@ -283,6 +284,7 @@ async function main() {
     };
     const reconciler = new ExposureReconciler({
       store,
+      transaction: databaseExposureTransaction(knex),
       applier,
       dns: new ClusterDnsWiring(clients),
       lease: new ReconcileLease(knex),

@@ -10,14 +10,11 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   ExposureRequest,
+  LIVE_EXPOSURE_STATES,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshService } from '@crossmesh/backstage-plugin-crossmesh-node';
-import {
-  buildMeshEntities,
-  EXPOSED_STATES,
-  MeshEntityOptions,
-} from './buildMeshEntities';
+import { buildMeshEntities, MeshEntityOptions } from './buildMeshEntities';
 import { PROVIDER_NAME } from './readMeshCatalogOptions';
 
 const EXPOSURE_PAGE_SIZE = 500;
@@ -104,7 +101,9 @@ export class CrossmeshEntityProvider implements EntityProvider {
     for (;;) {
       const page = await this.options.crossmesh.listExposures(
         {
-          state: EXPOSED_STATES,
+          // Live requests: wanted in the clusters, whether or not every cluster has
+          // applied them yet; a revoking exposure is on its way out, so it is dropped.
+          state: [...LIVE_EXPOSURE_STATES],
           limit: EXPOSURE_PAGE_SIZE,
           offset: exposures.length,
         },

@@ -8,24 +8,11 @@ import {
 } from '@backstage/catalog-model';
 import {
   ExposureRequest,
-  ExposureRequestState,
+  isLiveExposureState,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CLUSTER_ANNOTATIONS } from './annotations';
 import { clusterEntityName } from './clusterEntityName';
-
-/**
- * The request states in which a component counts as exposed to its consumer clusters: the
- * exposure is wanted, whether or not every cluster has applied it yet. A `revoking`
- * exposure is on its way out, so the catalog already drops it.
- *
- * @internal
- */
-export const EXPOSED_STATES: ExposureRequestState[] = [
-  'approved',
-  'applying',
-  'active',
-];
 
 /**
  * Where the mesh's entities go and who owns them.
@@ -70,7 +57,7 @@ export function buildMeshEntities(input: {
     namespace: options.namespace,
     name: options.systemName,
   });
-  const exposed = exposures.filter(e => EXPOSED_STATES.includes(e.state));
+  const exposed = exposures.filter(e => isLiveExposureState(e.state));
   const links: EntityLink[] = options.overviewUrl
     ? [{ url: options.overviewUrl, title: 'Mesh overview', icon: 'dashboard' }]
     : [];

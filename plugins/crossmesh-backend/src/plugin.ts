@@ -2,20 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import {
-  crossmeshPermissions,
-  MeshStrategy,
-  readCrossmeshGroups,
-} from '@crossmesh/backstage-plugin-crossmesh-common';
-import { readClusterConnections } from './clusters/clusterConnections';
+import { crossmeshPermissions } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterObserver } from './clusters/ClusterObserver';
 import { KubernetesClients } from './clusters/KubernetesClients';
-import {
-  DatabaseClusterObservationStore,
-  migrateCrossmeshDatabase,
-} from './database/DatabaseClusterObservationStore';
-import { deriveKek, KeyType } from './pki';
+import { DatabaseClusterObservationStore } from './clusters/DatabaseClusterObservationStore';
+import { migrateCrossmeshDatabase } from './database/migrations';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
@@ -26,22 +17,23 @@ import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseRecon
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
 import { ServiceOwnership } from './exposure/workflow/serviceOwnership';
-import { ClusterVipReservations } from './exposure/vip/ClusterVipReservations';
+import { ClusterVipReservations } from './exposure/workflow/ClusterVipReservations';
 import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
-import { TrustMode, TrustService } from './trust/TrustService';
+import { databaseTrustTransaction } from './trust/store/TrustTransaction';
+import { DatabaseAuditLog } from './audit';
+import { ExposureNotifier } from './exposure/notify';
+import { databaseExposureTransaction } from './exposure/store/ExposureTransaction';
+import { createTrustServices } from './trust';
+import { readCrossmeshSettings } from './settings';
 import { createRouter } from './service/createRouter';
 import { platformTeam, warnAboutGroups } from './access/platformTeam';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
 import { OnboardingService } from './onboarding/OnboardingService';
 import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
-import {
-  AdoptionService,
-  ClusterServiceEntries,
-  databaseAdoptionTransaction,
-} from './exposure/adoption';
+import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
 
 /**
  * The crossmesh backend plugin.
@@ -81,11 +73,9 @@ export const crossmeshPlugin = createBackendPlugin({
         notifications,
       }) {
         permissionsRegistry.addPermissions(crossmeshPermissions);
-        const groups = readCrossmeshGroups(config);
-        warnAboutGroups(groups, logger);
-
-        const { clusters, unsupportedLocators } =
-          readClusterConnections(config);
+        const settings = readCrossmeshSettings(config);
+        warnAboutGroups(settings.groups, logger);
+        const { clusters, unsupportedLocators } = settings;
         if (unsupportedLocators.length) {
           logger.warn(
             `crossmesh reads clusters from 'config' cluster locators only; ignoring: ${unsupportedLocators.join(
@@ -103,39 +93,36 @@ export const crossmeshPlugin = createBackendPlugin({
         const membershipStore = new DatabaseMembershipStore(db);
         const store = new DatabaseClusterObservationStore(db);
         const kubernetesClients = new KubernetesClients();
-        const observer = new ClusterObserver(kubernetesClients, {
-          configuredStrategy: config.getOptionalString('crossmesh.strategy') as
-            | MeshStrategy
-            | undefined,
-          timeoutMs:
-            config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') !==
-            undefined
-              ? config.getNumber('crossmesh.clusterTimeoutSeconds') * 1000
-              : 10_000,
-        });
+        const clusterReading = {
+          configuredStrategy: settings.strategy,
+          timeoutMs: settings.clusterTimeoutMs,
+        };
+        const observer = new ClusterObserver(kubernetesClients, clusterReading);
 
-        const trustStore = new DatabaseTrustStore(db);
-        const trust = new TrustService(
-          trustStore,
-          kubernetesClients,
-          clusters,
-          {
-            ...readTrustSettings(config),
+        const audit = new DatabaseAuditLog(db);
+        const trust = createTrustServices({
+          stores: {
+            store: new DatabaseTrustStore(db),
+            transaction: databaseTrustTransaction(db),
+            audit,
+          },
+          clients: kubernetesClients,
+          connections: clusters,
+          settings: {
+            ...settings.trust,
             keyTypeFor: async name =>
               (await membershipStore.get(name))?.keyType ?? undefined,
           },
-        );
+        });
         await scheduler.scheduleTask({
           id: 'crossmesh-renew-intermediates',
-          frequency: {
-            minutes:
-              config.getOptionalNumber('crossmesh.trust.renewalCheckMinutes') ??
-              60,
-          },
+          frequency: { minutes: settings.trust.renewalCheckMinutes },
           timeout: { minutes: 10 },
           initialDelay: { minutes: 1 },
           fn: async () => {
-            const renewed = await trust.renewExpiring('crossmesh:scheduler');
+            const renewed = await trust.intermediates.renewExpiring(
+              'crossmesh:scheduler',
+            );
             for (const r of renewed) {
               logger.info(
                 `crossmesh renewed the intermediate CA of ${
@@ -157,41 +144,45 @@ export const crossmeshPlugin = createBackendPlugin({
           membershipStore,
         );
         const exposureStore = new DatabaseExposureStore(db);
+        const exposureTransaction = databaseExposureTransaction(db);
+        const notifier = new ExposureNotifier({
+          notifications,
+          logger,
+          approverGroups: settings.groups.approvers,
+        });
         const exposures = new ExposureService({
           store: exposureStore,
-          audit: trustStore,
+          transaction: exposureTransaction,
           catalog,
           userInfo,
           clusters: {
             names: () => clusters.map(c => c.name),
             getCluster: name => clusterService.getCluster(name),
           },
-          approvers: { groups: groups.approvers },
+          approvers: { groups: settings.groups.approvers },
           serviceOwnership: new ServiceOwnership({
             clients: kubernetesClients,
             connections: clusters,
-            allowedSystemNamespaces:
-              config.getOptionalStringArray(
-                'crossmesh.exposure.allowedSystemNamespaces',
-              ) ?? [],
+            allowedSystemNamespaces: settings.allowedSystemNamespaces,
           }),
           vipReservations: new ClusterVipReservations(
             kubernetesClients,
             clusters,
             {
+              timeoutMs: settings.clusterTimeoutMs,
               onUnreadable: (cluster, reason) =>
                 logger.warn(
                   `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
                 ),
             },
           ),
-          notifications,
-          logger,
+          notifier,
         });
 
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
         const reconciler = new ExposureReconciler({
           store: exposureStore,
+          transaction: exposureTransaction,
           status: reconcileStatus,
           applier: new ClusterExposureApplier(kubernetesClients),
           dns: new ClusterDnsWiring(kubernetesClients),
@@ -200,9 +191,9 @@ export const crossmeshPlugin = createBackendPlugin({
             (await membershipStore.list()).map(m => m.cluster),
           connections: clusters,
           observeClusters: () => clusterService.listClusters(),
-          audit: trustStore,
+          audit,
           onOutcome: (request, outcome, detail) =>
-            exposures.notifyOutcome(request, outcome, detail),
+            notifier.outcome(request, outcome, detail),
         });
         // Every replica runs the pass on its own timer, and the reconcile lease lets one act
         // at a time. A global task would stay claimed by a replica killed mid-pass until the
@@ -210,11 +201,7 @@ export const crossmeshPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'crossmesh-reconcile-exposures',
           scope: 'local',
-          frequency: {
-            seconds:
-              config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ??
-              30,
-          },
+          frequency: { seconds: settings.reconcileIntervalSeconds },
           timeout: { minutes: 5 },
           fn: async () => {
             const report = await reconciler.reconcile();
@@ -247,28 +234,23 @@ export const crossmeshPlugin = createBackendPlugin({
             {
               hasTrustedRoot: async () =>
                 (await trust.getState()).roots.some(r => r.state !== 'retired'),
-              inspectCluster: name => trust.inspectCluster(name),
+              inspectCluster: name => trust.distribution.inspectCluster(name),
             },
             {
-              configuredStrategy: config.getOptionalString(
-                'crossmesh.strategy',
-              ) as MeshStrategy | undefined,
-              timeoutMs:
-                (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ??
-                  10) * 1000,
+              ...clusterReading,
               allocatedVips: () => exposureStore.listVips(),
             },
           ),
           observe: name => clusterService.getCluster(name),
           dns: new ClusterDnsWiring(kubernetesClients),
-          audit: trustStore,
+          audit,
         });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            platform: platformTeam(groups, userInfo),
+            platform: platformTeam(settings.groups, userInfo),
             clusterAddresses: clusters,
             clusters: clusterService,
             trust,
@@ -281,16 +263,17 @@ export const crossmeshPlugin = createBackendPlugin({
               connections: clusters,
             }),
             reconcileStatus,
+            audit,
             adoption: new AdoptionService({
               connections: clusters,
               serviceEntries: new ClusterServiceEntries(kubernetesClients),
               observeClusters: () => clusterService.listClusters(),
               store: exposureStore,
-              transaction: databaseAdoptionTransaction(db),
-              audit: trustStore,
+              transaction: exposureTransaction,
+              audit,
               catalog,
               userInfo,
-              approverGroups: groups.approvers,
+              approverGroups: settings.groups.approvers,
             }),
           }),
         );
@@ -298,20 +281,3 @@ export const crossmeshPlugin = createBackendPlugin({
     });
   },
 });
-
-function readTrustSettings(config: Config) {
-  const trust = config.getOptionalConfig('crossmesh.trust');
-  const secret = trust?.getOptionalString('keyEncryptionSecret');
-  const previous =
-    trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? [];
-  return {
-    mode: (trust?.getOptionalString('mode') ?? 'managed') as TrustMode,
-    kek: secret ? deriveKek(secret) : undefined,
-    previousKeks: previous.map(p => deriveKek(p)),
-    intermediateKeyType: (trust?.getOptionalString('intermediateKeyType') ??
-      'rsa-4096') as KeyType,
-    intermediateValidityDays:
-      trust?.getOptionalNumber('intermediateValidityDays') ?? 730,
-    renewalWindowDays: trust?.getOptionalNumber('renewalWindowDays') ?? 30,
-  };
-}

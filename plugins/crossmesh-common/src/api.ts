@@ -56,6 +56,18 @@ export interface TrustRotation {
 }
 
 /**
+ * Whether crossmesh can seal and open private keys with its configured key-encryption
+ * secret(s). When not, `message` says what is wrong and how to fix it, and every trust
+ * step that needs a key answers 503 with that message until an operator fixes the config.
+ *
+ * @public
+ */
+export interface TrustKeyEncryption {
+  ok: boolean;
+  message?: string;
+}
+
+/**
  * Response of `GET /trust`.
  *
  * @public
@@ -68,6 +80,7 @@ export interface TrustState {
   rotation: TrustRotation;
   /** Intermediates are renewed this many days before they expire. */
   renewalWindowDays: number;
+  keyEncryption: TrustKeyEncryption;
 }
 
 /**

@@ -29,3 +29,12 @@ export function rootImportFieldOf(code: unknown): RootImportField | undefined {
     field => ROOT_IMPORT_ERROR_CODES[field] === code,
   );
 }
+
+/**
+ * The `error.code` of a 503 that a trust operation answers when the configured
+ * key-encryption secret(s) (`crossmesh.trust.keyEncryptionSecret`) are missing or do not
+ * open the private keys crossmesh holds: the server is misconfigured, not the request.
+ *
+ * @public
+ */
+export const KEY_ENCRYPTION_ERROR_CODE = 'crossmesh.key-encryption';

@@ -8,6 +8,7 @@ export * from './types';
 export * from './permissions';
 export * from './naming';
 export * from './exposures';
+export * from './exposureStates';
 export * from './api';
 export * from './preflight';
 export * from './onboarding';

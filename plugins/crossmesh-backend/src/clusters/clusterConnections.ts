@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { quoteValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { GatewayOverride } from './gatewayAddress';
 
 /**
@@ -105,4 +106,27 @@ export function unsupportedAuthProblem(
     return undefined;
   }
   return `crossmesh signs in to clusters with the 'serviceAccount' auth provider, but cluster '${connection.name}' uses '${connection.authProvider}'; give it a serviceAccountToken`;
+}
+
+/**
+ * The connection of the cluster named `clusterName`, or a 404 that lists the clusters there
+ * are.
+ *
+ * @internal
+ */
+export function requireConnection(
+  connections: ClusterConnection[],
+  clusterName: string,
+): ClusterConnection {
+  const connection = connections.find(c => c.name === clusterName);
+  if (!connection) {
+    throw new NotFoundError(
+      `No cluster named ${quoteValue(
+        clusterName,
+      )} in kubernetes.clusterLocatorMethods; known clusters: ${
+        connections.map(c => c.name).join(', ') || 'none'
+      }`,
+    );
+  }
+  return connection;
 }

@@ -5,7 +5,7 @@ import {
   PreflightReport,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterDnsWiring } from '../exposure/dns/cluster';
-import { NewAuditEvent } from '../trust/store/TrustStore';
+import { AuditLog } from '../audit';
 import { MembershipService } from './membership/MembershipService';
 import { ClusterPreflight } from './preflight/ClusterPreflight';
 
@@ -23,7 +23,7 @@ export class OnboardingService {
       /** The cluster as observed now, with its membership's gateway applied. */
       observe: (clusterName: string) => Promise<MeshCluster>;
       dns: ClusterDnsWiring;
-      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      audit: AuditLog;
     },
   ) {}
 
@@ -71,12 +71,10 @@ export class OnboardingService {
       throw new ConflictError(wiring.error);
     }
     if (wiring.changed) {
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor,
         action: 'cluster.dns-wired',
         clusterName,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           flavour: wiring.flavour,
           configMap: wiring.configMap,

@@ -39,6 +39,7 @@ export type {
   InspectCacertsOptions,
 } from './cacerts';
 export {
+  checkKeyEncryptionKey,
   deriveKek,
   isKekMisconfiguration,
   openPrivateKey,

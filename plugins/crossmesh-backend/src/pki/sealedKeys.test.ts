@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { InputError } from '@backstage/errors';
 import {
+  checkKeyEncryptionKey,
   deriveKek,
   isKekMisconfiguration,
   openPrivateKey,
@@ -123,6 +124,40 @@ describe('sealed private keys', () => {
       `No key-encryption key is configured, so the key sealed with KEK "${kek.keyId}" cannot be opened. Configure the secret that KEK was derived from.`,
     );
     expect(isKekMisconfiguration(new Error('boom'))).toBe(false);
+  });
+
+  it('checks a key-encryption key against a record with the same verdicts and words, tampered ciphertext aside', () => {
+    const sealed = sealPrivateKey(keyPem, kek);
+    const outcome = (attempt: () => unknown) => {
+      try {
+        attempt();
+        return 'opens';
+      } catch (e) {
+        return e instanceof SealedKeyError
+          ? `${e.reason}: ${e.message}`
+          : `not a SealedKeyError: ${e}`;
+      }
+    };
+    const wrongKey = { keyId: kek.keyId, key: otherKek.key };
+    const keksToTry = {
+      right: [otherKek, kek],
+      none: [],
+      unknown: [otherKek],
+      wrong: [wrongKey],
+    };
+    for (const keks of Object.values(keksToTry)) {
+      expect(outcome(() => checkKeyEncryptionKey(sealed, keks))).toBe(
+        outcome(() => openPrivateKey(sealed, keks)),
+      );
+    }
+    expect(
+      Object.values(keksToTry).map(keks =>
+        outcome(() => checkKeyEncryptionKey(sealed, keks)).replace(/:.*/, ''),
+      ),
+    ).toEqual(['opens', 'no-kek', 'unknown-kek', 'wrong-kek']);
+    expect(outcome(() => checkKeyEncryptionKey('cmk1.x', [kek]))).toMatch(
+      /^malformed: /,
+    );
   });
 
   it('seals only private keys', () => {

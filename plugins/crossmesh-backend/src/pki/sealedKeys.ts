@@ -189,21 +189,8 @@ export function sealPrivateKey(keyPem: string, kek: KeyEncryptionKey): string {
   }
 }
 
-/**
- * Opens a record made by {@link sealPrivateKey} with the KEK whose key id it
- * names; pass several KEKs while rotating.
- *
- * @throws SealedKeyError when no KEK is given, the record is malformed, names an
- * unknown key id, or fails authentication (wrong KEK or tampered data); its `reason`
- * says which, and {@link isKekMisconfiguration} tells the configuration's failures
- * from the data's. Never returns unauthenticated plaintext.
- * @public
- */
-export function openPrivateKey(
-  sealed: string,
-  kek: KeyEncryptionKey | KeyEncryptionKey[],
-): string {
-  const keks = Array.isArray(kek) ? kek : [kek];
+/** The data key of a sealed record, unwrapped with the KEK the record names. */
+function unwrapDataKey(sealed: string, keks: KeyEncryptionKey[]) {
   const parts = typeof sealed === 'string' ? sealed.trim().split('.') : [];
   const wellFormed =
     parts.length === 6 &&
@@ -248,22 +235,41 @@ export function openPrivateKey(
       'malformed',
     );
   }
-  let dek: Buffer | undefined;
   try {
-    dek = gcmDecrypt(match.key, bufs[0], bufs[1], header);
+    return {
+      dek: gcmDecrypt(match.key, bufs[0], bufs[1], header),
+      aad: `${header}.${wrappedDek}`,
+      iv: bufs[2],
+      ciphertext: bufs[3],
+    };
   } catch {
     throw new SealedKeyError(
       `The sealed key failed authentication with KEK "${keyId}": the secret configured for that key id is wrong, or the record was tampered with.`,
       'wrong-kek',
     );
   }
+}
+
+/**
+ * Opens a record made by {@link sealPrivateKey} with the KEK whose key id it
+ * names; pass several KEKs while rotating.
+ *
+ * @throws SealedKeyError when no KEK is given, the record is malformed, names an
+ * unknown key id, or fails authentication (wrong KEK or tampered data); its `reason`
+ * says which, and {@link isKekMisconfiguration} tells the configuration's failures
+ * from the data's. Never returns unauthenticated plaintext.
+ * @public
+ */
+export function openPrivateKey(
+  sealed: string,
+  kek: KeyEncryptionKey | KeyEncryptionKey[],
+): string {
+  const { dek, aad, iv, ciphertext } = unwrapDataKey(
+    sealed,
+    Array.isArray(kek) ? kek : [kek],
+  );
   try {
-    return gcmDecrypt(
-      dek,
-      bufs[2],
-      bufs[3],
-      `${header}.${wrappedDek}`,
-    ).toString('utf8');
+    return gcmDecrypt(dek, iv, ciphertext, aad).toString('utf8');
   } catch {
     throw new SealedKeyError(
       'The sealed key failed authentication: its ciphertext was tampered with or corrupted.',
@@ -272,4 +278,18 @@ export function openPrivateKey(
   } finally {
     dek.fill(0);
   }
+}
+
+/**
+ * Checks that `keks` would open a record made by {@link sealPrivateKey}, without
+ * decrypting the private key itself: only the record's data key is unwrapped, and wiped.
+ *
+ * @throws SealedKeyError as {@link openPrivateKey} does, except for `tampered`.
+ * @public
+ */
+export function checkKeyEncryptionKey(
+  sealed: string,
+  keks: KeyEncryptionKey[],
+): void {
+  unwrapDataKey(sealed, keks).dek.fill(0);
 }

@@ -1,12 +1,13 @@
-import { NotFoundError } from '@backstage/errors';
 import {
   ClusterMembership,
   MeshCluster,
-  quoteValue,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { ClusterConnection } from '../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  requireConnection,
+} from '../clusters/clusterConnections';
 import { ClusterObserver } from '../clusters/ClusterObserver';
-import { ClusterObservationStore } from '../database/ClusterObservationStore';
+import { ClusterObservationStore } from '../clusters/ClusterObservationStore';
 import { applyMembership } from '../onboarding/membership/membershipConnection';
 import { MembershipStore } from '../onboarding/membership/MembershipStore';
 
@@ -37,16 +38,7 @@ export class ClusterService {
   }
 
   async getCluster(name: string): Promise<MeshCluster> {
-    const connection = this.connections.find(c => c.name === name);
-    if (!connection) {
-      throw new NotFoundError(
-        `No cluster named ${quoteValue(
-          name,
-        )} in kubernetes.clusterLocatorMethods; known clusters: ${
-          this.connections.map(c => c.name).join(', ') || 'none'
-        }`,
-      );
-    }
+    const connection = requireConnection(this.connections, name);
     const observation = await this.observe(
       connection,
       await this.memberships?.get(name),

@@ -377,7 +377,7 @@ describe('trust API against real API servers', () => {
   it('refuses bad roots with the failed check, and storing keys without a key-encryption secret', async () => {
     const noKek = await startBackend({});
     const refused = await noKek('post', '/trust/root', {});
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(503);
     expect(refused.body.error.message).toContain('keyEncryptionSecret');
 
     const call = await startBackend({ keyEncryptionSecret: KEK });

@@ -7,16 +7,13 @@ import { ConflictError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ExposureRequest,
-  ExposureRequestState,
   MeshCluster,
-  parseGlobalHost,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { randomUUID } from 'node:crypto';
 import { ClusterConnection } from '../../clusters/clusterConnections';
-import { KubeObject, renderExposure } from '../render';
+import { KubeObject, manifestsForRequest } from '../render';
+import { AuditLog } from '../../audit';
 import { ExposureStore } from '../store/ExposureStore';
-import { allocateVip, ipv4ToNumber } from '../vip';
-import { ANNOTATIONS } from '../workflow/validateRequestInput';
+import { ExposureTransaction } from '../store/ExposureTransaction';
 import {
   AdoptionFacts,
   AdoptionPlan,
@@ -26,7 +23,13 @@ import {
 } from './assessAdoption';
 import { ClusterServiceEntries } from './ClusterServiceEntries';
 import { clusterStep, sameObject } from './clusterStep';
-import { HandMadeServiceEntry, roleOf } from './handMadeServiceEntry';
+import { roleOf } from './handMadeServiceEntry';
+import { gatherAdoptionFacts } from './gatherAdoptionFacts';
+import {
+  adoptedRequest,
+  provisionalVip,
+  recordAdoption,
+} from './recordAdoption';
 import { selectHosts } from './selectHosts';
 import {
   AdoptedHost,
@@ -34,24 +37,7 @@ import {
   AdoptionClusterStep,
   AdoptionInput,
   AdoptionResult,
-  AdoptionTransaction,
-  AuditLog,
 } from './types';
-
-const OPEN_STATES: ExposureRequestState[] = [
-  'pending',
-  'approved',
-  'applying',
-  'active',
-  'revoking',
-];
-const PAGE = 500;
-
-/** What a takeover renders: a stored request, or the one a dry run would create. */
-type RenderSubject = Pick<
-  ExposureRequest,
-  'id' | 'host' | 'vip' | 'service' | 'consumerNamespaces'
->;
 
 /**
  * Takes over a hand-made `.global` set-up: lists the ServiceEntries people wrote in each
@@ -70,7 +56,9 @@ export class AdoptionService {
       /** The clusters as the reconciler sees them: gateway addresses and strategy. */
       observeClusters: () => Promise<MeshCluster[]>;
       store: ExposureStore;
-      transaction: AdoptionTransaction;
+      /** A host's VIP, request and audit event are recorded whole or not at all. */
+      transaction: ExposureTransaction;
+      /** Where each cluster's takeover is recorded. */
       audit: AuditLog;
       catalog: CatalogService;
       userInfo: UserInfoService;
@@ -87,7 +75,11 @@ export class AdoptionService {
   async listCandidates(
     credentials: BackstageCredentials,
   ): Promise<AdoptionCandidateList> {
-    const { facts, unreadClusters } = await this.gather(credentials);
+    const { facts, unreadClusters } = await gatherAdoptionFacts(
+      this.options,
+      credentials,
+      this.now(),
+    );
     const items = assessAdoption(facts).flatMap(a =>
       a.entries.map(entry => ({
         id: entry.id,
@@ -119,7 +111,11 @@ export class AdoptionService {
     actor: string,
   ): Promise<AdoptionResult> {
     await this.requireApprover(credentials);
-    const { facts, unreadClusters } = await this.gather(credentials);
+    const { facts, unreadClusters } = await gatherAdoptionFacts(
+      this.options,
+      credentials,
+      this.now(),
+    );
     const chosen = selectHosts(input, assessAdoption(facts), unreadClusters);
     const items: AdoptedHost[] = [];
     for (const assessment of chosen) {
@@ -144,97 +140,19 @@ export class AdoptionService {
     return { dryRun: Boolean(input.dryRun), items, unreadClusters };
   }
 
-  private async gather(credentials: BackstageCredentials): Promise<{
-    facts: AdoptionFacts;
-    unreadClusters: AdoptionCandidateList['unreadClusters'];
-  }> {
-    const { connections, serviceEntries, store } = this.options;
-    const [clusters, listed, vips, openRequests] = await Promise.all([
-      this.options.observeClusters(),
-      Promise.all(
-        connections.map(c =>
-          serviceEntries.listHandMade(c).then(
-            entries => ({ cluster: c.name, entries }),
-            (error: Error) => ({ cluster: c.name, error: error.message }),
-          ),
-        ),
-      ),
-      store.listVips(),
-      this.openRequests(),
-    ]);
-    const entries = listed.flatMap(l => ('entries' in l ? l.entries : []));
-    const unreadClusters = listed.flatMap(l =>
-      'error' in l ? [{ cluster: l.cluster, error: l.error }] : [],
-    );
-    const hosts = new Set(entries.map(e => e.host));
-    return {
-      facts: {
-        entries,
-        clusters,
-        vips,
-        openRequests: openRequests.filter(r => hosts.has(r.host)),
-        components: await this.componentsFor(entries, credentials),
-        now: this.now(),
-      },
-      unreadClusters,
-    };
-  }
-
-  private async openRequests(): Promise<ExposureRequest[]> {
-    const all: ExposureRequest[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.options.store.listRequests({
-        states: OPEN_STATES,
-        limit: PAGE,
-        offset,
-      });
-      all.push(...page.items);
-      if (page.items.length < PAGE) return all;
-    }
-  }
-
-  /** The Components whose `backstage.io/kubernetes-id` names one of the entries' services. */
-  private async componentsFor(
-    entries: HandMadeServiceEntry[],
-    credentials: BackstageCredentials,
-  ) {
-    const services = [
-      ...new Set(entries.map(e => parseGlobalHost(e.host)!.service)),
-    ];
-    if (services.length === 0) {
-      return [];
-    }
-    const { items } = await this.options.catalog.getEntities(
-      {
-        filter: {
-          kind: 'Component',
-          [`metadata.annotations.${ANNOTATIONS.serviceName}`]: services,
-        },
-      },
-      { credentials },
-    );
-    return items;
-  }
-
   private async preview(
     assessment: HostAssessment,
     facts: AdoptionFacts,
   ): Promise<AdoptedHost> {
     const plan = assessment.plan!;
-    let draft: ExposureRequest | null = null;
-    if (plan.newRequest) {
-      const { vip, ...valid } = plan.newRequest;
-      const now = this.now().toISOString();
-      draft = this.requestOf(
-        valid,
-        '',
-        vip ?? provisionalVip(plan.host, facts),
-        {
+    const draft = plan.newRequest
+      ? adoptedRequest(plan, {
+          id: '',
+          vip: plan.newRequest.vip ?? provisionalVip(plan.host, facts),
           actor: '',
-          now,
-        },
-      );
-    }
+          now: this.now().toISOString(),
+        })
+      : null;
     const clusters = plan.takeovers.map(takeover => {
       const objects = this.objectsFor(takeover, plan, facts, draft);
       return clusterStep(takeover, objects, takeover.requestId ?? null, {
@@ -251,7 +169,12 @@ export class AdoptionService {
   ): Promise<AdoptedHost> {
     const plan = assessment.plan!;
     const created = plan.newRequest
-      ? await this.recordRequest(plan, actor)
+      ? await recordAdoption(
+          this.options.transaction,
+          plan,
+          actor,
+          this.now().toISOString(),
+        )
       : null;
     const clusters: AdoptionClusterStep[] = [];
     for (const takeover of plan.takeovers) {
@@ -262,12 +185,10 @@ export class AdoptionService {
         takeover.requestId ?? created!.id,
       );
       clusters.push(outcome);
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor,
         action: 'exposure.adoption-applied',
         clusterName: takeover.cluster,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           host: plan.host,
           requestId: outcome.requestId,
@@ -292,111 +213,6 @@ export class AdoptionService {
     return this.resultOf(assessment, request, clusters);
   }
 
-  /**
-   * The VIP, the active request and its audit event, in one transaction. Whatever was
-   * checked before is checked again inside it, since another adoption or approval may
-   * have taken the host or the address meanwhile.
-   */
-  private async recordRequest(
-    plan: AdoptionPlan,
-    actor: string,
-  ): Promise<ExposureRequest> {
-    const { vip: wanted, ...valid } = plan.newRequest!;
-    return this.options.transaction(async ({ store, audit }) => {
-      const open = await store.findOpenRequests(
-        plan.host,
-        valid.consumerClusters,
-      );
-      if (open.length > 0) {
-        throw new ConflictError(
-          `Request ${open[0].id} (${open[0].state}) for ${
-            plan.host
-          } was opened meanwhile for ${open[0].consumerClusters.join(
-            ', ',
-          )}; list the candidates again`,
-        );
-      }
-      const id = randomUUID();
-      if (wanted) {
-        const holder = (await store.listVips()).find(
-          v => v.address === wanted && v.host !== plan.host,
-        );
-        if (holder) {
-          throw vipTaken(plan.host, wanted, holder);
-        }
-      }
-      let allocation;
-      try {
-        allocation = await store.allocateVip(
-          plan.host,
-          id,
-          inUse => wanted ?? allocateVip(inUse, { seed: plan.host }).address,
-        );
-      } catch (error) {
-        const holder = wanted
-          ? (await store.listVips()).find(v => v.address === wanted)
-          : undefined;
-        throw holder ? vipTaken(plan.host, wanted!, holder) : error;
-      }
-      if (wanted && allocation.address !== wanted) {
-        throw new ConflictError(
-          `crossmesh already gave ${plan.host} the VIP ${allocation.address} (request ${allocation.requestId}), but the hand-made entries use ${wanted}; change the hand-made entries to ${allocation.address} first`,
-        );
-      }
-      const request = this.requestOf(valid, id, allocation.address, {
-        actor,
-        now: this.now().toISOString(),
-      });
-      await store.insertRequest(request);
-      await audit.appendAuditEvent({
-        actor,
-        action: 'exposure.adopted',
-        clusterName: request.sourceCluster,
-        serial: null,
-        fingerprintSha256: null,
-        details: {
-          requestId: request.id,
-          host: request.host,
-          entityRef: request.entityRef,
-          vip: request.vip,
-          consumerClusters: request.consumerClusters,
-          entries: plan.takeovers
-            .filter(t => !t.requestId)
-            .flatMap(t => t.entries.map(e => e.id)),
-        },
-      });
-      return request;
-    });
-  }
-
-  private requestOf(
-    valid: Omit<NonNullable<AdoptionPlan['newRequest']>, 'vip'>,
-    id: string,
-    vip: string,
-    { actor, now }: { actor: string; now: string },
-  ): ExposureRequest {
-    return {
-      id,
-      entityRef: valid.entityRef,
-      service: valid.service,
-      sourceCluster: valid.sourceCluster,
-      consumerClusters: valid.consumerClusters,
-      consumerNamespaces: valid.consumerNamespaces,
-      reason: valid.reason,
-      endDate: null,
-      state: 'active',
-      host: valid.host,
-      vip,
-      requestedBy: actor,
-      requestedAt: now,
-      decidedBy: actor,
-      decidedAt: now,
-      decisionComment: null,
-      clusters: [],
-      updatedAt: now,
-    };
-  }
-
   /** crossmesh's ServiceEntries that replace the hand-made ones in the takeover's cluster. */
   private objectsFor(
     takeover: AdoptionTakeover,
@@ -404,32 +220,28 @@ export class AdoptionService {
     facts: AdoptionFacts,
     created: ExposureRequest | null,
   ): KubeObject[] {
-    const subject: RenderSubject | undefined = takeover.requestId
+    const subject = takeover.requestId
       ? facts.openRequests.find(r => r.id === takeover.requestId)
       : created ?? undefined;
-    const gateway = facts.clusters.find(
-      c => c.name === plan.sourceCluster,
-    )?.gateway;
-    if (!subject || !gateway) {
+    if (!subject?.vip) {
       throw new Error(
-        `crossmesh lost track of the request or the gateway for ${plan.host} in ${takeover.cluster}`,
+        `crossmesh lost track of the request for ${plan.host} in ${takeover.cluster}`,
       );
     }
-    const rendered = renderExposure(plan.strategy, {
-      requestId: subject.id || 'dry-run',
-      host: subject.host,
-      vip: subject.vip!,
-      ports: subject.service.ports,
-      exportTo: subject.consumerNamespaces,
-      remoteGateway: gateway,
-      localService: {
-        name: subject.service.name,
-        namespace: subject.service.namespace,
-      },
-    });
-    return (
-      takeover.role === 'consumer' ? rendered.consumer : rendered.exporter
-    ).filter(o => o.kind === 'ServiceEntry');
+    const manifests = manifestsForRequest(
+      { ...subject, vip: subject.vip },
+      facts.clusters.find(c => c.name === plan.sourceCluster),
+    );
+    if ('problem' in manifests) {
+      throw new ConflictError(
+        `${plan.host} cannot be taken over in ${takeover.cluster}: ${manifests.problem}`,
+      );
+    }
+    // Only the entries are taken over; the reconciler adds the shared objects.
+    const objects = manifests.clusters.find(
+      c => c.cluster === takeover.cluster && c.role === takeover.role,
+    )?.objects;
+    return (objects ?? []).filter(o => o.kind === 'ServiceEntry');
   }
 
   /**
@@ -504,25 +316,4 @@ export class AdoptionService {
       this.options.userInfo,
     ).require(credentials, 'adopt hand-made ServiceEntries');
   }
-}
-
-function vipTaken(
-  host: string,
-  vip: string,
-  holder: { host: string; requestId: string },
-) {
-  return new ConflictError(
-    `VIP ${vip} of ${host} is already allocated to ${holder.host} (request ${holder.requestId}); nothing was written for ${host}: change the hand-made entries of one of the two hosts first`,
-  );
-}
-
-/** The VIP a dry run shows when the entries have none: the host's, or the allocator's first try. */
-function provisionalVip(host: string, facts: AdoptionFacts): string {
-  const own = facts.vips.find(v => v.host === host);
-  return (
-    own?.address ??
-    allocateVip(new Set(facts.vips.map(v => ipv4ToNumber(v.address))), {
-      seed: host,
-    }).address
-  );
 }

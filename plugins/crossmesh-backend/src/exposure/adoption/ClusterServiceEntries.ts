@@ -12,7 +12,8 @@ import {
 } from '../../clusters/kubernetesModule';
 import { ISTIO_NETWORKING_API_VERSION } from '../render';
 import type { KubeObject } from '../render';
-import { FIELD_MANAGER, ObservedKubeObject } from '../reconcile/plan';
+import { FIELD_MANAGER } from '../../clusters/ownership';
+import type { ObservedKubeObject } from '../render';
 import {
   HandMadeServiceEntry,
   readHandMadeEntry,

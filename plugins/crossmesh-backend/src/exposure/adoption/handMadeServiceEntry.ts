@@ -1,6 +1,6 @@
 import { parseGlobalHost } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
-import type { ObservedKubeObject } from '../reconcile/plan';
+import type { ObservedKubeObject } from '../render';
 
 /**
  * A port as a hand-made ServiceEntry lists it.

@@ -1,6 +1,5 @@
 export { AdoptionService } from './AdoptionService';
 export { ClusterServiceEntries } from './ClusterServiceEntries';
-export { databaseAdoptionTransaction } from './databaseAdoptionTransaction';
 export { ADOPTION_REASON, assessAdoption } from './assessAdoption';
 export type {
   AdoptionFacts,

@@ -1,26 +1,5 @@
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { NewAuditEvent } from '../../trust/store/TrustStore';
-import type { ExposureStore } from '../store/ExposureStore';
 import type { HandMadePort } from './handMadeServiceEntry';
-
-/**
- * Where adoption writes its audit events.
- *
- * @internal
- */
-export interface AuditLog {
-  appendAuditEvent(event: NewAuditEvent): Promise<unknown>;
-}
-
-/**
- * Runs `work` in one database transaction, with the exposure store and the audit log
- * writing inside it: a host is adopted whole or not at all.
- *
- * @internal
- */
-export type AdoptionTransaction = <T>(
-  work: (tx: { store: ExposureStore; audit: AuditLog }) => Promise<T>,
-) => Promise<T>;
 
 /**
  * Body of `POST /adoption`.

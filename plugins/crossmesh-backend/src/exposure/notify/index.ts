@@ -1,10 +1,10 @@
-export { ExposureNotifier } from './ExposureNotifier';
 export {
   decisionNotification,
   entityRecipients,
   EXPOSURE_NOTIFICATION_TOPIC,
   exposureLink,
+  ExposureNotifier,
   outcomeNotification,
   requestedNotification,
-} from './exposureNotifications';
-export type { ExposureOutcome } from './exposureNotifications';
+} from './ExposureNotifier';
+export type { ExposureOutcome } from './ExposureNotifier';

@@ -1,5 +1,4 @@
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { isDeepStrictEqual } from 'node:util';
 import {
   ClusterConnection,
   unsupportedAuthProblem,
@@ -13,32 +12,30 @@ import {
   isConflict,
   loadKubernetesModule,
   TimeoutError,
-  withTimeout,
 } from '../../clusters/kubernetesModule';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
 import { ISTIO_NETWORKING_API_VERSION } from '../render/renderExposure';
-import type { KubeObject } from '../render/types';
 import {
-  FIELD_MANAGER,
-  foreignSpecFieldsPatch,
-  objectKey,
-  ObservedKubeObject,
-  planClusterChanges,
-} from './plan';
-
-/**
- * The kinds crossmesh writes, each read with one LIST per converge.
- *
- * @internal
- */
-export const MANAGED_KINDS: ReadonlyArray<{ kind: string; plural: string }> = [
-  { kind: 'ServiceEntry', plural: 'serviceentries' },
-  { kind: 'DestinationRule', plural: 'destinationrules' },
-  { kind: 'Gateway', plural: 'gateways' },
-];
-
-const [ISTIO_GROUP, ISTIO_VERSION] = ISTIO_NETWORKING_API_VERSION.split('/');
-const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+  describeStop,
+  describeWriteError,
+  inParallel,
+  send,
+  stopIfUnreachable,
+  StopError,
+  Tally,
+} from './apiRequests';
+import {
+  checkDesired,
+  describeObject,
+  ISTIO_GROUP,
+  ISTIO_VERSION,
+  locate,
+  MANAGED_KINDS,
+  MANAGED_SELECTOR,
+} from './istioObjects';
+import { FIELD_MANAGER } from '../../clusters/ownership';
+import type { KubeObject, ObservedKubeObject } from '../render/types';
+import { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
 
 /**
  * What {@link ClusterExposureApplier.converge} did in one cluster.
@@ -64,11 +61,9 @@ export interface ClusterConvergence {
   error?: string;
 }
 
-/** A failure that stops the run: the cluster cannot be read or reached. */
-class StopError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
-    super(message);
-  }
+/** A converge's counts live in its result, so a failure part-way reports them. */
+interface ConvergeTally extends Tally {
+  result: ClusterConvergence;
 }
 
 /**
@@ -136,7 +131,7 @@ export class ClusterExposureApplier {
     connection: ClusterConnection,
     desired: KubeObject[],
     heldBack: Set<string>,
-    tally: Tally,
+    tally: ConvergeTally,
     problems: string[],
   ): Promise<void> {
     const { result } = tally;
@@ -354,214 +349,4 @@ export class ClusterExposureApplier {
     }
     return api;
   }
-}
-
-/**
- * Keeps the objects crossmesh can manage. A refused object's key is held back, so that
- * an object of that name already in the cluster is neither repaired nor deleted.
- */
-function checkDesired(
-  desired: KubeObject[],
-  problems: string[],
-): { objects: KubeObject[]; heldBack: Set<string> } {
-  const heldBack = new Set<string>();
-  const byKey = new Map<string, KubeObject>();
-  for (const object of desired) {
-    const key = objectKey(object);
-    const refusal = refusalOf(object);
-    if (refusal) {
-      problems.push(`${describeObject(object)} was not applied: ${refusal}`);
-      heldBack.add(key);
-      continue;
-    }
-    const earlier = byKey.get(key);
-    if (earlier && !isDeepStrictEqual(earlier, object)) {
-      problems.push(
-        `${describeObject(
-          object,
-        )} is wanted twice with different contents, so crossmesh did not touch it; two exposures disagree about this shared object`,
-      );
-      heldBack.add(key);
-    }
-    byKey.set(key, object);
-  }
-  return {
-    objects: [...byKey].filter(([key]) => !heldBack.has(key)).map(([, o]) => o),
-    heldBack,
-  };
-}
-
-function refusalOf(object: KubeObject): string | undefined {
-  const [group] = object.apiVersion.split('/');
-  if (
-    group !== ISTIO_GROUP ||
-    !MANAGED_KINDS.some(({ kind }) => kind === object.kind)
-  ) {
-    return `crossmesh manages only ${MANAGED_KINDS.map(k => k.kind).join(
-      ', ',
-    )} of ${ISTIO_GROUP}, not ${object.kind} of ${object.apiVersion}`;
-  }
-  if (!object.metadata.namespace) {
-    return 'it has no namespace';
-  }
-  if (object.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
-    return `it lacks the label ${MANAGED_SELECTOR}, so crossmesh would not find it again; render it with renderExposure`;
-  }
-  return undefined;
-}
-
-function locate(object: {
-  apiVersion?: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}) {
-  const [group, version] = (
-    object.apiVersion ?? ISTIO_NETWORKING_API_VERSION
-  ).split('/');
-  return {
-    group,
-    version,
-    plural: MANAGED_KINDS.find(({ kind }) => kind === object.kind)!.plural,
-    namespace: object.metadata.namespace ?? '',
-    name: object.metadata.name,
-  };
-}
-
-function describeObject(object: {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}): string {
-  return `${object.kind} ${object.metadata.namespace}/${object.metadata.name}`;
-}
-
-/** Requests to one API server in flight at once while converging it. */
-const CONCURRENCY = 8;
-
-/**
- * Runs `work` on every item with at most {@link CONCURRENCY} at once, and adds the
- * problems it returned to `problems` in the order of the items. When one throws, no
- * further item is started; once those under way have finished, their problems are added
- * and the first error is thrown.
- */
-async function inParallel<T>(
-  items: readonly T[],
-  problems: string[],
-  work: (item: T) => Promise<string | undefined>,
-): Promise<void> {
-  const found: Array<string | undefined> = new Array(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        found[index] = await work(items[index]);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker),
-  );
-  problems.push(...found.filter((p): p is string => p !== undefined));
-  if (failure) {
-    throw failure.error;
-  }
-}
-
-const ATTEMPTS = 5;
-const RETRY_DELAY_MS = { default: 1000, min: 100, max: 5000 };
-
-/** Where one converge counts its requests, and how long one may take. */
-interface Tally {
-  result: ClusterConvergence;
-  timeoutMs: number;
-  url: string;
-}
-
-/**
- * Sends one request and counts it, and again when the API server answers 429, as it does
- * for a while after it starts, until the storage of custom resources is ready. Each
- * attempt may take `timeoutMs`: a converge of thousands of objects takes longer than
- * that in all, and is bounded by the API server answering, not by its size.
- */
-async function send<T>(
-  tally: Tally,
-  counter: 'reads' | 'writes',
-  request: () => Promise<T>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    tally.result[counter]++;
-    try {
-      return await withTimeout(
-        request(),
-        tally.timeoutMs,
-        `the API server at ${tally.url} did not answer within ${tally.timeoutMs} ms, so crossmesh stopped part-way; the next run reads the cluster again and completes the work`,
-      );
-    } catch (error) {
-      const refusal = error as {
-        code?: unknown;
-        headers?: Record<string, string>;
-      };
-      if (refusal?.code !== 429 || attempt >= ATTEMPTS) {
-        throw error;
-      }
-      const retryAfter = Number(refusal.headers?.['retry-after']) * 1000;
-      const delay = Number.isFinite(retryAfter)
-        ? Math.min(Math.max(retryAfter, RETRY_DELAY_MS.min), RETRY_DELAY_MS.max)
-        : RETRY_DELAY_MS.default;
-      await new Promise(resolve => setTimeout(resolve, delay));
-    }
-  }
-}
-
-/** Without an HTTP status the cluster is gone; one sentence says so, not one per object. */
-function stopIfUnreachable(error: unknown, connection: ClusterConnection) {
-  if (error instanceof TimeoutError) {
-    throw error;
-  }
-  if (typeof (error as { code?: unknown })?.code !== 'number') {
-    throw new StopError(
-      `crossmesh stopped part-way: ${describeKubernetesError(
-        error,
-        connection.url,
-      )}`,
-      error,
-    );
-  }
-}
-
-function describeWriteError(
-  error: unknown,
-  object: KubeObject,
-  connection: ClusterConnection,
-): string {
-  if (isNotFound(error) && statusDetailsKind(error) === 'namespaces') {
-    return `namespace '${object.metadata.namespace}' does not exist, so the object was not created; create the namespace or take it out of the exposure's consumer namespaces`;
-  }
-  return `the apply was refused: ${describeKubernetesError(
-    error,
-    connection.url,
-  )}`;
-}
-
-function statusDetailsKind(error: unknown): string | undefined {
-  const body = (error as { body?: unknown }).body;
-  try {
-    const status = typeof body === 'string' ? JSON.parse(body) : body;
-    return status?.details?.kind;
-  } catch {
-    return undefined;
-  }
-}
-
-function describeStop(error: unknown, connection: ClusterConnection): string {
-  if (error instanceof TimeoutError || error instanceof StopError) {
-    return error.message;
-  }
-  return `crossmesh stopped part-way: ${describeKubernetesError(
-    error,
-    connection.url,
-  )}`;
 }

@@ -3,13 +3,18 @@ import {
   ReconcileDnsState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
+import {
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
 
 const TABLE = 'reconcile_status';
 
 interface StatusRow {
   cluster_name: string;
-  finished_at: Date | string | number;
+  finished_at: DbTimestamp;
   ok: boolean | number;
   error: string | null;
   applied: number;
@@ -52,7 +57,7 @@ export class DatabaseReconcileStatusStore implements ReconcileStatusStore {
 function toRow(s: ClusterReconcileStatus): StatusRow {
   return {
     cluster_name: s.cluster,
-    finished_at: new Date(s.finishedAt),
+    finished_at: timestampToDb(s.finishedAt, 'finishedAt'),
     ok: s.ok,
     error: s.error,
     applied: s.applied,
@@ -65,7 +70,7 @@ function toRow(s: ClusterReconcileStatus): StatusRow {
 function fromRow(row: StatusRow): ClusterReconcileStatus {
   return {
     cluster: row.cluster_name,
-    finishedAt: new Date(row.finished_at).toISOString(),
+    finishedAt: timestampFromDb(row.finished_at),
     // SQLite hands booleans back as 1/0.
     ok: Boolean(row.ok),
     error: row.error,

@@ -6,8 +6,9 @@ import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterObserver } from '../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
-import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import { DatabaseAuditLog } from '../../audit';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
+import { databaseExposureTransaction } from '../store/ExposureTransaction';
 import { ExposureService } from '../workflow/ExposureService';
 import { ServiceOwnership } from '../workflow/serviceOwnership';
 import { allocateVip } from '../vip';
@@ -80,7 +81,8 @@ describe('ExposureReconciler on real API servers', () => {
       ),
     });
     const store = new DatabaseExposureStore(knex);
-    const audit = new DatabaseTrustStore(knex);
+    const audit = new DatabaseAuditLog(knex);
+    const transaction = databaseExposureTransaction(knex);
     const connections = connectionsOf(bed);
     const clients = new KubernetesClients();
     const observer = new ClusterObserver(clients, { timeoutMs: 10_000 });
@@ -88,7 +90,7 @@ describe('ExposureReconciler on real API servers', () => {
       Promise.all(connections.map(c => observer.observe(c)));
     const exposures = new ExposureService({
       store,
-      audit,
+      transaction,
       catalog: catalogServiceMock({
         entities: [
           {
@@ -136,6 +138,7 @@ describe('ExposureReconciler on real API servers', () => {
         outcomes.push(`${r.id}: ${outcome}`);
       },
       store,
+      transaction,
       applier: new ClusterExposureApplier(clients),
       dns: new ClusterDnsWiring(clients),
       lease: new ReconcileLease(knex),
@@ -207,7 +210,7 @@ describe('ExposureReconciler on real API servers', () => {
       }),
     ]);
 
-    const writesAudited = await audit.listAuditEvents({
+    const writesAudited = await audit.list({
       action: 'cluster.converged',
       limit: 10,
       offset: 0,
@@ -303,13 +306,14 @@ describe('ExposureReconciler on real API servers', () => {
         const observer = new ClusterObserver(clients, { timeoutMs: 10_000 });
         return new ExposureReconciler({
           store: new DatabaseExposureStore(knex),
+          transaction: databaseExposureTransaction(knex),
           applier: new ClusterExposureApplier(clients),
           dns: new ClusterDnsWiring(clients),
           lease: new ReconcileLease(knex),
           connections,
           observeClusters: () =>
             Promise.all(connections.map(c => observer.observe(c))),
-          audit: new DatabaseTrustStore(knex),
+          audit: new DatabaseAuditLog(knex),
         });
       };
       const reports = await Promise.all([

@@ -1,18 +1,22 @@
 import {
   ExposureRequest,
+  isLiveExposureState,
   MeshCluster,
+  VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
-import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { AuditLog } from '../../audit';
 import { randomUUID } from 'node:crypto';
 import { ClusterDnsWiring } from '../dns/cluster';
-import { KubeObject, renderExposure } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
-import { nextExposureState } from '../workflow/requestStateMachine';
+import { ExposureTransaction } from '../store/ExposureTransaction';
+import { listAllRequests } from '../store/listAllRequests';
+import { nextExposureState } from '../lifecycle/requestStateMachine';
 import {
   ClusterConvergence,
   ClusterExposureApplier,
 } from './ClusterExposureApplier';
+import { desiredState } from './desiredState';
 import { ReconcileLease } from './ReconcileLease';
 import {
   ClusterDnsOutcome,
@@ -20,10 +24,6 @@ import {
   dnsOutcomeOf,
 } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
-
-/** Requests whose objects belong in the clusters. */
-const WANTED = ['approved', 'applying', 'active'] as const;
-const PAGE = 500;
 
 /**
  * What one reconcile pass did.
@@ -54,7 +54,10 @@ const LEASE_TTL_MS = 30_000;
 export class ExposureReconciler {
   constructor(
     private readonly options: {
+      /** Reads; request state changes go through `transaction`. */
       store: ExposureStore;
+      /** Each state change is written with its audit event in one transaction. */
+      transaction: ExposureTransaction;
       applier: ClusterExposureApplier;
       dns: ClusterDnsWiring;
       lease: ReconcileLease;
@@ -67,7 +70,8 @@ export class ExposureReconciler {
       status?: ReconcileStatusStore;
       connections: ClusterConnection[];
       observeClusters: () => Promise<MeshCluster[]>;
-      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      /** Where the cluster writes of each pass are recorded. */
+      audit: AuditLog;
       /** Tells people when a request became active, or first failed in a cluster. */
       onOutcome?: (
         request: ExposureRequest,
@@ -139,58 +143,11 @@ export class ExposureReconciler {
     const observed = new Map(
       (await this.options.observeClusters()).map(c => [c.name, c]),
     );
-    const desired = new Map<string, Map<string, KubeObject>>(
-      connections.map(c => [c.name, new Map()]),
+    const desired = desiredState(
+      requests,
+      observed,
+      connections.map(c => c.name),
     );
-    const renderProblems = new Map<string, string>();
-    for (const r of requests.filter(x =>
-      (WANTED as readonly string[]).includes(x.state),
-    )) {
-      const source = observed.get(r.sourceCluster);
-      let problem: string | undefined;
-      if (!source?.gateway) {
-        problem = `the gateway address of ${r.sourceCluster} is unknown: ${
-          source?.error ?? 'cluster not observed'
-        }`;
-      } else if (!source.strategy) {
-        problem = `the strategy of ${r.sourceCluster} is unknown; set crossmesh.strategy`;
-      }
-      if (problem) {
-        renderProblems.set(r.id, problem);
-        continue;
-      }
-      const rendered = renderExposure(source!.strategy!, {
-        requestId: r.id,
-        host: r.host,
-        vip: r.vip!,
-        ports: r.service.ports,
-        exportTo: r.consumerNamespaces,
-        remoteGateway: source!.gateway!,
-        localService: { name: r.service.name, namespace: r.service.namespace },
-      });
-      const add = (cluster: string, objects: KubeObject[]) => {
-        const bucket = desired.get(cluster);
-        for (const o of objects) {
-          bucket?.set(
-            `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`,
-            o,
-          );
-        }
-      };
-      r.consumerClusters.forEach(c => add(c, rendered.consumer));
-      add(r.sourceCluster, rendered.exporter);
-    }
-    // A cluster whose desired set could not be computed is left as it is, rather than
-    // emptied: deleting objects because a gateway is briefly unknown would cut traffic.
-    const skip = new Map<string, string>();
-    for (const r of requests) {
-      const problem = renderProblems.get(r.id);
-      if (!problem) continue;
-      for (const cluster of [...r.consumerClusters, r.sourceCluster]) {
-        if (!skip.has(cluster)) skip.set(cluster, problem);
-      }
-    }
-
     const nowMs = this.now().getTime();
     const results = await Promise.all(
       connections.map(c => {
@@ -210,7 +167,7 @@ export class ExposureReconciler {
             ).toISOString()}`,
           });
         }
-        return skip.has(c.name)
+        return desired.held.has(c.name)
           ? Promise.resolve<ClusterConvergence>({
               cluster: c.name,
               applied: 0,
@@ -218,11 +175,11 @@ export class ExposureReconciler {
               unchanged: 0,
               reads: 0,
               writes: 0,
-              error: `not converged while a request it serves cannot be rendered: ${skip.get(
+              error: `not converged while a request it serves cannot be rendered: ${desired.held.get(
                 c.name,
               )}`,
             })
-          : applier.converge(c, [...desired.get(c.name)!.values()]);
+          : applier.converge(c, desired.objects.get(c.name)!);
       }),
     );
     for (const r of results) {
@@ -256,7 +213,7 @@ export class ExposureReconciler {
       let allDone = true;
       for (const { cluster, role } of involved) {
         const result = byCluster.get(cluster);
-        const error = renderProblems.get(r.id) ?? result?.error ?? null;
+        const error = desired.problems.get(r.id) ?? result?.error ?? null;
         let state: 'failed' | 'removed' | 'applied' = 'applied';
         if (error) {
           state = 'failed';
@@ -289,8 +246,7 @@ export class ExposureReconciler {
           );
         }
       } else if (allDone && r.state === 'revoking') {
-        await this.move(r, 'removed', transitions);
-        await store.releaseVip(r.host);
+        await this.move(r, 'removed', transitions, tx => tx.releaseVip(r.host));
       }
     }
     await this.options.status?.recordPass(
@@ -313,7 +269,7 @@ export class ExposureReconciler {
   }> {
     const consuming = new Set(
       requests
-        .filter(r => (WANTED as readonly string[]).includes(r.state))
+        .filter(r => isLiveExposureState(r.state))
         .flatMap(r => r.consumerClusters),
     );
     for (const member of (await this.options.dnsMembers?.()) ?? []) {
@@ -370,12 +326,10 @@ export class ExposureReconciler {
     dns: ReconcileReport['dns'],
   ) {
     for (const r of results.filter(x => x.writes > 0)) {
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor: 'crossmesh:reconciler',
         action: 'cluster.converged',
         clusterName: r.cluster,
-        serial: null,
-        fingerprintSha256: null,
         details: {
           applied: r.applied,
           deleted: r.deleted,
@@ -385,53 +339,49 @@ export class ExposureReconciler {
       });
     }
     for (const d of dns.filter(x => x.changed)) {
-      await this.options.audit.appendAuditEvent({
+      await this.options.audit.append({
         actor: 'crossmesh:reconciler',
         action: 'cluster.dns-changed',
         clusterName: d.cluster,
-        serial: null,
-        fingerprintSha256: null,
-        details: {},
       });
     }
   }
 
-  private async openRequests(): Promise<ExposureRequest[]> {
-    const all: ExposureRequest[] = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await this.options.store.listRequests({
-        states: [...WANTED, 'revoking'],
-        limit: PAGE,
-        offset,
-      });
-      all.push(...page.items);
-      if (page.items.length < PAGE) return all;
-    }
+  /** Requests whose objects belong in the clusters or are on their way out. */
+  private openRequests(): Promise<ExposureRequest[]> {
+    return listAllRequests(this.options.store, VIP_HOLDING_EXPOSURE_STATES);
   }
 
+  /**
+   * Moves the request by `event` with its audit event, and whatever `alsoInTransaction`
+   * writes, in one transaction. False when someone else changed it first.
+   */
   private async move(
     r: ExposureRequest,
     event: Parameters<typeof nextExposureState>[2],
     transitions: string[],
+    alsoInTransaction?: (store: ExposureStore) => Promise<void>,
   ): Promise<boolean> {
     const to = nextExposureState(r.id, r.state, event);
-    if (
-      await this.options.store.transitionRequest(r.id, r.state, to, {
+    const moved = await this.options.transaction(async ({ store, audit }) => {
+      const changed = await store.transitionRequest(r.id, r.state, to, {
         updatedAt: this.now().toISOString(),
-      })
-    ) {
-      transitions.push(`${r.id}: ${r.state} -> ${to}`);
-      await this.options.audit.appendAuditEvent({
-        actor: 'crossmesh:reconciler',
-        action: `exposure.${to}`,
-        clusterName: r.sourceCluster,
-        serial: null,
-        fingerprintSha256: null,
-        details: { requestId: r.id, host: r.host, from: r.state, to },
       });
+      if (changed) {
+        await alsoInTransaction?.(store);
+        await audit.append({
+          actor: 'crossmesh:reconciler',
+          action: `exposure.${to}`,
+          clusterName: r.sourceCluster,
+          details: { requestId: r.id, host: r.host, from: r.state, to },
+        });
+      }
+      return changed;
+    });
+    if (moved) {
+      transitions.push(`${r.id}: ${r.state} -> ${to}`);
       r.state = to;
-      return true;
     }
-    return false;
+    return moved;
   }
 }

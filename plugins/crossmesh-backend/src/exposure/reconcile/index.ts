@@ -1,14 +1,9 @@
-export {
-  ClusterExposureApplier,
-  MANAGED_KINDS,
-} from './ClusterExposureApplier';
+export { ClusterExposureApplier } from './ClusterExposureApplier';
+export { MANAGED_KINDS } from './istioObjects';
 export type { ClusterConvergence } from './ClusterExposureApplier';
-export {
-  FIELD_MANAGER,
-  foreignSpecFieldsPatch,
-  objectKey,
-  planClusterChanges,
-} from './plan';
-export type { ClusterChangePlan, ObservedKubeObject } from './plan';
+export { FIELD_MANAGER } from '../../clusters/ownership';
+export { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
+export type { ClusterChangePlan } from './plan';
+export type { ObservedKubeObject } from '../render';
 export { DatabaseReconcileStatusStore } from './DatabaseReconcileStatusStore';
 export type { ReconcileStatusStore } from './ReconcileStatusStore';

@@ -1,11 +1,7 @@
 import { renderExposure } from '../render';
 import type { KubeObject } from '../render';
-import {
-  foreignSpecFieldsPatch,
-  objectKey,
-  ObservedKubeObject,
-  planClusterChanges,
-} from './plan';
+import type { ObservedKubeObject } from '../render';
+import { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
 
 const rendered = renderExposure('dns-proxy', {
   requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',

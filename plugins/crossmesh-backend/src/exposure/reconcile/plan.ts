@@ -4,42 +4,8 @@ import {
   MANAGED_BY_LABEL,
   REQUEST_ID_LABEL,
 } from '../render/names';
-import type { KubeObject } from '../render/types';
-
-/**
- * The field manager crossmesh writes with; server-side apply records its fields under it.
- *
- * @internal
- */
-export const FIELD_MANAGER = 'crossmesh';
-
-/**
- * An object as read from a cluster: what crossmesh rendered plus what the API server adds.
- * Only `managedFields` is looked at, to learn which labels and annotations crossmesh owns.
- *
- * @internal
- */
-export interface ObservedKubeObject {
-  apiVersion?: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    uid?: string;
-    resourceVersion?: string;
-    managedFields?: Array<{
-      manager?: string;
-      operation?: string;
-      fieldsV1?: Record<string, unknown>;
-      [key: string]: unknown;
-    }>;
-    [key: string]: unknown;
-  };
-  spec?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+import type { KubeObject, ObservedKubeObject } from '../render/types';
+import { FIELD_MANAGER } from '../../clusters/ownership';
 
 /**
  * What {@link planClusterChanges} found to do in one cluster.

@@ -10,10 +10,22 @@ export {
   objectNameForHost,
   requestIdLabelValue,
 } from './names';
+export {
+  DRAFT_REQUEST_ID,
+  manifestsForRequest,
+  sourceClusterProblem,
+} from './requestManifests';
+export type {
+  ClusterManifests,
+  ManifestSubject,
+  RequestManifests,
+  SourceClusterFacts,
+} from './requestManifests';
 export { toYaml } from './toYaml';
 export type {
   ExposurePort,
   ExposureRenderInput,
   KubeObject,
+  ObservedKubeObject,
   RenderedExposure,
 } from './types';

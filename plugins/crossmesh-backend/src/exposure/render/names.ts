@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import { validateLabelValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 
-/**
- * The label on everything crossmesh creates; the reconciler touches nothing without it.
- *
- * @internal
- */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-
-/** @internal */
-export const MANAGED_BY_VALUE = 'crossmesh';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../clusters/ownership';
 
 /**
  * The label that ties a per-request object to its exposure request.

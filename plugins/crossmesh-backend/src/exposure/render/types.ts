@@ -60,3 +60,31 @@ export interface RenderedExposure {
   /** For the cluster that runs the service. */
   exporter: KubeObject[];
 }
+
+/**
+ * An object as read from a cluster: what crossmesh rendered plus what the API server adds.
+ * Only `managedFields` is looked at, to learn which labels and annotations crossmesh owns.
+ *
+ * @internal
+ */
+export interface ObservedKubeObject {
+  apiVersion?: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    uid?: string;
+    resourceVersion?: string;
+    managedFields?: Array<{
+      manager?: string;
+      operation?: string;
+      fieldsV1?: Record<string, unknown>;
+      [key: string]: unknown;
+    }>;
+    [key: string]: unknown;
+  };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}

@@ -12,7 +12,7 @@ import {
 } from '../vip/allocateVip';
 import { ipv4ToNumber, numberToIpv4 } from '../vip/ipv4';
 import { DatabaseExposureStore } from './DatabaseExposureStore';
-import { ExposureStore } from './ExposureStore';
+import { databaseExposureTransaction } from './ExposureTransaction';
 
 jest.setTimeout(120_000);
 
@@ -488,45 +488,42 @@ describe('DatabaseExposureStore', () => {
       ).rejects.toThrow();
     });
 
-    describe('transactions', () => {
-      it('rolls back everything written when the work throws, nested or not', async () => {
-        const { knex, store } = await createStore();
-        let outer: ExposureStore | undefined;
-        let inner: ExposureStore | undefined;
+    describe('in an exposure transaction', () => {
+      it('rolls back everything written when the work throws, its own savepoints too', async () => {
+        const { knex } = await createStore();
         await expect(
-          store.transaction(async tx => {
-            outer = tx;
+          databaseExposureTransaction(knex)(async ({ store: tx, audit }) => {
+            // insertRequest and allocateVip each open their own transaction, which
+            // becomes a savepoint of this one.
             await tx.insertRequest(
               request('req-1', { clusters: [status('cluster-1', 'consumer')] }),
             );
-            await tx.transaction(async nested => {
-              inner = nested;
-              await nested.transitionRequest('req-1', 'pending', 'approved');
-              await nested.allocateVip('svc-2.bar.global', 'req-1', lowestFree);
-            });
+            await tx.transitionRequest('req-1', 'pending', 'approved');
+            await tx.allocateVip('svc-2.bar.global', 'req-1', lowestFree);
+            await audit.append({ actor: 'user:default/carol', action: 'x' });
             expect((await tx.getRequest('req-1'))?.state).toBe('approved');
             throw new Error('boom');
           }),
         ).rejects.toThrow('boom');
 
-        expect(inner).toBe(outer);
-        expect(outer).not.toBe(store);
-        for (const table of TABLES) {
+        for (const table of [...TABLES, 'audit_events']) {
           expect(await countRows(knex, table)).toBe(0);
         }
       });
 
       it('allocates inside a transaction, retrying past a taken address', async () => {
-        const { store } = await createStore();
+        const { knex, store } = await createStore();
         await store.allocateVip('a.global', 'req-a', () => '240.0.0.1');
         let calls = 0;
-        const vip = await store.transaction(async tx => {
-          await tx.insertRequest(request('req-1'));
-          return tx.allocateVip('b.global', 'req-1', () =>
-            // The first proposal ignores what is in use and loses; the transaction survives.
-            ++calls === 1 ? '240.0.0.1' : '240.0.0.2',
-          );
-        });
+        const vip = await databaseExposureTransaction(knex)(
+          async ({ store: tx }) => {
+            await tx.insertRequest(request('req-1'));
+            return tx.allocateVip('b.global', 'req-1', () =>
+              // The first proposal ignores what is in use and loses; the transaction survives.
+              ++calls === 1 ? '240.0.0.1' : '240.0.0.2',
+            );
+          },
+        );
         expect(calls).toBe(2);
         expect(vip.address).toBe('240.0.0.2');
         expect(await store.getRequest('req-1')).toBeDefined();

@@ -1,12 +1,28 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
   ExposureClusterStatus,
-  ExposurePort,
   ExposureRequest,
   ExposureRequestState,
+  OPEN_EXPOSURE_STATES,
+  VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
+import {
+  nullableTimestampToDb,
+  timestampToDb,
+} from '../../database/timestamps';
 import { ipv4ToNumber } from '../vip/ipv4';
+import {
+  clusterFromRow,
+  ClusterRow,
+  clusterToRow,
+  ConsumerRow,
+  requestFromRow,
+  RequestRow,
+  requestToRow,
+  vipFromRow,
+  VipRow,
+} from './exposureRows';
 import {
   ExposureRequestChanges,
   ExposureRequestQuery,
@@ -18,70 +34,12 @@ const REQUESTS = 'exposure_requests';
 const CONSUMERS = 'exposure_request_consumers';
 const CLUSTERS = 'exposure_request_clusters';
 const VIPS = 'vip_allocations';
-/** States of a request whose objects use, or are about to use, the host's VIP. */
-const VIP_HOLDING_STATES = ['approved', 'applying', 'active', 'revoking'];
-
-/** The states a request can still leave: a duplicate of one of these may not be opened. */
-const OPEN_STATES: readonly ExposureRequestState[] = [
-  'pending',
-  'approved',
-  'applying',
-  'active',
-  'revoking',
-];
-
 /**
  * How many times {@link DatabaseExposureStore.allocateVip} proposes an address before giving
  * up. Each lost race means another host got an address, so in practice only a proposer that
  * ignores `inUse`, or a very busy mesh, gets near this.
  */
 const DEFAULT_VIP_ATTEMPTS = 100;
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
-
-interface RequestRow {
-  id: string;
-  entity_ref: string;
-  service_name: string;
-  service_namespace: string;
-  ports: string;
-  source_cluster: string;
-  consumer_clusters: string;
-  consumer_namespaces: string;
-  reason: string;
-  end_date: DbTimestamp | null;
-  state: string;
-  host: string;
-  vip: string | null;
-  requested_by: string;
-  requested_at: DbTimestamp;
-  decided_by: string | null;
-  decided_at: DbTimestamp | null;
-  decision_comment: string | null;
-  updated_at: DbTimestamp;
-}
-
-interface ConsumerRow {
-  request_id: string;
-  cluster: string;
-}
-
-interface ClusterRow {
-  request_id: string;
-  cluster: string;
-  role: string;
-  state: string;
-  last_error: string | null;
-  updated_at: DbTimestamp;
-}
-
-interface VipRow {
-  host: string;
-  address: string;
-  request_id: string;
-  allocated_at: DbTimestamp;
-}
 
 /**
  * @internal
@@ -105,15 +63,6 @@ export class DatabaseExposureStore implements ExposureStore {
     options: DatabaseExposureStoreOptions = {},
   ) {
     this.vipAttempts = options.vipAttempts ?? DEFAULT_VIP_ATTEMPTS;
-  }
-
-  async transaction<T>(work: (tx: ExposureStore) => Promise<T>): Promise<T> {
-    if ((this.db as Knex.Transaction).isTransaction) {
-      return work(this);
-    }
-    return this.db.transaction(trx =>
-      work(new DatabaseExposureStore(trx, { vipAttempts: this.vipAttempts })),
-    );
   }
 
   async insertRequest(request: ExposureRequest): Promise<void> {
@@ -195,7 +144,7 @@ export class DatabaseExposureStore implements ExposureStore {
     }
     const rows = await this.db<RequestRow>(REQUESTS)
       .where('host', host)
-      .whereIn('state', OPEN_STATES)
+      .whereIn('state', OPEN_EXPOSURE_STATES)
       .whereExists(this.consumes([...new Set(consumerClusters)]))
       .orderBy([
         { column: 'requested_at', order: 'desc' },
@@ -212,7 +161,7 @@ export class DatabaseExposureStore implements ExposureStore {
   ): Promise<boolean> {
     const update: Partial<RequestRow> = {
       state: to,
-      updated_at: toDate(
+      updated_at: timestampToDb(
         changes.updatedAt ?? new Date().toISOString(),
         'updatedAt',
       ),
@@ -221,7 +170,7 @@ export class DatabaseExposureStore implements ExposureStore {
       update.decided_by = changes.decidedBy;
     }
     if (changes.decidedAt !== undefined) {
-      update.decided_at = toNullableDate(changes.decidedAt, 'decidedAt');
+      update.decided_at = nullableTimestampToDb(changes.decidedAt, 'decidedAt');
     }
     if (changes.decisionComment !== undefined) {
       update.decision_comment = changes.decisionComment;
@@ -314,7 +263,7 @@ export class DatabaseExposureStore implements ExposureStore {
         this.db<RequestRow>(REQUESTS)
           .select(this.db.raw('1'))
           .where('host', host)
-          .whereIn('state', VIP_HOLDING_STATES),
+          .whereIn('state', VIP_HOLDING_EXPOSURE_STATES),
       )
       .delete();
   }
@@ -367,111 +316,4 @@ function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
-}
-
-function toIso(value: DbTimestamp): string {
-  return new Date(value).toISOString();
-}
-
-function toNullableIso(value: DbTimestamp | null): string | null {
-  return value === null ? null : toIso(value);
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError(`${field} is not a valid timestamp: '${value}'`);
-  }
-  return date;
-}
-
-function toNullableDate(value: string | null, field: string): Date | null {
-  return value === null ? null : toDate(value, field);
-}
-
-function requestToRow(request: ExposureRequest): RequestRow {
-  return {
-    id: request.id,
-    entity_ref: request.entityRef,
-    service_name: request.service.name,
-    service_namespace: request.service.namespace,
-    ports: JSON.stringify(request.service.ports),
-    source_cluster: request.sourceCluster,
-    consumer_clusters: JSON.stringify(request.consumerClusters),
-    consumer_namespaces: JSON.stringify(request.consumerNamespaces),
-    reason: request.reason,
-    end_date: toNullableDate(request.endDate, 'endDate'),
-    state: request.state,
-    host: request.host,
-    vip: request.vip,
-    requested_by: request.requestedBy,
-    requested_at: toDate(request.requestedAt, 'requestedAt'),
-    decided_by: request.decidedBy,
-    decided_at: toNullableDate(request.decidedAt, 'decidedAt'),
-    decision_comment: request.decisionComment,
-    updated_at: toDate(request.updatedAt, 'updatedAt'),
-  };
-}
-
-function requestFromRow(
-  row: RequestRow,
-  clusters: ExposureClusterStatus[],
-): ExposureRequest {
-  return {
-    id: row.id,
-    entityRef: row.entity_ref,
-    service: {
-      name: row.service_name,
-      namespace: row.service_namespace,
-      ports: JSON.parse(row.ports) as ExposurePort[],
-    },
-    sourceCluster: row.source_cluster,
-    consumerClusters: JSON.parse(row.consumer_clusters) as string[],
-    consumerNamespaces: JSON.parse(row.consumer_namespaces) as string[],
-    reason: row.reason,
-    endDate: toNullableIso(row.end_date),
-    state: row.state as ExposureRequestState,
-    host: row.host,
-    vip: row.vip,
-    requestedBy: row.requested_by,
-    requestedAt: toIso(row.requested_at),
-    decidedBy: row.decided_by,
-    decidedAt: toNullableIso(row.decided_at),
-    decisionComment: row.decision_comment,
-    clusters,
-    updatedAt: toIso(row.updated_at),
-  };
-}
-
-function clusterToRow(
-  requestId: string,
-  status: ExposureClusterStatus,
-): ClusterRow {
-  return {
-    request_id: requestId,
-    cluster: status.cluster,
-    role: status.role,
-    state: status.state,
-    last_error: status.lastError,
-    updated_at: toDate(status.updatedAt, 'updatedAt'),
-  };
-}
-
-function clusterFromRow(row: ClusterRow): ExposureClusterStatus {
-  return {
-    cluster: row.cluster,
-    role: row.role as ExposureClusterStatus['role'],
-    state: row.state as ExposureClusterStatus['state'],
-    lastError: row.last_error,
-    updatedAt: toIso(row.updated_at),
-  };
-}
-
-function vipFromRow(row: VipRow): VipAllocation {
-  return {
-    host: row.host,
-    address: row.address,
-    requestId: row.request_id,
-    allocatedAt: toIso(row.allocated_at),
-  };
 }

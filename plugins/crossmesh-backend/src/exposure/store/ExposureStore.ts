@@ -42,14 +42,14 @@ export type ExposureRequestChanges = Partial<
 >;
 
 /**
- * Storage of exposure requests, their per-cluster progress and the mesh's VIPs.
+ * Storage of exposure requests, their per-cluster progress and the mesh's VIPs. Changes
+ * that belong together with their audit event are written through an
+ * `ExposureTransaction`; a method that writes several rows does so in one transaction of
+ * its own (a savepoint inside an outer one).
  *
  * @internal
  */
 export interface ExposureStore {
-  /** Runs `work` in one transaction; the store passed to it writes inside that transaction. */
-  transaction<T>(work: (tx: ExposureStore) => Promise<T>): Promise<T>;
-
   insertRequest(request: ExposureRequest): Promise<void>;
   getRequest(id: string): Promise<ExposureRequest | undefined>;
   /** Newest first. */

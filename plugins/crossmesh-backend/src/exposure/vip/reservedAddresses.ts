@@ -1,6 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { istiodContainer } from '../../clusters/istioVersion';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../clusters/ownership';
 import { ReservedRange } from './allocateVip';
 import { ipv4ToNumber, isIpv4, numberToIpv4 } from './ipv4';
 

@@ -1,61 +1,39 @@
 import {
   BackstageCredentials,
-  LoggerService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-} from '@backstage/catalog-model';
+import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
 import {
   ConflictError,
-  InputError,
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import type { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  ExposureRequest,
-  ExposureRequestState,
-  MeshCluster,
-  quoteValue,
-} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { randomUUID } from 'node:crypto';
-import { NewAuditEvent } from '../../trust/store/TrustStore';
+import { NewAuditEvent } from '../../audit';
 import { Approvers } from './approvers';
-import { ExposureNotifier, ExposureOutcome } from '../notify';
-import { ExposureRequestQuery, ExposureStore } from '../store/ExposureStore';
-import { vipProposal, VipReservations } from '../vip/ClusterVipReservations';
-import { nextExposureState, ExposureEvent } from './requestStateMachine';
-import { renderPreview } from './renderPreview';
+import { ExposureNotifier } from '../notify';
 import {
-  ExposureRequestInput,
-  validateRequestInput,
-  ValidatedRequestInput,
-} from './validateRequestInput';
+  ExposureRequestChanges,
+  ExposureRequestQuery,
+  ExposureStore,
+} from '../store/ExposureStore';
+import { ExposureTransaction } from '../store/ExposureTransaction';
+import { vipProposal, VipReservations } from './ClusterVipReservations';
+import {
+  nextExposureState,
+  ExposureEvent,
+} from '../lifecycle/requestStateMachine';
+import { ClusterLookup, ExposurePreview, renderPreview } from './renderPreview';
+import {
+  findRequestEntity,
+  newExposureRequest,
+  validateNewRequest,
+} from './newRequest';
+import { ExposureRequestInput } from './validateRequestInput';
 import { ServiceOwnership } from './serviceOwnership';
-import { refuseDuplicateRequest, refuseHostHeldByAnother } from './hostClaims';
-
-/**
- * The manifests approval would apply, per cluster.
- *
- * @internal
- */
-export interface ExposurePreview {
-  requestId: string;
-  host: string;
-  vip: string;
-  /** True while the request is pending: the VIP shown is the one approval would try first. */
-  vipIsProvisional: boolean;
-  clusters: Array<{
-    cluster: string;
-    role: 'consumer' | 'exporter';
-    yaml: string;
-    error?: string;
-  }>;
-}
+import { refuseHostHeldByAnother } from './hostClaims';
 
 /**
  * Who may decide requests, beyond the permission framework's decision.
@@ -68,24 +46,18 @@ export interface ApproverSettings {
 }
 
 /**
- * @internal
- */
-export interface ClusterLookup {
-  names(): string[];
-  getCluster(name: string): Promise<MeshCluster>;
-}
-
-/**
  * The exposure workflow: a service owner asks, an approver decides, the reconciler makes
- * it so. Every state change is a compare-and-set in the store and an audit event.
+ * it so. Every state change is a compare-and-set in the store, written in one
+ * transaction with the audit event that records it.
  *
  * @internal
  */
 export class ExposureService {
   constructor(
     private readonly options: {
+      /** Reads; every write goes through `transaction`. */
       store: ExposureStore;
-      audit: { appendAuditEvent(event: NewAuditEvent): Promise<unknown> };
+      transaction: ExposureTransaction;
       catalog: CatalogService;
       userInfo: UserInfoService;
       clusters: ClusterLookup;
@@ -94,21 +66,14 @@ export class ExposureService {
       serviceOwnership: Pick<ServiceOwnership, 'prove'>;
       /** What other tools use in the clusters, for VIPs to step over. */
       vipReservations?: VipReservations;
-      /** Absent or failing notifications never fail a request; failures go to the logger. */
-      notifications?: NotificationService;
-      logger?: LoggerService;
+      /** Tells people of requests and decisions; without one, nobody is told. */
+      notifier?: ExposureNotifier;
       now?: () => Date;
     },
   ) {
-    this.notifier = new ExposureNotifier({
-      notifications: options.notifications,
-      logger: options.logger,
-      approverGroups: options.approvers.groups,
-    });
     this.approvers = new Approvers(options.approvers.groups, options.userInfo);
   }
 
-  private readonly notifier: ExposureNotifier;
   private readonly approvers: Approvers;
 
   private now() {
@@ -123,95 +88,24 @@ export class ExposureService {
     const entity = await this.findEntity(input, credentials);
     await this.requireOwner(entity, credentials, 'request an exposure of');
     const valid = await this.validateNew(input, entity);
-
-    const now = this.now().toISOString();
-    const request: ExposureRequest = {
+    const request = newExposureRequest(valid, {
       id: randomUUID(),
-      entityRef: valid.entityRef,
-      service: valid.service,
-      sourceCluster: valid.sourceCluster,
-      consumerClusters: valid.consumerClusters,
-      consumerNamespaces: valid.consumerNamespaces,
-      reason: valid.reason,
-      endDate: valid.endDate,
       state: 'pending',
-      host: valid.host,
       vip: null,
       requestedBy: actor,
-      requestedAt: now,
-      decidedBy: null,
-      decidedAt: null,
-      decisionComment: null,
-      clusters: [],
-      updatedAt: now,
-    };
-    await this.options.store.insertRequest(request);
-    // The audit log lives in another store; written right after the change it records.
-    await this.options.audit.appendAuditEvent(
-      this.auditOf(request, actor, 'exposure.requested', {
-        consumerClusters: request.consumerClusters,
-        reason: request.reason,
-      }),
-    );
-    await this.notifier.requested(request, actor);
-    return request;
-  }
-
-  private async findEntity(
-    input: ExposureRequestInput,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    if (!input || typeof input.entityRef !== 'string') {
-      throw new InputError(
-        'entityRef is required, e.g. component:default/svc-2',
-      );
-    }
-    try {
-      // The catalog client throws a plain Error (a 500) on a malformed reference.
-      parseEntityRef(input.entityRef);
-    } catch {
-      throw new InputError(
-        `entityRef ${quoteValue(
-          input.entityRef,
-        )} is not an entity reference: use kind:namespace/name, e.g. component:default/svc-2`,
-      );
-    }
-    const entity = await this.options.catalog.getEntityByRef(input.entityRef, {
-      credentials,
+      now: this.now().toISOString(),
     });
-    if (!entity) {
-      throw new InputError(
-        `entityRef ${quoteValue(
-          input.entityRef,
-        )} was not found in the catalog (or you may not read it)`,
+    await this.options.transaction(async ({ store, audit }) => {
+      await store.insertRequest(request);
+      await audit.append(
+        this.auditOf(request, actor, 'exposure.requested', {
+          consumerClusters: request.consumerClusters,
+          reason: request.reason,
+        }),
       );
-    }
-    return entity;
-  }
-
-  /**
-   * The naming, cluster and entity rules, the Service's proof of ownership, then no open
-   * request of the same entity for the same host and clusters.
-   */
-  private async validateNew(
-    input: ExposureRequestInput,
-    entity: Entity,
-  ): Promise<ValidatedRequestInput> {
-    const valid = validateRequestInput(
-      input,
-      entity,
-      this.options.clusters.names(),
-      this.now(),
-    );
-    await this.options.serviceOwnership.prove(entity, valid);
-    refuseDuplicateRequest(
-      valid,
-      await this.options.store.findOpenRequests(
-        valid.host,
-        valid.consumerClusters,
-      ),
-    );
-    return valid;
+    });
+    await this.options.notifier?.requested(request, actor);
+    return request;
   }
 
   async get(id: string): Promise<ExposureRequest> {
@@ -233,7 +127,7 @@ export class ExposureService {
   async cancel(id: string, credentials: BackstageCredentials, actor: string) {
     const request = await this.get(id);
     await this.requireOwnerOfRequest(request, credentials, 'cancel');
-    return this.move(request, 'cancel', actor, {}, 'exposure.cancelled');
+    return this.move(request, 'cancel', actor, 'exposure.cancelled');
   }
 
   async revoke(id: string, credentials: BackstageCredentials, actor: string) {
@@ -242,7 +136,7 @@ export class ExposureService {
     if (!isApprover) {
       await this.requireOwnerOfRequest(request, credentials, 'revoke');
     }
-    return this.move(request, 'revoke', actor, {}, 'exposure.revoke-requested');
+    return this.move(request, 'revoke', actor, 'exposure.revoke-requested');
   }
 
   async reject(
@@ -257,10 +151,10 @@ export class ExposureService {
       request,
       'reject',
       actor,
-      this.decision(actor, comment),
       'exposure.rejected',
+      async () => this.decision(actor, comment),
     );
-    await this.notifier.decided(rejected, 'rejected', actor);
+    await this.options.notifier?.decided(rejected, 'rejected', actor);
     return rejected;
   }
 
@@ -277,42 +171,32 @@ export class ExposureService {
         `You requested ${request.id} yourself; another approver has to decide it`,
       );
     }
-    // Checked before a VIP is taken, so a refused approval leaves nothing behind.
+    // Refused before any cluster is read; what the clusters reserve is read before the
+    // transaction opens, so no cluster call holds a database transaction open.
     nextExposureState(request.id, request.state, 'approve');
-    refuseHostHeldByAnother(
-      request,
-      await this.options.store.findOpenRequests(
-        request.host,
-        request.consumerClusters,
-      ),
-    );
-    const vip = await this.options.store.allocateVip(
-      request.host,
-      request.id,
-      await vipProposal(request, this.options.vipReservations),
-    );
+    const proposeVip = await vipProposal(request, this.options.vipReservations);
+    // The VIP is taken in the transaction of the state change, so a refused approval
+    // leaves nothing behind.
     const approved = await this.move(
       request,
       'approve',
       actor,
-      { ...this.decision(actor, comment), vip: vip.address },
       'exposure.approved',
-      { vip: vip.address },
+      async store => {
+        refuseHostHeldByAnother(
+          request,
+          await store.findOpenRequests(request.host, request.consumerClusters),
+        );
+        const vip = await store.allocateVip(
+          request.host,
+          request.id,
+          proposeVip,
+        );
+        return { ...this.decision(actor, comment), vip: vip.address };
+      },
     );
-    await this.notifier.decided(approved, 'approved', actor);
+    await this.options.notifier?.decided(approved, 'approved', actor);
     return approved;
-  }
-
-  /**
-   * Tells the requester that the exposure is active, or that applying it failed (the
-   * approvers hear of failures too). For the reconciler; never throws.
-   */
-  notifyOutcome(
-    request: ExposureRequest,
-    outcome: ExposureOutcome,
-    detail: string,
-  ): Promise<void> {
-    return this.notifier.outcome(request, outcome, detail);
   }
 
   /** The manifests approval would apply in each cluster, as YAML. */
@@ -334,6 +218,22 @@ export class ExposureService {
     return renderPreview({ ...valid, id: '', vip: null }, this.options);
   }
 
+  private findEntity(
+    input: ExposureRequestInput,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    return findRequestEntity(input, this.options.catalog, credentials);
+  }
+
+  private validateNew(input: ExposureRequestInput, entity: Entity) {
+    return validateNewRequest(input, entity, {
+      serviceOwnership: this.options.serviceOwnership,
+      clusterNames: this.options.clusters.names(),
+      store: this.options.store,
+      now: this.now(),
+    });
+  }
+
   private decision(actor: string, comment: string | undefined) {
     return {
       decidedBy: actor,
@@ -342,43 +242,48 @@ export class ExposureService {
     };
   }
 
+  /**
+   * Moves the request by `event` and appends its audit event, in one transaction with
+   * whatever `changesIn` writes (the VIP of an approval): a lost compare-and-set or a
+   * failed write leaves nothing behind.
+   */
   private async move(
     request: ExposureRequest,
     event: ExposureEvent,
     actor: string,
-    changes: Parameters<ExposureStore['transitionRequest']>[3],
     action: string,
-    details: Record<string, unknown> = {},
+    changesIn: (
+      store: ExposureStore,
+    ) => Promise<ExposureRequestChanges> = async () => ({}),
   ): Promise<ExposureRequest> {
-    const to: ExposureRequestState = nextExposureState(
-      request.id,
-      request.state,
-      event,
-    );
-    const moved = await this.options.store.transitionRequest(
-      request.id,
-      request.state,
-      to,
-      { ...changes, updatedAt: this.now().toISOString() },
-    );
-    if (moved) {
-      await this.options.audit.appendAuditEvent(
+    const to = nextExposureState(request.id, request.state, event);
+    await this.options.transaction(async ({ store, audit }) => {
+      const changes = await changesIn(store);
+      const moved = await store.transitionRequest(
+        request.id,
+        request.state,
+        to,
+        { ...changes, updatedAt: this.now().toISOString() },
+      );
+      if (!moved) {
+        const now = await store.getRequest(request.id);
+        throw now
+          ? new ConflictError(
+              `Request ${request.id} changed meanwhile: it is now ${now.state}; reload and try again`,
+            )
+          : new NotFoundError(`No exposure request with id '${request.id}'`);
+      }
+      await audit.append(
         this.auditOf(request, actor, action, {
           from: request.state,
           to,
-          ...(changes?.decisionComment
+          ...(changes.decisionComment
             ? { comment: changes.decisionComment }
             : {}),
-          ...details,
+          ...(changes.vip ? { vip: changes.vip } : {}),
         }),
       );
-    }
-    if (!moved) {
-      const now = await this.get(request.id);
-      throw new ConflictError(
-        `Request ${request.id} changed meanwhile: it is now ${now.state}; reload and try again`,
-      );
-    }
+    });
     return this.get(request.id);
   }
 
@@ -392,8 +297,6 @@ export class ExposureService {
       actor,
       action,
       clusterName: request.sourceCluster,
-      serial: null,
-      fingerprintSha256: null,
       details: {
         requestId: request.id,
         host: request.host,

@@ -1,6 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import { DatabaseAuditLog } from '../../audit';
 import { DatabaseMembershipStore } from './DatabaseMembershipStore';
 
 jest.setTimeout(60_000);
@@ -25,7 +25,7 @@ describe.each(databases.eachSupportedId())(
       return {
         knex,
         store: new DatabaseMembershipStore(knex),
-        audit: new DatabaseTrustStore(knex),
+        audit: new DatabaseAuditLog(knex),
       };
     }
 
@@ -92,7 +92,7 @@ describe.each(databases.eachSupportedId())(
         updatedBy: 'user:default/bob',
       });
 
-      const events = await audit.listAuditEvents({
+      const events = await audit.list({
         clusterName: 'cluster-1',
         limit: 10,
         offset: 0,

@@ -3,7 +3,12 @@ import {
   IntermediateKeyType,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
-import { DatabaseTrustStore } from '../../trust/store/DatabaseTrustStore';
+import {
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
+import { DatabaseAuditLog } from '../../audit';
 import {
   MembershipFields,
   MembershipStore,
@@ -11,9 +16,6 @@ import {
 } from './MembershipStore';
 
 const TABLE = 'mesh_memberships';
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
 
 interface MembershipRow {
   cluster_name: string;
@@ -35,8 +37,8 @@ const FIELDS: Array<keyof MembershipFields> = [
 ];
 
 /**
- * {@link MembershipStore} on the plugin's database (SQLite or PostgreSQL); audit events go
- * to the audit log the trust store keeps. Expects the `20261125f_mesh_membership`
+ * {@link MembershipStore} on the plugin's database (SQLite or PostgreSQL); each change is
+ * written in one transaction with its event in the audit log. Expects the `20261125f_mesh_membership`
  * migration to have run.
  *
  * @internal
@@ -106,12 +108,10 @@ export class DatabaseMembershipStore implements MembershipStore {
       } else {
         await trx<MembershipRow>(TABLE).insert(toRow(membership));
       }
-      await new DatabaseTrustStore(trx).appendAuditEvent({
+      await new DatabaseAuditLog(trx).append({
         actor,
         action: existing ? 'cluster.membership-updated' : 'cluster.registered',
         clusterName: fields.cluster,
-        serial: null,
-        fingerprintSha256: null,
         occurredAt: now.toISOString(),
         details: {
           network: fields.network,
@@ -140,9 +140,9 @@ function toRow(m: ClusterMembership): MembershipRow {
     gateway_address: m.gatewayAddress,
     gateway_port: m.gatewayPort,
     key_type: m.keyType,
-    onboarded_at: new Date(m.onboardedAt),
+    onboarded_at: timestampToDb(m.onboardedAt, 'onboardedAt'),
     onboarded_by: m.onboardedBy,
-    updated_at: new Date(m.updatedAt),
+    updated_at: timestampToDb(m.updatedAt, 'updatedAt'),
     updated_by: m.updatedBy,
   };
 }
@@ -157,9 +157,9 @@ function fromRow(row: MembershipRow): ClusterMembership {
         ? null
         : Number(row.gateway_port),
     keyType: row.key_type as IntermediateKeyType | null,
-    onboardedAt: new Date(row.onboarded_at).toISOString(),
+    onboardedAt: timestampFromDb(row.onboarded_at),
     onboardedBy: row.onboarded_by,
-    updatedAt: new Date(row.updated_at).toISOString(),
+    updatedAt: timestampFromDb(row.updated_at),
     updatedBy: row.updated_by,
   };
 }

@@ -4,13 +4,15 @@ import {
   ClusterMembershipInput,
   IntermediateKeyType,
   NameValidation,
-  quoteValue,
   validateDns1123Subdomain,
   validateLabelValue,
   validatePort,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { isIP } from 'node:net';
-import { ClusterConnection } from '../../clusters/clusterConnections';
+import {
+  ClusterConnection,
+  requireConnection,
+} from '../../clusters/clusterConnections';
 import { KEY_TYPES } from '../../pki/keys';
 import { applyMembership, MemberConnection } from './membershipConnection';
 import { MembershipStore, MembershipWriteOutcome } from './MembershipStore';
@@ -85,17 +87,7 @@ export class MembershipService {
   }
 
   private requireCluster(clusterName: string): ClusterConnection {
-    const connection = this.connections.find(c => c.name === clusterName);
-    if (!connection) {
-      throw new NotFoundError(
-        `No cluster named ${quoteValue(
-          clusterName,
-        )} in kubernetes.clusterLocatorMethods; known clusters: ${
-          this.connections.map(c => c.name).join(', ') || 'none'
-        }`,
-      );
-    }
-    return connection;
+    return requireConnection(this.connections, clusterName);
   }
 }
 

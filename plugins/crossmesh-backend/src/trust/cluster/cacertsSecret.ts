@@ -1,17 +1,18 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { V1Secret } from '@kubernetes/client-node';
 import { CACERTS_KEYS, CacertsFiles } from '../../pki';
+import {
+  FIELD_MANAGER,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+} from '../../clusters/ownership';
 
 /** @internal */
 export const ISTIO_NAMESPACE = 'istio-system';
 /** @internal */
 export const CACERTS_SECRET_NAME = 'cacerts';
-/** @internal */
-export const FIELD_MANAGER = 'crossmesh';
-/** @internal */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-/** @internal */
-export const MANAGED_BY_VALUE = 'crossmesh';
+
+export { FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE };
 /**
  * SHA-256 fingerprint of `ca-cert.pem` (colon-separated upper-case hex), for people.
  *

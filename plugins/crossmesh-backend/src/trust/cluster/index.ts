@@ -11,6 +11,8 @@ export type {
 export { readClusterCacerts } from './readClusterCacerts';
 export type { ClusterCacerts } from './readClusterCacerts';
 export { inspectClusterTrust } from './inspectClusterTrust';
+export { readPublishedRoots } from './readPublishedRoots';
+export type { PublishedRoots } from './readPublishedRoots';
 export type {
   ClusterTrustInspection,
   InspectClusterTrustOptions,

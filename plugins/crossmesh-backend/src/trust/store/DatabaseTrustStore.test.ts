@@ -6,8 +6,8 @@ import {
   RootRotation,
   StoredIntermediate,
   StoredRoot,
-  TrustStore,
 } from './TrustStore';
+import { databaseTrustTransaction } from './TrustTransaction';
 
 jest.setTimeout(60_000);
 
@@ -243,13 +243,15 @@ describe('DatabaseTrustStore', () => {
 
     describe('transactions', () => {
       it('commits everything written in the transaction', async () => {
-        const { store } = await createStore();
-        const result = await store.transaction(async tx => {
-          await tx.insertRoot(activeRoot);
-          await tx.replaceCurrentIntermediate(intermediate('cluster-1', 1));
-          // Reads inside the transaction see its own writes.
-          return tx.getActiveRoot();
-        });
+        const { knex, store } = await createStore();
+        const result = await databaseTrustTransaction(knex)(
+          async ({ store: tx }) => {
+            await tx.insertRoot(activeRoot);
+            await tx.replaceCurrentIntermediate(intermediate('cluster-1', 1));
+            // Reads inside the transaction see its own writes.
+            return tx.getActiveRoot();
+          },
+        );
 
         expect(result).toEqual(activeRoot);
         expect(await store.getCurrentIntermediate('cluster-1')).toEqual(
@@ -264,18 +266,14 @@ describe('DatabaseTrustStore', () => {
         await store.replaceCurrentIntermediate(first);
 
         await expect(
-          store.transaction(async tx => {
+          databaseTrustTransaction(knex)(async ({ store: tx, audit }) => {
             await tx.insertRoot(offlineRoot);
             await tx.setRootState('root-1', 'retired');
             await tx.replaceCurrentIntermediate(intermediate('cluster-1', 2));
             await tx.putPendingCsr(csr);
-            await tx.appendAuditEvent({
+            await audit.append({
               actor: 'user:default/alice',
               action: 'root.rotate',
-              clusterName: null,
-              serial: null,
-              fingerprintSha256: null,
-              details: {},
             });
             throw new Error('boom');
           }),
@@ -289,27 +287,22 @@ describe('DatabaseTrustStore', () => {
         expect(await countRows(knex, 'audit_events')).toBe(0);
       });
 
-      it('reuses the transaction for nested calls', async () => {
-        const { store } = await createStore();
-        let outer: TrustStore | undefined;
-        let inner: TrustStore | undefined;
+      it('makes a nested transaction part of the outer one', async () => {
+        const { knex, store } = await createStore();
 
         await expect(
-          store.transaction(async tx => {
-            outer = tx;
-            await tx.transaction(async nested => {
-              inner = nested;
-              await nested.insertRoot(activeRoot);
-            });
+          databaseTrustTransaction(knex)(async ({ store: tx }) => {
+            await tx.insertRoot(activeRoot);
+            await tx.replaceCurrentIntermediate(intermediate('cluster-1', 1));
             expect(await tx.getRoot('root-1')).toEqual(activeRoot);
             throw new Error('boom');
           }),
         ).rejects.toThrow('boom');
 
-        expect(inner).toBe(outer);
-        expect(outer).not.toBe(store);
-        // The nested work was part of the outer transaction, so it was rolled back too.
+        // replaceCurrentIntermediate's own transaction was part of the outer one, so it
+        // was rolled back too.
         expect(await store.getRoot('root-1')).toBeUndefined();
+        expect(await countRows(knex, 'ca_intermediates')).toBe(0);
       });
     });
 
@@ -410,156 +403,6 @@ describe('DatabaseTrustStore', () => {
           }),
         ).rejects.toThrow();
         expect((await store.getRotation()).phase).toBe('idle');
-      });
-    });
-
-    describe('audit events', () => {
-      async function seed(store: TrustStore) {
-        const specs = [
-          ['user:default/alice', 'root.generate', null],
-          ['user:default/alice', 'intermediate.issue', 'cluster-1'],
-          ['user:default/bob', 'intermediate.issue', 'cluster-2'],
-          ['user:default/bob', 'cacerts.distribute', 'cluster-1'],
-          ['user:default/alice', 'intermediate.issue', 'cluster-1'],
-        ] as const;
-        const events = [];
-        for (const [i, [actor, action, clusterName]] of specs.entries()) {
-          events.push(
-            await store.appendAuditEvent({
-              // Timestamps out of order: the listing follows insertion (id), not the clock.
-              occurredAt: `2026-11-25T10:00:0${specs.length - i}.000Z`,
-              actor,
-              action,
-              clusterName,
-              serial: clusterName ? `serial-${i}` : null,
-              fingerprintSha256: clusterName ? `${i}`.repeat(64) : null,
-              details: { step: i },
-            }),
-          );
-        }
-        return events;
-      }
-
-      it('appends events and reads them back exactly', async () => {
-        const { store } = await createStore();
-        const details = {
-          reason: 'rotation',
-          clusters: ['cluster-1', 'cluster-2'],
-          nested: { dryRun: false, count: 2, note: null },
-        };
-        const written = await store.appendAuditEvent({
-          occurredAt: '2026-11-25T10:00:00.123Z',
-          actor: 'user:default/alice',
-          action: 'intermediate.issue',
-          clusterName: 'cluster-1',
-          serial: '4f:2a',
-          fingerprintSha256: 'cc'.repeat(32),
-          details,
-        });
-        expect(written).toEqual({
-          id: expect.any(Number),
-          occurredAt: '2026-11-25T10:00:00.123Z',
-          actor: 'user:default/alice',
-          action: 'intermediate.issue',
-          clusterName: 'cluster-1',
-          serial: '4f:2a',
-          fingerprintSha256: 'cc'.repeat(32),
-          details,
-        });
-
-        const before = Date.now();
-        const stamped = await store.appendAuditEvent({
-          actor: 'system',
-          action: 'root.generate',
-          clusterName: null,
-          serial: null,
-          fingerprintSha256: null,
-          details: {},
-        });
-        expect(stamped.id).toBeGreaterThan(written.id);
-        expect(Date.parse(stamped.occurredAt)).toBeGreaterThanOrEqual(
-          before - 1000,
-        );
-        expect(Date.parse(stamped.occurredAt)).toBeLessThanOrEqual(
-          Date.now() + 1000,
-        );
-
-        expect(await store.listAuditEvents({ limit: 10, offset: 0 })).toEqual({
-          items: [stamped, written],
-          totalCount: 2,
-        });
-      });
-
-      it('lists newest first with limit, offset and the total count', async () => {
-        const { store } = await createStore();
-        const events = await seed(store);
-        const newestFirst = [...events].reverse();
-
-        expect(await store.listAuditEvents({ limit: 100, offset: 0 })).toEqual({
-          items: newestFirst,
-          totalCount: 5,
-        });
-        expect(await store.listAuditEvents({ limit: 2, offset: 0 })).toEqual({
-          items: newestFirst.slice(0, 2),
-          totalCount: 5,
-        });
-        expect(await store.listAuditEvents({ limit: 2, offset: 2 })).toEqual({
-          items: newestFirst.slice(2, 4),
-          totalCount: 5,
-        });
-        expect(await store.listAuditEvents({ limit: 2, offset: 4 })).toEqual({
-          items: newestFirst.slice(4),
-          totalCount: 5,
-        });
-        expect(await store.listAuditEvents({ limit: 2, offset: 10 })).toEqual({
-          items: [],
-          totalCount: 5,
-        });
-      });
-
-      it('filters by cluster, action and actor', async () => {
-        const { store } = await createStore();
-        const [generate, issue1, issue2, distribute, issue1b] = await seed(
-          store,
-        );
-
-        expect(
-          await store.listAuditEvents({
-            clusterName: 'cluster-1',
-            limit: 10,
-            offset: 0,
-          }),
-        ).toEqual({ items: [issue1b, distribute, issue1], totalCount: 3 });
-        expect(
-          await store.listAuditEvents({
-            action: 'intermediate.issue',
-            limit: 10,
-            offset: 0,
-          }),
-        ).toEqual({ items: [issue1b, issue2, issue1], totalCount: 3 });
-        expect(
-          await store.listAuditEvents({
-            actor: 'user:default/alice',
-            limit: 10,
-            offset: 0,
-          }),
-        ).toEqual({ items: [issue1b, issue1, generate], totalCount: 3 });
-        expect(
-          await store.listAuditEvents({
-            clusterName: 'cluster-1',
-            action: 'intermediate.issue',
-            actor: 'user:default/alice',
-            limit: 1,
-            offset: 1,
-          }),
-        ).toEqual({ items: [issue1], totalCount: 2 });
-        expect(
-          await store.listAuditEvents({
-            clusterName: 'cluster-9',
-            limit: 10,
-            offset: 0,
-          }),
-        ).toEqual({ items: [], totalCount: 0 });
       });
     });
 

@@ -1,9 +1,11 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
-  AuditEvent,
-  AuditEventQuery,
-  NewAuditEvent,
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../../database/timestamps';
+import {
   PendingCsr,
   RootRotation,
   StoredIntermediate,
@@ -15,13 +17,9 @@ const ROOTS = 'ca_roots';
 const INTERMEDIATES = 'ca_intermediates';
 const PENDING_CSRS = 'ca_pending_csrs';
 const ROTATION = 'trust_rotation';
-const AUDIT = 'audit_events';
 
 /** The only row of `trust_rotation`; the table has a check constraint to match. */
 const ROTATION_ROW_ID = 1;
-
-// SQLite hands timestamps back as epoch milliseconds (or strings), PostgreSQL as Dates.
-type DbTimestamp = Date | string | number;
 
 interface RootRow {
   id: string;
@@ -72,17 +70,6 @@ interface RotationRow {
   updated_by: string;
 }
 
-interface AuditRow {
-  id: number;
-  occurred_at: DbTimestamp;
-  actor: string;
-  action: string;
-  cluster_name: string | null;
-  serial: string | null;
-  fingerprint_sha256: string | null;
-  details: string;
-}
-
 /**
  * {@link TrustStore} on the plugin's database (SQLite or PostgreSQL). Expects the
  * `20261125b_trust` migration to have run.
@@ -91,13 +78,6 @@ interface AuditRow {
  */
 export class DatabaseTrustStore implements TrustStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
-
-  async transaction<T>(work: (tx: TrustStore) => Promise<T>): Promise<T> {
-    if ((this.db as Knex.Transaction).isTransaction) {
-      return work(this);
-    }
-    return this.db.transaction(trx => work(new DatabaseTrustStore(trx)));
-  }
 
   async listRoots(): Promise<StoredRoot[]> {
     const rows = await this.db<RootRow>(ROOTS).orderBy([
@@ -164,9 +144,9 @@ export class DatabaseTrustStore implements TrustStore {
     }
     const row = intermediateToRow(intermediate);
     // If two replacements for one cluster race, the unique index on current intermediates
-    // makes the later insert fail instead of leaving two current.
-    await this.transaction(async tx => {
-      const trx = (tx as DatabaseTrustStore).db;
+    // makes the later insert fail instead of leaving two current. Inside a transaction
+    // this is a savepoint of it.
+    await this.db.transaction(async trx => {
       await trx<IntermediateRow>(INTERMEDIATES)
         .where({ cluster_name: intermediate.clusterName, state: 'current' })
         .update({ state: 'superseded' });
@@ -211,7 +191,7 @@ export class DatabaseTrustStore implements TrustStore {
       phase: row.phase as RootRotation['phase'],
       oldRootId: row.old_root_id,
       newRootId: row.new_root_id,
-      updatedAt: toIso(row.updated_at),
+      updatedAt: timestampFromDb(row.updated_at),
       updatedBy: row.updated_by,
     };
   }
@@ -223,79 +203,12 @@ export class DatabaseTrustStore implements TrustStore {
         phase: rotation.phase,
         old_root_id: rotation.oldRootId,
         new_root_id: rotation.newRootId,
-        updated_at: toDate(rotation.updatedAt, 'updatedAt'),
+        updated_at: timestampToDb(rotation.updatedAt, 'updatedAt'),
         updated_by: rotation.updatedBy,
       })
       .onConflict('id')
       .merge();
   }
-
-  async appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent> {
-    const occurredAt = toDate(
-      event.occurredAt ?? new Date().toISOString(),
-      'occurredAt',
-    );
-    const row: Omit<AuditRow, 'id'> = {
-      occurred_at: occurredAt,
-      actor: event.actor,
-      action: event.action,
-      cluster_name: event.clusterName,
-      serial: event.serial,
-      fingerprint_sha256: event.fingerprintSha256,
-      details: JSON.stringify(event.details ?? {}),
-    };
-    const [inserted] = await this.db<AuditRow>(AUDIT)
-      .insert(row)
-      .returning('id');
-    // Depending on the driver, `returning` yields `{ id }` or the bare id.
-    const id =
-      typeof inserted === 'object' && inserted !== null
-        ? (inserted as { id: number }).id
-        : (inserted as number);
-    return auditFromRow({ ...row, id: Number(id) });
-  }
-
-  async listAuditEvents(
-    query: AuditEventQuery,
-  ): Promise<{ items: AuditEvent[]; totalCount: number }> {
-    const filtered = () => {
-      const q = this.db<AuditRow>(AUDIT);
-      if (query.clusterName !== undefined) {
-        q.where('cluster_name', query.clusterName);
-      }
-      if (query.action !== undefined) {
-        q.where('action', query.action);
-      }
-      if (query.actor !== undefined) {
-        q.where('actor', query.actor);
-      }
-      return q;
-    };
-    const [rows, [{ count }]] = await Promise.all([
-      filtered()
-        .select('*')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .offset(query.offset),
-      filtered().count({ count: '*' }),
-    ]);
-    return {
-      items: (rows as AuditRow[]).map(auditFromRow),
-      totalCount: Number(count),
-    };
-  }
-}
-
-function toIso(value: DbTimestamp): string {
-  return new Date(value).toISOString();
-}
-
-function toDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new InputError(`${field} is not a valid timestamp: '${value}'`);
-  }
-  return date;
 }
 
 function rootToRow(root: StoredRoot): RootRow {
@@ -307,10 +220,10 @@ function rootToRow(root: StoredRoot): RootRow {
     fingerprint_sha256: root.fingerprintSha256,
     serial: root.serial,
     subject: root.subject,
-    not_after: toDate(root.notAfter, 'notAfter'),
+    not_after: timestampToDb(root.notAfter, 'notAfter'),
     source: root.source,
     state: root.state,
-    created_at: toDate(root.createdAt, 'createdAt'),
+    created_at: timestampToDb(root.createdAt, 'createdAt'),
     created_by: root.createdBy,
   };
 }
@@ -324,10 +237,10 @@ function rootFromRow(row: RootRow): StoredRoot {
     fingerprintSha256: row.fingerprint_sha256,
     serial: row.serial,
     subject: row.subject,
-    notAfter: toIso(row.not_after),
+    notAfter: timestampFromDb(row.not_after),
     source: row.source as StoredRoot['source'],
     state: row.state as StoredRoot['state'],
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -342,10 +255,10 @@ function intermediateToRow(i: StoredIntermediate): IntermediateRow {
     key_type: i.keyType,
     serial: i.serial,
     fingerprint_sha256: i.fingerprintSha256,
-    not_before: toDate(i.notBefore, 'notBefore'),
-    not_after: toDate(i.notAfter, 'notAfter'),
+    not_before: timestampToDb(i.notBefore, 'notBefore'),
+    not_after: timestampToDb(i.notAfter, 'notAfter'),
     state: i.state,
-    created_at: toDate(i.createdAt, 'createdAt'),
+    created_at: timestampToDb(i.createdAt, 'createdAt'),
     created_by: i.createdBy,
   };
 }
@@ -360,10 +273,10 @@ function intermediateFromRow(row: IntermediateRow): StoredIntermediate {
     keyType: row.key_type,
     serial: row.serial,
     fingerprintSha256: row.fingerprint_sha256,
-    notBefore: toIso(row.not_before),
-    notAfter: toIso(row.not_after),
+    notBefore: timestampFromDb(row.not_before),
+    notAfter: timestampFromDb(row.not_after),
     state: row.state as StoredIntermediate['state'],
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
   };
 }
@@ -374,7 +287,7 @@ function pendingCsrToRow(csr: PendingCsr): PendingCsrRow {
     csr_pem: csr.csrPem,
     sealed_key: csr.sealedKey,
     key_type: csr.keyType,
-    created_at: toDate(csr.createdAt, 'createdAt'),
+    created_at: timestampToDb(csr.createdAt, 'createdAt'),
     created_by: csr.createdBy,
   };
 }
@@ -385,20 +298,7 @@ function pendingCsrFromRow(row: PendingCsrRow): PendingCsr {
     csrPem: row.csr_pem,
     sealedKey: row.sealed_key,
     keyType: row.key_type,
-    createdAt: toIso(row.created_at),
+    createdAt: timestampFromDb(row.created_at),
     createdBy: row.created_by,
-  };
-}
-
-function auditFromRow(row: AuditRow): AuditEvent {
-  return {
-    id: Number(row.id),
-    occurredAt: toIso(row.occurred_at),
-    actor: row.actor,
-    action: row.action,
-    clusterName: row.cluster_name,
-    serial: row.serial,
-    fingerprintSha256: row.fingerprint_sha256,
-    details: JSON.parse(row.details),
   };
 }

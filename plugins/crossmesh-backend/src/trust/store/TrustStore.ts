@@ -73,49 +73,13 @@ export interface RootRotation {
 }
 
 /**
- * One audited action.
- *
- * @internal
- */
-export interface AuditEvent {
-  id: number;
-  occurredAt: string;
-  actor: string;
-  action: string;
-  clusterName: string | null;
-  serial: string | null;
-  fingerprintSha256: string | null;
-  details: Record<string, unknown>;
-}
-
-/**
- * @internal
- */
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt'> & {
-  occurredAt?: string;
-};
-
-/**
- * @internal
- */
-export interface AuditEventQuery {
-  clusterName?: string;
-  action?: string;
-  actor?: string;
-  limit: number;
-  offset: number;
-}
-
-/**
- * Storage of the mesh's CA material, its rotation state and the audit log. Every method that
- * changes more than one row does so in one transaction.
+ * Storage of the mesh's CA material and its rotation state. Every method that changes more
+ * than one row does so in one transaction; changes that belong together with each other
+ * or with their audit event are written through a `TrustTransaction`.
  *
  * @internal
  */
 export interface TrustStore {
-  /** Runs `work` in one transaction; the store passed to it writes inside that transaction. */
-  transaction<T>(work: (tx: TrustStore) => Promise<T>): Promise<T>;
-
   listRoots(): Promise<StoredRoot[]>;
   getRoot(id: string): Promise<StoredRoot | undefined>;
   /** The root that signs, if any. */
@@ -139,9 +103,4 @@ export interface TrustStore {
   /** `idle` with no roots when nothing was ever rotated. */
   getRotation(): Promise<RootRotation>;
   setRotation(rotation: RootRotation): Promise<void>;
-
-  appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;
-  listAuditEvents(
-    query: AuditEventQuery,
-  ): Promise<{ items: AuditEvent[]; totalCount: number }>;
 }

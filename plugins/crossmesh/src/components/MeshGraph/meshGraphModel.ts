@@ -1,6 +1,7 @@
 import {
   ExposureRequest,
   ExposureRequestState,
+  OPEN_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /** How an edge of the graph is drawn. */
@@ -16,11 +17,7 @@ export const MESH_EDGE_STATES: MeshEdgeState[] = [
 
 /** Requests the graph shows: those in force and those on their way in or out. */
 export const GRAPH_REQUEST_STATES: ExposureRequestState[] = [
-  'pending',
-  'approved',
-  'applying',
-  'active',
-  'revoking',
+  ...OPEN_EXPOSURE_STATES,
 ];
 
 /** One exposure as seen from one consumer cluster. */

@@ -13,6 +13,7 @@ import { ClusterTrustStep, ClusterTrustTable } from './ClusterTrustTable';
 import { CsrDialog } from './CsrDialog';
 import { DistributionResults } from './DistributionResults';
 import { ExpiryTimeline } from './ExpiryTimeline';
+import { KeyEncryptionAlert } from './KeyEncryptionAlert';
 import { NewRootDialog } from './NewRootDialog';
 import { RootSource } from './rootForm';
 import { RootSetup } from './RootSetup';
@@ -73,6 +74,7 @@ export function TrustSection(props: {
   } else {
     body = (
       <>
+        <KeyEncryptionAlert state={trust.keyEncryption} />
         {actions.outcome && (
           <DistributionResults
             outcome={actions.outcome}

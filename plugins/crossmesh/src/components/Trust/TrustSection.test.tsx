@@ -1,4 +1,7 @@
-import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  KEY_ENCRYPTION_ERROR_CODE,
+  ROOT_IMPORT_ERROR_CODES,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { backendError } from '../MeshOverviewPage/__testUtils__/overviewFixtures';
@@ -213,6 +216,62 @@ describe('the trust section of the mesh overview', () => {
       screen.getByRole('button', { name: 'Dismiss the result' }),
     );
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
+  });
+
+  it('says when the backend cannot open its keys, in its words, and the step it refuses says the same', async () => {
+    const message =
+      'The key was sealed with KEK "3f1c2a9b8e7d", but the configured KEK(s) are "a0b1c2d3e4f5". Configure the secret that KEK was derived from (keep old secrets while rotating).';
+    const fake = new TrustFake(
+      meshTrust({
+        roots: [root('r1')],
+        intermediates: [intermediate('east', 'r1')],
+        keyEncryption: { ok: false, message },
+      }),
+    );
+    fake.calls.issueIntermediate.mockRejectedValue(
+      await backendError(
+        503,
+        'ServiceUnavailableError',
+        message,
+        KEY_ENCRYPTION_ERROR_CODE,
+      ),
+    );
+    renderOverview(fake.api());
+
+    const alert = await within(await trustRegion()).findByRole('alert', {
+      name: "The mesh's private keys are out of reach",
+    });
+    expect(alert).toHaveTextContent(message);
+    expect(alert).toHaveTextContent(
+      "Until an operator fixes the backend's configuration, every trust step that needs a key is refused.",
+    );
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Issue intermediate for west' }),
+    );
+    const confirm = await screen.findByRole('dialog', {
+      name: 'Issue a new intermediate for west?',
+    });
+    await userEvent.click(
+      within(confirm).getByRole('button', { name: 'Issue intermediate' }),
+    );
+    expect(
+      await within(confirm).findByText(/^Failed: The key was sealed with KEK/),
+    ).toBeVisible();
+  });
+
+  it('shows no key alert while the keys work', async () => {
+    renderOverview(new TrustFake(meshTrust({ roots: [root('r1')] })).api());
+    expect(
+      await within(await trustRegion()).findByRole('list', {
+        name: 'Root CAs',
+      }),
+    ).toBeVisible();
+    expect(
+      screen.queryByRole('alert', {
+        name: "The mesh's private keys are out of reach",
+      }),
+    ).not.toBeInTheDocument();
   });
 
   it('draws when the certificates expire, with the same in words as its text alternative', async () => {

@@ -6,9 +6,10 @@ import { Knex } from 'knex';
 import { ClusterObserver } from '../../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
 import { connectionsOf } from '../../../trust/cluster/__testUtils__/trustTestKit';
-import { DatabaseTrustStore } from '../../../trust/store/DatabaseTrustStore';
+import { DatabaseAuditLog } from '../../../audit';
 import { ClusterDnsWiring } from '../../dns/cluster';
 import { DatabaseExposureStore } from '../../store/DatabaseExposureStore';
+import { databaseExposureTransaction } from '../../store/ExposureTransaction';
 import { allocateVip } from '../../vip';
 import { ClusterExposureApplier } from '../ClusterExposureApplier';
 import { ExposureReconciler } from '../ExposureReconciler';
@@ -42,9 +43,10 @@ export function reconcilerFor(
   const clients = new KubernetesClients();
   const observer = new ClusterObserver(clients, { timeoutMs });
   const store = new DatabaseExposureStore(knex);
-  const audit = new DatabaseTrustStore(knex);
+  const audit = new DatabaseAuditLog(knex);
   const reconciler = new ExposureReconciler({
     store,
+    transaction: databaseExposureTransaction(knex),
     applier: new ClusterExposureApplier(clients, { timeoutMs }),
     dns: new ClusterDnsWiring(clients, { timeoutMs }),
     lease: new ReconcileLease(knex),

@@ -95,7 +95,7 @@ export const spec = {
               code: {
                 type: 'string',
                 description:
-                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key).',
+                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption.',
               },
             },
             required: ['name', 'message'],
@@ -446,6 +446,21 @@ export const spec = {
             description:
               'Intermediates are renewed this many days before they expire (crossmesh.trust.renewalWindowDays).',
           },
+          keyEncryption: {
+            type: 'object',
+            description:
+              'Whether crossmesh.trust.keyEncryptionSecret (with previousKeyEncryptionSecrets) seals new keys and opens every key crossmesh holds. When not, message says what is wrong and how to fix it, and every trust step that needs a key answers 503 with code crossmesh.key-encryption until the config is fixed.',
+            properties: {
+              ok: {
+                type: 'boolean',
+              },
+              message: {
+                type: 'string',
+              },
+            },
+            required: ['ok'],
+            additionalProperties: false,
+          },
         },
         required: [
           'mode',
@@ -454,6 +469,7 @@ export const spec = {
           'pendingCsrs',
           'rotation',
           'renewalWindowDays',
+          'keyEncryption',
         ],
         additionalProperties: false,
       },
@@ -2000,7 +2016,7 @@ export const spec = {
         operationId: 'GetTrust',
         tags: ['Trust'],
         description:
-          "The mesh's roots, the current intermediate of each cluster, pending CSRs and the rotation phase. Never keys.",
+          "The mesh's roots, the current intermediate of each cluster, pending CSRs, the rotation phase, and whether the key-encryption secret works (keyEncryption; trust steps answer 503 while it does not). Never keys.",
         security: [
           {},
           {
@@ -2069,6 +2085,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -2115,6 +2134,9 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
@@ -2173,6 +2195,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -2227,6 +2252,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -2268,6 +2296,9 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
@@ -2316,6 +2347,9 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {
@@ -2398,6 +2432,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -2434,6 +2471,9 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {

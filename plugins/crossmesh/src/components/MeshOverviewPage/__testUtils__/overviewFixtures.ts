@@ -65,6 +65,7 @@ export function trustState(): TrustState {
     ],
     pendingCsrs: [],
     renewalWindowDays: 30,
+    keyEncryption: { ok: true },
     rotation: {
       phase: 'idle',
       oldRootId: null,

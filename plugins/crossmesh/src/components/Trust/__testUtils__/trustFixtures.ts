@@ -64,6 +64,7 @@ export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
       updatedBy: 'user:default/carol',
     },
     renewalWindowDays: 30,
+    keyEncryption: { ok: true },
     ...changes,
   };
 }

@@ -233,7 +233,7 @@ import { UploadIntermediateRequest } from '../models/UploadIntermediateRequest.m
  * @public
  */
 export type AdvanceRootRotation = {
-  response: RotationResult | Error | Error | Error | Error;
+  response: RotationResult | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -242,21 +242,21 @@ export type CreateIntermediateCsr = {
   path: {
     clusterName: string;
   };
-  response: Csr | Error | Error | Error | Error;
+  response: Csr | Error | Error | Error | Error | Error;
 };
 /**
  * @public
  */
 export type DistributeCacerts = {
   body: DistributeRequest;
-  response: DistributionList | Error | Error | Error | Error;
+  response: DistributionList | Error | Error | Error | Error | Error;
 };
 /**
  * @public
  */
 export type GenerateRoot = {
   body: NewRootRequest;
-  response: Root | Error | Error | Error | Error;
+  response: Root | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -275,7 +275,7 @@ export type GetTrustDrift = {
  */
 export type ImportRoot = {
   body: ImportRootRequest;
-  response: Root | Error | Error | Error | Error;
+  response: Root | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -285,14 +285,14 @@ export type IssueIntermediate = {
     clusterName: string;
   };
   body: IssueIntermediateRequest;
-  response: IssueResult | Error | Error | Error | Error | Error;
+  response: IssueResult | Error | Error | Error | Error | Error | Error;
 };
 /**
  * @public
  */
 export type StartRootRotation = {
   body: RotationRequest;
-  response: RotationResult | Error | Error | Error | Error;
+  response: RotationResult | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -302,7 +302,7 @@ export type UploadIntermediate = {
     clusterName: string;
   };
   body: UploadIntermediateRequest;
-  response: IssueResult | Error | Error | Error | Error | Error;
+  response: IssueResult | Error | Error | Error | Error | Error | Error;
 };
 
 export type EndpointMap = {

@@ -6,6 +6,7 @@
 import { Intermediate } from '../models/Intermediate.model';
 import { Root } from '../models/Root.model';
 import { Rotation } from '../models/Rotation.model';
+import { TrustStateKeyEncryption } from '../models/TrustStateKeyEncryption.model';
 import { TrustStatePendingCsrsInner } from '../models/TrustStatePendingCsrsInner.model';
 
 /**
@@ -21,6 +22,7 @@ export interface TrustState {
    * Intermediates are renewed this many days before they expire (crossmesh.trust.renewalWindowDays).
    */
   renewalWindowDays: number;
+  keyEncryption: TrustStateKeyEncryption;
 }
 
 /**

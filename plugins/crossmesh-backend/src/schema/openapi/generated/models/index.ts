@@ -58,6 +58,7 @@ export * from '../models/TrustInspection.model';
 export * from '../models/TrustInspectionList.model';
 export * from '../models/TrustInspectionReport.model';
 export * from '../models/TrustState.model';
+export * from '../models/TrustStateKeyEncryption.model';
 export * from '../models/TrustStatePendingCsrsInner.model';
 export * from '../models/UnreadCluster.model';
 export * from '../models/UploadIntermediateRequest.model';

@@ -1,12 +1,13 @@
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import {
   MeshCluster,
   MeshStrategy,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { Knex } from 'knex';
+import {
+  DbTimestamp,
+  timestampFromDb,
+  timestampToDb,
+} from '../database/timestamps';
 import { ClusterObservationStore } from './ClusterObservationStore';
 
 const TABLE = 'cluster_observations';
@@ -22,27 +23,7 @@ interface ObservationRow {
   gateway_address: string | null;
   gateway_port: number | null;
   gateway_source: string | null;
-  observed_at: Date | string | number;
-}
-
-/**
- * Runs crossmesh's migrations, unless the app's database config says to skip them.
- *
- * @internal
- */
-export async function migrateCrossmeshDatabase(
-  database: DatabaseService,
-): Promise<Knex> {
-  const client = await database.getClient();
-  if (!database.migrations?.skip) {
-    await client.migrate.latest({
-      directory: resolvePackagePath(
-        '@crossmesh/backstage-plugin-crossmesh-backend',
-        'migrations',
-      ),
-    });
-  }
-  return client;
+  observed_at: DbTimestamp;
 }
 
 /**
@@ -90,7 +71,7 @@ function toRow(o: MeshCluster): ObservationRow {
     gateway_address: o.gateway?.address ?? null,
     gateway_port: o.gateway?.port ?? null,
     gateway_source: o.gateway?.source ?? null,
-    observed_at: new Date(o.observedAt),
+    observed_at: timestampToDb(o.observedAt, 'observedAt'),
   };
 }
 
@@ -117,6 +98,6 @@ function fromRow(row: ObservationRow): MeshCluster {
               | 'nodePort',
           }
         : null,
-    observedAt: new Date(row.observed_at).toISOString(),
+    observedAt: timestampFromDb(row.observed_at),
   };
 }

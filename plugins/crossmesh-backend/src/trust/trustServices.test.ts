@@ -1,5 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { deriveKek } from '../pki';
@@ -8,8 +9,10 @@ import {
   decode,
   readSecretAsAdmin,
 } from './cluster/__testUtils__/trustTestKit';
+import { DatabaseAuditLog } from '../audit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
-import { TrustService, TrustSettings } from './TrustService';
+import { databaseTrustTransaction } from './store/TrustTransaction';
+import { createTrustServices, TrustSettings } from '.';
 
 jest.setTimeout(120_000);
 
@@ -18,7 +21,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const kekA = deriveKek('the first key-encryption secret, long enough');
 const kekB = deriveKek('the second key-encryption secret, long enough');
 
-describe('TrustService', () => {
+describe('trust services', () => {
   let bed: TestBed;
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1'] });
@@ -30,24 +33,28 @@ describe('TrustService', () => {
   async function createService(
     settings: Partial<TrustSettings>,
     now: () => Date,
-    store?: DatabaseTrustStore,
+    database?: Knex,
   ) {
-    let trustStore = store;
-    if (!trustStore) {
-      const knex = await databases.init('SQLITE_3');
+    let knex = database;
+    if (!knex) {
+      knex = await databases.init('SQLITE_3');
       await knex.migrate.latest({
         directory: resolvePackagePath(
           '@crossmesh/backstage-plugin-crossmesh-backend',
           'migrations',
         ),
       });
-      trustStore = new DatabaseTrustStore(knex);
     }
-    const service = new TrustService(
-      trustStore,
-      new KubernetesClients(),
-      connectionsOf(bed),
-      {
+    const audit = new DatabaseAuditLog(knex);
+    const service = createTrustServices({
+      stores: {
+        store: new DatabaseTrustStore(knex),
+        transaction: databaseTrustTransaction(knex),
+        audit,
+      },
+      clients: new KubernetesClients(),
+      connections: connectionsOf(bed),
+      settings: {
         mode: 'managed',
         kek: kekA,
         previousKeks: [],
@@ -57,27 +64,31 @@ describe('TrustService', () => {
         ...settings,
       },
       now,
-    );
-    return { service, store: trustStore };
+    });
+    return { service, knex, audit };
   }
 
   it('renews an intermediate once it is inside the renewal window, and only then', async () => {
     let now = new Date();
-    const { service } = await createService({}, () => now);
-    await service.generateRoot(
+    const { service, audit: log } = await createService({}, () => now);
+    await service.roots.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
     );
-    const first = await service.issueIntermediate(
+    const first = await service.intermediates.issueIntermediate(
       'cluster-1',
       'user:default/carol',
     );
     expect(first.distribution.changed).toBe(true);
 
-    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
+    expect(
+      await service.intermediates.renewExpiring('crossmesh:scheduler'),
+    ).toEqual([]);
 
     now = new Date(now.getTime() + 31 * DAY);
-    const renewed = await service.renewExpiring('crossmesh:scheduler');
+    const renewed = await service.intermediates.renewExpiring(
+      'crossmesh:scheduler',
+    );
     expect(renewed).toHaveLength(1);
     expect(renewed[0].intermediate.serial).not.toBe(first.intermediate.serial);
     expect(renewed[0].distribution).toMatchObject({
@@ -89,8 +100,10 @@ describe('TrustService', () => {
       renewed[0].intermediate.certPem.trim(),
     );
 
-    expect(await service.renewExpiring('crossmesh:scheduler')).toEqual([]);
-    const audit = await service.listAuditEvents({
+    expect(
+      await service.intermediates.renewExpiring('crossmesh:scheduler'),
+    ).toEqual([]);
+    const audit = await log.list({
       actor: 'crossmesh:scheduler',
       limit: 10,
       offset: 0,
@@ -103,8 +116,8 @@ describe('TrustService', () => {
 
   it('opens keys sealed with a previous key-encryption secret, and refuses without it', async () => {
     const now = () => new Date();
-    const { service, store } = await createService({ kek: kekA }, now);
-    await service.generateRoot(
+    const { service, knex } = await createService({ kek: kekA }, now);
+    await service.roots.generateRoot(
       { keyType: 'ecdsa-p256', validityDays: 3650 },
       'user:default/carol',
     );
@@ -112,9 +125,9 @@ describe('TrustService', () => {
     const rotated = await createService(
       { kek: kekB, previousKeks: [kekA] },
       now,
-      store,
+      knex,
     );
-    const issued = await rotated.service.issueIntermediate(
+    const issued = await rotated.service.intermediates.issueIntermediate(
       'cluster-1',
       'user:default/carol',
     );
@@ -123,10 +136,13 @@ describe('TrustService', () => {
     const forgotten = await createService(
       { kek: kekB, previousKeks: [] },
       now,
-      store,
+      knex,
     );
     await expect(
-      forgotten.service.issueIntermediate('cluster-1', 'user:default/carol'),
+      forgotten.service.intermediates.issueIntermediate(
+        'cluster-1',
+        'user:default/carol',
+      ),
     ).rejects.toThrow(
       `The key was sealed with KEK "${kekA.keyId}", but the configured KEK(s) are "${kekB.keyId}"`,
     );

@@ -1,19 +1,12 @@
 import { ConflictError } from '@backstage/errors';
+import { ExposureRequestState } from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /**
  * Where an exposure request is in its life.
  *
  * @internal
  */
-export type ExposureState =
-  | 'pending'
-  | 'approved'
-  | 'applying'
-  | 'active'
-  | 'rejected'
-  | 'cancelled'
-  | 'revoking'
-  | 'revoked';
+export type ExposureState = ExposureRequestState;
 
 /**
  * What can happen to a request: people decide, the reconciler reports progress.

@@ -1,17 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { migrationsDirectory } from '../database/migrations';
 import { DatabaseClusterObservationStore } from './DatabaseClusterObservationStore';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const migrations = {
-  directory: resolvePackagePath(
-    '@crossmesh/backstage-plugin-crossmesh-backend',
-    'migrations',
-  ),
-};
+const migrations = { directory: migrationsDirectory() };
 
 const healthy: MeshCluster = {
   name: 'cluster-1',

@@ -9,14 +9,15 @@ import {
   loadKubernetesModule,
   withTimeout,
 } from '../../clusters/kubernetesModule';
-import { ISTIO_NETWORKING_API_VERSION } from '../render/renderExposure';
-import { allocateVip, VipsInUse } from './allocateVip';
+import { ISTIO_NETWORKING_API_VERSION } from '../render';
 import {
+  allocateVip,
   ClusterReservedRange,
   foreignServiceEntryAddresses,
   istioAutoAllocation,
   ServiceEntryAddresses,
-} from './reservedAddresses';
+  VipsInUse,
+} from '../vip';
 
 const [GROUP, VERSION] = ISTIO_NETWORKING_API_VERSION.split('/');
 

@@ -1,0 +1,2 @@
+export type { AuditLog, AuditLogQuery, NewAuditEvent } from './AuditLog';
+export { DatabaseAuditLog } from './DatabaseAuditLog';

@@ -1,0 +1,129 @@
+import type {
+  ExposureRequest,
+  MeshCluster,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { renderExposure } from './renderExposure';
+import type { KubeObject } from './types';
+
+/**
+ * The `crossmesh.io/request-id` label of the objects of a request that has no id yet: a
+ * draft being previewed, or the request an adoption dry run would create.
+ *
+ * @internal
+ */
+export const DRAFT_REQUEST_ID = 'draft';
+
+/**
+ * What a request's manifests are made of: the request, with the VIP its host has (or, before
+ * approval, the one approval would give it). An empty id stands for a request not stored yet.
+ *
+ * @internal
+ */
+export type ManifestSubject = Pick<
+  ExposureRequest,
+  | 'id'
+  | 'host'
+  | 'service'
+  | 'sourceCluster'
+  | 'consumerClusters'
+  | 'consumerNamespaces'
+> & { vip: string };
+
+/**
+ * The facts of the mesh a request's manifests depend on: the strategy and the gateway of
+ * the cluster the service runs in, as observed.
+ *
+ * @internal
+ */
+export type SourceClusterFacts = Pick<MeshCluster, 'strategy' | 'gateway'> &
+  Partial<Pick<MeshCluster, 'error'>>;
+
+/**
+ * The objects one cluster gets for a request.
+ *
+ * @internal
+ */
+export interface ClusterManifests {
+  cluster: string;
+  role: 'consumer' | 'exporter';
+  objects: KubeObject[];
+}
+
+/**
+ * A request's objects per cluster, or, when the mesh's facts are not known well enough to
+ * render them now, why not.
+ *
+ * @internal
+ */
+export type RequestManifests =
+  | { clusters: ClusterManifests[] }
+  | { problem: string };
+
+/**
+ * Why the objects of a request served from `cluster` cannot be rendered now, in words, or
+ * undefined when they can.
+ *
+ * @internal
+ */
+export function sourceClusterProblem(
+  cluster: string,
+  source: SourceClusterFacts | undefined,
+): string | undefined {
+  if (!source) {
+    return `cluster ${cluster} has not been observed yet`;
+  }
+  if (!source.gateway) {
+    return `the gateway address of ${cluster} is unknown: ${
+      source.error ?? `set crossmesh.clusters.${cluster}.gatewayAddress`
+    }`;
+  }
+  if (!source.strategy) {
+    return `the mesh strategy of ${cluster} is unknown (${
+      source.error ?? "istiod's version could not be read"
+    }); set crossmesh.strategy`;
+  }
+  return undefined;
+}
+
+/**
+ * The one mapping from a request to the objects each cluster gets: every consumer cluster
+ * the consumer side, the source cluster the exporter side when the strategy has one. The
+ * reconciler applies exactly this, the preview shows exactly this, adoption takes over with
+ * exactly this.
+ *
+ * @throws InputError naming every invalid field of the request.
+ * @internal
+ */
+export function manifestsForRequest(
+  request: ManifestSubject,
+  source: SourceClusterFacts | undefined,
+): RequestManifests {
+  const problem = sourceClusterProblem(request.sourceCluster, source);
+  if (problem) {
+    return { problem };
+  }
+  const { strategy, gateway } = source as Required<SourceClusterFacts>;
+  const rendered = renderExposure(strategy!, {
+    requestId: request.id || DRAFT_REQUEST_ID,
+    host: request.host,
+    vip: request.vip,
+    ports: request.service.ports,
+    exportTo: request.consumerNamespaces,
+    remoteGateway: { address: gateway!.address, port: gateway!.port },
+    localService: {
+      name: request.service.name,
+      namespace: request.service.namespace,
+    },
+  });
+  const clusters: ClusterManifests[] = request.consumerClusters.map(
+    cluster => ({ cluster, role: 'consumer', objects: rendered.consumer }),
+  );
+  if (rendered.exporter.length > 0) {
+    clusters.push({
+      cluster: request.sourceCluster,
+      role: 'exporter',
+      objects: rendered.exporter,
+    });
+  }
+  return { clusters };
+}

@@ -1,0 +1,83 @@
+import {
+  crossmeshClusterManagePermission,
+  crossmeshClusterReadPermission,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import { ReconcileStatusStore } from '../../exposure/reconcile/ReconcileStatusStore';
+import { MembershipService } from '../../onboarding/membership/MembershipService';
+import { OnboardingService } from '../../onboarding/OnboardingService';
+import { redactPreflight } from '../../onboarding/preflight/redactPreflight';
+import { ClusterService } from '../ClusterService';
+import { ApiRouter, RouteAccess } from './routeAccess';
+
+/**
+ * The mesh's clusters: what was observed, preflight, membership, DNS wiring, and the
+ * reconciler's status per cluster.
+ *
+ * @internal
+ */
+export function addClusterRoutes(
+  router: ApiRouter,
+  access: RouteAccess,
+  services: {
+    clusters: ClusterService;
+    memberships: MembershipService;
+    onboarding: OnboardingService;
+    reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
+  },
+) {
+  const { authorize, authorizePlatform } = access;
+  const { clusters, memberships, onboarding } = services;
+
+  router.get('/clusters', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json({ items: await clusters.listClusters() });
+  });
+
+  router.get('/clusters/:clusterName', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json(await clusters.getCluster(req.params.clusterName));
+  });
+
+  router.get('/clusters/:clusterName/preflight', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    const report = await onboarding.preflight(req.params.clusterName);
+    res.json(
+      (await access.mayReadClusterDetails(req))
+        ? report
+        : redactPreflight(report),
+    );
+  });
+
+  router.get('/clusters/:clusterName/membership', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json(await memberships.get(req.params.clusterName));
+  });
+
+  router.put('/clusters/:clusterName/membership', async (req, res) => {
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshClusterManagePermission,
+      'change cluster memberships',
+    );
+    const { membership, outcome } = await memberships.register(
+      req.params.clusterName,
+      req.body,
+      actor,
+    );
+    res.status(outcome === 'created' ? 201 : 200).json(membership);
+  });
+
+  router.post('/clusters/:clusterName/dns', async (req, res) => {
+    const { actor } = await authorizePlatform(
+      req,
+      crossmeshClusterManagePermission,
+      'wire cluster DNS',
+    );
+    res.json(await onboarding.wireDns(req.params.clusterName, actor));
+  });
+
+  router.get('/reconcile/status', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json({ items: await services.reconcileStatus.list() });
+  });
+}

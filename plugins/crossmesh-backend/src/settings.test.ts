@@ -1,0 +1,115 @@
+import { ConfigReader } from '@backstage/config';
+import { readCrossmeshSettings } from './settings';
+
+const kubernetes = {
+  clusterLocatorMethods: [
+    {
+      type: 'config',
+      clusters: [
+        {
+          name: 'cluster-1',
+          url: 'https://127.0.0.1:6443',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'token',
+        },
+      ],
+    },
+  ],
+};
+
+describe('readCrossmeshSettings', () => {
+  it('applies the defaults config.d.ts documents', () => {
+    const settings = readCrossmeshSettings(new ConfigReader({ kubernetes }));
+    expect(settings).toMatchObject({
+      unsupportedLocators: [],
+      strategy: undefined,
+      clusterTimeoutMs: 10_000,
+      reconcileIntervalSeconds: 30,
+      groups: {
+        approvers: [],
+        platform: [],
+        platformSetting: 'crossmesh.approvers.groups',
+      },
+      allowedSystemNamespaces: [],
+      trust: {
+        mode: 'managed',
+        kek: undefined,
+        previousKeks: [],
+        intermediateKeyType: 'rsa-4096',
+        intermediateValidityDays: 730,
+        renewalWindowDays: 30,
+        renewalCheckMinutes: 60,
+      },
+    });
+    expect(settings.clusters.map(c => c.name)).toEqual(['cluster-1']);
+  });
+
+  it('reads every key once into one object', () => {
+    const settings = readCrossmeshSettings(
+      new ConfigReader({
+        kubernetes,
+        crossmesh: {
+          strategy: 'dns-proxy',
+          clusterTimeoutSeconds: 5,
+          reconcileIntervalSeconds: 12,
+          approvers: { groups: ['group:default/platform-team'] },
+          platform: { groups: ['group:default/mesh-admins'] },
+          exposure: { allowedSystemNamespaces: ['istio-system'] },
+          clusters: { 'cluster-1': { gatewayAddress: 'gw.example.net' } },
+          trust: {
+            mode: 'offline-root',
+            keyEncryptionSecret: 'a key-encryption secret, long enough',
+            previousKeyEncryptionSecrets: ['an older secret, also long enough'],
+            intermediateKeyType: 'ecdsa-p256',
+            intermediateValidityDays: 90,
+            renewalWindowDays: 10,
+            renewalCheckMinutes: 5,
+          },
+        },
+      }),
+    );
+    expect(settings).toMatchObject({
+      strategy: 'dns-proxy',
+      clusterTimeoutMs: 5000,
+      reconcileIntervalSeconds: 12,
+      groups: {
+        approvers: ['group:default/platform-team'],
+        platform: ['group:default/mesh-admins'],
+        platformSetting: 'crossmesh.platform.groups',
+      },
+      allowedSystemNamespaces: ['istio-system'],
+      trust: {
+        mode: 'offline-root',
+        kek: expect.objectContaining({ keyId: expect.any(String) }),
+        previousKeks: [expect.objectContaining({ keyId: expect.any(String) })],
+        intermediateKeyType: 'ecdsa-p256',
+        intermediateValidityDays: 90,
+        renewalWindowDays: 10,
+        renewalCheckMinutes: 5,
+      },
+    });
+    expect(settings.clusters[0].gatewayOverride).toMatchObject({
+      address: 'gw.example.net',
+    });
+  });
+
+  it('refuses a value crossmesh does not know, naming the key and the choices', () => {
+    expect(() =>
+      readCrossmeshSettings(
+        new ConfigReader({ kubernetes, crossmesh: { strategy: 'ambient' } }),
+      ),
+    ).toThrow(
+      "crossmesh.strategy is 'ambient', which crossmesh does not know; use one of legacy-global, dns-proxy",
+    );
+    expect(() =>
+      readCrossmeshSettings(
+        new ConfigReader({
+          kubernetes,
+          crossmesh: { trust: { intermediateKeyType: 'rsa-1024' } },
+        }),
+      ),
+    ).toThrow(
+      "crossmesh.trust.intermediateKeyType is 'rsa-1024', which crossmesh does not know; use one of rsa-4096, rsa-2048, ecdsa-p256",
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { Config } from '@backstage/config';
+import {
+  CrossmeshGroups,
+  MeshStrategy,
+  readCrossmeshGroups,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  ClusterConnection,
+  readClusterConnections,
+} from './clusters/clusterConnections';
+import { deriveKek, KeyType } from './pki';
+import { TrustMode, TrustSettings } from './trust';
+
+/**
+ * Everything crossmesh reads from the app's config, read once by the plugin and handed
+ * down, with the defaults `config.d.ts` documents applied.
+ *
+ * @internal
+ */
+export interface CrossmeshSettings {
+  /** The mesh's clusters, from `kubernetes.clusterLocatorMethods` and `crossmesh.clusters`. */
+  clusters: ClusterConnection[];
+  /** Cluster locators crossmesh cannot read clusters from. */
+  unsupportedLocators: string[];
+  /** `crossmesh.strategy`: wins over the strategy detected from istiod's version. */
+  strategy?: MeshStrategy;
+  /** `crossmesh.clusterTimeoutSeconds`, in milliseconds. */
+  clusterTimeoutMs: number;
+  reconcileIntervalSeconds: number;
+  /** `crossmesh.approvers.groups` and `crossmesh.platform.groups`. */
+  groups: CrossmeshGroups;
+  /** `crossmesh.exposure.allowedSystemNamespaces`. */
+  allowedSystemNamespaces: string[];
+  trust: Omit<TrustSettings, 'keyTypeFor'> & { renewalCheckMinutes: number };
+}
+
+const STRATEGIES: readonly MeshStrategy[] = ['legacy-global', 'dns-proxy'];
+const TRUST_MODES: readonly TrustMode[] = ['managed', 'offline-root'];
+const KEY_TYPES: readonly KeyType[] = ['rsa-4096', 'rsa-2048', 'ecdsa-p256'];
+
+/**
+ * Reads crossmesh's settings.
+ *
+ * @throws Error naming the key, the value and the values allowed, for a value crossmesh
+ *   does not know.
+ * @internal
+ */
+export function readCrossmeshSettings(config: Config): CrossmeshSettings {
+  const { clusters, unsupportedLocators } = readClusterConnections(config);
+  const trust = config.getOptionalConfig('crossmesh.trust');
+  const secret = trust?.getOptionalString('keyEncryptionSecret');
+  return {
+    clusters,
+    unsupportedLocators,
+    strategy: oneOf(config, 'crossmesh.strategy', STRATEGIES),
+    clusterTimeoutMs:
+      (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ?? 10) *
+      1000,
+    reconcileIntervalSeconds:
+      config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ?? 30,
+    groups: readCrossmeshGroups(config),
+    allowedSystemNamespaces:
+      config.getOptionalStringArray(
+        'crossmesh.exposure.allowedSystemNamespaces',
+      ) ?? [],
+    trust: {
+      mode: oneOf(config, 'crossmesh.trust.mode', TRUST_MODES) ?? 'managed',
+      kek: secret ? deriveKek(secret) : undefined,
+      previousKeks: (
+        trust?.getOptionalStringArray('previousKeyEncryptionSecrets') ?? []
+      ).map(previous => deriveKek(previous)),
+      intermediateKeyType:
+        oneOf(config, 'crossmesh.trust.intermediateKeyType', KEY_TYPES) ??
+        'rsa-4096',
+      intermediateValidityDays:
+        trust?.getOptionalNumber('intermediateValidityDays') ?? 730,
+      renewalWindowDays: trust?.getOptionalNumber('renewalWindowDays') ?? 30,
+      renewalCheckMinutes:
+        trust?.getOptionalNumber('renewalCheckMinutes') ?? 60,
+    },
+  };
+}
+
+function oneOf<T extends string>(
+  config: Config,
+  key: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = config.getOptionalString(key);
+  if (value !== undefined && !allowed.includes(value as T)) {
+    throw new Error(
+      `${key} is '${value}', which crossmesh does not know; use one of ${allowed.join(
+        ', ',
+      )}`,
+    );
+  }
+  return value as T | undefined;
+}

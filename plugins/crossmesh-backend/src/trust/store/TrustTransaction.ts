@@ -1,0 +1,36 @@
+import { Knex } from 'knex';
+import { AuditLog, DatabaseAuditLog } from '../../audit';
+import { knexUnitOfWork, UnitOfWork } from '../../database/unitOfWork';
+import { DatabaseTrustStore } from './DatabaseTrustStore';
+import { TrustStore } from './TrustStore';
+
+/**
+ * What a trust operation writes: CA material, rotation state, and the audit event that
+ * records them.
+ *
+ * @internal
+ */
+export interface TrustWrites {
+  store: TrustStore;
+  audit: AuditLog;
+}
+
+/**
+ * Writes a trust operation's changes and its audit event in one transaction (see
+ * {@link UnitOfWork}).
+ *
+ * @internal
+ */
+export type TrustTransaction = UnitOfWork<TrustWrites>;
+
+/**
+ * A {@link TrustTransaction} on the plugin's database.
+ *
+ * @internal
+ */
+export function databaseTrustTransaction(db: Knex): TrustTransaction {
+  return knexUnitOfWork(db, trx => ({
+    store: new DatabaseTrustStore(trx),
+    audit: new DatabaseAuditLog(trx),
+  }));
+}
