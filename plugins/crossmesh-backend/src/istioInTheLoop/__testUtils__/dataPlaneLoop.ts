@@ -52,10 +52,12 @@ export async function curlFrom(
 export async function startDataPlaneLoop(
   clusters: string[],
   proxyEnv: Record<string, string> = {},
+  crossmesh?: Parameters<typeof startIstioLoop>[0]['crossmesh'],
 ) {
   const loop = await startIstioLoop({
     bed: { clusters, dataPlane: { workloads: [], proxyEnv } },
     entities: [serviceComponent('svc-2', 'bar', 'cluster-2', 'http:8000')],
+    crossmesh,
   });
   return { ...loop, dataPlane: loop.bed.dataPlane! };
 }
@@ -184,8 +186,9 @@ export async function seedAnswers(loop: DataPlaneLoop, from: RunningWorkload) {
 export async function startSeedMesh(
   clusters: string[],
   proxyEnv: Record<string, string> = {},
+  crossmesh?: Parameters<typeof startIstioLoop>[0]['crossmesh'],
 ) {
-  const loop = await startDataPlaneLoop(clusters, proxyEnv);
+  const loop = await startDataPlaneLoop(clusters, proxyEnv, crossmesh);
   try {
     const root = await joinMesh(loop, loop.bed.clusters);
     const { sleep, svc2 } = await deploySeedWorkloads(loop);

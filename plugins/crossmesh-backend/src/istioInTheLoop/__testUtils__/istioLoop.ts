@@ -39,7 +39,7 @@ export function serviceComponent(
 export async function startIstioLoop(options: {
   bed: TestBedOptions;
   entities?: Entity[];
-  crossmesh?: object;
+  crossmesh?: { trust?: object; [key: string]: unknown };
 }) {
   const bed = await startTestBed(options.bed);
   let mesh: Awaited<ReturnType<typeof startMeshBackend>>;
@@ -47,11 +47,12 @@ export async function startIstioLoop(options: {
     mesh = await startMeshBackend({
       kubernetes: bed.kubernetesConfig(),
       crossmesh: {
+        ...options.crossmesh,
         trust: {
           keyEncryptionSecret: TEST_KEK,
           intermediateKeyType: 'ecdsa-p256',
+          ...options.crossmesh?.trust,
         },
-        ...options.crossmesh,
       },
       entities: options.entities ?? [],
     });
