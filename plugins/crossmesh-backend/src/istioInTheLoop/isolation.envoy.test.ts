@@ -220,29 +220,25 @@ describe('isolation of an exposure, through real Envoys', () => {
     }
   }
 
-  // Known defect, found by this test (ADR 0021): today the gateway passes the SNI through and
-  // svc-2 answers any identity under the root. `failing` until crossmesh writes the policy;
-  // then it fails loudly, and the marker goes.
-  it.failing(
-    'an attacker in the unapproved cluster that sends the SNI by hand is refused unless it takes an approved namespace',
-    async () => {
-      const fromElsewhere = await sniByHand('evil');
-      process.stdout.write(
-        `SNI by hand from cluster-3/evil:\n${fromElsewhere}\n`,
-      );
-      expect(fromElsewhere).toMatch(/HTTP\/1\.1 403/);
-      expect(fromElsewhere).toContain('RBAC: access denied');
+  // The gateway passes the SNI through and svc-2's sidecar sees the caller: crossmesh's
+  // AuthorizationPolicy for the host refuses identities outside the approved namespaces (ADR 0021).
+  it('an attacker in the unapproved cluster that sends the SNI by hand is refused unless it takes an approved namespace', async () => {
+    const fromElsewhere = await sniByHand('evil');
+    process.stdout.write(
+      `SNI by hand from cluster-3/evil:\n${fromElsewhere}\n`,
+    );
+    expect(fromElsewhere).toMatch(/HTTP\/1\.1 403/);
+    expect(fromElsewhere).toContain('RBAC: access denied');
 
-      // The mesh has one trust domain: an identity names a namespace and a service account, not
-      // a cluster. A cluster admin of a member cluster who makes namespace foo passes (see
-      // docs/security.md): this is the limit of what a shared trust domain allows.
-      const asConsumer = await sniByHand('foo');
-      process.stdout.write(`SNI by hand from cluster-3/foo:\n${asConsumer}\n`);
-      expect(asConsumer).toMatch(/HTTP\/1\.1 200/);
-      expect(asConsumer).toContain(
-        '"caller":"spiffe://cluster.local/ns/foo/sa/attacker-foo"',
-      );
-      expect(asConsumer).not.toContain(SLEEP_IDENTITY);
-    },
-  );
+    // The mesh has one trust domain: an identity names a namespace and a service account, not
+    // a cluster. A cluster admin of a member cluster who makes namespace foo passes (see
+    // docs/security.md): this is the limit of what a shared trust domain allows.
+    const asConsumer = await sniByHand('foo');
+    process.stdout.write(`SNI by hand from cluster-3/foo:\n${asConsumer}\n`);
+    expect(asConsumer).toMatch(/HTTP\/1\.1 200/);
+    expect(asConsumer).toContain(
+      '"caller":"spiffe://cluster.local/ns/foo/sa/attacker-foo"',
+    );
+    expect(asConsumer).not.toContain(SLEEP_IDENTITY);
+  });
 });

@@ -277,6 +277,48 @@ export function ruleScenarios(
         await expectState(mesh, exposureId, 'revoked');
       },
     },
+    // svc-3 runs in cluster-3 (dns-proxy), which gets the host's AuthorizationPolicy.
+    'cluster:list:authorizationpolicies': {
+      cluster: 'cluster-3',
+      act: async () => {
+        await newExposure();
+        return reconcileErrors(mesh);
+      },
+      restore: () => finishAndRevoke(mesh, exposureId),
+    },
+    'cluster:create:authorizationpolicies': {
+      cluster: 'cluster-3',
+      act: async () => {
+        await newExposure();
+        return reconcileErrors(mesh);
+      },
+      restore: () => finishAndRevoke(mesh, exposureId),
+    },
+    'cluster:patch:authorizationpolicies': {
+      cluster: 'cluster-3',
+      act: async () => {
+        await newExposure();
+        return reconcileErrors(mesh);
+      },
+      restore: () => finishAndRevoke(mesh, exposureId),
+    },
+    'cluster:delete:authorizationpolicies': {
+      cluster: 'cluster-3',
+      arrange: async () => {
+        await newExposure();
+        await mesh.reconcile();
+        await expectState(mesh, exposureId, 'active');
+      },
+      act: async () => {
+        const revoked = await bob(mesh).post(`/exposures/${exposureId}/revoke`);
+        if (revoked.status !== 200) fail('revoke', revoked);
+        return reconcileErrors(mesh);
+      },
+      restore: async () => {
+        await mesh.reconcile();
+        await expectState(mesh, exposureId, 'revoked');
+      },
+    },
     'istio-system:get:deployments': {
       cluster: 'cluster-1',
       act: () => clusterError(mesh, 'cluster-1'),
