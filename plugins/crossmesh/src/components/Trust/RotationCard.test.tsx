@@ -37,6 +37,22 @@ const settled = () =>
     }),
   );
 
+/** A rotation from r1 to r2 in its first phase: every cluster trusts both roots. */
+const trustingBoth = () => {
+  const fake = settled();
+  fake.trust = {
+    ...fake.trust,
+    roots: [...fake.trust.roots, root('r2', { state: 'incoming' })],
+    rotation: {
+      ...fake.trust.rotation,
+      phase: 'trusting-both',
+      oldRootId: 'r1',
+      newRootId: 'r2',
+    },
+  };
+  return fake;
+};
+
 describe('the root rotation wizard', () => {
   it('says where the rotation stands and starts it after confirmation', async () => {
     const fake = settled();
@@ -82,17 +98,7 @@ describe('the root rotation wizard', () => {
   });
 
   it("shows the backend's reason when it refuses a step, and moves on once it may", async () => {
-    const fake = settled();
-    fake.trust = {
-      ...fake.trust,
-      roots: [...fake.trust.roots, root('r2', { state: 'incoming' })],
-      rotation: {
-        ...fake.trust.rotation,
-        phase: 'trusting-both',
-        oldRootId: 'r1',
-        newRootId: 'r2',
-      },
-    };
+    const fake = trustingBoth();
     fake.calls.advanceRotation.mockRejectedValueOnce(
       await backendError(
         409,
@@ -136,18 +142,11 @@ describe('the root rotation wizard', () => {
   });
 
   it('says from when the next step can run: a workload-certificate lifetime after the last took effect', async () => {
-    const fake = settled();
+    const fake = trustingBoth();
     const tookEffectAt = new Date(Date.now() - 20 * 60_000).toISOString();
     const mayAdvanceAt = new Date(Date.now() + 40 * 60_000 + 5_000);
     fake.trust = {
       ...fake.trust,
-      roots: [...fake.trust.roots, root('r2', { state: 'incoming' })],
-      rotation: {
-        ...fake.trust.rotation,
-        phase: 'trusting-both',
-        oldRootId: 'r1',
-        newRootId: 'r2',
-      },
       workloadCertificateTtlSeconds: 3600,
       rotationWait: {
         mayAdvanceAt: mayAdvanceAt.toISOString(),
