@@ -122,7 +122,7 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
     }
   }
 
-  it('rotates the root under load with no failed request, and every caller moves from the old root to the new', async () => {
+  it('rotates the root under load with no failed request, each phase waiting a workload-certificate lifetime', async () => {
     const refusals: string[] = [];
     let newRoot = '';
     let droppedAt = Infinity;
