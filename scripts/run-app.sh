@@ -5,7 +5,9 @@
 #   scripts/run-app.sh            frontend dev server on :3000, backend on :7007
 #   scripts/run-app.sh --served   backend on :7007 serving the production frontend build
 # With CROSSMESH_ISTIOD=1 each cluster also runs a real istiod (see test/bed/README.md), and the
-# clusters are seeded with its version instead of Istio 1.6's.
+# clusters are seeded with its version instead of Istio 1.6's. With CROSSMESH_DATA_PLANE=1 (as root)
+# the clusters also get the bed's data plane: DNS, an ingress gateway and Istio's sample workloads
+# sleep and svc-2 with Envoy sidecars, in network namespaces (implies CROSSMESH_ISTIOD).
 # Stops the clusters when the app stops (Ctrl-C).
 set -euo pipefail
 
@@ -21,6 +23,7 @@ mkdir -p "$STATE"
 rm -f "$BED_CONFIG"
 istiod=()
 [ -n "${CROSSMESH_ISTIOD:-}" ] && istiod=(--istiod)
+[ -n "${CROSSMESH_DATA_PLANE:-}" ] && istiod=(--istiod --data-plane)
 log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
 yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \

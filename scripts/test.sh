@@ -67,8 +67,12 @@ step "type check" yarn tsc
 step "formatting" yarn prettier:check
 step "lint" yarn backstage-cli repo lint
 step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
-step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci
+# The data-plane suites (*.envoy.test.ts: network namespaces, real Envoys, minutes of traffic)
+# run in a step of their own, one file at a time: they need root, and timing-sensitive traffic
+# should not share two cores with the rest of the suite.
+step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$'
 step "end-to-end tests" bash test/e2e/run.sh
+step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
 step "adoption in a fresh Backstage app" bash test/adoption/run.sh
 
 [ "${#failed[@]}" -eq 0 ]

@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /**
    * crossmesh reads clusters and their credentials from `kubernetes.clusterLocatorMethods`
@@ -73,6 +75,14 @@ export interface Config {
       renewalWindowDays?: number;
       /** How often the renewal check runs, in minutes. Default 60. */
       renewalCheckMinutes?: number;
+      /**
+       * How long the mesh's workload certificates live (istiod's `DEFAULT_WORKLOAD_CERT_TTL`,
+       * or the sidecars' `SECRET_TTL`). Each phase of a root rotation waits this long after it
+       * took effect in every cluster, so that every workload has renewed its certificate (new
+       * roots, new leaf) before the next phase. A duration: '24h', 'PT24H' or { hours: 24 }.
+       * Default 24 hours, istiod's default.
+       */
+      workloadCertificateTtl?: string | HumanDuration;
     };
     /** Per-cluster settings, keyed by the cluster's name in the Kubernetes plugin's config. */
     clusters?: {

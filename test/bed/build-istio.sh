@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds Istio's pilot-discovery (istiod), pilot-agent and istioctl from the Go module proxy
-# into a version-keyed cache outside the repository, once. Prints the directory holding them.
+# into a version-keyed cache outside the repository, once, and copies beside them Istio's Envoy
+# bootstrap template (tools/packaging/common/envoy_bootstrap.json of the same module), which
+# pilot-agent renders for the bed's data plane. Prints the directory holding them.
 # CROSSMESH_ISTIO_BIN points at a folder that already holds all three.
 set -euo pipefail
 
@@ -16,16 +18,20 @@ BINARIES="pilot-discovery pilot-agent istioctl"
 
 log() { echo "[istio] $*" >&2; }
 
-have_all() {
+have_binaries() {
   local b
   for b in $BINARIES; do [ -x "$1/$b" ] || return 1; done
+}
+have_all() {
+  have_binaries "$1" && [ -f "$1/envoy_bootstrap.json" ]
 }
 
 stamped() {
   [ "$(cat "$1/RELEASE" 2>/dev/null)" = "$ISTIO_RELEASE" ]
 }
 
-if [ -n "${CROSSMESH_ISTIO_BIN:-}" ] && have_all "$CROSSMESH_ISTIO_BIN"; then
+# A folder of one's own needs envoy_bootstrap.json too only for the data plane.
+if [ -n "${CROSSMESH_ISTIO_BIN:-}" ] && have_binaries "$CROSSMESH_ISTIO_BIN"; then
   echo "$CROSSMESH_ISTIO_BIN"; exit 0
 fi
 if have_all "$OUT" && stamped "$OUT"; then
@@ -69,6 +75,7 @@ for b in $BINARIES; do
     -o "$OUT/$b.tmp" "$pkg" >&2
   mv "$OUT/$b.tmp" "$OUT/$b"
 done
+cp "$(go list -m -f '{{.Dir}}' istio.io/istio)/tools/packaging/common/envoy_bootstrap.json" "$OUT/envoy_bootstrap.json"
 echo "$ISTIO_RELEASE" > "$OUT/RELEASE"
 log "built in $(( $(date +%s) - started ))s into $OUT"
 echo "$OUT"

@@ -21,6 +21,7 @@ const BENCHMARKS: Record<string, string[]> = {
   listing: ['test/bench/listing.bench.ts', '--check'],
   exposures: ['test/bench/exposures.bench.ts', '--check'],
   bundle: ['test/bench/bundle-size.ts', '--check'],
+  latency: ['test/bench/crossClusterLatency.bench.ts', '--check'],
 };
 
 function main() {

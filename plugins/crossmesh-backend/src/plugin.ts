@@ -99,6 +99,12 @@ export const crossmeshPlugin = createBackendPlugin({
         };
         const observer = new ClusterObserver(kubernetesClients, clusterReading);
 
+        const clusterService = new ClusterService(
+          clusters,
+          observer,
+          store,
+          membershipStore,
+        );
         const audit = new DatabaseAuditLog(db);
         const trust = createTrustServices({
           stores: {
@@ -112,6 +118,8 @@ export const crossmeshPlugin = createBackendPlugin({
             ...settings.trust,
             keyTypeFor: async name =>
               (await membershipStore.get(name))?.keyType ?? undefined,
+            strategyOf: async name =>
+              (await clusterService.getCluster(name)).strategy,
           },
         });
         await scheduler.scheduleTask({
@@ -137,12 +145,6 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
-        const clusterService = new ClusterService(
-          clusters,
-          observer,
-          store,
-          membershipStore,
-        );
         const exposureStore = new DatabaseExposureStore(db);
         const exposureTransaction = databaseExposureTransaction(db);
         const notifier = new ExposureNotifier({

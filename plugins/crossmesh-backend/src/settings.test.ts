@@ -39,6 +39,7 @@ describe('readCrossmeshSettings', () => {
         intermediateValidityDays: 730,
         renewalWindowDays: 30,
         renewalCheckMinutes: 60,
+        workloadCertificateTtlMs: 24 * 60 * 60 * 1000,
       },
     });
     expect(settings.clusters.map(c => c.name)).toEqual(['cluster-1']);
@@ -64,6 +65,7 @@ describe('readCrossmeshSettings', () => {
             intermediateValidityDays: 90,
             renewalWindowDays: 10,
             renewalCheckMinutes: 5,
+            workloadCertificateTtl: '90s',
           },
         },
       }),
@@ -86,11 +88,28 @@ describe('readCrossmeshSettings', () => {
         intermediateValidityDays: 90,
         renewalWindowDays: 10,
         renewalCheckMinutes: 5,
+        workloadCertificateTtlMs: 90_000,
       },
     });
     expect(settings.clusters[0].gatewayOverride).toMatchObject({
       address: 'gw.example.net',
     });
+  });
+
+  it('reads the workload-certificate lifetime in any of the duration forms Backstage reads, and refuses what is none', () => {
+    const ttl = (workloadCertificateTtl: unknown) =>
+      readCrossmeshSettings(
+        new ConfigReader({
+          kubernetes,
+          crossmesh: { trust: { workloadCertificateTtl } },
+        } as any),
+      ).trust.workloadCertificateTtlMs;
+    expect(ttl('PT1H')).toBe(3_600_000);
+    expect(ttl({ minutes: 2 })).toBe(120_000);
+    expect(ttl('0s')).toBe(0);
+    expect(() => ttl('soon')).toThrow(
+      /^crossmesh\.trust\.workloadCertificateTtl is not a duration \(.+\); give the lifetime of the mesh's workload certificates, e\.g\. '24h'/,
+    );
   });
 
   it('refuses a value crossmesh does not know, naming the key and the choices', () => {

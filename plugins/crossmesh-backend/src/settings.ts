@@ -1,4 +1,5 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import {
   CrossmeshGroups,
   MeshStrategy,
@@ -31,7 +32,9 @@ export interface CrossmeshSettings {
   groups: CrossmeshGroups;
   /** `crossmesh.exposure.allowedSystemNamespaces`. */
   allowedSystemNamespaces: string[];
-  trust: Omit<TrustSettings, 'keyTypeFor'> & { renewalCheckMinutes: number };
+  trust: Omit<TrustSettings, 'keyTypeFor' | 'strategyOf'> & {
+    renewalCheckMinutes: number;
+  };
 }
 
 const STRATEGIES: readonly MeshStrategy[] = ['legacy-global', 'dns-proxy'];
@@ -77,8 +80,37 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
       renewalWindowDays: trust?.getOptionalNumber('renewalWindowDays') ?? 30,
       renewalCheckMinutes:
         trust?.getOptionalNumber('renewalCheckMinutes') ?? 60,
+      workloadCertificateTtlMs: readWorkloadCertificateTtl(config),
     },
   };
+}
+
+const WORKLOAD_CERTIFICATE_TTL = 'crossmesh.trust.workloadCertificateTtl';
+/** istiod's default lifetime of workload certificates. */
+const DEFAULT_WORKLOAD_CERTIFICATE_TTL_MS = 24 * 60 * 60 * 1000;
+
+function readWorkloadCertificateTtl(config: Config): number {
+  if (!config.has(WORKLOAD_CERTIFICATE_TTL)) {
+    return DEFAULT_WORKLOAD_CERTIFICATE_TTL_MS;
+  }
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(
+      readDurationFromConfig(config, { key: WORKLOAD_CERTIFICATE_TTL }),
+    );
+  } catch (error) {
+    throw new Error(
+      `${WORKLOAD_CERTIFICATE_TTL} is not a duration (${
+        (error as Error).message
+      }); give the lifetime of the mesh's workload certificates, e.g. '24h' (istiod's default) or { hours: 24 }`,
+    );
+  }
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new Error(
+      `${WORKLOAD_CERTIFICATE_TTL} must not be negative; give the lifetime of the mesh's workload certificates, e.g. '24h'`,
+    );
+  }
+  return ms;
 }
 
 function oneOf<T extends string>(

@@ -81,6 +81,23 @@ export interface TrustState {
   /** Intermediates are renewed this many days before they expire. */
   renewalWindowDays: number;
   keyEncryption: TrustKeyEncryption;
+  /** How long the mesh's workload certificates live (`crossmesh.trust.workloadCertificateTtl`). */
+  workloadCertificateTtlSeconds: number;
+  /** While a rotation is under way, when its next phase may begin; null otherwise. */
+  rotationWait: TrustRotationWait | null;
+}
+
+/**
+ * When a rotation may take its next phase: one workload-certificate lifetime after the
+ * current phase took effect in its last cluster, every workload has renewed its certificate.
+ *
+ * @public
+ */
+export interface TrustRotationWait {
+  mayAdvanceAt: string;
+  /** The clusters where the phase took effect last. */
+  heldBackBy: string[];
+  tookEffectAt: string;
 }
 
 /**

@@ -1,20 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { demoServices, seedDemoServices } from './demoServices';
+import { demoServices, seedServices } from './demoServices';
+import { seedWorkloads } from './dataPlane/workloads';
 import { renderAppConfig } from './kubeconfig';
 import { startTestBed } from './startTestBed';
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
                  [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
-                 [--istiod] [--istiod-clusters <name,name,...>]
+                 [--istiod] [--istiod-clusters <name,name,...>] [--data-plane]
 
 Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
 foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.
 --demo-services also creates Istio's multicluster sample Services (svc-1 in foo on cluster-1,
 svc-2 in bar on cluster-2, port http 8000) for the demo and the end-to-end tests.
 --istiod runs a real istiod against every cluster (--istiod-clusters: only those), built once
-by build-istio.sh; those clusters are seeded with the version it reports.`;
+by build-istio.sh; those clusters are seeded with the version it reports.
+--data-plane (as root) also runs the bed's data plane: per cluster its DNS and an ingress gateway,
+and Istio's sample workloads with sidecars (sleep in foo on cluster-1, svc-2 in bar on cluster-2),
+each in a network namespace of its own; implies --istiod.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -52,6 +56,7 @@ async function main() {
       'demo-services': { type: 'boolean' },
       istiod: { type: 'boolean' },
       'istiod-clusters': { type: 'string' },
+      'data-plane': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -99,6 +104,11 @@ async function main() {
     istioVersions: parseVersions(values['istio-versions']),
     istiod:
       values.istiod || istiodClusters ? { clusters: istiodClusters } : false,
+    // Workload certificates of two minutes: after the mesh's trust is set up in the UI, the
+    // sample workloads move to crossmesh's CA within a minute, with no restart.
+    dataPlane: values['data-plane']
+      ? { proxyEnv: { SECRET_TTL: '2m' } }
+      : false,
     log,
   });
   const shutdown = async (signal: string) => {
@@ -117,9 +127,20 @@ async function main() {
 
   const bed = await starting;
   if (values['demo-services']) {
-    await seedDemoServices(bed.clusters);
+    // With a data plane, its workloads bring their own (headless) Services.
+    const services = demoServices.filter(
+      service =>
+        !bed.dataPlane ||
+        !seedWorkloads.some(
+          w =>
+            w.cluster === service.cluster &&
+            w.namespace === service.namespace &&
+            w.name === service.name,
+        ),
+    );
+    await seedServices(bed.clusters, services);
     log(
-      `created the demo services ${demoServices
+      `created the demo services ${services
         .map(s => `${s.cluster}:${s.namespace}/${s.name}`)
         .join(', ')}`,
     );
@@ -142,6 +163,31 @@ async function main() {
           : ''
       }\n`,
     );
+  }
+  if (bed.dataPlane) {
+    for (const workload of seedWorkloads.filter(w =>
+      clusters.includes(w.cluster),
+    )) {
+      const running = bed.dataPlane.workload(
+        workload.cluster,
+        workload.namespace,
+        workload.name,
+      );
+      process.stdout.write(
+        `${workload.cluster}/${workload.namespace}/${workload.name} pod=${running.node.address} netns=${running.node.netns}\n`,
+      );
+    }
+    const sleep = seedWorkloads.find(w => w.app === 'sleep');
+    if (sleep && clusters.includes(sleep.cluster)) {
+      const { node } = bed.dataPlane.workload(
+        sleep.cluster,
+        sleep.namespace,
+        sleep.name,
+      );
+      process.stdout.write(
+        `once svc-2 is exposed to cluster-1: sudo ip netns exec ${node.netns} curl -sS http://svc-2.bar.global:8000/\n`,
+      );
+    }
   }
   process.stdout.write(
     `test bed ready in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,

@@ -18,8 +18,19 @@ export {
 } from './istio/probe';
 export type { ProbeProxy, XdsSnapshot } from './istio/probe';
 export { analyzeCluster } from './istio/analyze';
+export { seedWorkloads } from './dataPlane/workloads';
+export type { BedWorkload } from './dataPlane/workloads';
+export type {
+  DataPlane,
+  ExecResult,
+  LoadRecord,
+  RunningLoad,
+  RunningWorkload,
+} from './dataPlane/DataPlane';
+export type { IngressGateway } from './dataPlane/IngressGateway';
 export type { AnalysisMessage } from './istio/analyze';
 export type {
+  DataPlaneOptions,
   IstiodOptions,
   KubernetesClusterConfig,
   KubernetesConfig,

@@ -2,30 +2,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isAlive, waitFor } from './__testUtils__/liveness';
 
 jest.setTimeout(120_000);
 
 const cli = path.join(__dirname, 'cli.ts');
-
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      return false;
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
-  return true;
-}
 
 describe.each([
   ['pdeathsig', []],

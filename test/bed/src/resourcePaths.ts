@@ -19,6 +19,8 @@ const plurals: Record<string, string> = {
   Role: 'roles',
   RoleBinding: 'rolebindings',
   CustomResourceDefinition: 'customresourcedefinitions',
+  EndpointSlice: 'endpointslices',
+  EnvoyFilter: 'envoyfilters',
 };
 
 /** The collection path of a manifest's kind, e.g. `/apis/apps/v1/namespaces/istio-system/deployments`. */

@@ -17,6 +17,13 @@ import {
   planIstiods,
 } from './istio/bedIstiods';
 import { IstiodRunner } from './istio/IstiodRunner';
+import {
+  dataPlaneIstiodOptions,
+  planDataPlane,
+  startDataPlane,
+} from './dataPlane/bedDataPlane';
+import { BedNetwork } from './dataPlane/BedNetwork';
+import type { DataPlane } from './dataPlane/DataPlane';
 import { gatewayAddressFor, istioPods, meshConfigMap } from './istioManifests';
 import { kubernetesConfigFor, renderKubeconfig } from './kubeconfig';
 import { findBinaries } from './paths';
@@ -56,9 +63,13 @@ function checkClusterNames(names: string[]) {
  *
  * @public
  */
-export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
-  const log = options.log ?? (() => {});
-  checkClusterNames(options.clusters);
+export async function startTestBed(
+  givenOptions: TestBedOptions,
+): Promise<TestBed> {
+  const log = givenOptions.log ?? (() => {});
+  checkClusterNames(givenOptions.clusters);
+  const dataPlanePlan = planDataPlane(givenOptions);
+  const options = dataPlaneIstiodOptions(givenOptions, dataPlanePlan);
   const createdStateDir = !options.stateDir;
   const stateDir = path.resolve(
     options.stateDir ??
@@ -67,7 +78,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
   fs.mkdirSync(stateDir, { recursive: true });
   // A temp dir must not outlive a process that exits without calling stop().
   const removeTempStateDir = () => {
-    if (createdStateDir) {
+    if (createdStateDir && !process.env.CROSSMESH_TEST_BED_KEEP_STATE) {
       fs.rmSync(stateDir, { recursive: true, force: true });
     }
   };
@@ -75,7 +86,13 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
 
   const processes = new Map<string, ManagedProcess>();
   const istiods = new Map<string, IstiodRunner>();
+  let network: BedNetwork | undefined;
+  let dataPlane: DataPlane | undefined;
   const stopAll = async () => {
+    await dataPlane?.stop();
+    dataPlane = undefined;
+    await network?.remove();
+    network = undefined;
     await Promise.all([...istiods.values()].map(runner => runner.close()));
     istiods.clear();
     const apiservers = [...processes.entries()].filter(([k]) => k !== 'etcd');
@@ -99,6 +116,10 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
       2 + options.clusters.length + PORTS_PER_ISTIOD * istiodPlan.clusters.size,
     );
     const apiserverPorts = clusterPorts.splice(0, options.clusters.length);
+    if (dataPlanePlan) {
+      network = await BedNetwork.create();
+      log(`data plane network ${network.bridge} at ${network.hostAddress}/24`);
+    }
     const ca = await createCertificateAuthority(path.join(stateDir, 'ca'));
     const caData = Buffer.from(ca.certPem).toString('base64');
 
@@ -163,14 +184,15 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
             stateDir,
             ca.certPem,
             log,
+            network?.hostAddress,
           );
           istiods.set(name, runner);
-          const { ports } = runner.spec;
+          const { ports, host } = runner.spec;
           cluster.istiod = {
             version: istio.version,
-            debugUrl: `http://127.0.0.1:${ports.http}`,
-            xdsAddress: `127.0.0.1:${ports.grpc}`,
-            caAddress: `127.0.0.1:${ports.secureGrpc}`,
+            debugUrl: `http://${host}:${ports.http}`,
+            xdsAddress: `${host}:${ports.grpc}`,
+            caAddress: `${host}:${ports.secureGrpc}`,
             logFile: path.join(stateDir, 'logs', `istiod-${name}.log`),
           };
         }
@@ -227,6 +249,15 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
       }),
     );
 
+    if (dataPlanePlan && network) {
+      dataPlane = await startDataPlane(dataPlanePlan, {
+        network,
+        clusters,
+        stateDir,
+        log,
+      });
+    }
+
     const clusterNamed = (name: string) => {
       if (!specs.has(name)) {
         throw new Error(
@@ -252,6 +283,7 @@ export async function startTestBed(options: TestBedOptions): Promise<TestBed> {
     return {
       clusters,
       stateDir,
+      dataPlane,
       kubernetesConfig: () => kubernetesConfigFor(clusters),
       async stopCluster(name) {
         const child = processes.get(clusterNamed(name));

@@ -1,4 +1,6 @@
 import type { CrossmeshAccess } from './crossmeshAccess';
+import type { DataPlane } from './dataPlane/DataPlane';
+import type { BedWorkload } from './dataPlane/workloads';
 
 /**
  * Options for {@link startTestBed}.
@@ -23,6 +25,12 @@ export interface TestBedOptions {
    * it reports. Default: none, and nothing is built.
    */
   istiod?: boolean | IstiodOptions;
+  /**
+   * Run a data plane (see the README): a network of the bed's own, and per cluster its DNS
+   * (CoreDNS), an ingress gateway and workloads with Istio sidecars (pilot-agent and Envoy).
+   * Its clusters run istiod (added to `istiod` if missing). Needs root. Default: off.
+   */
+  dataPlane?: boolean | DataPlaneOptions;
   /** Where etcd data, certificates, logs, pids and kubeconfigs go. Default: a fresh temp dir, removed by `stop()`. */
   stateDir?: string;
   /** Receives progress lines. */
@@ -39,6 +47,20 @@ export interface IstiodOptions {
   clusters?: string[];
   /** Extra environment for every istiod, e.g. `{ PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH: 'true' }`. */
   env?: Record<string, string>;
+}
+
+/**
+ * Which clusters get a data plane, and which workloads run in it.
+ *
+ * @public
+ */
+export interface DataPlaneOptions {
+  /** Default: every cluster of the bed. */
+  clusters?: string[];
+  /** Default: `seedWorkloads` of the clusters the data plane runs (sleep, svc-2). */
+  workloads?: BedWorkload[];
+  /** Extra environment for every pilot-agent, e.g. `{ SECRET_TTL: '5m' }`. */
+  proxyEnv?: Record<string, string>;
 }
 
 /**
@@ -81,7 +103,10 @@ export interface TestCluster {
    * user, objectRef, responseStatus), on disk before the write is answered.
    */
   auditLogPath: string;
-  /** The ingress gateway's load-balancer IP (a TEST-NET-1 address, never a traffic target). */
+  /**
+   * The ingress gateway's load-balancer IP: a TEST-NET-1 address, never a traffic target, or
+   * with a data plane the address its load balancer listens on.
+   */
   gatewayAddress: string;
   istioVersion: string;
   /** Present when this cluster runs a real istiod. */
@@ -138,6 +163,8 @@ export interface TestBed {
   stopIstiod(name: string, signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts one cluster's istiod again on the same ports; resolves when it is ready. */
   startIstiod(name: string): Promise<void>;
+  /** The data plane, when the bed runs one. */
+  dataPlane?: DataPlane;
   /** Kills every process of the bed and removes the state dir if the bed created it. */
   stop(): Promise<void>;
 }

@@ -195,6 +195,7 @@ describe('a failing audit insert leaves no state change', () => {
           intermediateKeyType: 'ecdsa-p256',
           intermediateValidityDays: 60,
           renewalWindowDays: 30,
+          workloadCertificateTtlMs: 0,
         },
       });
       await withoutAuditTable(() =>

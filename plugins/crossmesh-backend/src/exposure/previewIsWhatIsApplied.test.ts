@@ -204,9 +204,17 @@ describe('the preview before approval is what the reconciler applies', () => {
     kubeConfig.loadFromFile(cluster.kubeconfigPath);
     const api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     const objects: any[] = [];
-    for (const plural of ['serviceentries', 'destinationrules', 'gateways']) {
+    for (const plural of [
+      'serviceentries',
+      'destinationrules',
+      'gateways',
+      'authorizationpolicies',
+    ]) {
       const list: any = await api.listClusterCustomObject({
-        group: 'networking.istio.io',
+        group:
+          plural === 'authorizationpolicies'
+            ? 'security.istio.io'
+            : 'networking.istio.io',
         version: 'v1beta1',
         plural,
         labelSelector: 'app.kubernetes.io/managed-by=crossmesh',

@@ -21,6 +21,8 @@ import {
 } from './__testUtils__/envoyConfig';
 import {
   analyzerFindingsSince,
+  exposeAndApply,
+  revokeExposure,
   serviceComponent,
   startIstioLoop,
 } from './__testUtils__/istioLoop';
@@ -77,34 +79,13 @@ describe('dns-proxy exposures, judged by real istiods', () => {
   });
 
   /** Requests and approves an exposure of `service` to cluster-1's namespace foo, and applies it. */
-  async function expose(service: string) {
-    const created = await loop.as('bob').post('/exposures', {
-      entityRef: `component:default/${service}`,
+  const expose = (service: string) =>
+    exposeAndApply(loop, {
+      service,
       consumerClusters: [consumer.name],
-      consumerNamespaces: ['foo'],
       reason: `sleep in cluster-1 calls ${service}`,
     });
-    expect(created.status).toBe(201);
-    const approved = await loop
-      .as('carol')
-      .post(`/exposures/${created.body.id}/approve`);
-    expect(approved.status).toBe(200);
-    await loop.reconcilePass();
-    const applied = await loop.as('bob').get(`/exposures/${created.body.id}`);
-    expect(applied.body.state).toBe('active');
-    return applied.body as { id: string; vip: string };
-  }
-
-  async function revoke(request: { id: string }) {
-    const revoking = await loop
-      .as('bob')
-      .post(`/exposures/${request.id}/revoke`);
-    expect(revoking.status).toBe(200);
-    await loop.reconcilePass();
-    expect(
-      (await loop.as('bob').get(`/exposures/${request.id}`)).body.state,
-    ).toBe('revoked');
-  }
+  const revoke = (request: { id: string }) => revokeExposure(loop, request.id);
 
   /** The probe's view once `check` holds (istiod pushes within moments of a change). */
   function once(

@@ -36,6 +36,9 @@ describe('trust and root rotation, judged by real istiods', () => {
   beforeAll(async () => {
     loop = await startIstioLoop({
       bed: { clusters: ['cluster-1', 'cluster-2'], istiod: true },
+      // No workloads run here, so no phase waits for their certificates; the wait is
+      // rotationUnderLoad.envoy.test.ts's and trustApi.test.ts's (ADR 0022).
+      crossmesh: { trust: { workloadCertificateTtl: '0s' } },
     });
     [cluster1, cluster2] = loop.bed.clusters;
     for (const cluster of loop.bed.clusters) {
@@ -156,7 +159,7 @@ describe('trust and root rotation, judged by real istiods', () => {
     }
   });
 
-  it('rotates the root as istiod sees it, and will not drop the old root while an istiod publishes only it', async () => {
+  it('rotates the root as istiod sees it, and will not move the intermediates while an istiod publishes only the old root', async () => {
     const oldRoot = root.fingerprintSha256;
     // cluster-2's istiod is down while the rotation starts, so it keeps publishing the old
     // root alone until it comes back.
@@ -180,6 +183,18 @@ describe('trust and root rotation, judged by real istiods', () => {
       oldRoot,
     ]);
 
+    // cluster-2's workloads would refuse certificates from the new intermediates: refused.
+    const refused = await call().post('/trust/rotation/advance');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain(
+      'cluster-2: istiod still publishes only the old root in istio-ca-root-cert, so its workloads would refuse certificates from the new intermediates',
+    );
+    expect(refused.body.error.message).not.toContain('cluster-1');
+
+    // Back, it reads cacerts with both roots.
+    await loop.bed.startIstiod(cluster2.name);
+    await publishes(cluster2, [oldRoot, newRoot]);
+
     // Intermediates moved: new certificates chain to the new root; old ones still verify.
     const moved = await call().post('/trust/rotation/advance');
     expect(moved.body.rotation.phase).toBe('intermediates-moved');
@@ -190,17 +205,6 @@ describe('trust and root rotation, judged by real istiods', () => {
     expect(opensslVerifyChain(signedUnderNewRoot, incoming.certPem)).toBe(OK);
     expect(opensslVerifyChain(signedUnderNewRoot, published)).toBe(OK);
     expect(opensslVerifyChain(signedBeforeRotation, published)).toBe(OK);
-
-    // cluster-2's workloads would trust nothing signed under the new root: refused.
-    const refused = await call().post('/trust/rotation/advance');
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toContain(
-      'cluster-2: istiod still publishes only the old root in istio-ca-root-cert',
-    );
-    expect(refused.body.error.message).not.toContain('cluster-1');
-
-    // Back, it reads the moved cacerts: both roots, and the new intermediate.
-    await loop.bed.startIstiod(cluster2.name);
     published = await publishes(cluster2, [oldRoot, newRoot]);
     chain = await certificateFromCurrentIntermediate(cluster2);
     expect(opensslVerifyChain(chain, incoming.certPem)).toBe(OK);

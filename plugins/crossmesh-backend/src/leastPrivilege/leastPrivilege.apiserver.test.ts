@@ -291,6 +291,7 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
     expect(await c1.managed('destinationrules')).toHaveLength(1);
     expect(await c3.managed('serviceentries')).toHaveLength(1);
     expect(await c3.managed('gateways')).toHaveLength(1);
+    expect(await c3.managed('authorizationpolicies')).toHaveLength(1);
 
     for (const id of ids) {
       expect((await bob().post(`/exposures/${id}/revoke`)).status).toBe(200);
@@ -300,7 +301,12 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
       expect(await exposureState(mesh, id)).toBe('revoked');
     }
     for (const cluster of [c1, c3]) {
-      for (const plural of ['serviceentries', 'destinationrules', 'gateways']) {
+      for (const plural of [
+        'serviceentries',
+        'destinationrules',
+        'gateways',
+        'authorizationpolicies',
+      ]) {
         expect(await cluster.managed(plural)).toEqual([]);
       }
     }

@@ -198,11 +198,12 @@ metadata:
         'get namespaces named istio-system',
         'list nodes',
         'get services in every namespace',
-        ...['list', 'create', 'patch', 'delete'].flatMap(verb =>
-          istio.map(
+        ...['list', 'create', 'patch', 'delete'].flatMap(verb => [
+          ...istio.map(
             kind => `${verb} ${kind}.networking.istio.io in every namespace`,
           ),
-        ),
+          `${verb} authorizationpolicies.security.istio.io in every namespace`,
+        ]),
       ].sort(),
     );
   });

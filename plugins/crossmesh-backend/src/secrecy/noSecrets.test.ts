@@ -230,6 +230,8 @@ describe('no secret material in logs or API responses', () => {
   it('holds for a full run: trust, onboarding, preflight, exposures, audit and errors', async () => {
     const { mesh, knex } = await startBackend({
       intermediateKeyType: 'ecdsa-p256',
+      // No workloads run here: the rotation need not wait for their certificates (ADR 0022).
+      workloadCertificateTtl: '0s',
     });
     const carol = mesh.as('user:default/carol');
     const bob = mesh.as('user:default/bob');

@@ -4,9 +4,12 @@ import { buildCacerts } from '../pki';
 import {
   CacertsDistribution,
   CacertsDistributor,
+  cacertsConsumersFor,
   ClusterTrustInspection,
   inspectClusterTrust,
+  IstiodRestart,
   PublishedRoots,
+  readIstiodRestart,
   readPublishedRoots,
 } from './cluster';
 import { TrustContext } from './TrustContext';
@@ -59,9 +62,17 @@ export class DistributionService {
     );
   }
 
+  /** Reads when each cluster's istiod was last restarted. */
+  istiodRestarts(): Promise<IstiodRestart[]> {
+    return Promise.all(
+      this.context.connections.map(c => readIstiodRestart(this.clients, c)),
+    );
+  }
+
   /**
-   * Writes one cluster's `cacerts`: its current intermediate and every trusted root. A
-   * write, a restart or a failure is audited.
+   * Writes one cluster's `cacerts`: its current intermediate and every trusted root, and
+   * restarts what the cluster's strategy needs restarted. A write, a restart or a failure
+   * is audited.
    */
   async distributeTo(
     connection: ClusterConnection,
@@ -93,9 +104,11 @@ export class DistributionService {
       },
       rootCertPems,
     });
+    const strategy = await this.context.settings.strategyOf?.(connection.name);
     const result = await this.distributor.distribute(connection, files, {
       rootFingerprints: trusted.map(r => r.fingerprintSha256),
       now: this.context.now(),
+      restart: cacertsConsumersFor(strategy),
     });
     if (result.secretWritten || result.restarted.length || result.error) {
       await audit.append({

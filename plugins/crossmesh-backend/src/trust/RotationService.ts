@@ -4,7 +4,8 @@ import { CacertsDistribution } from './cluster';
 import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
 import { RootService } from './RootService';
-import { rootRetirementBlockers } from './rootRetirement';
+import { publicationBlockers, rootRetirementBlockers } from './rootRetirement';
+import { RotationWait, rotationWait } from './rotationWait';
 import { RootRotation, TrustStore } from './store/TrustStore';
 import { TrustContext } from './TrustContext';
 
@@ -134,6 +135,24 @@ export class RotationService {
             )}); fix them and distribute again before moving intermediates`,
         );
       }
+      const unpublished = publicationBlockers(
+        await this.distribution.publishedRoots(),
+        {
+          newRootFingerprint: newRoot.fingerprintSha256,
+          oldRootFingerprint:
+            (await store.getRoot(rotation.oldRootId))?.fingerprintSha256 ?? '',
+          consequence:
+            'so its workloads would refuse certificates from the new intermediates',
+        },
+      );
+      if (unpublished.length) {
+        throw new ConflictError(
+          `The intermediates cannot move to the new root yet: ${unpublished.join(
+            '; ',
+          )}`,
+        );
+      }
+      await this.requireRenewedWorkloads(rotation);
       if (settings.mode === 'managed') {
         for (const c of connections) {
           await this.intermediates.signIntermediate(newRoot, c.name, actor);
@@ -168,10 +187,61 @@ export class RotationService {
         `The old root cannot be dropped yet: ${blockers.join('; ')}`,
       );
     }
+    await this.requireRenewedWorkloads(rotation);
     return this.moveRotation(rotation, 'idle', actor, async tx => {
       await tx.setRootState(rotation.oldRootId!, 'retired');
       await tx.setRootState(newRoot.id, 'active');
     });
+  }
+
+  /** While a rotation is under way, when its next phase may begin; null when none is. */
+  async currentWait(): Promise<RotationWait | null> {
+    const rotation = await this.context.store.getRotation();
+    if (rotation.phase === 'idle') {
+      return null;
+    }
+    return rotationWait({
+      phaseStartedAt: rotation.updatedAt,
+      workloadCertificateTtlMs: this.context.settings.workloadCertificateTtlMs,
+      restarts: await this.distribution.istiodRestarts(),
+    });
+  }
+
+  /**
+   * Refuses the next phase until every workload has renewed its certificate since the
+   * current phase took effect in every cluster (ADR 0022), naming the clusters that hold it
+   * back and the time it may advance.
+   */
+  private async requireRenewedWorkloads(rotation: RootRotation) {
+    const ttlMs = this.context.settings.workloadCertificateTtlMs;
+    const restarts = await this.distribution.istiodRestarts();
+    const unreadable = restarts.filter(r => r.error);
+    if (unreadable.length) {
+      throw new ConflictError(
+        `crossmesh cannot tell when istiod took the current phase in ${unreadable
+          .map(r => `${r.cluster} (${r.error})`)
+          .join(
+            ', ',
+          )}; crossmesh needs get on Deployment istio-system/istiod (deploy/rbac.yaml)`,
+      );
+    }
+    const wait = rotationWait({
+      phaseStartedAt: rotation.updatedAt,
+      workloadCertificateTtlMs: ttlMs,
+      restarts,
+    });
+    if (this.context.now().getTime() >= Date.parse(wait.mayAdvanceAt)) {
+      return;
+    }
+    const clusters = wait.heldBackBy.join(', ');
+    const lifetime = `one workload-certificate lifetime (crossmesh.trust.workloadCertificateTtl: ${describeDuration(
+      ttlMs,
+    )})`;
+    throw new ConflictError(
+      rotation.phase === 'trusting-both'
+        ? `Workloads may still trust only the old root: istiod in ${clusters} serves both roots since ${wait.tookEffectAt}, and a workload takes new roots when it renews its certificate, within ${lifetime}. The intermediates may move to the new root at ${wait.mayAdvanceAt}; ask again then`
+        : `Workloads may still hold certificates from the old intermediates: istiod in ${clusters} signs with the new intermediate since ${wait.tookEffectAt}, and a workload renews its certificate within ${lifetime}. The old root may be dropped at ${wait.mayAdvanceAt}; ask again then`,
+    );
   }
 
   private async moveRotation(
@@ -207,4 +277,10 @@ export class RotationService {
       distribution: await this.distribution.distribute(actor),
     };
   }
+}
+
+function describeDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
 }

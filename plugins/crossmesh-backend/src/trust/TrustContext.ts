@@ -4,7 +4,10 @@ import {
   ClusterConnection,
   requireConnection,
 } from '../clusters/clusterConnections';
-import { TrustKeyEncryption } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  MeshStrategy,
+  TrustKeyEncryption,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   isKekMisconfiguration,
   KeyEncryptionKey,
@@ -51,6 +54,16 @@ export interface TrustSettings {
   keyTypeFor?: (clusterName: string) => Promise<KeyType | undefined>;
   intermediateValidityDays: number;
   renewalWindowDays: number;
+  /**
+   * How long istiod's workload certificates live (`crossmesh.trust.workloadCertificateTtl`):
+   * each rotation phase waits this long after it took effect, so that every workload renewed.
+   */
+  workloadCertificateTtlMs: number;
+  /**
+   * The strategy in force in a cluster, which decides what a `cacerts` write restarts; null
+   * when it cannot be told (then Istio's documented procedure: istiod and the gateway).
+   */
+  strategyOf?: (clusterName: string) => Promise<MeshStrategy | null>;
 }
 
 /**

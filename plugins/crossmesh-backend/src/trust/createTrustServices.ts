@@ -6,6 +6,7 @@ import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
 import { RootService } from './RootService';
 import { RotationService } from './RotationService';
+import { RotationWait } from './rotationWait';
 import { RootRotation, TrustStore } from './store/TrustStore';
 import { TrustTransaction } from './store/TrustTransaction';
 import {
@@ -33,6 +34,10 @@ export interface TrustState {
   renewalWindowDays: number;
   /** Whether the key-encryption secret(s) seal and open keys; when not, why. */
   keyEncryption: TrustKeyEncryption;
+  /** `crossmesh.trust.workloadCertificateTtl`, in seconds. */
+  workloadCertificateTtlSeconds: number;
+  /** While a rotation is under way: when its next phase may begin. */
+  rotationWait: RotationWait | null;
 }
 
 /**
@@ -81,7 +86,7 @@ export function createTrustServices(options: {
     distribution,
   );
   return {
-    getState: () => readTrustState(context),
+    getState: () => readTrustState(context, rotation),
     roots,
     intermediates,
     distribution,
@@ -89,14 +94,19 @@ export function createTrustServices(options: {
   };
 }
 
-async function readTrustState(context: TrustContext): Promise<TrustState> {
+async function readTrustState(
+  context: TrustContext,
+  rotationService: RotationService,
+): Promise<TrustState> {
   const { store } = context;
-  const [roots, intermediates, rotation, keyEncryption] = await Promise.all([
-    store.listRoots(),
-    store.listCurrentIntermediates(),
-    store.getRotation(),
-    context.keyEncryption(),
-  ]);
+  const [roots, intermediates, rotation, keyEncryption, rotationWait] =
+    await Promise.all([
+      store.listRoots(),
+      store.listCurrentIntermediates(),
+      store.getRotation(),
+      context.keyEncryption(),
+      rotationService.currentWait(),
+    ]);
   const pendingCsrs = [];
   for (const c of context.connections) {
     const pending = await store.getPendingCsr(c.name);
@@ -115,5 +125,9 @@ async function readTrustState(context: TrustContext): Promise<TrustState> {
     rotation,
     renewalWindowDays: context.settings.renewalWindowDays,
     keyEncryption,
+    workloadCertificateTtlSeconds: Math.round(
+      context.settings.workloadCertificateTtlMs / 1000,
+    ),
+    rotationWait,
   };
 }

@@ -52,24 +52,54 @@ export function rootRetirementBlockers(options: {
       );
     }
   }
-  for (const published of options.published) {
-    if (published.error) {
+  blockers.push(
+    ...publicationBlockers(options.published, {
+      newRootFingerprint,
+      oldRootFingerprint,
+      consequence:
+        'so its workloads would trust no certificate signed after the drop',
+    }),
+  );
+  return blockers;
+}
+
+/**
+ * Clusters whose istiod does not publish the new root in `istio-ca-root-cert` yet, one
+ * sentence each ending in what to do; `consequence` says what would break if the rotation
+ * went on. A cluster where istiod has published nothing runs no istiod that signs with
+ * `cacerts`, and holds nothing back.
+ *
+ * @internal
+ */
+export function publicationBlockers(
+  published: PublishedRoots[],
+  options: {
+    newRootFingerprint: string;
+    oldRootFingerprint: string;
+    consequence: string;
+  },
+): string[] {
+  const blockers: string[] = [];
+  for (const entry of published) {
+    if (entry.error) {
       blockers.push(
-        `${published.cluster}: what istiod publishes cannot be checked (${published.error}); crossmesh needs get on that ConfigMap (deploy/rbac.yaml)`,
+        `${entry.cluster}: what istiod publishes cannot be checked (${entry.error}); crossmesh needs get on that ConfigMap (deploy/rbac.yaml)`,
       );
       continue;
     }
-    if (!published.rootCertPem) {
+    if (!entry.rootCertPem) {
       continue;
     }
-    const roots = fingerprintsIn(published.rootCertPem);
-    if (!roots.includes(newRootFingerprint)) {
+    const roots = fingerprintsIn(entry.rootCertPem);
+    if (!roots.includes(options.newRootFingerprint)) {
       blockers.push(
-        `${published.cluster}: istiod still publishes ${
-          roots.includes(oldRootFingerprint)
+        `${entry.cluster}: istiod still publishes ${
+          roots.includes(options.oldRootFingerprint)
             ? 'only the old root'
             : 'roots without the new one'
-        } in istio-ca-root-cert, so its workloads would trust no certificate signed after the drop; restart istiod there (kubectl -n istio-system rollout restart deployment/istiod) and wait until it publishes both roots`,
+        } in istio-ca-root-cert, ${
+          options.consequence
+        }; restart istiod there (kubectl -n istio-system rollout restart deployment/istiod) and wait until it publishes both roots`,
       );
     }
   }

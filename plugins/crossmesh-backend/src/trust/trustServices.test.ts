@@ -61,6 +61,7 @@ describe('trust services', () => {
         intermediateKeyType: 'rsa-2048',
         intermediateValidityDays: 60,
         renewalWindowDays: 30,
+        workloadCertificateTtlMs: 0,
         ...settings,
       },
       now,

@@ -72,6 +72,7 @@ export function createIstiodRunner(
   stateDir: string,
   caPem: string,
   log: (line: string) => void,
+  host = '127.0.0.1',
 ): IstiodRunner {
   const [http, grpc, secureGrpc, monitoring, https, ctrlz] = freeLoopbackPorts;
   const workDir = path.join(stateDir, 'clusters', cluster.name, 'istiod');
@@ -84,6 +85,7 @@ export function createIstiodRunner(
       stateDir,
       ports: { http, grpc, secureGrpc, monitoring, https, ctrlz },
       env: plan.env,
+      host,
     },
     { url: cluster.url, ca: caPem, token: cluster.adminToken },
     log,

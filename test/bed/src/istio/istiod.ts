@@ -29,10 +29,8 @@ export interface IstiodSpec {
   ports: IstiodPorts;
   /** Extra environment, e.g. feature flags such as PILOT_ENABLE_LEGACY_AUTO_PASSTHROUGH. */
   env?: Record<string, string>;
-}
-
-function loopback(port: number) {
-  return `127.0.0.1:${port}`;
+  /** The address istiod listens on: loopback, or the bed network's host address for a data plane. */
+  host: string;
 }
 
 /**
@@ -52,11 +50,11 @@ export function startIstiodProcess(spec: IstiodSpec): ManagedProcess {
     args: [
       'discovery',
       `--kubeconfig=${spec.kubeconfigPath}`,
-      `--httpAddr=${loopback(ports.http)}`,
-      `--grpcAddr=${loopback(ports.grpc)}`,
-      `--secureGRPCAddr=${loopback(ports.secureGrpc)}`,
-      `--monitoringAddr=${loopback(ports.monitoring)}`,
-      `--httpsAddr=${loopback(ports.https)}`,
+      `--httpAddr=${spec.host}:${ports.http}`,
+      `--grpcAddr=${spec.host}:${ports.grpc}`,
+      `--secureGRPCAddr=${spec.host}:${ports.secureGrpc}`,
+      `--monitoringAddr=${spec.host}:${ports.monitoring}`,
+      `--httpsAddr=${spec.host}:${ports.https}`,
       `--ctrlz_port=${ports.ctrlz}`,
       '--ctrlz_address=127.0.0.1',
       // A rollout restart should not wait out the default 10 s drain.
@@ -103,7 +101,7 @@ export async function waitForIstiod(
   child: ManagedProcess,
   timeoutMs = 90_000,
 ): Promise<void> {
-  const url = `http://${loopback(spec.ports.http)}/ready`;
+  const url = `http://${spec.host}:${spec.ports.http}/ready`;
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   for (;;) {

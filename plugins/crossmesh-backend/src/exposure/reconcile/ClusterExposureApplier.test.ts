@@ -16,10 +16,13 @@ const plurals: Record<string, string> = {
   ServiceEntry: 'serviceentries',
   DestinationRule: 'destinationrules',
   Gateway: 'gateways',
+  AuthorizationPolicy: 'authorizationpolicies',
 };
+const groupOf = (kind: string) =>
+  kind === 'AuthorizationPolicy' ? 'security.istio.io' : 'networking.istio.io';
 
 const where = (object: KubeObject) => ({
-  group: 'networking.istio.io',
+  group: groupOf(object.kind),
   version: 'v1beta1',
   plural: plurals[object.kind],
   namespace: object.metadata.namespace,
@@ -40,11 +43,11 @@ async function adminCustomObjects(
  * ready; waiting for that keeps the counts below exact.
  */
 async function untilCustomResourcesServed(api: CustomObjectsApi) {
-  for (const plural of Object.values(plurals)) {
+  for (const [kind, plural] of Object.entries(plurals)) {
     for (let attempt = 1; ; attempt++) {
       try {
         await api.listClusterCustomObject({
-          group: 'networking.istio.io',
+          group: groupOf(kind),
           version: 'v1beta1',
           plural,
         });
@@ -71,12 +74,12 @@ describe('ClusterExposureApplier against real API servers', () => {
   const readAsAdmin = async (cluster: number, object: KubeObject) =>
     (await admin[cluster].getNamespacedCustomObject(where(object))) as any;
 
-  /** Every crossmesh-labelled object of the three kinds, as `Kind ns/name`. */
+  /** Every crossmesh-labelled object of the kinds crossmesh manages, as `Kind ns/name`. */
   const managedAsAdmin = async (cluster: number) => {
     const names: string[] = [];
     for (const [kind, plural] of Object.entries(plurals)) {
       const list = await admin[cluster].listClusterCustomObject({
-        group: 'networking.istio.io',
+        group: groupOf(kind),
         version: 'v1beta1',
         plural,
         labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
@@ -100,6 +103,10 @@ describe('ClusterExposureApplier against real API servers', () => {
     await Promise.all(admin.map(untilCustomResourcesServed));
     const { core } = await adminApis(bed.clusters[0]);
     await core.createNamespace({ body: { metadata: { name: 'foo' } } });
+    // svc-2's namespace, where the exporter's AuthorizationPolicy goes.
+    await (
+      await adminApis(bed.clusters[1])
+    ).core.createNamespace({ body: { metadata: { name: 'bar' } } });
 
     const common = {
       requestId: '0f8fad5b-d9cb-469f-a165-70867728950e',
@@ -129,7 +136,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 3,
       deleted: 0,
       unchanged: 0,
-      reads: 5, // one LIST per kind, one more without the label per kind to create
+      reads: 6, // one LIST per kind, one more without the label per kind to create
       writes: 3,
     });
     for (const object of consumerSide) {
@@ -144,14 +151,14 @@ describe('ClusterExposureApplier against real API servers', () => {
     expect(await managedAsAdmin(0)).toEqual(namesOf(consumerSide));
   });
 
-  it('makes no write and three reads when nothing is to change', async () => {
+  it('makes no write and four reads when nothing is to change', async () => {
     const result = await applier.converge(connections[0], consumerSide);
     expect(result).toEqual({
       cluster: 'cluster-1',
       applied: 0,
       deleted: 0,
       unchanged: 3,
-      reads: 3,
+      reads: 4,
       writes: 0,
     });
   });
@@ -180,7 +187,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 1,
       deleted: 0,
       unchanged: 2,
-      reads: 3,
+      reads: 4,
       writes: 2, // the apply, then a patch removing exportTo, which the apply left to its owner
     });
     expect((await readAsAdmin(0, serviceEntry)).spec).toEqual(
@@ -188,7 +195,7 @@ describe('ClusterExposureApplier against real API servers', () => {
     );
 
     const after = await applier.converge(connections[0], consumerSide);
-    expect(after).toMatchObject({ writes: 0, reads: 3, unchanged: 3 });
+    expect(after).toMatchObject({ writes: 0, reads: 4, unchanged: 3 });
   });
 
   it('recreates an object deleted by hand', async () => {
@@ -201,7 +208,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 1,
       deleted: 0,
       unchanged: 2,
-      reads: 4,
+      reads: 5,
       writes: 1,
     });
     expect((await readAsAdmin(0, destinationRule)).spec).toEqual(
@@ -216,7 +223,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 0,
       deleted: 1,
       unchanged: 2,
-      reads: 3,
+      reads: 4,
       writes: 1,
     });
     await expect(readAsAdmin(0, legacy.consumer[0])).rejects.toMatchObject({
@@ -262,7 +269,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 0,
       deleted: 0,
       unchanged: 2,
-      reads: 4,
+      reads: 5,
       writes: 0,
       error: `cluster 'cluster-1': ServiceEntry foo/${wanted.metadata.name} already exists and was not made by crossmesh (it lacks the label app.kubernetes.io/managed-by=crossmesh), so crossmesh left it as it is; delete or rename it, or add the label if crossmesh should manage it`,
     });
@@ -300,7 +307,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 1,
       deleted: 0,
       unchanged: 2,
-      reads: 4, // the two ServiceEntries to create need one more LIST
+      reads: 5, // the two ServiceEntries to create need one more LIST
       writes: 2,
       error: `cluster 'cluster-1': ServiceEntry nowhere/${missing[0].metadata.name}: namespace 'nowhere' does not exist, so the object was not created; create the namespace or take it out of the exposure's consumer namespaces`,
     });
@@ -352,11 +359,11 @@ describe('ClusterExposureApplier against real API servers', () => {
       );
       expect(up).toEqual({
         cluster: 'cluster-2',
-        applied: 2,
+        applied: 3,
         deleted: 0,
         unchanged: 0,
-        reads: 5,
-        writes: 2,
+        reads: 7,
+        writes: 3,
       });
       expect(await managedAsAdmin(1)).toEqual(namesOf(dnsProxy.exporter));
     } finally {
@@ -373,10 +380,10 @@ describe('ClusterExposureApplier against real API servers', () => {
       reads: expect.any(Number),
       writes: 1,
     });
-    expect(restarted.reads).toBeGreaterThanOrEqual(4);
+    expect(restarted.reads).toBeGreaterThanOrEqual(5);
     expect(await managedAsAdmin(0)).toEqual(namesOf(consumerSide));
     expect(await applier.converge(connections[0], consumerSide)).toMatchObject({
-      reads: 3,
+      reads: 4,
       writes: 0,
       unchanged: 3,
     });

@@ -14,7 +14,6 @@ import {
   TimeoutError,
 } from '../../clusters/kubernetesModule';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
-import { ISTIO_NETWORKING_API_VERSION } from '../render/renderExposure';
 import {
   describeStop,
   describeWriteError,
@@ -27,8 +26,6 @@ import {
 import {
   checkDesired,
   describeObject,
-  ISTIO_GROUP,
-  ISTIO_VERSION,
   locate,
   MANAGED_KINDS,
   MANAGED_SELECTOR,
@@ -139,13 +136,14 @@ export class ClusterExposureApplier {
     const k8s = await loadKubernetesModule();
 
     const actual: ObservedKubeObject[] = [];
-    for (const { kind, plural } of MANAGED_KINDS) {
+    for (const { kind, plural, apiVersion } of MANAGED_KINDS) {
+      const [group, version] = apiVersion.split('/');
       let list: { items?: ObservedKubeObject[] };
       try {
         list = await send(tally, 'reads', () =>
           api.listClusterCustomObject({
-            group: ISTIO_GROUP,
-            version: ISTIO_VERSION,
+            group,
+            version,
             plural,
             labelSelector: MANAGED_SELECTOR,
           }),
@@ -167,7 +165,7 @@ export class ClusterExposureApplier {
         // make two objects of different kinds look alike.
         actual.push({
           ...item,
-          apiVersion: item.apiVersion ?? ISTIO_NETWORKING_API_VERSION,
+          apiVersion: item.apiVersion ?? apiVersion,
           kind: item.kind ?? kind,
         });
       }
@@ -297,16 +295,17 @@ export class ClusterExposureApplier {
       string,
       { foreign: Set<string>; problem?: string }
     >();
-    for (const { kind, plural } of MANAGED_KINDS) {
+    for (const { kind, plural, apiVersion } of MANAGED_KINDS) {
       if (!missing.some(object => object.kind === kind)) continue;
+      const [group, version] = apiVersion.split('/');
       try {
         const list: { items?: ObservedKubeObject[] } = await send(
           tally,
           'reads',
           () =>
             api.listClusterCustomObject({
-              group: ISTIO_GROUP,
-              version: ISTIO_VERSION,
+              group,
+              version,
               plural,
             }),
         );
@@ -316,7 +315,7 @@ export class ClusterExposureApplier {
             foreign.add(
               objectKey({
                 ...item,
-                apiVersion: item.apiVersion ?? ISTIO_NETWORKING_API_VERSION,
+                apiVersion: item.apiVersion ?? apiVersion,
                 kind: item.kind ?? kind,
               }),
             );

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { adminApis } from '../../trust/cluster/__testUtils__/trustTestKit';
 import {
   insertApprovedRequest,
   managedObjects,
@@ -18,12 +19,15 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
       clusters: ['cluster-1', 'cluster-2'],
       istioVersion: '1.22.3',
     });
+    // svc-2's namespace in the cluster that runs it, where its AuthorizationPolicy goes.
+    const { core } = await adminApis(bed.clusters[1]);
+    await core.createNamespace({ body: { metadata: { name: 'bar' } } });
   });
   afterAll(async () => {
     await bed?.stop();
   });
 
-  it('puts the consumer ServiceEntry and DestinationRule in the consumer, the exporter ServiceEntry and Gateway in the source, and removes them all on revoke', async () => {
+  it('puts the consumer ServiceEntry and DestinationRule in the consumer, the exporter ServiceEntry, Gateway and AuthorizationPolicy in the source, and removes them all on revoke', async () => {
     const knex = await migratedDatabase(databases, 'SQLITE_3');
     const { reconciler, store } = reconcilerFor(bed, knex);
     const request = await insertApprovedRequest(store, 'r-1', 'svc-2');
@@ -68,6 +72,17 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
       }),
     ]);
     expect(await managedObjects(source, 'destinationrules')).toEqual([]);
+    const [policy] = await managedObjects(source, 'authorizationpolicies');
+    expect(policy.metadata.namespace).toBe('bar');
+    expect(policy.spec).toEqual({
+      action: 'DENY',
+      rules: [
+        {
+          from: [{ source: { notPrincipals: ['*'] } }],
+          when: [{ key: 'connection.sni', values: [`*.${request.host}`] }],
+        },
+      ],
+    });
 
     expect(await store.transitionRequest('r-1', 'active', 'revoking')).toBe(
       true,
@@ -79,6 +94,7 @@ describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
         'serviceentries',
         'destinationrules',
         'gateways',
+        'authorizationpolicies',
       ] as const) {
         expect(await managedObjects(cluster, plural)).toEqual([]);
       }

@@ -40,10 +40,12 @@ export function desiredState(
     clusters.map(c => [c, new Map()]),
   );
   const problems = new Map<string, string>();
-  for (const request of requests.filter(r => isLiveExposureState(r.state))) {
+  const live = requests.filter(r => isLiveExposureState(r.state));
+  for (const request of live) {
     const manifests = renderedOrProblem(
       request,
       observed.get(request.sourceCluster),
+      live.filter(r => r.host === request.host && r.id !== request.id),
     );
     if ('problem' in manifests) {
       problems.set(request.id, manifests.problem);
@@ -80,9 +82,14 @@ export function desiredState(
 function renderedOrProblem(
   request: ExposureRequest,
   source: MeshCluster | undefined,
+  otherExposuresOfHost: ExposureRequest[],
 ): RequestManifests {
   try {
-    return manifestsForRequest({ ...request, vip: request.vip ?? '' }, source);
+    return manifestsForRequest(
+      { ...request, vip: request.vip ?? '' },
+      source,
+      otherExposuresOfHost,
+    );
   } catch (error) {
     if (error instanceof InputError) {
       return {

@@ -1,6 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
-import { ISTIO_NETWORKING_API_VERSION } from '../render/renderExposure';
+import {
+  ISTIO_NETWORKING_API_VERSION,
+  ISTIO_SECURITY_API_VERSION,
+} from '../render/renderExposure';
 import type { KubeObject } from '../render/types';
 import { objectKey } from './plan';
 
@@ -9,15 +12,32 @@ import { objectKey } from './plan';
  *
  * @internal
  */
-export const MANAGED_KINDS: ReadonlyArray<{ kind: string; plural: string }> = [
-  { kind: 'ServiceEntry', plural: 'serviceentries' },
-  { kind: 'DestinationRule', plural: 'destinationrules' },
-  { kind: 'Gateway', plural: 'gateways' },
+export const MANAGED_KINDS: ReadonlyArray<{
+  kind: string;
+  plural: string;
+  apiVersion: string;
+}> = [
+  {
+    kind: 'ServiceEntry',
+    plural: 'serviceentries',
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+  },
+  {
+    kind: 'DestinationRule',
+    plural: 'destinationrules',
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+  },
+  {
+    kind: 'Gateway',
+    plural: 'gateways',
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    plural: 'authorizationpolicies',
+    apiVersion: ISTIO_SECURITY_API_VERSION,
+  },
 ];
-
-/** @internal */
-export const [ISTIO_GROUP, ISTIO_VERSION] =
-  ISTIO_NETWORKING_API_VERSION.split('/');
 
 /**
  * The label selector of every object crossmesh manages.
@@ -66,12 +86,13 @@ export function checkDesired(
 function refusalOf(object: KubeObject): string | undefined {
   const [group] = object.apiVersion.split('/');
   if (
-    group !== ISTIO_GROUP ||
-    !MANAGED_KINDS.some(({ kind }) => kind === object.kind)
+    !MANAGED_KINDS.some(
+      k => k.kind === object.kind && k.apiVersion.split('/')[0] === group,
+    )
   ) {
-    return `crossmesh manages only ${MANAGED_KINDS.map(k => k.kind).join(
-      ', ',
-    )} of ${ISTIO_GROUP}, not ${object.kind} of ${object.apiVersion}`;
+    return `crossmesh manages only ${MANAGED_KINDS.map(
+      k => `${k.kind} of ${k.apiVersion.split('/')[0]}`,
+    ).join(', ')}, not ${object.kind} of ${object.apiVersion}`;
   }
   if (!object.metadata.namespace) {
     return 'it has no namespace';
@@ -92,13 +113,12 @@ export function locate(object: {
   kind: string;
   metadata: { name: string; namespace?: string };
 }) {
-  const [group, version] = (
-    object.apiVersion ?? ISTIO_NETWORKING_API_VERSION
-  ).split('/');
+  const managed = MANAGED_KINDS.find(({ kind }) => kind === object.kind)!;
+  const [group, version] = (object.apiVersion ?? managed.apiVersion).split('/');
   return {
     group,
     version,
-    plural: MANAGED_KINDS.find(({ kind }) => kind === object.kind)!.plural,
+    plural: managed.plural,
     namespace: object.metadata.namespace ?? '',
     name: object.metadata.name,
   };

@@ -9,6 +9,7 @@ const plurals: Record<string, string> = {
   ServiceEntry: 'serviceentries',
   DestinationRule: 'destinationrules',
   Gateway: 'gateways',
+  AuthorizationPolicy: 'authorizationpolicies',
 };
 
 describe('rendered objects against a real API server with Istio’s CRDs', () => {
@@ -48,7 +49,7 @@ describe('rendered objects against a real API server with Istio’s CRDs', () =>
   };
 
   it('accepts every object of both strategies and stores them as rendered', async () => {
-    for (const namespace of ['foo', 'baz']) {
+    for (const namespace of ['foo', 'baz', 'bar']) {
       await core.createNamespace({ body: { metadata: { name: namespace } } });
     }
     const longHost = `s${'v'.repeat(62)}.n${'s'.repeat(62)}.global`;
@@ -90,6 +91,7 @@ describe('rendered objects against a real API server with Istio’s CRDs', () =>
       ...dnsProxy.exporter,
     ];
     expect(objects.map(o => o.kind).sort()).toEqual([
+      'AuthorizationPolicy',
       'DestinationRule',
       'Gateway',
       'ServiceEntry',

@@ -99,7 +99,7 @@ describe('renderExposure', () => {
     });
   });
 
-  it('dns-proxy: adds an ISTIO_MUTUAL DestinationRule for the host, and the exporter ServiceEntry and Gateway', () => {
+  it('dns-proxy: adds an ISTIO_MUTUAL DestinationRule for the host, and the exporter ServiceEntry, Gateway and AuthorizationPolicy', () => {
     expect(
       renderExposure('dns-proxy', {
         ...input,
@@ -157,8 +157,59 @@ describe('renderExposure', () => {
             ],
           },
         },
+        {
+          apiVersion: 'security.istio.io/v1beta1',
+          kind: 'AuthorizationPolicy',
+          metadata: {
+            ...sharedMetadata(name),
+            namespace: 'bar-prod',
+            annotations: { 'crossmesh.io/host': 'svc-2.bar.global' },
+          },
+          spec: {
+            action: 'DENY',
+            rules: [
+              {
+                // An exposure to whole clusters: only connections with no identity are refused.
+                from: [{ source: { notPrincipals: ['*'] } }],
+                when: [
+                  { key: 'connection.sni', values: ['*.svc-2.bar.global'] },
+                ],
+              },
+            ],
+          },
+        },
       ],
     });
+  });
+
+  it("dns-proxy: the exporter refuses the host's SNI from identities outside the admitted consumer namespaces", () => {
+    const policy = (admitted: Partial<ExposureRenderInput> = {}) =>
+      renderExposure('dns-proxy', { ...input, exportTo: ['foo'], ...admitted })
+        .exporter[2];
+    expect(policy().spec.rules).toEqual([
+      {
+        from: [{ source: { notPrincipals: ['cluster.local/ns/foo/sa/*'] } }],
+        when: [{ key: 'connection.sni', values: ['*.svc-2.bar.global'] }],
+      },
+    ]);
+    // Every live exposure's consumers of the host, in a stable order.
+    expect(
+      (policy({ admittedNamespaces: ['web', 'foo'] }).spec.rules as any)[0]
+        .from,
+    ).toEqual([
+      {
+        source: {
+          notPrincipals: [
+            'cluster.local/ns/foo/sa/*',
+            'cluster.local/ns/web/sa/*',
+          ],
+        },
+      },
+    ]);
+    expect(policy().metadata.namespace).toBe('bar');
+    expect(() => policy({ admittedNamespaces: ['Not A Label'] })).toThrow(
+      /admittedNamespaces\[0\]/,
+    );
   });
 
   it('dns-proxy: the local Service defaults to the one the host names', () => {

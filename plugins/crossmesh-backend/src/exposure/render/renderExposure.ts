@@ -40,6 +40,17 @@ import type {
  */
 export const ISTIO_NETWORKING_API_VERSION = 'networking.istio.io/v1beta1';
 
+/**
+ * The API version of the AuthorizationPolicy crossmesh renders: v1beta1 is served from Istio
+ * 1.6 to today, v1 only from 1.22.
+ *
+ * @internal
+ */
+export const ISTIO_SECURITY_API_VERSION = 'security.istio.io/v1beta1';
+
+/** The trust domain of the mesh's workload identities (Istio's default). */
+const TRUST_DOMAIN = 'cluster.local';
+
 /** The gateway port that carries `.global` mTLS traffic (the Service port, not a nodePort). */
 const MESH_TLS_PORT = 15443;
 
@@ -133,6 +144,9 @@ function validateInput(input: ExposureRenderInput): void {
     results.push(validateDns1123Label(namespace, `exportTo[${i}]`)),
   );
   results.push(...duplicates(exportTo, 'exportTo'));
+  (input.admittedNamespaces ?? []).forEach((namespace, i) =>
+    results.push(validateDns1123Label(namespace, `admittedNamespaces[${i}]`)),
+  );
   const gateway = input.remoteGateway;
   if (!isIpv4(gateway?.address)) {
     results.push(
@@ -296,6 +310,53 @@ function exporterServiceEntry(input: ExposureRenderInput): KubeObject {
   );
 }
 
+/**
+ * Through the gateway, only the host's approved consumers reach the service (ADR 0021). The
+ * `AUTO_PASSTHROUGH` gateway routes any `.global` SNI without seeing the client, and the
+ * service's sidecar accepts any identity under the mesh's root, so the exporting cluster's
+ * sidecar refuses connections for the host's SNI (only the gateway path uses the `.global`
+ * name) from identities outside the consumer namespaces of the host's live exposures. DENY,
+ * not ALLOW: an ALLOW policy would also refuse the service's local callers. One per host, in
+ * the service's namespace, named for the host; with no consumer namespaces it refuses only
+ * connections with no identity.
+ */
+function exporterAuthorizationPolicy(input: ExposureRenderInput): KubeObject {
+  const local = input.localService ?? {
+    name: parseGlobalHost(input.host)!.service,
+    namespace: parseGlobalHost(input.host)!.namespace,
+  };
+  const admitted = input.admittedNamespaces ?? input.exportTo ?? [];
+  return {
+    apiVersion: ISTIO_SECURITY_API_VERSION,
+    kind: 'AuthorizationPolicy',
+    metadata: metadata(
+      objectNameForHost(input.host),
+      local.namespace,
+      input.host,
+    ),
+    spec: {
+      action: 'DENY',
+      rules: [
+        {
+          from: [
+            {
+              source: {
+                notPrincipals:
+                  admitted.length > 0
+                    ? [...admitted]
+                        .sort()
+                        .map(ns => `${TRUST_DOMAIN}/ns/${ns}/sa/*`)
+                    : ['*'],
+              },
+            },
+          ],
+          when: [{ key: 'connection.sni', values: [`*.${input.host}`] }],
+        },
+      ],
+    },
+  };
+}
+
 function globalPassthroughGateway(): KubeObject {
   return {
     apiVersion: ISTIO_NETWORKING_API_VERSION,
@@ -324,8 +385,8 @@ function globalPassthroughGateway(): KubeObject {
  *
  * `dns-proxy` (Istio 1.8 and later): the calling cluster also gets an ISTIO_MUTUAL
  * DestinationRule for the host beside each ServiceEntry; the exporting cluster gets a
- * ServiceEntry pointing the host at the local Service and the shared AUTO_PASSTHROUGH Gateway
- * on 15443. The shared Gateway has a fixed name and no request-id label: one per cluster serves
+ * ServiceEntry pointing the host at the local Service, the shared AUTO_PASSTHROUGH Gateway
+ * on 15443, and an AuthorizationPolicy that admits only the host's consumers. The shared Gateway has a fixed name and no request-id label: one per cluster serves
  * every exposure.
  *
  * @throws InputError naming every invalid field.
@@ -350,7 +411,11 @@ export function renderExposure(
           consumerServiceEntry(input, placement),
           consumerDestinationRule(input, placement),
         ]),
-        exporter: [exporterServiceEntry(input), globalPassthroughGateway()],
+        exporter: [
+          exporterServiceEntry(input),
+          globalPassthroughGateway(),
+          exporterAuthorizationPolicy(input),
+        ],
       };
     default:
       throw new InputError(`Unknown mesh strategy '${String(strategy)}'`);

@@ -86,10 +86,27 @@ export function sourceClusterProblem(
 }
 
 /**
+ * The consumer namespaces the exporting cluster admits for a host: the union of its live
+ * exposures' (a policy per exposure would refuse the others' consumers); empty, meaning any
+ * authenticated workload, when one of them is to whole clusters.
+ *
+ * @internal
+ */
+export function admittedNamespaces(
+  exposures: Array<Pick<ExposureRequest, 'consumerNamespaces'>>,
+): string[] {
+  if (exposures.some(e => e.consumerNamespaces.length === 0)) {
+    return [];
+  }
+  return [...new Set(exposures.flatMap(e => e.consumerNamespaces))].sort();
+}
+
+/**
  * The one mapping from a request to the objects each cluster gets: every consumer cluster
  * the consumer side, the source cluster the exporter side when the strategy has one. The
  * reconciler applies exactly this, the preview shows exactly this, adoption takes over with
- * exactly this.
+ * exactly this. `otherExposuresOfHost` are the host's other live exposures, whose consumers
+ * the exporting cluster admits as well.
  *
  * @throws InputError naming every invalid field of the request.
  * @internal
@@ -97,6 +114,7 @@ export function sourceClusterProblem(
 export function manifestsForRequest(
   request: ManifestSubject,
   source: SourceClusterFacts | undefined,
+  otherExposuresOfHost: Array<Pick<ExposureRequest, 'consumerNamespaces'>> = [],
 ): RequestManifests {
   const problem = sourceClusterProblem(request.sourceCluster, source);
   if (problem) {
@@ -114,6 +132,7 @@ export function manifestsForRequest(
       name: request.service.name,
       namespace: request.service.namespace,
     },
+    admittedNamespaces: admittedNamespaces([request, ...otherExposuresOfHost]),
   });
   const clusters: ClusterManifests[] = request.consumerClusters.map(
     cluster => ({ cluster, role: 'consumer', objects: rendered.consumer }),

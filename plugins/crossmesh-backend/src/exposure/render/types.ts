@@ -30,6 +30,12 @@ export interface ExposureRenderInput {
   remoteGateway: { address: string; port: number };
   /** The Service behind the host in the exporting cluster; default: parsed from the host. */
   localService?: { name: string; namespace: string };
+  /**
+   * Consumer namespaces whose workloads the exporting cluster admits through its gateway for
+   * the host: those of every live exposure of the host (ADR 0021). Default: `exportTo`. Empty:
+   * any authenticated workload (an exposure to whole clusters).
+   */
+  admittedNamespaces?: string[];
 }
 
 /**

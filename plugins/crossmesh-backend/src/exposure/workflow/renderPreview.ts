@@ -1,5 +1,6 @@
 import {
   ExposureRequest,
+  LIVE_EXPOSURE_STATES,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { manifestsForRequest, toYaml } from '../render';
@@ -61,7 +62,7 @@ export type PreviewSubject = Pick<
 export async function renderPreview(
   subject: PreviewSubject,
   deps: {
-    store: Pick<ExposureStore, 'getVip' | 'listVips'>;
+    store: Pick<ExposureStore, 'getVip' | 'listVips' | 'listRequests'>;
     clusters: ClusterLookup;
   },
 ): Promise<ExposurePreview> {
@@ -73,7 +74,11 @@ export async function renderPreview(
     vipIsProvisional: subject.vip === null,
   };
   const source = await deps.clusters.getCluster(subject.sourceCluster);
-  const manifests = manifestsForRequest({ ...subject, vip }, source);
+  const manifests = manifestsForRequest(
+    { ...subject, vip },
+    source,
+    await otherLiveExposuresOfHost(subject, deps.store),
+  );
   if ('problem' in manifests) {
     return {
       ...preview,
@@ -93,6 +98,20 @@ export async function renderPreview(
       yaml: toYaml(objects),
     })),
   };
+}
+
+/** The host's live exposures other than the subject, whose consumers its exporter admits too. */
+async function otherLiveExposuresOfHost(
+  subject: PreviewSubject,
+  store: Pick<ExposureStore, 'listRequests'>,
+): Promise<ExposureRequest[]> {
+  const { items } = await store.listRequests({
+    states: [...LIVE_EXPOSURE_STATES],
+    cluster: subject.sourceCluster,
+    limit: 10_000,
+    offset: 0,
+  });
+  return items.filter(r => r.host === subject.host && r.id !== subject.id);
 }
 
 /** The host's VIP, or the address approval's allocator would propose first. */

@@ -39,7 +39,7 @@ export function serviceComponent(
 export async function startIstioLoop(options: {
   bed: TestBedOptions;
   entities?: Entity[];
-  crossmesh?: object;
+  crossmesh?: { trust?: object; [key: string]: unknown };
 }) {
   const bed = await startTestBed(options.bed);
   let mesh: Awaited<ReturnType<typeof startMeshBackend>>;
@@ -47,11 +47,12 @@ export async function startIstioLoop(options: {
     mesh = await startMeshBackend({
       kubernetes: bed.kubernetesConfig(),
       crossmesh: {
+        ...options.crossmesh,
         trust: {
           keyEncryptionSecret: TEST_KEK,
           intermediateKeyType: 'ecdsa-p256',
+          ...options.crossmesh?.trust,
         },
-        ...options.crossmesh,
       },
       entities: options.entities ?? [],
     });
@@ -69,6 +70,46 @@ export async function startIstioLoop(options: {
       await bed.stop();
     },
   };
+}
+
+type LoopCalls = Pick<
+  Awaited<ReturnType<typeof startIstioLoop>>,
+  'as' | 'reconcilePass'
+>;
+
+/**
+ * bob requests an exposure of `service` to namespace foo of the consumer clusters, carol
+ * approves, and one reconcile pass applies it; returns the active request.
+ */
+export async function exposeAndApply(
+  loop: LoopCalls,
+  request: { service: string; consumerClusters: string[]; reason: string },
+) {
+  const created = await loop.as('bob').post('/exposures', {
+    entityRef: `component:default/${request.service}`,
+    consumerClusters: request.consumerClusters,
+    consumerNamespaces: ['foo'],
+    reason: request.reason,
+  });
+  expect(created.status).toBe(201);
+  const approved = await loop
+    .as('carol')
+    .post(`/exposures/${created.body.id}/approve`);
+  expect(approved.status).toBe(200);
+  await loop.reconcilePass();
+  const applied = await loop.as('bob').get(`/exposures/${created.body.id}`);
+  expect(applied.body.state).toBe('active');
+  return applied.body as { id: string; vip: string };
+}
+
+/** bob revokes the request, and one reconcile pass takes its objects away. */
+export async function revokeExposure(loop: LoopCalls, id: string) {
+  const revoking = await loop.as('bob').post(`/exposures/${id}/revoke`);
+  expect(revoking.status).toBe(200);
+  await loop.reconcilePass();
+  expect((await loop.as('bob').get(`/exposures/${id}`)).body.state).toBe(
+    'revoked',
+  );
 }
 
 /** The PEM blocks of a bundle, each as an X509Certificate. */

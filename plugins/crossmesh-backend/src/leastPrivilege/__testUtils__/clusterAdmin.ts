@@ -84,7 +84,10 @@ export async function clusterAdmin(cluster: TestCluster) {
     /** Objects of an Istio networking kind carrying crossmesh's label. */
     async managed(plural: string): Promise<any[]> {
       const list = (await custom.listClusterCustomObject({
-        group: 'networking.istio.io',
+        group:
+          plural === 'authorizationpolicies'
+            ? 'security.istio.io'
+            : 'networking.istio.io',
         version: 'v1beta1',
         plural,
         labelSelector: 'app.kubernetes.io/managed-by=crossmesh',

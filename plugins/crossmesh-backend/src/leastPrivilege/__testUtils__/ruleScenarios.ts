@@ -194,6 +194,49 @@ export function ruleScenarios(
       await carol(mesh).post('/trust/clusters/cluster-1/intermediate'),
     );
 
+  /** The reconciler's list, create, patch and delete of `resources` in `cluster`. */
+  const applierScenarios = (
+    resources: string,
+    options: { cluster: string; namesEveryResource?: boolean },
+  ): Record<string, RuleScenario> => {
+    const applyNew = {
+      cluster: options.cluster,
+      act: async () => {
+        await newExposure();
+        return reconcileErrors(mesh);
+      },
+      restore: () => finishAndRevoke(mesh, exposureId),
+    };
+    const named = options.namesEveryResource
+      ? { namesEveryResource: true }
+      : {};
+    return {
+      [`cluster:list:${resources}`]: applyNew,
+      [`cluster:create:${resources}`]: { ...applyNew, ...named },
+      [`cluster:patch:${resources}`]: { ...applyNew, ...named },
+      [`cluster:delete:${resources}`]: {
+        cluster: options.cluster,
+        arrange: async () => {
+          await newExposure();
+          await mesh.reconcile();
+          await expectState(mesh, exposureId, 'active');
+        },
+        act: async () => {
+          const revoked = await bob(mesh).post(
+            `/exposures/${exposureId}/revoke`,
+          );
+          if (revoked.status !== 200) fail('revoke', revoked);
+          return reconcileErrors(mesh);
+        },
+        ...named,
+        restore: async () => {
+          await mesh.reconcile();
+          await expectState(mesh, exposureId, 'revoked');
+        },
+      },
+    };
+  };
+
   return {
     'cluster:get:namespaces': {
       cluster: 'cluster-1',
@@ -233,50 +276,12 @@ export function ruleScenarios(
         /cannot get resource "services"/,
       ],
     },
-    'cluster:list:serviceentries,destinationrules,gateways': {
+    ...applierScenarios('serviceentries,destinationrules,gateways', {
       cluster: 'cluster-1',
-      act: async () => {
-        await newExposure();
-        return reconcileErrors(mesh);
-      },
-      restore: () => finishAndRevoke(mesh, exposureId),
-    },
-    'cluster:create:serviceentries,destinationrules,gateways': {
-      cluster: 'cluster-1',
-      act: async () => {
-        await newExposure();
-        return reconcileErrors(mesh);
-      },
       namesEveryResource: true,
-      restore: () => finishAndRevoke(mesh, exposureId),
-    },
-    'cluster:patch:serviceentries,destinationrules,gateways': {
-      cluster: 'cluster-1',
-      act: async () => {
-        await newExposure();
-        return reconcileErrors(mesh);
-      },
-      namesEveryResource: true,
-      restore: () => finishAndRevoke(mesh, exposureId),
-    },
-    'cluster:delete:serviceentries,destinationrules,gateways': {
-      cluster: 'cluster-1',
-      arrange: async () => {
-        await newExposure();
-        await mesh.reconcile();
-        await expectState(mesh, exposureId, 'active');
-      },
-      act: async () => {
-        const revoked = await bob(mesh).post(`/exposures/${exposureId}/revoke`);
-        if (revoked.status !== 200) fail('revoke', revoked);
-        return reconcileErrors(mesh);
-      },
-      namesEveryResource: true,
-      restore: async () => {
-        await mesh.reconcile();
-        await expectState(mesh, exposureId, 'revoked');
-      },
-    },
+    }),
+    // svc-3 runs in cluster-3 (dns-proxy), which gets the host's AuthorizationPolicy.
+    ...applierScenarios('authorizationpolicies', { cluster: 'cluster-3' }),
     'istio-system:get:deployments': {
       cluster: 'cluster-1',
       act: () => clusterError(mesh, 'cluster-1'),

@@ -17,32 +17,37 @@ export interface RequiredAccess {
 }
 
 const ISTIO = 'networking.istio.io';
+const ISTIO_SECURITY = 'security.istio.io';
 const CLUSTER_SCOPED = new Set(['namespaces', 'nodes']);
 const CACERTS = ['cacerts'];
 const DNS_CONFIG_MAPS = ['coredns', 'coredns-custom', 'kube-dns'];
 
-const istioKind = (resource: string, what: string): RequiredAccess[] => [
+const istioKind = (
+  resource: string,
+  what: string,
+  group = ISTIO,
+): RequiredAccess[] => [
   {
     verb: 'list',
-    group: ISTIO,
+    group,
     resource,
     purpose: `finds the ${what} it manages (one LIST per converge)`,
   },
   {
     verb: 'create',
-    group: ISTIO,
+    group,
     resource,
     purpose: `creates ${what} (server-side apply of an object that does not exist yet)`,
   },
   {
     verb: 'patch',
-    group: ISTIO,
+    group,
     resource,
     purpose: `applies and repairs ${what} (server-side apply)`,
   },
   {
     verb: 'delete',
-    group: ISTIO,
+    group,
     resource,
     purpose: `removes ${what} of revoked exposures`,
   },
@@ -195,6 +200,11 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
   ...istioKind('serviceentries', 'ServiceEntries'),
   ...istioKind('destinationrules', 'DestinationRules'),
   ...istioKind('gateways', 'Gateways'),
+  ...istioKind(
+    'authorizationpolicies',
+    'AuthorizationPolicies (dns-proxy, exporting cluster: only approved consumers pass)',
+    ISTIO_SECURITY,
+  ),
 ];
 
 /**

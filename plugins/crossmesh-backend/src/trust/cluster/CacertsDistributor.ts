@@ -50,6 +50,11 @@ export interface DistributeContext {
   rootFingerprints?: string[];
   /** Time written to the pod templates' `restartedAt`; defaults to the current time. */
   now?: Date;
+  /**
+   * The Deployments to restart once the Secret changed; defaults to istiod and the ingress
+   * gateway ({@link CACERTS_CONSUMERS}).
+   */
+  restart?: readonly string[];
 }
 
 /**
@@ -71,6 +76,11 @@ export interface CacertsDistribution {
   error?: string;
 }
 
+interface RestartPlan {
+  now: Date;
+  restart: readonly string[];
+}
+
 class ClearPendingError extends Error {
   constructor(override readonly cause: unknown) {
     super('clearing the restart-pending annotation failed');
@@ -82,8 +92,8 @@ const LAST_APPLIED_ANNOTATION =
 const WRITE_ATTEMPTS = 3;
 
 /**
- * Writes a cluster's `istio-system/cacerts` Secret and restarts istiod and the ingress
- * gateway onto it. Idempotent: when the Secret already holds exactly these files,
+ * Writes a cluster's `istio-system/cacerts` Secret and restarts what reads it onto it
+ * (istiod, and the ingress gateway unless the caller says otherwise). Idempotent: when the Secret already holds exactly these files,
  * nothing is written and nothing restarted. Never throws; failures are in the result's
  * `error`, so one bad cluster does not hold back the others.
  *
@@ -125,9 +135,10 @@ export class CacertsDistributor {
     }
 
     const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const restart = context.restart ?? CACERTS_CONSUMERS;
     try {
       await withTimeout(
-        this.apply(connection, files, now, result),
+        this.apply(connection, files, { now, restart }, result),
         timeoutMs,
         `the API server at ${connection.url} did not finish within ${timeoutMs} ms; the next run checks and completes the distribution`,
       );
@@ -146,7 +157,7 @@ export class CacertsDistributor {
   private async apply(
     connection: ClusterConnection,
     files: CacertsFiles,
-    now: Date,
+    restarts: RestartPlan,
     result: CacertsDistribution,
   ): Promise<void> {
     const { core, apps } = await this.clients.forCluster(connection);
@@ -176,7 +187,7 @@ export class CacertsDistributor {
       ) {
         if (restartPending) {
           // An earlier run wrote the Secret but did not get to restart.
-          await this.restart(core, apps, existing, now, result);
+          await this.restart(core, apps, existing, restarts, result);
         }
         return;
       }
@@ -203,7 +214,7 @@ export class CacertsDistributor {
     }
 
     if (written.metadata?.annotations?.[RESTART_PENDING_ANNOTATION]) {
-      await this.restart(core, apps, written, now, result);
+      await this.restart(core, apps, written, restarts, result);
     }
   }
 
@@ -211,10 +222,10 @@ export class CacertsDistributor {
     core: CoreV1Api,
     apps: AppsV1Api,
     secret: V1Secret,
-    now: Date,
+    { now, restart }: RestartPlan,
     result: CacertsDistribution,
   ): Promise<void> {
-    await restartDeployments(apps, CACERTS_CONSUMERS, now, {
+    await restartDeployments(apps, restart, now, {
       restarted: result.restarted,
       missing: result.missingDeployments,
     });
@@ -254,7 +265,7 @@ export class CacertsDistributor {
       )}`;
     }
     const done = result.secretWritten
-      ? `cacerts was written but istiod and the gateway were not restarted`
+      ? `cacerts was written but nothing was restarted onto it`
       : `cacerts was not written`;
     return `${done} in cluster '${connection.name}': ${describeKubernetesError(
       error,

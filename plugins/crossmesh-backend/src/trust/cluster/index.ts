@@ -28,3 +28,6 @@ export {
   RESTART_PENDING_ANNOTATION,
 } from './cacertsSecret';
 export { CACERTS_CONSUMERS } from './restartDeployments';
+export { cacertsConsumersFor } from './restartDeployments';
+export { readIstiodRestart } from './readIstiodRestart';
+export type { IstiodRestart } from './readIstiodRestart';

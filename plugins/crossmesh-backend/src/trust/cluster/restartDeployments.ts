@@ -1,3 +1,4 @@
+import type { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
 import type { AppsV1Api } from '@kubernetes/client-node';
 import { isNotFound } from '../../clusters/kubernetesErrors';
 import { FIELD_MANAGER, ISTIO_NAMESPACE } from './cacertsSecret';
@@ -9,6 +10,21 @@ import { loadKubernetesModule } from '../../clusters/kubernetesModule';
  * @internal
  */
 export const CACERTS_CONSUMERS = ['istiod', 'istio-ingressgateway'] as const;
+
+/**
+ * What a `cacerts` write restarts under a strategy. Under `dns-proxy` the gateway only
+ * passes TLS through (`AUTO_PASSTHROUGH`, mTLS end to end) and renews its own certificate
+ * and roots over SDS like any proxy, so restarting it would only drop connections in flight
+ * (ADR 0022). `legacy-global`, and a cluster whose strategy cannot be told, keep Istio's
+ * documented procedure: istiod and the gateway.
+ *
+ * @internal
+ */
+export function cacertsConsumersFor(
+  strategy: MeshStrategy | null | undefined,
+): readonly string[] {
+  return strategy === 'dns-proxy' ? ['istiod'] : CACERTS_CONSUMERS;
+}
 
 /**
  * The pod template annotation `kubectl rollout restart` sets.

@@ -30,3 +30,18 @@ export function expiryLabel(iso: string, now = Date.now()): string {
 export function isWithinDays(iso: string, days: number, now = Date.now()) {
   return Date.parse(iso) - now < days * DAY;
 }
+
+/** A length of time in words, e.g. `2 minutes`. */
+export function durationWords(ms: number): string {
+  return span(ms);
+}
+
+/** An instant to the second in UTC and how far off it is, e.g. `2026-12-02 23:10:05 UTC (in 3 minutes)`. */
+export function instantLabel(iso: string, now = Date.now()): string {
+  const ms = Date.parse(iso) - now;
+  const instant = `${new Date(iso)
+    .toISOString()
+    .slice(0, 19)
+    .replace('T', ' ')} UTC`;
+  return ms > 0 ? `${instant} (in ${span(ms)})` : `${instant} (passed)`;
+}

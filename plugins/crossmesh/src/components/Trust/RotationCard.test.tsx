@@ -37,6 +37,22 @@ const settled = () =>
     }),
   );
 
+/** A rotation from r1 to r2 in its first phase: every cluster trusts both roots. */
+const trustingBoth = () => {
+  const fake = settled();
+  fake.trust = {
+    ...fake.trust,
+    roots: [...fake.trust.roots, root('r2', { state: 'incoming' })],
+    rotation: {
+      ...fake.trust.rotation,
+      phase: 'trusting-both',
+      oldRootId: 'r1',
+      newRootId: 'r2',
+    },
+  };
+  return fake;
+};
+
 describe('the root rotation wizard', () => {
   it('says where the rotation stands and starts it after confirmation', async () => {
     const fake = settled();
@@ -82,17 +98,7 @@ describe('the root rotation wizard', () => {
   });
 
   it("shows the backend's reason when it refuses a step, and moves on once it may", async () => {
-    const fake = settled();
-    fake.trust = {
-      ...fake.trust,
-      roots: [...fake.trust.roots, root('r2', { state: 'incoming' })],
-      rotation: {
-        ...fake.trust.rotation,
-        phase: 'trusting-both',
-        oldRootId: 'r1',
-        newRootId: 'r2',
-      },
-    };
+    const fake = trustingBoth();
     fake.calls.advanceRotation.mockRejectedValueOnce(
       await backendError(
         409,
@@ -133,6 +139,35 @@ describe('the root rotation wizard', () => {
     expect(
       within(clusters).getByRole('row', { name: /^west/ }),
     ).toHaveTextContent('new root');
+  });
+
+  it('says from when the next step can run: a workload-certificate lifetime after the last took effect', async () => {
+    const fake = trustingBoth();
+    const tookEffectAt = new Date(Date.now() - 20 * 60_000).toISOString();
+    const mayAdvanceAt = new Date(Date.now() + 40 * 60_000 + 5_000);
+    fake.trust = {
+      ...fake.trust,
+      workloadCertificateTtlSeconds: 3600,
+      rotationWait: {
+        mayAdvanceAt: mayAdvanceAt.toISOString(),
+        heldBackBy: ['west'],
+        tookEffectAt,
+      },
+    };
+    renderOverview(fake.api());
+
+    const rotation = await screen.findByRole('region', {
+      name: 'Root rotation',
+    });
+    const note = await within(rotation).findByRole('alert', {
+      name: 'When this step can run',
+    });
+    expect(note).toHaveTextContent(
+      `Workloads take new roots and certificates when they renew theirs, within 1 hour (crossmesh.trust.workloadCertificateTtl). The last step took effect in west 20 minutes ago, so crossmesh runs this step from ${mayAdvanceAt
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' ')} UTC (in 40 minutes).`,
+    );
   });
 
   it('retires the old root behind a red confirmation and ends in a single trusted root', async () => {

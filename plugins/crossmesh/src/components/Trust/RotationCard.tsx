@@ -18,6 +18,7 @@ import { timeAgo } from '../MeshOverviewPage/time';
 import { ActionDialog, Words, CARD_TITLE } from '../shared';
 import { NewRootDialog } from './NewRootDialog';
 import { RotationClusterTable } from './RotationClusterTable';
+import { RotationWaitNote } from './RotationWaitNote';
 import {
   rotationClusterRows,
   rotationPhaseWords,
@@ -145,6 +146,11 @@ export function RotationCard(props: {
                 <Typography variant="body2" paragraph>
                   <Words>{step.effect}</Words>
                 </Typography>
+                {underWay && step.state === 'current' && (
+                  <Box mb={2}>
+                    <RotationWaitNote trust={trust} />
+                  </Box>
+                )}
                 {canManage ? (
                   <Button
                     variant="contained"

@@ -105,7 +105,11 @@ export async function insertApprovedRequest(
 /** The managed Istio objects of one kind in a cluster, read as admin. */
 export async function managedObjects(
   cluster: TestBed['clusters'][number],
-  plural: 'serviceentries' | 'destinationrules' | 'gateways',
+  plural:
+    | 'serviceentries'
+    | 'destinationrules'
+    | 'gateways'
+    | 'authorizationpolicies',
 ): Promise<any[]> {
   const k8s = await import('@kubernetes/client-node');
   const kubeConfig = new k8s.KubeConfig();
@@ -113,7 +117,10 @@ export async function managedObjects(
   const list: any = await kubeConfig
     .makeApiClient(k8s.CustomObjectsApi)
     .listClusterCustomObject({
-      group: 'networking.istio.io',
+      group:
+        plural === 'authorizationpolicies'
+          ? 'security.istio.io'
+          : 'networking.istio.io',
       version: 'v1beta1',
       plural,
       labelSelector: 'app.kubernetes.io/managed-by=crossmesh',

@@ -403,6 +403,28 @@ export const spec = {
         required: ['phase', 'oldRootId', 'newRootId', 'updatedAt', 'updatedBy'],
         additionalProperties: false,
       },
+      RotationWait: {
+        type: 'object',
+        description:
+          'One workload-certificate lifetime after the current phase took effect in its last cluster (istiod restarted onto it), every workload has renewed its certificate and the rotation may advance.',
+        properties: {
+          mayAdvanceAt: {
+            type: 'string',
+          },
+          heldBackBy: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'The clusters where the phase took effect last.',
+          },
+          tookEffectAt: {
+            type: 'string',
+          },
+        },
+        required: ['mayAdvanceAt', 'heldBackBy', 'tookEffectAt'],
+        additionalProperties: false,
+      },
       TrustState: {
         type: 'object',
         properties: {
@@ -461,6 +483,23 @@ export const spec = {
             required: ['ok'],
             additionalProperties: false,
           },
+          workloadCertificateTtlSeconds: {
+            type: 'integer',
+            description:
+              "How long the mesh's workload certificates live (crossmesh.trust.workloadCertificateTtl). Each rotation phase waits this long after it took effect in every cluster.",
+          },
+          rotationWait: {
+            description:
+              'While a rotation is under way, when its next phase may begin (POST /trust/rotation/advance answers 409 before then); null when no rotation is under way.',
+            oneOf: [
+              {
+                $ref: '#/components/schemas/RotationWait',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
         },
         required: [
           'mode',
@@ -470,6 +509,8 @@ export const spec = {
           'rotation',
           'renewalWindowDays',
           'keyEncryption',
+          'workloadCertificateTtlSeconds',
+          'rotationWait',
         ],
         additionalProperties: false,
       },
@@ -484,7 +525,7 @@ export const spec = {
           changed: {
             type: 'boolean',
             description:
-              "The Secret's data differed and was replaced, and istiod and the gateway were restarted.",
+              "The Secret's data differed and was replaced, and what reads it was restarted (restarted lists it; istiod, plus the gateway unless the cluster runs dns-proxy).",
           },
           secretWritten: {
             type: 'boolean',

@@ -66,6 +66,8 @@ export function trustState(): TrustState {
     pendingCsrs: [],
     renewalWindowDays: 30,
     keyEncryption: { ok: true },
+    workloadCertificateTtlSeconds: 86_400,
+    rotationWait: null,
     rotation: {
       phase: 'idle',
       oldRootId: null,

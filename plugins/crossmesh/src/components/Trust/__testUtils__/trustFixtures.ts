@@ -65,6 +65,8 @@ export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
     },
     renewalWindowDays: 30,
     keyEncryption: { ok: true },
+    workloadCertificateTtlSeconds: 86_400,
+    rotationWait: null,
     ...changes,
   };
 }

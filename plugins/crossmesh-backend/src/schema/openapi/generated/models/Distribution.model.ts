@@ -11,7 +11,7 @@
 export interface Distribution {
   cluster: string;
   /**
-   * The Secret\'s data differed and was replaced, and istiod and the gateway were restarted.
+   * The Secret\'s data differed and was replaced, and what reads it was restarted (restarted lists it; istiod, plus the gateway unless the cluster runs dns-proxy).
    */
   changed: boolean;
   secretWritten: boolean;

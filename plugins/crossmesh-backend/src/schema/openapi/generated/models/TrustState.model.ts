@@ -6,6 +6,7 @@
 import { Intermediate } from '../models/Intermediate.model';
 import { Root } from '../models/Root.model';
 import { Rotation } from '../models/Rotation.model';
+import { RotationWait } from '../models/RotationWait.model';
 import { TrustStateKeyEncryption } from '../models/TrustStateKeyEncryption.model';
 import { TrustStatePendingCsrsInner } from '../models/TrustStatePendingCsrsInner.model';
 
@@ -23,6 +24,11 @@ export interface TrustState {
    */
   renewalWindowDays: number;
   keyEncryption: TrustStateKeyEncryption;
+  /**
+   * How long the mesh\'s workload certificates live (crossmesh.trust.workloadCertificateTtl). Each rotation phase waits this long after it took effect in every cluster.
+   */
+  workloadCertificateTtlSeconds: number;
+  rotationWait: RotationWait | null;
 }
 
 /**

@@ -52,6 +52,7 @@ export * from '../models/Root.model';
 export * from '../models/Rotation.model';
 export * from '../models/RotationRequest.model';
 export * from '../models/RotationResult.model';
+export * from '../models/RotationWait.model';
 export * from '../models/ServicePorts.model';
 export * from '../models/ServicePortsService.model';
 export * from '../models/TrustInspection.model';
