@@ -68,4 +68,28 @@ export interface ExposureRequest {
   decisionComment: string | null;
   clusters: ExposureClusterStatus[];
   updatedAt: string;
+  /**
+   * Changes of the mesh facts this exposure's objects derive from (a cluster's gateway
+   * address or network), made by the platform team after the decision, oldest first.
+   * The API always sets it (empty for requests not decided yet); stored requests leave it out.
+   */
+  meshFactChanges?: MeshFactChange[];
+}
+
+/**
+ * A platform member's change of a cluster's gateway address or network (`PUT
+ * /clusters/{name}/membership`), as it concerns an exposure decided before it.
+ *
+ * @public
+ */
+export interface MeshFactChange {
+  cluster: string;
+  fact: 'gatewayAddress' | 'network';
+  /** `address` or `address:port`; null when no override was set. */
+  from: string | null;
+  to: string | null;
+  changedBy: string;
+  changedAt: string;
+  /** The audit event that records it. */
+  auditEventId: number;
 }

@@ -1,3 +1,4 @@
+import { DatabaseConfirmationStore } from '../trust/store/DatabaseConfirmationStore';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
@@ -183,6 +184,7 @@ describe('a failing audit insert leaves no state change', () => {
       const trust = createTrustServices({
         stores: {
           store,
+          confirmations: new DatabaseConfirmationStore(knex),
           transaction: databaseTrustTransaction(knex),
           audit: new DatabaseAuditLog(knex),
         },

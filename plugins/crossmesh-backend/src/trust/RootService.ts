@@ -7,7 +7,8 @@ import {
   KeyType,
   sealPrivateKey,
 } from '../pki';
-import { StoredRoot, TrustStore } from './store/TrustStore';
+import { StoredRoot } from './store/TrustStore';
+import { TrustWrites } from './store/TrustTransaction';
 import { RootView, toRootView, TrustContext } from './TrustContext';
 
 /**
@@ -112,15 +113,18 @@ export class RootService {
   }
 
   /**
-   * Stores a root with its audit event, and whatever `alsoInTransaction` writes, in one
-   * transaction.
+   * Stores a root with its audit event, and whatever `alsoInTransaction` writes (and adds
+   * to the event's details), in one transaction.
    */
   async storeNewRoot(
     root: RootCandidate & { keyPem?: string },
     state: StoredRoot['state'],
     action: string,
     actor: string,
-    alsoInTransaction?: (tx: TrustStore, stored: StoredRoot) => Promise<void>,
+    alsoInTransaction?: (
+      writes: TrustWrites,
+      stored: StoredRoot,
+    ) => Promise<Record<string, unknown> | void>,
   ): Promise<RootView> {
     const stored: StoredRoot = {
       id: randomUUID(),
@@ -136,10 +140,10 @@ export class RootService {
       createdAt: this.context.now().toISOString(),
       createdBy: actor,
     };
-    await this.context.stores.transaction(async ({ store: tx, audit }) => {
-      await tx.insertRoot(stored);
-      await alsoInTransaction?.(tx, stored);
-      await audit.append({
+    await this.context.stores.transaction(async writes => {
+      await writes.store.insertRoot(stored);
+      const moreDetails = await alsoInTransaction?.(writes, stored);
+      await writes.audit.append({
         actor,
         action,
         serial: stored.serial,
@@ -149,6 +153,7 @@ export class RootService {
           keyType: stored.keyType,
           subject: stored.subject,
           notAfter: stored.notAfter,
+          ...moreDetails,
         },
       });
     });

@@ -1,4 +1,7 @@
-import { TrustKeyEncryption } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  TrustConfirmation,
+  TrustKeyEncryption,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { AuditLog } from '../audit';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { KubernetesClients } from '../clusters/KubernetesClients';
@@ -8,6 +11,8 @@ import { RootService } from './RootService';
 import { RotationService } from './RotationService';
 import { RootRotation, TrustStore } from './store/TrustStore';
 import { TrustTransaction } from './store/TrustTransaction';
+import { ConfirmationStore } from './store/ConfirmationStore';
+import { RootConfirmations } from './RootConfirmations';
 import {
   IntermediateView,
   RootView,
@@ -29,6 +34,8 @@ export interface TrustState {
   intermediates: IntermediateView[];
   pendingCsrs: Array<{ clusterName: string; createdAt: string }>;
   rotation: RootRotation;
+  /** Root operations waiting for a second platform member. */
+  confirmations: TrustConfirmation[];
   /** Days before expiry when an intermediate counts as due for renewal. */
   renewalWindowDays: number;
   /** Whether the key-encryption secret(s) seal and open keys; when not, why. */
@@ -47,6 +54,7 @@ export interface TrustServices {
   intermediates: IntermediateService;
   distribution: DistributionService;
   rotation: RotationService;
+  confirmations: RootConfirmations;
 }
 
 /**
@@ -57,6 +65,7 @@ export interface TrustServices {
 export function createTrustServices(options: {
   stores: {
     store: TrustStore;
+    confirmations: ConfirmationStore;
     transaction: TrustTransaction;
     audit: AuditLog;
   };
@@ -74,14 +83,17 @@ export function createTrustServices(options: {
   const roots = new RootService(context);
   const distribution = new DistributionService(context, options.clients);
   const intermediates = new IntermediateService(context, distribution);
+  const confirmations = new RootConfirmations(context);
   const rotation = new RotationService(
     context,
     roots,
     intermediates,
     distribution,
+    confirmations,
   );
   return {
-    getState: () => readTrustState(context),
+    getState: () => readTrustState(context, confirmations),
+    confirmations,
     roots,
     intermediates,
     distribution,
@@ -89,14 +101,19 @@ export function createTrustServices(options: {
   };
 }
 
-async function readTrustState(context: TrustContext): Promise<TrustState> {
+async function readTrustState(
+  context: TrustContext,
+  confirmations: RootConfirmations,
+): Promise<TrustState> {
   const { store } = context;
-  const [roots, intermediates, rotation, keyEncryption] = await Promise.all([
-    store.listRoots(),
-    store.listCurrentIntermediates(),
-    store.getRotation(),
-    context.keyEncryption(),
-  ]);
+  const [roots, intermediates, rotation, keyEncryption, waiting] =
+    await Promise.all([
+      store.listRoots(),
+      store.listCurrentIntermediates(),
+      store.getRotation(),
+      context.keyEncryption(),
+      confirmations.listPending(),
+    ]);
   const pendingCsrs = [];
   for (const c of context.connections) {
     const pending = await store.getPendingCsr(c.name);
@@ -115,5 +132,6 @@ async function readTrustState(context: TrustContext): Promise<TrustState> {
     rotation,
     renewalWindowDays: context.settings.renewalWindowDays,
     keyEncryption,
+    confirmations: waiting,
   };
 }

@@ -1,3 +1,4 @@
+import { DatabaseConfirmationStore } from './store/DatabaseConfirmationStore';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
@@ -49,6 +50,7 @@ describe('trust services', () => {
     const service = createTrustServices({
       stores: {
         store: new DatabaseTrustStore(knex),
+        confirmations: new DatabaseConfirmationStore(knex),
         transaction: databaseTrustTransaction(knex),
         audit,
       },

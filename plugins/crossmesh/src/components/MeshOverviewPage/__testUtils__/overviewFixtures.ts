@@ -66,6 +66,7 @@ export function trustState(): TrustState {
     pendingCsrs: [],
     renewalWindowDays: 30,
     keyEncryption: { ok: true },
+    confirmations: [],
     rotation: {
       phase: 'idle',
       oldRootId: null,

@@ -65,6 +65,7 @@ export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
     },
     renewalWindowDays: 30,
     keyEncryption: { ok: true },
+    confirmations: [],
     ...changes,
   };
 }

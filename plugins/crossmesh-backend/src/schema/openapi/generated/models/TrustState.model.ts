@@ -6,6 +6,7 @@
 import { Intermediate } from '../models/Intermediate.model';
 import { Root } from '../models/Root.model';
 import { Rotation } from '../models/Rotation.model';
+import { TrustConfirmation } from '../models/TrustConfirmation.model';
 import { TrustStateKeyEncryption } from '../models/TrustStateKeyEncryption.model';
 import { TrustStatePendingCsrsInner } from '../models/TrustStatePendingCsrsInner.model';
 
@@ -23,6 +24,10 @@ export interface TrustState {
    */
   renewalWindowDays: number;
   keyEncryption: TrustStateKeyEncryption;
+  /**
+   * Root operations waiting for a second platform member, oldest first; expired ones are left out.
+   */
+  confirmations: Array<TrustConfirmation>;
 }
 
 /**
