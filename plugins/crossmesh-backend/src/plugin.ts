@@ -240,15 +240,17 @@ export const crossmeshPlugin = createBackendPlugin({
           membershipStore,
           undefined,
           event =>
-            meshFacts.membershipChanged(event).catch(error =>
-              logger.warn(
-                `crossmesh could not tell the owners of the exposures that ${
-                  event.clusterName
-                }'s membership change affects: ${
-                  error instanceof Error ? error.message : String(error)
-                }`,
+            meshFacts
+              .membershipChanged(event)
+              .catch(error =>
+                logger.warn(
+                  `crossmesh could not tell the owners of the exposures that ${
+                    event.clusterName
+                  }'s membership change affects: ${
+                    error instanceof Error ? error.message : String(error)
+                  }`,
+                ),
               ),
-            ),
         );
         const onboarding = new OnboardingService({
           memberships,

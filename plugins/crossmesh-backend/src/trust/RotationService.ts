@@ -33,7 +33,9 @@ const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
 };
 
 /** What a confirmation stores of a root: never a key in clear (a candidate carries one). */
-function confirmationRootOf(root: RootCandidate | StoredRoot): ConfirmationRoot {
+function confirmationRootOf(
+  root: RootCandidate | StoredRoot,
+): ConfirmationRoot {
   return {
     certPem: root.certPem,
     sealedKey: 'id' in root ? null : root.sealedKey,

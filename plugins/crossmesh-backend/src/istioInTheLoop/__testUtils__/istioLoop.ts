@@ -61,7 +61,7 @@ export async function startIstioLoop(options: {
   }
   return {
     bed,
-    as: (user: 'bob' | 'carol') => mesh.as(`user:default/${user}`),
+    as: (user: 'bob' | 'carol' | 'dave') => mesh.as(`user:default/${user}`),
     /** One reconcile pass, as the scheduler would run it. */
     reconcilePass: () => mesh.reconcile(),
     async stop() {
