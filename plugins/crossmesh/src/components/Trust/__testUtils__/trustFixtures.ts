@@ -1,4 +1,5 @@
 import {
+  TrustConfirmation,
   TrustInspection,
   TrustIntermediate,
   TrustRoot,
@@ -46,6 +47,37 @@ export function intermediate(
     createdAt: at(-10),
     createdBy: 'user:default/carol',
     ...changes,
+  };
+}
+
+/** A root operation `requestedBy` asked for, waiting for a second platform member. */
+export function pendingConfirmation(
+  action: TrustConfirmation['action'],
+  about: TrustRoot,
+  requestedBy: string,
+): TrustConfirmation {
+  return {
+    id: `confirm-${action}`,
+    action,
+    fingerprintSha256: about.fingerprintSha256,
+    root: {
+      certPem: about.certPem,
+      subject: about.subject,
+      serial: about.serial,
+      notAfter: about.notAfter,
+      keyType: about.keyType,
+      source: about.source,
+    },
+    summary:
+      action === 'rotation.start'
+        ? `Rotate the mesh's root to the root ${about.subject} (SHA-256 ${about.fingerprintSha256})`
+        : `Stop trusting the old root ${about.subject} (SHA-256 ${about.fingerprintSha256}) in every cluster`,
+    state: 'pending',
+    requestedBy,
+    requestedAt: at(0),
+    expiresAt: at(1),
+    confirmedBy: null,
+    confirmedAt: null,
   };
 }
 
