@@ -92,7 +92,9 @@ export interface TrustState {
  *
  * @public
  */
-export type TrustConfirmationAction = 'rotation.start' | 'rotation.drop-old-root';
+export type TrustConfirmationAction =
+  | 'rotation.start'
+  | 'rotation.drop-old-root';
 
 /**
  * A root operation one platform member asked for, waiting for a different platform member

@@ -93,3 +93,21 @@ export interface MeshFactChange {
   /** The audit event that records it. */
   auditEventId: number;
 }
+
+/**
+ * One sentence for a mesh-fact change, e.g. `user:default/carol changed the gateway address
+ * of cluster-2 from (none) to 192.0.2.9`; `(none)` is no override, so the address observed
+ * in the cluster. `nameOf` renders the person.
+ *
+ * @public
+ */
+export function describeMeshFactChange(
+  change: MeshFactChange,
+  nameOf: (ref: string) => string = ref => ref,
+): string {
+  const what =
+    change.fact === 'gatewayAddress' ? 'the gateway address' : 'the network';
+  return `${nameOf(change.changedBy)} changed ${what} of ${
+    change.cluster
+  } from ${change.from ?? '(none)'} to ${change.to ?? '(none)'}`;
+}

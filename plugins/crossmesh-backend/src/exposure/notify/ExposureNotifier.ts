@@ -6,6 +6,7 @@ import type {
   NotificationService,
 } from '@backstage/plugin-notifications-node';
 import {
+  describeMeshFactChange,
   ExposureRequest,
   MeshFactChange,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -226,20 +227,6 @@ export function outcomeNotification(
 }
 
 /**
- * One sentence per change, e.g. `user:default/carol changed the gateway address of
- * cluster-2 from 192.0.2.1 to 192.0.2.9`.
- *
- * @internal
- */
-export function describeMeshFactChange(change: MeshFactChange): string {
-  const what =
-    change.fact === 'gatewayAddress' ? 'the gateway address' : 'the network';
-  return `${change.changedBy} changed ${what} of ${change.cluster} from ${
-    change.from ?? '(none)'
-  } to ${change.to ?? '(none)'}`;
-}
-
-/**
  * To a live exposure's owners: what its objects derive from changed after approval.
  *
  * @internal
@@ -251,7 +238,7 @@ export function meshFactsNotification(
   return {
     title: `The mesh under ${request.host} changed`,
     description: `${changes
-      .map(describeMeshFactChange)
+      .map(change => describeMeshFactChange(change))
       .join('; ')}. crossmesh rewrites the exposure of ${describeRequest(
       request,
     )} to match; the change is in the audit log and on the exposure.`,
