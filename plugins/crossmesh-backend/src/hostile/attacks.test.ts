@@ -160,6 +160,7 @@ describe("issue 18's attacks, through the real backend", () => {
     });
 
     it('refuses guest and bob every change to the root, intermediates, clusters, DNS and adoption with 403, and changes nothing', async () => {
+      expect.hasAssertions();
       await expectTakeoverRefused(
         api,
         /^You are not allowed to update crossmesh\.(trust|cluster|exposure)\.(manage|decide)$/,

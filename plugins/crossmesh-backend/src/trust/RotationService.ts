@@ -5,7 +5,7 @@ import { CacertsDistribution } from './cluster';
 import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
 import { materialChanged, RootConfirmations } from './RootConfirmations';
-import { RootCandidate, RootService } from './RootService';
+import { candidateFields, RootCandidate, RootService } from './RootService';
 import { rootRetirementBlockers } from './rootRetirement';
 import {
   ConfirmationRoot,
@@ -32,20 +32,15 @@ const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
   'intermediates-moved': 'advance: stop trusting the old root',
 };
 
-/** What a confirmation stores of a root: never a key in clear (a candidate carries one). */
+/**
+ * What a confirmation stores of a root: a new root's sealed key, never a key in clear (a
+ * candidate carries one), and no key of a stored root that is only being dropped.
+ */
 function confirmationRootOf(
   root: RootCandidate | StoredRoot,
 ): ConfirmationRoot {
-  return {
-    certPem: root.certPem,
-    sealedKey: 'id' in root ? null : root.sealedKey,
-    keyType: root.keyType,
-    fingerprintSha256: root.fingerprintSha256,
-    serial: root.serial,
-    subject: root.subject,
-    notAfter: root.notAfter,
-    source: root.source,
-  };
+  const fields = candidateFields(root);
+  return 'id' in root ? { ...fields, sealedKey: null } : fields;
 }
 
 /**

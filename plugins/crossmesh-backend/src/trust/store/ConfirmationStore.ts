@@ -1,4 +1,4 @@
-import { TrustConfirmationAction } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { TrustConfirmation } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { StoredRoot } from './TrustStore';
 
 /**
@@ -17,22 +17,11 @@ export type ConfirmationRoot = Omit<
  *
  * @internal
  */
-export interface StoredConfirmation {
-  id: string;
-  action: TrustConfirmationAction;
-  /** The root the action is about: the new one to rotate to, the old one to drop. */
-  fingerprintSha256: string;
+export type StoredConfirmation = Omit<TrustConfirmation, 'root'> & {
   /** The other root when asked for: the active root to rotate from, the new root to keep. */
   basisFingerprintSha256: string;
   root: ConfirmationRoot;
-  summary: string;
-  state: 'pending' | 'confirmed' | 'cancelled';
-  requestedBy: string;
-  requestedAt: string;
-  expiresAt: string;
-  confirmedBy: string | null;
-  confirmedAt: string | null;
-}
+};
 
 /**
  * Storage of root operations that wait for a second platform member.

@@ -1,17 +1,12 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import { migrationsDirectory } from '../../database/migrations';
 import { StoredConfirmation } from './ConfirmationStore';
 import { DatabaseConfirmationStore } from './DatabaseConfirmationStore';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const migrations = {
-  directory: resolvePackagePath(
-    '@crossmesh/backstage-plugin-crossmesh-backend',
-    'migrations',
-  ),
-};
+const migrations = { directory: migrationsDirectory() };
 
 const ASKED = new Date('2026-12-02T10:00:00.000Z');
 const HOUR = 3600_000;
