@@ -20,7 +20,9 @@ exports.up = async function up(knex) {
     table
       .text('root')
       .notNullable()
-      .comment('JSON: the root the action is about; a new root with its sealed key');
+      .comment(
+        'JSON: the root the action is about; a new root with its sealed key',
+      );
     table.text('summary').notNullable();
     table.string('state', 16).notNullable();
     table.string('requested_by', 255).notNullable();
