@@ -1,4 +1,3 @@
-import { DatabaseConfirmationStore } from './trust/store/DatabaseConfirmationStore';
 import {
   coreServices,
   createBackendPlugin,
@@ -23,6 +22,7 @@ import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
 import { databaseTrustTransaction } from './trust/store/TrustTransaction';
+import { DatabaseConfirmationStore } from './trust/store/DatabaseConfirmationStore';
 import { DatabaseAuditLog } from './audit';
 import { ExposureNotifier } from './exposure/notify';
 import { MeshFactHistory } from './exposure/meshFacts';

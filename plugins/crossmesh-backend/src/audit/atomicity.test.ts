@@ -1,4 +1,3 @@
-import { DatabaseConfirmationStore } from '../trust/store/DatabaseConfirmationStore';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
@@ -18,6 +17,7 @@ import { deriveKek } from '../pki';
 import { DatabaseTrustStore } from '../trust/store/DatabaseTrustStore';
 import { connectionsOf } from '../trust/cluster/__testUtils__/trustTestKit';
 import { databaseTrustTransaction } from '../trust/store/TrustTransaction';
+import { DatabaseConfirmationStore } from '../trust/store/DatabaseConfirmationStore';
 import { createTrustServices } from '../trust';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
 
