@@ -22,8 +22,10 @@ import { ServicePortsReader } from './exposure/servicePorts/ServicePortsReader';
 import { ClusterService } from './service/ClusterService';
 import { DatabaseTrustStore } from './trust/store/DatabaseTrustStore';
 import { databaseTrustTransaction } from './trust/store/TrustTransaction';
+import { DatabaseConfirmationStore } from './trust/store/DatabaseConfirmationStore';
 import { DatabaseAuditLog } from './audit';
 import { ExposureNotifier } from './exposure/notify';
+import { MeshFactHistory } from './exposure/meshFacts';
 import { databaseExposureTransaction } from './exposure/store/ExposureTransaction';
 import { createTrustServices } from './trust';
 import { readCrossmeshSettings } from './settings';
@@ -109,6 +111,7 @@ export const crossmeshPlugin = createBackendPlugin({
         const trust = createTrustServices({
           stores: {
             store: new DatabaseTrustStore(db),
+            confirmations: new DatabaseConfirmationStore(db),
             transaction: databaseTrustTransaction(db),
             audit,
           },
@@ -152,6 +155,11 @@ export const crossmeshPlugin = createBackendPlugin({
           logger,
           approverGroups: settings.groups.approvers,
         });
+        const meshFacts = new MeshFactHistory({
+          audit,
+          store: exposureStore,
+          notifier,
+        });
         const exposures = new ExposureService({
           store: exposureStore,
           transaction: exposureTransaction,
@@ -179,6 +187,7 @@ export const crossmeshPlugin = createBackendPlugin({
             },
           ),
           notifier,
+          meshFacts,
         });
 
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
@@ -228,7 +237,23 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
-        const memberships = new MembershipService(clusters, membershipStore);
+        const memberships = new MembershipService(
+          clusters,
+          membershipStore,
+          undefined,
+          event =>
+            meshFacts
+              .membershipChanged(event)
+              .catch(error =>
+                logger.warn(
+                  `crossmesh could not tell the owners of the exposures that ${
+                    event.clusterName
+                  }'s membership change affects: ${
+                    error instanceof Error ? error.message : String(error)
+                  }`,
+                ),
+              ),
+        );
         const onboarding = new OnboardingService({
           memberships,
           preflight: new ClusterPreflight(

@@ -85,6 +85,8 @@ export interface TrustState {
   workloadCertificateTtlSeconds: number;
   /** While a rotation is under way, when its next phase may begin; null otherwise. */
   rotationWait: TrustRotationWait | null;
+  /** Root operations waiting for a second platform member, oldest first; expired ones left out. */
+  confirmations: TrustConfirmation[];
 }
 
 /**
@@ -98,6 +100,71 @@ export interface TrustRotationWait {
   /** The clusters where the phase took effect last. */
   heldBackBy: string[];
   tookEffectAt: string;
+}
+
+/**
+ * A root operation that needs two platform members: `rotation.start` (a rotation to a new
+ * root, imported or generated, which replaces the mesh's root) and `rotation.drop-old-root`
+ * (advancing past "stop trusting the old root").
+ *
+ * @public
+ */
+export type TrustConfirmationAction =
+  | 'rotation.start'
+  | 'rotation.drop-old-root';
+
+/**
+ * A root operation one platform member asked for, waiting for a different platform member
+ * to confirm it before anything changes (`POST /trust/confirmations/{id}/confirm` with
+ * the same `fingerprintSha256`). It expires at `expiresAt`.
+ *
+ * @public
+ */
+export interface TrustConfirmation {
+  id: string;
+  action: TrustConfirmationAction;
+  /**
+   * SHA-256 fingerprint of the root the action is about: the new root of `rotation.start`,
+   * the old root that `rotation.drop-old-root` stops trusting.
+   */
+  fingerprintSha256: string;
+  /** That root's certificate and details; never its key. */
+  root: {
+    certPem: string;
+    subject: string;
+    serial: string;
+    notAfter: string;
+    keyType: string;
+    source: 'generated' | 'imported' | 'offline';
+  };
+  /** What confirming does, in one sentence. */
+  summary: string;
+  state: 'pending' | 'confirmed' | 'cancelled';
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+}
+
+/**
+ * Answer of a root operation that now waits for a second platform member (202 of
+ * `POST /trust/rotation` and of `POST /trust/rotation/advance` past "drop the old root").
+ *
+ * @public
+ */
+export interface ConfirmationRequired {
+  confirmation: TrustConfirmation;
+}
+
+/**
+ * Body of `POST /trust/confirmations/{id}/confirm`: the fingerprint the confirming member
+ * checked, so that what is confirmed is exactly what they saw.
+ *
+ * @public
+ */
+export interface ConfirmRequest {
+  fingerprintSha256: string;
 }
 
 /**

@@ -38,3 +38,23 @@ export function rootImportFieldOf(code: unknown): RootImportField | undefined {
  * @public
  */
 export const KEY_ENCRYPTION_ERROR_CODE = 'crossmesh.key-encryption';
+
+/**
+ * The `error.code` of a refused confirmation of a two-person root operation
+ * (`POST /trust/confirmations/{id}/confirm`):
+ *
+ * - `samePerson` (403): the platform member who asked for it cannot confirm it; another
+ *   platform member must.
+ * - `expired` (409): the confirmation was not given in time; ask again.
+ * - `notPending` (409): it was already confirmed or cancelled.
+ * - `materialChanged` (409): the fingerprint sent is not the one waiting, or the mesh moved
+ *   on since it was asked for (another root, another rotation phase); ask again.
+ *
+ * @public
+ */
+export const CONFIRMATION_ERROR_CODES = {
+  samePerson: 'crossmesh.confirmation.same-person',
+  expired: 'crossmesh.confirmation.expired',
+  notPending: 'crossmesh.confirmation.not-pending',
+  materialChanged: 'crossmesh.confirmation.material-changed',
+} as const;

@@ -68,4 +68,46 @@ export interface ExposureRequest {
   decisionComment: string | null;
   clusters: ExposureClusterStatus[];
   updatedAt: string;
+  /**
+   * Changes of the mesh facts this exposure's objects derive from (a cluster's gateway
+   * address or network), made by the platform team after the decision, oldest first.
+   * The API always sets it (empty for requests not decided yet); stored requests leave it out.
+   */
+  meshFactChanges?: MeshFactChange[];
+}
+
+/**
+ * A platform member's change of a cluster's gateway address or network (`PUT
+ * /clusters/{name}/membership`), as it concerns an exposure decided before it.
+ *
+ * @public
+ */
+export interface MeshFactChange {
+  cluster: string;
+  fact: 'gatewayAddress' | 'network';
+  /** `address` or `address:port`; null when no override was set. */
+  from: string | null;
+  to: string | null;
+  changedBy: string;
+  changedAt: string;
+  /** The audit event that records it. */
+  auditEventId: number;
+}
+
+/**
+ * One sentence for a mesh-fact change, e.g. `user:default/carol changed the gateway address
+ * of cluster-2 from (none) to 192.0.2.9`; `(none)` is no override, so the address observed
+ * in the cluster. `nameOf` renders the person.
+ *
+ * @public
+ */
+export function describeMeshFactChange(
+  change: MeshFactChange,
+  nameOf: (ref: string) => string = ref => ref,
+): string {
+  const what =
+    change.fact === 'gatewayAddress' ? 'the gateway address' : 'the network';
+  return `${nameOf(change.changedBy)} changed ${what} of ${
+    change.cluster
+  } from ${change.from ?? '(none)'} to ${change.to ?? '(none)'}`;
 }

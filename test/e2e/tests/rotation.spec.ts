@@ -41,6 +41,29 @@ async function confirmStep(page: Page, button: string, dialog: string) {
   await expect(confirm).toBeHidden();
 }
 
+/**
+ * The second platform member (ADR 0026) confirms, on their own overview, the root change
+ * carol asked for; carol's page then shows what it did.
+ */
+async function confirmAsDave(dave: Page, carolsPage: Page, outcome: string) {
+  await dave.goto('/crossmesh');
+  const waiting = dave.getByRole('region', {
+    name: 'Waiting for a second platform member',
+  });
+  await expect(waiting).toContainText('Asked by carol');
+  await waiting.getByRole('button', { name: 'Confirm', exact: true }).click();
+  const dialog = dave.getByRole('dialog', {
+    name: 'Confirm this root change?',
+  });
+  await expect(dialog).toContainText('Check with carol');
+  await dialog.getByRole('button', { name: 'Confirm root change' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(
+    dave.getByRole('status', { name: 'Result of the last trust step' }),
+  ).toContainText(outcome);
+  await carolsPage.reload();
+}
+
 async function expectStepStates(rotation: Locator, states: string[]) {
   const steps = [
     'Add the new root',
@@ -62,6 +85,7 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
   test.setTimeout(420_000);
   const look = LOOKS[0];
   const carol = await personWithLook(browser, 'carol', look);
+  const dave = await personWithLook(browser, 'dave', look);
   const page = carol.page;
   const main = page.getByRole('main');
   const trust = page.getByRole('region', { name: 'Mesh trust' });
@@ -168,7 +192,23 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
       await checkView(page, 'dialog-start-rotation', start, look);
       await start.getByRole('button', { name: 'Start rotation' }).click();
       await expect(start).toBeHidden();
-      await expect(results).toContainText('Rotation started with the new root');
+      // carol alone only asks: nothing moves until another platform member confirms.
+      await expect(results).toContainText(
+        'Waiting for a second platform member to confirm',
+      );
+      await expect(rotation).toContainText(
+        'You asked for this: another member of the platform team must confirm it.',
+      );
+      await expectStepStates(rotation, ['Next step', 'Later', 'Later']);
+      for (const bed of beds) {
+        const cacerts = await readCacerts(bed);
+        expect(fingerprintsIn(cacerts['root-cert.pem'])).toEqual([firstRoot]);
+      }
+      await confirmAsDave(
+        dave.page,
+        page,
+        'Rotation started with the new root',
+      );
       await expectStepStates(rotation, ['Done', 'Next step', 'Later']);
       const [, incoming] = await listedRootFingerprints(trust);
       for (const bed of beds) {
@@ -233,6 +273,10 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
 
     await test.step('retire the old root: every cluster trusts only the new one', async () => {
       await confirmStep(page, 'Retire old root', 'Stop trusting the old root?');
+      await expect(results).toContainText(
+        'Waiting for a second platform member to confirm: Stop trusting the old root',
+      );
+      await confirmAsDave(dave.page, page, 'no rotation under way');
       await expect(rotation).toContainText('The last rotation finished');
       await expect(rotation).toContainText(
         'one retired root is no longer trusted',
@@ -254,8 +298,10 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
     expect(
       carol.consoleErrors.filter(e => !e.includes('status of 409 (Conflict)')),
     ).toEqual([]);
+    expect(dave.consoleErrors).toEqual([]);
   } finally {
     await carol.close();
+    await dave.close();
   }
 });
 

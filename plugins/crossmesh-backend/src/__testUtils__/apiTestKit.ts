@@ -38,6 +38,12 @@ export function asUser(server: any, user: string) {
 export const PLATFORM_TEAM = 'group:default/platform-team';
 
 /**
+ * Another member of the platform team beside the default mock user, for the root
+ * operations that need two people (ADR 0026).
+ */
+export const SECOND_PLATFORM_MEMBER = 'user:default/second-platform-member';
+
+/**
  * For test backends whose calls carry no token, so act as Backstage's default mock user
  * (`mockCredentials.user()`): config naming the platform team, and a user-info service
  * making that user a member, so the platform-only routes let it through.
@@ -47,5 +53,6 @@ export const defaultUserOnPlatformTeam = {
   userInfo: () =>
     userInfoWithGroups({
       [mockCredentials.user().principal.userEntityRef]: [PLATFORM_TEAM],
+      [SECOND_PLATFORM_MEMBER]: [PLATFORM_TEAM],
     }),
 };

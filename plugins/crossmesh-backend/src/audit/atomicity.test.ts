@@ -17,6 +17,7 @@ import { deriveKek } from '../pki';
 import { DatabaseTrustStore } from '../trust/store/DatabaseTrustStore';
 import { connectionsOf } from '../trust/cluster/__testUtils__/trustTestKit';
 import { databaseTrustTransaction } from '../trust/store/TrustTransaction';
+import { DatabaseConfirmationStore } from '../trust/store/DatabaseConfirmationStore';
 import { createTrustServices } from '../trust';
 import { DatabaseAuditLog } from './DatabaseAuditLog';
 
@@ -183,6 +184,7 @@ describe('a failing audit insert leaves no state change', () => {
       const trust = createTrustServices({
         stores: {
           store,
+          confirmations: new DatabaseConfirmationStore(knex),
           transaction: databaseTrustTransaction(knex),
           audit: new DatabaseAuditLog(knex),
         },

@@ -1,14 +1,16 @@
 import { DatabaseExposureStore } from '../exposure/store/DatabaseExposureStore';
-import { clusterWriteLog } from './__testUtils__/clusterWriteLog';
 import {
   component,
   HostileBackend,
   hostileDatabases,
   startHostileBackend,
 } from './__testUtils__/hostileBackend';
-import { opensslWorkbench } from './__testUtils__/opensslCa';
-import { startStateCheckingProxy } from './__testUtils__/stateCheckingProxy';
-import { snapshotDatabase } from './__testUtils__/stateSnapshot';
+import {
+  Client,
+  meshInUse,
+  opensslRoot,
+  throughProxy,
+} from './__testUtils__/meshInUse';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 
 jest.setTimeout(300_000);
@@ -77,18 +79,6 @@ const SERVICES = [
   },
 ];
 
-/** A root CA the attacker made, with its key: what `POST /trust/rotation` took from guest. */
-function attackersRoot() {
-  const workbench = opensslWorkbench();
-  try {
-    return workbench.selfSigned('/O=Istio/CN=Root CA');
-  } finally {
-    workbench.cleanup();
-  }
-}
-
-type Client = ReturnType<HostileBackend['as']>;
-
 /** Every mesh-changing call of issue 18's point 1, as `attacker`. */
 function meshTakeover(
   attacker: Client,
@@ -125,7 +115,7 @@ function meshTakeover(
 
 describe("issue 18's attacks, through the real backend", () => {
   let bed: TestBed;
-  const root = attackersRoot();
+  const root = opensslRoot('/O=Istio/CN=Root CA');
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -135,77 +125,6 @@ describe("issue 18's attacks, through the real backend", () => {
   afterAll(async () => {
     await bed?.stop();
   });
-
-  /** The platform team's set-up: a root, intermediates, memberships, one active exposure. */
-  async function meshInUse(api: HostileBackend) {
-    const carol = api.as('carol');
-    const bob = api.as('bob');
-    const expectStatus = async (call: Promise<any>, status: number) => {
-      const response = await call;
-      expect({ status: response.status, body: response.body }).toEqual({
-        status,
-        body: expect.anything(),
-      });
-      return response.body;
-    };
-    await expectStatus(
-      carol.post('/trust/root', { keyType: 'ecdsa-p256' }),
-      201,
-    );
-    for (const cluster of ['cluster-1', 'cluster-2']) {
-      await expectStatus(
-        carol.put(`/clusters/${cluster}/membership`, {
-          network: `network-${cluster.slice(-1)}`,
-        }),
-        201,
-      );
-      await expectStatus(
-        carol.post(`/trust/clusters/${cluster}/intermediate`, {}),
-        201,
-      );
-    }
-    const request = await expectStatus(
-      bob.post('/exposures', {
-        entityRef: 'component:default/svc-2',
-        consumerClusters: ['cluster-1'],
-        reason: 'svc-1 calls svc-2',
-      }),
-      201,
-    );
-    await expectStatus(carol.post(`/exposures/${request.id}/approve`, {}), 200);
-    await api.runTask('crossmesh-reconcile-exposures');
-    expect((await carol.get(`/exposures/${request.id}`)).body.state).toBe(
-      'active',
-    );
-  }
-
-  /** Runs `attacks` through the state-checking proxy; resolves to each one's answer. */
-  async function throughProxy(
-    api: HostileBackend,
-    attacks: (proxied: (user: string) => Client) => Record<string, () => any>,
-  ) {
-    const proxy = await startStateCheckingProxy({
-      target: api.baseUrl,
-      snapshotDatabase: () => snapshotDatabase(api.knex),
-      readClusterWrites: clusterWriteLog(api.bed),
-    });
-    const answers: Record<string, { status: number; message?: string }> = {};
-    try {
-      const proxied = (user: string) => viaProxy(api, proxy.url, user);
-      for (const [name, attack] of Object.entries(attacks(proxied))) {
-        const response = await attack();
-        answers[name] = {
-          status: response.status,
-          message: response.body?.error?.message,
-        };
-      }
-    } finally {
-      await proxy.stop();
-    }
-    expect(proxy.violations).toEqual([]);
-    expect(proxy.stats.clusterWrites).toBe(0);
-    return answers;
-  }
 
   /** Every takeover attack, as guest and as bob: 403 with `message`, nothing changed. */
   async function expectTakeoverRefused(api: HostileBackend, message: RegExp) {
@@ -241,6 +160,7 @@ describe("issue 18's attacks, through the real backend", () => {
     });
 
     it('refuses guest and bob every change to the root, intermediates, clusters, DNS and adoption with 403, and changes nothing', async () => {
+      expect.hasAssertions();
       await expectTakeoverRefused(
         api,
         /^You are not allowed to update crossmesh\.(trust|cluster|exposure)\.(manage|decide)$/,
@@ -497,34 +417,3 @@ describe("issue 18's attacks, through the real backend", () => {
     });
   });
 });
-
-/** Calls the backend through the proxy as a user, like `HostileBackend.as`. */
-function viaProxy(api: HostileBackend, proxyUrl: string, user: string): Client {
-  const header = api.as(user).header;
-  const call =
-    (method: string) =>
-    async (path: string, body?: object): Promise<any> => {
-      const response = await fetch(`${proxyUrl}${path}`, {
-        method,
-        headers: {
-          authorization: header,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, body: parsed, text };
-    };
-  return {
-    header,
-    get: (path: string) => call('GET')(path),
-    post: call('POST'),
-    put: call('PUT'),
-  } as unknown as Client;
-}

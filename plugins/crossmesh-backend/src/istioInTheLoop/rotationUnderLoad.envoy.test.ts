@@ -105,7 +105,10 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
   async function advanceTo(phase: string, refusals: string[]) {
     const deadline = Date.now() + 5 * WORKLOAD_CERT_TTL_SECONDS * 1000;
     for (;;) {
-      const answer = await loop.as('carol').post('/trust/rotation/advance');
+      let answer = await loop.as('carol').post('/trust/rotation/advance');
+      if (answer.status === 202) {
+        answer = await loop.confirmedByDave(answer.body.confirmation);
+      }
       if (answer.status === 200) {
         expect(answer.body.rotation.phase).toBe(phase);
         expectIstiodRestartsOnly(answer.body.distribution);
@@ -129,9 +132,11 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
     const { records, since } = await underLoad(
       'root rotation',
       async () => {
-        const started = await loop
+        const asked = await loop
           .as('carol')
           .post('/trust/rotation', { keyType: 'ecdsa-p256' });
+        expect(asked.status).toBe(202);
+        const started = await loop.confirmedByDave(asked.body.confirmation);
         expect(started.status).toBe(200);
         expectIstiodRestartsOnly(started.body.distribution);
         const state = await loop.as('carol').get('/trust');

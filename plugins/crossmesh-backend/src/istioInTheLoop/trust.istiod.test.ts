@@ -165,9 +165,11 @@ describe('trust and root rotation, judged by real istiods', () => {
     // root alone until it comes back.
     await loop.bed.stopIstiod(cluster2.name);
 
-    const started = await call().post('/trust/rotation', {
+    const asked = await call().post('/trust/rotation', {
       keyType: 'ecdsa-p256',
     });
+    expect(asked.status).toBe(202);
+    const started = await loop.confirmedByDave(asked.body.confirmation);
     expect(started.status).toBe(200);
     const state = await call().get('/trust');
     const incoming = state.body.roots.find((r: any) => r.state === 'incoming');
@@ -212,7 +214,9 @@ describe('trust and root rotation, judged by real istiods', () => {
 
     // Old root dropped: only the new root is published; certificates from before the
     // rotation no longer verify, those from the moved intermediates do.
-    const done = await call().post('/trust/rotation/advance');
+    const drop = await call().post('/trust/rotation/advance');
+    expect(drop.status).toBe(202);
+    const done = await loop.confirmedByDave(drop.body.confirmation);
     expect(done.status).toBe(200);
     expect(done.body.rotation.phase).toBe('idle');
     for (const cluster of [cluster1, cluster2]) {

@@ -292,18 +292,25 @@ describe('no secret material in logs or API responses', () => {
       400,
     );
 
-    // Rotation to the root made by openssl, through its three phases.
-    expectStatus(
-      await carol.post('/trust/rotation', {
-        certPem: imported.certPem,
-        keyPem: imported.keyPem,
-      }),
-      200,
-    );
+    // Rotation to the root made by openssl, through its three phases; carol asks, dave
+    // confirms where two people are needed.
+    const dave = mesh.as('user:default/dave');
+    const confirmedByDave = async (asked: { body: any }) =>
+      dave.post(`/trust/confirmations/${asked.body.confirmation.id}/confirm`, {
+        fingerprintSha256: asked.body.confirmation.fingerprintSha256,
+      });
+    const askedToRotate = await carol.post('/trust/rotation', {
+      certPem: imported.certPem,
+      keyPem: imported.keyPem,
+    });
+    expectStatus(askedToRotate, 202);
+    expectStatus(await confirmedByDave(askedToRotate), 200);
     await recordClusterKeys();
     expectStatus(await carol.post('/trust/rotation/advance'), 200);
     await recordClusterKeys();
-    expectStatus(await carol.post('/trust/rotation/advance'), 200);
+    const askedToDrop = await carol.post('/trust/rotation/advance');
+    expectStatus(askedToDrop, 202);
+    expectStatus(await confirmedByDave(askedToDrop), 200);
     await recordClusterKeys();
 
     // Someone applies cacerts by hand with another key, as kubectl apply does: the key is

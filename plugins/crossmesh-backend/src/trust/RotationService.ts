@@ -1,12 +1,19 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConfirmationRequired } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { KeyType } from '../pki';
 import { CacertsDistribution } from './cluster';
 import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
-import { RootService } from './RootService';
+import { materialChanged, RootConfirmations } from './RootConfirmations';
+import { candidateFields, RootCandidate, RootService } from './RootService';
 import { publicationBlockers, rootRetirementBlockers } from './rootRetirement';
 import { RotationWait, rotationWait } from './rotationWait';
-import { RootRotation, TrustStore } from './store/TrustStore';
+import {
+  ConfirmationRoot,
+  StoredConfirmation,
+} from './store/ConfirmationStore';
+import { RootRotation, StoredRoot } from './store/TrustStore';
+import { TrustWrites } from './store/TrustTransaction';
 import { TrustContext } from './TrustContext';
 
 /**
@@ -27,9 +34,22 @@ const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
 };
 
 /**
+ * What a confirmation stores of a root: a new root's sealed key, never a key in clear (a
+ * candidate carries one), and no key of a stored root that is only being dropped.
+ */
+function confirmationRootOf(
+  root: RootCandidate | StoredRoot,
+): ConfirmationRoot {
+  const fields = candidateFields(root);
+  return 'id' in root ? { ...fields, sealedKey: null } : fields;
+}
+
+/**
  * Istio's multi-root rotation, one phase at a time: every cluster trusts both roots, then
  * every intermediate moves to the new root, then the old root is retired. Each phase is
- * distributed to every cluster at once.
+ * distributed to every cluster at once. Starting a rotation and dropping the old root
+ * need two platform members (ADR 0026): the first call asks, {@link confirm} by another
+ * member carries it out.
  *
  * @internal
  */
@@ -39,18 +59,66 @@ export class RotationService {
     private readonly roots: RootService,
     private readonly intermediates: IntermediateService,
     private readonly distribution: DistributionService,
+    private readonly confirmations: RootConfirmations,
   ) {}
 
   /**
-   * Starts Istio's multi-root rotation: stores the new root as `incoming` and makes every
-   * cluster trust both roots.
+   * Asks to start Istio's multi-root rotation to a new root (imported, or generated now so
+   * that the confirming member sees its fingerprint): nothing changes until another
+   * platform member confirms.
    */
   async startRotation(
     input:
       | { keyType: KeyType; validityDays: number }
       | { certPem: string; keyPem?: string },
     actor: string,
+  ): Promise<ConfirmationRequired> {
+    const oldRoot = await this.requireStartable();
+    let candidate;
+    if ('certPem' in input) {
+      candidate = this.roots.checkRootInput(input);
+    } else {
+      this.context.requireMode('managed', 'generate a new root CA');
+      candidate = await this.roots.generateCandidate(input);
+    }
+    if (candidate.fingerprintSha256 === oldRoot.fingerprintSha256) {
+      throw new InputError(
+        'The new root is the same certificate as the current root; rotate to a different root',
+      );
+    }
+    const confirmation = await this.confirmations.ask(
+      {
+        action: 'rotation.start',
+        root: confirmationRootOf(candidate),
+        basisFingerprintSha256: oldRoot.fingerprintSha256,
+        summary: `Rotate the mesh's root from ${oldRoot.subject} (SHA-256 ${oldRoot.fingerprintSha256}) to the ${candidate.source} root ${candidate.subject} (SHA-256 ${candidate.fingerprintSha256}): every cluster starts trusting it`,
+      },
+      actor,
+    );
+    return { confirmation };
+  }
+
+  /**
+   * Carries out a root operation another platform member asked for, once `actor` (someone
+   * else) confirms the root's fingerprint they were shown. The audit event names both.
+   */
+  async confirm(
+    id: string,
+    fingerprintSha256: string,
+    actor: string,
   ): Promise<RotationResult> {
+    const stored = await this.confirmations.requireConfirmable(
+      id,
+      fingerprintSha256,
+      actor,
+    );
+    return stored.action === 'rotation.start'
+      ? this.startConfirmed(stored, actor)
+      : this.dropConfirmed(stored, actor);
+  }
+
+  /** The active root a new rotation starts from, once every check passes. */
+  private async requireStartable(): Promise<StoredRoot> {
     const { store } = this.context;
     const rotation = await store.getRotation();
     if (rotation.phase !== 'idle') {
@@ -68,25 +136,32 @@ export class RotationService {
     }
     // Distributing the new root opens every cluster's intermediate key.
     await this.context.requireKeyEncryption();
-    let candidate;
-    if ('certPem' in input) {
-      candidate = this.roots.checkRootInput(input);
-    } else {
-      this.context.requireMode('managed', 'generate a new root CA');
-      candidate = await this.roots.generateCandidate(input);
-    }
-    if (candidate.fingerprintSha256 === oldRoot.fingerprintSha256) {
-      throw new InputError(
-        'The new root is the same certificate as the current root; rotate to a different root',
+    return oldRoot;
+  }
+
+  /** Stores the confirmed root as `incoming` and makes every cluster trust both roots. */
+  private async startConfirmed(
+    confirmation: StoredConfirmation,
+    actor: string,
+  ): Promise<RotationResult> {
+    const oldRoot = await this.requireStartable();
+    if (oldRoot.fingerprintSha256 !== confirmation.basisFingerprintSha256) {
+      throw materialChanged(
+        `The mesh's root changed since the rotation was asked for (it is now SHA-256 ${oldRoot.fingerprintSha256})`,
       );
     }
     let next: RootRotation | undefined;
     await this.roots.storeNewRoot(
-      candidate,
+      confirmation.root,
       'incoming',
       'rotation.started',
       actor,
-      async (tx, newRoot) => {
+      async (writes, newRoot) => {
+        const people = await this.confirmations.markConfirmed(
+          writes,
+          confirmation,
+          actor,
+        );
         next = {
           phase: 'trusting-both',
           oldRootId: oldRoot.id,
@@ -94,7 +169,8 @@ export class RotationService {
           updatedAt: this.context.now().toISOString(),
           updatedBy: actor,
         };
-        await tx.setRotation(next);
+        await writes.store.setRotation(next);
+        return { ...people, confirmationId: confirmation.id };
       },
     );
     return {
@@ -103,24 +179,15 @@ export class RotationService {
     };
   }
 
-  /** Moves the rotation one phase on and converges every cluster to it. */
-  async advanceRotation(actor: string): Promise<RotationResult> {
+  /**
+   * Moves the rotation one phase on and converges every cluster to it; past "drop the old
+   * root", asks for a second platform member's confirmation instead.
+   */
+  async advanceRotation(
+    actor: string,
+  ): Promise<RotationResult | ConfirmationRequired> {
     const { store, settings, connections } = this.context;
-    const rotation = await store.getRotation();
-    if (
-      rotation.phase === 'idle' ||
-      !rotation.newRootId ||
-      !rotation.oldRootId
-    ) {
-      throw new ConflictError(
-        'No root rotation is under way; start one with a new root first',
-      );
-    }
-    const newRoot = await store.getRoot(rotation.newRootId);
-    if (!newRoot) {
-      throw new NotFoundError(`Root ${rotation.newRootId} is missing`);
-    }
-    await this.context.requireKeyEncryption();
+    const { rotation, newRoot } = await this.requireUnderWay();
 
     if (rotation.phase === 'trusting-both') {
       const failed = (await this.distribution.inspect()).filter(
@@ -140,7 +207,7 @@ export class RotationService {
         {
           newRootFingerprint: newRoot.fingerprintSha256,
           oldRootFingerprint:
-            (await store.getRoot(rotation.oldRootId))?.fingerprintSha256 ?? '',
+            (await store.getRoot(rotation.oldRootId!))?.fingerprintSha256 ?? '',
           consequence:
             'so its workloads would refuse certificates from the new intermediates',
         },
@@ -161,7 +228,84 @@ export class RotationService {
       return this.moveRotation(rotation, 'intermediates-moved', actor);
     }
 
-    // intermediates-moved → idle: the old root is no longer trusted anywhere.
+    const oldRoot = await this.requireDroppable(rotation, newRoot);
+    const confirmation = await this.confirmations.ask(
+      {
+        action: 'rotation.drop-old-root',
+        root: confirmationRootOf(oldRoot),
+        basisFingerprintSha256: newRoot.fingerprintSha256,
+        summary: `Stop trusting the old root ${oldRoot.subject} (SHA-256 ${oldRoot.fingerprintSha256}) in every cluster; ${newRoot.subject} (SHA-256 ${newRoot.fingerprintSha256}) stays`,
+      },
+      actor,
+    );
+    return { confirmation };
+  }
+
+  private async requireUnderWay(): Promise<{
+    rotation: RootRotation;
+    newRoot: StoredRoot;
+  }> {
+    const { store } = this.context;
+    const rotation = await store.getRotation();
+    if (
+      rotation.phase === 'idle' ||
+      !rotation.newRootId ||
+      !rotation.oldRootId
+    ) {
+      throw new ConflictError(
+        'No root rotation is under way; start one with a new root first',
+      );
+    }
+    const newRoot = await store.getRoot(rotation.newRootId);
+    if (!newRoot) {
+      throw new NotFoundError(`Root ${rotation.newRootId} is missing`);
+    }
+    await this.context.requireKeyEncryption();
+    return { rotation, newRoot };
+  }
+
+  /** Retires the old root once another platform member confirmed it, checking again first. */
+  private async dropConfirmed(
+    confirmation: StoredConfirmation,
+    actor: string,
+  ): Promise<RotationResult> {
+    const { rotation, newRoot } = await this.requireUnderWay();
+    if (
+      rotation.phase !== 'intermediates-moved' ||
+      newRoot.fingerprintSha256 !== confirmation.basisFingerprintSha256
+    ) {
+      throw materialChanged(
+        `The rotation is no longer the one whose old root was to be dropped (phase '${rotation.phase}', new root SHA-256 ${newRoot.fingerprintSha256})`,
+      );
+    }
+    const oldRoot = await this.requireDroppable(rotation, newRoot);
+    if (oldRoot.fingerprintSha256 !== confirmation.fingerprintSha256) {
+      throw materialChanged(
+        `The old root is now SHA-256 ${oldRoot.fingerprintSha256}`,
+      );
+    }
+    return this.moveRotation(rotation, 'idle', actor, async writes => {
+      const people = await this.confirmations.markConfirmed(
+        writes,
+        confirmation,
+        actor,
+      );
+      await writes.store.setRootState(rotation.oldRootId!, 'retired');
+      await writes.store.setRootState(newRoot.id, 'active');
+      return { ...people, confirmationId: confirmation.id };
+    });
+  }
+
+  /** The old root, once no cluster needs it any more (intermediates-moved → idle). */
+  private async requireDroppable(
+    rotation: RootRotation,
+    newRoot: StoredRoot,
+  ): Promise<StoredRoot> {
+    const { store } = this.context;
+    const oldRoot = await store.getRoot(rotation.oldRootId!);
+    if (!oldRoot) {
+      throw new NotFoundError(`Root ${rotation.oldRootId} is missing`);
+    }
     const stillOld = (await store.listCurrentIntermediates()).filter(
       i => i.rootId !== newRoot.id,
     );
@@ -177,8 +321,7 @@ export class RotationService {
     // What the clusters hold and what their istiods publish, not only what was recorded.
     const blockers = rootRetirementBlockers({
       newRootFingerprint: newRoot.fingerprintSha256,
-      oldRootFingerprint:
-        (await store.getRoot(rotation.oldRootId))?.fingerprintSha256 ?? '',
+      oldRootFingerprint: oldRoot.fingerprintSha256,
       inspections: await this.distribution.inspect(),
       published: await this.distribution.publishedRoots(),
     });
@@ -188,10 +331,7 @@ export class RotationService {
       );
     }
     await this.requireRenewedWorkloads(rotation);
-    return this.moveRotation(rotation, 'idle', actor, async tx => {
-      await tx.setRootState(rotation.oldRootId!, 'retired');
-      await tx.setRootState(newRoot.id, 'active');
-    });
+    return oldRoot;
   }
 
   /** While a rotation is under way, when its next phase may begin; null when none is. */
@@ -248,7 +388,9 @@ export class RotationService {
     rotation: RootRotation,
     phase: RootRotation['phase'],
     actor: string,
-    alsoInTransaction?: (tx: TrustStore) => Promise<void>,
+    alsoInTransaction?: (
+      writes: TrustWrites,
+    ) => Promise<Record<string, unknown> | void>,
   ): Promise<RotationResult> {
     const next: RootRotation = {
       phase,
@@ -257,10 +399,10 @@ export class RotationService {
       updatedAt: this.context.now().toISOString(),
       updatedBy: actor,
     };
-    await this.context.stores.transaction(async ({ store: tx, audit }) => {
-      await alsoInTransaction?.(tx);
-      await tx.setRotation(next);
-      await audit.append({
+    await this.context.stores.transaction(async writes => {
+      const moreDetails = await alsoInTransaction?.(writes);
+      await writes.store.setRotation(next);
+      await writes.audit.append({
         actor,
         action:
           phase === 'idle'
@@ -269,6 +411,7 @@ export class RotationService {
         details: {
           oldRootId: rotation.oldRootId,
           newRootId: rotation.newRootId,
+          ...moreDetails,
         },
       });
     });

@@ -26,6 +26,7 @@ import {
   TrustStore,
 } from './store/TrustStore';
 import { TrustTransaction } from './store/TrustTransaction';
+import { ConfirmationStore } from './store/ConfirmationStore';
 
 /**
  * How the mesh's root key is held.
@@ -108,6 +109,8 @@ export class TrustContext {
     readonly stores: {
       /** Reads; writes that belong together go through `transaction`. */
       store: TrustStore;
+      /** Reads of root operations waiting for a second platform member. */
+      confirmations: ConfirmationStore;
       transaction: TrustTransaction;
       /** For events that record something outside the database, such as a cluster write. */
       audit: AuditLog;

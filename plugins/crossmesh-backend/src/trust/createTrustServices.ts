@@ -1,4 +1,7 @@
-import { TrustKeyEncryption } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  TrustConfirmation,
+  TrustKeyEncryption,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 import { AuditLog } from '../audit';
 import { ClusterConnection } from '../clusters/clusterConnections';
 import { KubernetesClients } from '../clusters/KubernetesClients';
@@ -9,6 +12,8 @@ import { RotationService } from './RotationService';
 import { RotationWait } from './rotationWait';
 import { RootRotation, TrustStore } from './store/TrustStore';
 import { TrustTransaction } from './store/TrustTransaction';
+import { ConfirmationStore } from './store/ConfirmationStore';
+import { RootConfirmations } from './RootConfirmations';
 import {
   IntermediateView,
   RootView,
@@ -30,6 +35,8 @@ export interface TrustState {
   intermediates: IntermediateView[];
   pendingCsrs: Array<{ clusterName: string; createdAt: string }>;
   rotation: RootRotation;
+  /** Root operations waiting for a second platform member. */
+  confirmations: TrustConfirmation[];
   /** Days before expiry when an intermediate counts as due for renewal. */
   renewalWindowDays: number;
   /** Whether the key-encryption secret(s) seal and open keys; when not, why. */
@@ -52,6 +59,7 @@ export interface TrustServices {
   intermediates: IntermediateService;
   distribution: DistributionService;
   rotation: RotationService;
+  confirmations: RootConfirmations;
 }
 
 /**
@@ -62,6 +70,7 @@ export interface TrustServices {
 export function createTrustServices(options: {
   stores: {
     store: TrustStore;
+    confirmations: ConfirmationStore;
     transaction: TrustTransaction;
     audit: AuditLog;
   };
@@ -79,14 +88,17 @@ export function createTrustServices(options: {
   const roots = new RootService(context);
   const distribution = new DistributionService(context, options.clients);
   const intermediates = new IntermediateService(context, distribution);
+  const confirmations = new RootConfirmations(context);
   const rotation = new RotationService(
     context,
     roots,
     intermediates,
     distribution,
+    confirmations,
   );
   return {
-    getState: () => readTrustState(context, rotation),
+    getState: () => readTrustState(context, rotation, confirmations),
+    confirmations,
     roots,
     intermediates,
     distribution,
@@ -97,15 +109,17 @@ export function createTrustServices(options: {
 async function readTrustState(
   context: TrustContext,
   rotationService: RotationService,
+  confirmations: RootConfirmations,
 ): Promise<TrustState> {
   const { store } = context;
-  const [roots, intermediates, rotation, keyEncryption, rotationWait] =
+  const [roots, intermediates, rotation, keyEncryption, rotationWait, waiting] =
     await Promise.all([
       store.listRoots(),
       store.listCurrentIntermediates(),
       store.getRotation(),
       context.keyEncryption(),
       rotationService.currentWait(),
+      confirmations.listPending(),
     ]);
   const pendingCsrs = [];
   for (const c of context.connections) {
@@ -129,5 +143,6 @@ async function readTrustState(
       context.settings.workloadCertificateTtlMs / 1000,
     ),
     rotationWait,
+    confirmations: waiting,
   };
 }

@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -8,7 +12,10 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { crossmeshPlugin } from '../plugin';
-import { defaultUserOnPlatformTeam } from '../__testUtils__/apiTestKit';
+import {
+  defaultUserOnPlatformTeam,
+  SECOND_PLATFORM_MEMBER,
+} from '../__testUtils__/apiTestKit';
 import {
   base64Data,
   decode,
@@ -70,8 +77,11 @@ describe('trust API against real API servers', () => {
       method: 'get' | 'post' | 'put',
       path: string,
       body?: object,
+      /** Default: the default mock user, a platform member. */
+      user?: string,
     ) => {
       const req = request(server)[method](`/api/crossmesh${path}`);
+      if (user) req.set('Authorization', mockCredentials.user.header(user));
       const response = body ? await req.send(body) : await req;
       responses.push(JSON.stringify(response.body));
       return response;
@@ -153,9 +163,19 @@ describe('trust API against real API servers', () => {
     ]);
 
     // Istio's multi-root procedure: trust both, move intermediates, drop the old root.
-    const started = await call('post', '/trust/rotation', {
+    // Two people: the default user asks, another platform member confirms.
+    const confirmedBySecond = (asked: { body: any }) =>
+      call(
+        'post',
+        `/trust/confirmations/${asked.body.confirmation.id}/confirm`,
+        { fingerprintSha256: asked.body.confirmation.fingerprintSha256 },
+        SECOND_PLATFORM_MEMBER,
+      );
+    const asked = await call('post', '/trust/rotation', {
       keyType: 'ecdsa-p256',
     });
+    expect(asked.status).toBe(202);
+    const started = await confirmedBySecond(asked);
     expect(started.status).toBe(200);
     expect(started.body.rotation.phase).toBe('trusting-both');
     const state = await call('get', '/trust');
@@ -217,7 +237,9 @@ describe('trust API against real API servers', () => {
     );
     await waitUntil(movedWait.mayAdvanceAt);
 
-    const done = await call('post', '/trust/rotation/advance');
+    const drop = await call('post', '/trust/rotation/advance');
+    expect(drop.status).toBe(202);
+    const done = await confirmedBySecond(drop);
     expect(done.body.rotation.phase).toBe('idle');
     expect((await call('get', '/trust')).body.rotationWait).toBeNull();
     files = decode((await readSecretAsAdmin(bed.clusters[0])).data);

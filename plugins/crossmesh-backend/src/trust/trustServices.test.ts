@@ -12,7 +12,9 @@ import {
 import { DatabaseAuditLog } from '../audit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
 import { databaseTrustTransaction } from './store/TrustTransaction';
+import { DatabaseConfirmationStore } from './store/DatabaseConfirmationStore';
 import { createTrustServices, TrustSettings } from '.';
+import { CONFIRMATION_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 
 jest.setTimeout(120_000);
 
@@ -49,6 +51,7 @@ describe('trust services', () => {
     const service = createTrustServices({
       stores: {
         store: new DatabaseTrustStore(knex),
+        confirmations: new DatabaseConfirmationStore(knex),
         transaction: databaseTrustTransaction(knex),
         audit,
       },
@@ -147,5 +150,70 @@ describe('trust services', () => {
     ).rejects.toThrow(
       `The key was sealed with KEK "${kekA.keyId}", but the configured KEK(s) are "${kekB.keyId}"`,
     );
+  });
+
+  it('lets a rotation wait 24 hours for its second platform member, then refuses it as expired; a cancelled one cannot be confirmed', async () => {
+    let now = new Date();
+    const { service, audit } = await createService({}, () => now);
+    const active = await service.roots.generateRoot(
+      { keyType: 'ecdsa-p256', validityDays: 3650 },
+      'user:default/carol',
+    );
+    const newRoot = { keyType: 'ecdsa-p256' as const, validityDays: 3650 };
+    const { confirmation } = await service.rotation.startRotation(
+      newRoot,
+      'user:default/carol',
+    );
+    expect((await service.getState()).confirmations).toEqual([confirmation]);
+
+    now = new Date(now.getTime() + 24 * 3600_000 - 1000);
+    expect((await service.getState()).confirmations).toHaveLength(1);
+    now = new Date(now.getTime() + 1000);
+    expect((await service.getState()).confirmations).toEqual([]);
+    await expect(
+      service.rotation.confirm(
+        confirmation.id,
+        confirmation.fingerprintSha256,
+        'user:default/dave',
+      ),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: CONFIRMATION_ERROR_CODES.expired,
+    });
+
+    const again = await service.rotation.startRotation(
+      newRoot,
+      'user:default/carol',
+    );
+    const cancelled = await service.confirmations.cancel(
+      again.confirmation.id,
+      'user:default/dave',
+    );
+    expect(cancelled).toMatchObject({
+      state: 'cancelled',
+      confirmedBy: 'user:default/dave',
+    });
+    await expect(
+      service.rotation.confirm(
+        again.confirmation.id,
+        again.confirmation.fingerprintSha256,
+        'user:default/dave',
+      ),
+    ).rejects.toMatchObject({ code: CONFIRMATION_ERROR_CODES.notPending });
+
+    const state = await service.getState();
+    expect(state.rotation.phase).toBe('idle');
+    expect(state.roots.map(r => r.fingerprintSha256)).toEqual([
+      active.fingerprintSha256,
+    ]);
+    const actions = (await audit.list({ limit: 50, offset: 0 })).items.map(
+      e => e.action,
+    );
+    expect(actions).toEqual([
+      'rotation.start.cancelled',
+      'rotation.start.requested',
+      'rotation.start.requested',
+      'root.generated',
+    ]);
   });
 });

@@ -6,8 +6,10 @@ import {
   IntermediateCsr,
   IntermediateIssueResult,
   NewRootRequest,
+  ConfirmationRequired,
   RotationRequest,
   RotationResult,
+  TrustConfirmation,
   TrustRoot,
   AuditEventQuery,
   ExposurePreview,
@@ -55,10 +57,23 @@ export interface CrossmeshApi {
   ): Promise<IntermediateIssueResult>;
   /** Writes every cluster's `cacerts` from the database; a no-op where nothing changed. */
   distributeCacerts(): Promise<{ items: CacertsDistribution[] }>;
-  /** Starts a root rotation to a new root; every cluster then trusts both. */
-  startRotation(request: RotationRequest): Promise<RotationResult>;
-  /** Moves the rotation one phase on; refused (409) with the reason while it may not. */
-  advanceRotation(): Promise<RotationResult>;
+  /**
+   * Asks to start a root rotation to a new root; it waits for a second platform member's
+   * confirmation, after which every cluster trusts both.
+   */
+  startRotation(request: RotationRequest): Promise<ConfirmationRequired>;
+  /**
+   * Moves the rotation one phase on, or, past "drop the old root", asks for a second
+   * platform member's confirmation; refused (409) with the reason while it may not.
+   */
+  advanceRotation(): Promise<RotationResult | ConfirmationRequired>;
+  /** Carries out a root operation another platform member asked for. */
+  confirmRootOperation(
+    confirmationId: string,
+    fingerprintSha256: string,
+  ): Promise<RotationResult>;
+  /** Withdraws a root operation that waits for a second platform member. */
+  cancelRootOperation(confirmationId: string): Promise<TrustConfirmation>;
   listAuditEvents(query?: AuditEventQuery): Promise<AuditEventList>;
 
   listExposures(query?: ExposureRequestQuery): Promise<ExposureRequestList>;

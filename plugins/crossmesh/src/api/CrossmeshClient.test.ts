@@ -104,6 +104,8 @@ describe('CrossmeshClient', () => {
     await client.distributeCacerts();
     await client.startRotation({ keyType: 'rsa-4096' });
     await client.advanceRotation();
+    await client.confirmRootOperation('c/1', 'AB:CD');
+    await client.cancelRootOperation('c/1');
     expect(calls).toEqual([
       'POST /api/crossmesh/trust/root {"keyType":"ecdsa-p256","validityDays":3650}',
       'POST /api/crossmesh/trust/root/import {"certPem":"C","keyPem":"K"}',
@@ -113,6 +115,8 @@ describe('CrossmeshClient', () => {
       'POST /api/crossmesh/trust/distribute {}',
       'POST /api/crossmesh/trust/rotation {"keyType":"rsa-4096"}',
       'POST /api/crossmesh/trust/rotation/advance ',
+      'POST /api/crossmesh/trust/confirmations/c%2F1/confirm {"fingerprintSha256":"AB:CD"}',
+      'POST /api/crossmesh/trust/confirmations/c%2F1/cancel ',
     ]);
   });
 

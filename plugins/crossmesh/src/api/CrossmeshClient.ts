@@ -7,8 +7,10 @@ import {
   IntermediateCsr,
   IntermediateIssueResult,
   NewRootRequest,
+  ConfirmationRequired,
   RotationRequest,
   RotationResult,
+  TrustConfirmation,
   TrustRoot,
   AuditEventQuery,
   ExposurePreview,
@@ -98,12 +100,32 @@ export class CrossmeshClient implements CrossmeshApi {
     return this.request('POST', '/trust/distribute', {});
   }
 
-  async startRotation(request: RotationRequest): Promise<RotationResult> {
+  async startRotation(request: RotationRequest): Promise<ConfirmationRequired> {
     return this.request('POST', '/trust/rotation', request);
   }
 
-  async advanceRotation(): Promise<RotationResult> {
+  async advanceRotation(): Promise<RotationResult | ConfirmationRequired> {
     return this.request('POST', '/trust/rotation/advance');
+  }
+
+  async confirmRootOperation(
+    confirmationId: string,
+    fingerprintSha256: string,
+  ): Promise<RotationResult> {
+    return this.request(
+      'POST',
+      `/trust/confirmations/${encodeURIComponent(confirmationId)}/confirm`,
+      { fingerprintSha256 },
+    );
+  }
+
+  async cancelRootOperation(
+    confirmationId: string,
+  ): Promise<TrustConfirmation> {
+    return this.request(
+      'POST',
+      `/trust/confirmations/${encodeURIComponent(confirmationId)}/cancel`,
+    );
   }
 
   async listAuditEvents(query: AuditEventQuery = {}): Promise<AuditEventList> {

@@ -18,6 +18,7 @@ const demoUsers = [
   { userName: 'alice', role: 'team-a, owns svc-1' },
   { userName: 'bob', role: 'team-b, owns svc-2' },
   { userName: 'carol', role: 'platform-team, approves exposures' },
+  { userName: 'dave', role: 'platform-team, confirms root changes' },
 ];
 
 export function SignInChooser(props: {

@@ -5,7 +5,11 @@ import type {
   NotificationRecipients,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
-import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  describeMeshFactChange,
+  ExposureRequest,
+  MeshFactChange,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /**
  * The topic every crossmesh exposure notification carries, so users can filter on it.
@@ -72,6 +76,22 @@ export class ExposureNotifier {
         : [request.requestedBy];
     return this.send(request, outcome, entityRecipients(refs), () =>
       outcomeNotification(request, outcome, detail),
+    );
+  }
+
+  /**
+   * To the component's owners and the requester: a platform member changed a mesh fact
+   * (gateway address, network) the live exposure's objects derive from.
+   */
+  meshFactsChanged(
+    request: ExposureRequest,
+    changes: MeshFactChange[],
+  ): Promise<void> {
+    return this.send(
+      request,
+      'mesh facts changed',
+      entityRecipients([request.entityRef, request.requestedBy]),
+      () => meshFactsNotification(request, changes),
     );
   }
 
@@ -203,6 +223,34 @@ export function outcomeNotification(
     // Shared by both outcomes, so a later success replaces an earlier failure.
     scope: `crossmesh:exposure:${request.id}:outcome`,
     metadata: { requestId: request.id, host: request.host, outcome },
+  };
+}
+
+/**
+ * To a live exposure's owners: what its objects derive from changed after approval.
+ *
+ * @internal
+ */
+export function meshFactsNotification(
+  request: ExposureRequest,
+  changes: MeshFactChange[],
+): NotificationPayload {
+  return {
+    title: `The mesh under ${request.host} changed`,
+    description: `${changes
+      .map(change => describeMeshFactChange(change))
+      .join('; ')}. crossmesh rewrites the exposure of ${describeRequest(
+      request,
+    )} to match; the change is in the audit log and on the exposure.`,
+    link: exposureLink(request.entityRef),
+    severity: 'high',
+    topic: EXPOSURE_NOTIFICATION_TOPIC,
+    scope: `crossmesh:exposure:${request.id}:mesh-facts:${changes[0].auditEventId}`,
+    metadata: {
+      requestId: request.id,
+      host: request.host,
+      auditEventId: changes[0].auditEventId,
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { NewAuditEvent } from '../../audit';
 import { Approvers } from './approvers';
 import { ExposureNotifier } from '../notify';
+import { MeshFactHistory } from '../meshFacts';
 import {
   ExposureRequestChanges,
   ExposureRequestQuery,
@@ -68,6 +69,8 @@ export class ExposureService {
       vipReservations?: VipReservations;
       /** Tells people of requests and decisions; without one, nobody is told. */
       notifier?: ExposureNotifier;
+      /** Sets the mesh-fact changes since approval on what `get` and `list` answer. */
+      meshFacts?: Pick<MeshFactHistory, 'annotate'>;
       now?: () => Date;
     },
   ) {
@@ -113,11 +116,19 @@ export class ExposureService {
     if (!request) {
       throw new NotFoundError(`No exposure request with id '${id}'`);
     }
-    return request;
+    const [annotated] = await this.withMeshFacts([request]);
+    return annotated;
   }
 
-  list(query: ExposureRequestQuery) {
-    return this.options.store.listRequests(query);
+  async list(query: ExposureRequestQuery) {
+    const page = await this.options.store.listRequests(query);
+    return { ...page, items: await this.withMeshFacts(page.items) };
+  }
+
+  private async withMeshFacts(requests: ExposureRequest[]) {
+    return this.options.meshFacts
+      ? this.options.meshFacts.annotate(requests)
+      : requests;
   }
 
   listVips() {

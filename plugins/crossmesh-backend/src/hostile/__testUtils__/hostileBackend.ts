@@ -1,7 +1,12 @@
-import type {
-  SchedulerService,
-  ServiceFactory,
+import {
+  createServiceFactory,
+  type SchedulerService,
+  type ServiceFactory,
 } from '@backstage/backend-plugin-api';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import {
   mockCredentials,
   mockServices,
@@ -34,6 +39,8 @@ const MEMBERSHIP: Record<string, string[]> = {
   'user:default/alice': ['group:default/team-a'],
   'user:default/bob': ['group:default/team-b'],
   'user:default/carol': ['group:default/platform-team'],
+  // The platform team's second member, for operations that need two people.
+  'user:default/dave': ['group:default/platform-team'],
   'user:default/frank': ['group:default/team-f'],
   // Owns every component and approves: the fuzzer's identity, so that no route is closed to it.
   'user:default/fuzzer': [
@@ -157,6 +164,8 @@ export async function startHostileBackend(options: {
    * the allow-all policy of a fresh app.
    */
   policy?: 'crossmesh' | 'allow-all';
+  /** Receives what crossmesh sends to the notifications service; default: none installed. */
+  notifications?: (options: NotificationSendOptions) => Promise<void>;
 }) {
   const ownsBed = !options.bed;
   const bed: TestBed =
@@ -204,6 +213,15 @@ export async function startHostileBackend(options: {
           entities: [...ENTITIES, ...(options.entities ?? [])],
         }),
         userInfoWithGroups(MEMBERSHIP),
+        ...(options.notifications
+          ? [
+              createServiceFactory({
+                service: notificationService,
+                deps: {},
+                factory: () => ({ send: options.notifications! }),
+              }),
+            ]
+          : []),
       ],
     });
     const port = backend.server.port();

@@ -62,7 +62,17 @@ export async function startIstioLoop(options: {
   }
   return {
     bed,
-    as: (user: 'bob' | 'carol') => mesh.as(`user:default/${user}`),
+    as: (user: 'bob' | 'carol' | 'dave') => mesh.as(`user:default/${user}`),
+    /** A root operation carol asked for, confirmed by dave, the second platform member (ADR 0026). */
+    confirmedByDave: (confirmation: {
+      id: string;
+      fingerprintSha256: string;
+    }) =>
+      mesh
+        .as('user:default/dave')
+        .post(`/trust/confirmations/${confirmation.id}/confirm`, {
+          fingerprintSha256: confirmation.fingerprintSha256,
+        }),
     /** One reconcile pass, as the scheduler would run it. */
     reconcilePass: () => mesh.reconcile(),
     async stop() {

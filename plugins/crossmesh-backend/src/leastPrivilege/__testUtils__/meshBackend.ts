@@ -16,6 +16,8 @@ import { crossmeshPlugin } from '../../plugin';
 export const OWNERSHIP: Record<string, string[]> = {
   'user:default/bob': ['group:default/team-b'],
   'user:default/carol': ['group:default/platform-team'],
+  // The second platform member that root rotations need (ADR 0026).
+  'user:default/dave': ['group:default/platform-team'],
 };
 export const APPROVERS = 'group:default/platform-team';
 const RECONCILE_TASK = 'crossmesh-reconcile-exposures';

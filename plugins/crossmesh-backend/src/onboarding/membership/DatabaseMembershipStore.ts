@@ -12,7 +12,7 @@ import { DatabaseAuditLog } from '../../audit';
 import {
   MembershipFields,
   MembershipStore,
-  MembershipWriteOutcome,
+  MembershipWrite,
 } from './MembershipStore';
 
 const TABLE = 'mesh_memberships';
@@ -62,10 +62,7 @@ export class DatabaseMembershipStore implements MembershipStore {
     fields: MembershipFields,
     actor: string,
     now: Date,
-  ): Promise<{
-    membership: ClusterMembership;
-    outcome: MembershipWriteOutcome;
-  }> {
+  ): Promise<MembershipWrite> {
     try {
       return await this.putOnce(fields, actor, now);
     } catch (error) {
@@ -82,10 +79,7 @@ export class DatabaseMembershipStore implements MembershipStore {
     fields: MembershipFields,
     actor: string,
     now: Date,
-  ): Promise<{
-    membership: ClusterMembership;
-    outcome: MembershipWriteOutcome;
-  }> {
+  ): Promise<MembershipWrite> {
     return this.db.transaction(async trx => {
       const row = await trx<MembershipRow>(TABLE)
         .where({ cluster_name: fields.cluster })
@@ -108,7 +102,7 @@ export class DatabaseMembershipStore implements MembershipStore {
       } else {
         await trx<MembershipRow>(TABLE).insert(toRow(membership));
       }
-      await new DatabaseAuditLog(trx).append({
+      const event = await new DatabaseAuditLog(trx).append({
         actor,
         action: existing ? 'cluster.membership-updated' : 'cluster.registered',
         clusterName: fields.cluster,
@@ -128,6 +122,7 @@ export class DatabaseMembershipStore implements MembershipStore {
       return {
         membership,
         outcome: existing ? ('updated' as const) : ('created' as const),
+        event,
       };
     });
   }

@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  AuditEvent,
   ClusterMembership,
   ClusterMembershipInput,
   IntermediateKeyType,
@@ -15,7 +16,7 @@ import {
 } from '../../clusters/clusterConnections';
 import { KEY_TYPES } from '../../pki/keys';
 import { applyMembership, MemberConnection } from './membershipConnection';
-import { MembershipStore, MembershipWriteOutcome } from './MembershipStore';
+import { MembershipStore, MembershipWrite } from './MembershipStore';
 
 /**
  * Registration of clusters in the mesh: who is a member, on which network, with which
@@ -28,6 +29,11 @@ export class MembershipService {
     private readonly connections: ClusterConnection[],
     private readonly store: MembershipStore,
     private readonly now: () => Date = () => new Date(),
+    /**
+     * Told of every committed change with its audit event, to tell the owners of the
+     * exposures it affects; its failure does not undo the change.
+     */
+    private readonly onChanged?: (event: AuditEvent) => Promise<void>,
   ) {}
 
   async get(clusterName: string): Promise<ClusterMembership> {
@@ -52,10 +58,7 @@ export class MembershipService {
     clusterName: string,
     input: ClusterMembershipInput,
     actor: string,
-  ): Promise<{
-    membership: ClusterMembership;
-    outcome: MembershipWriteOutcome;
-  }> {
+  ): Promise<MembershipWrite> {
     const connection = this.requireCluster(clusterName);
     const fields = validateMembershipInput(input);
     const configured = connection.gatewayOverride;
@@ -73,11 +76,15 @@ export class MembershipService {
         } in the app config, and config wins over the membership; leave gatewayAddress out, or change the config`,
       );
     }
-    return this.store.put(
+    const written = await this.store.put(
       { cluster: clusterName, ...fields },
       actor,
       this.now(),
     );
+    if (written.event) {
+      await this.onChanged?.(written.event);
+    }
+    return written;
   }
 
   /** The cluster's connection with the gateway override in force. */

@@ -1,4 +1,5 @@
 import {
+  AuditEvent,
   ClusterMembership,
   IntermediateKeyType,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -24,6 +25,18 @@ export interface MembershipFields {
 export type MembershipWriteOutcome = 'created' | 'updated' | 'unchanged';
 
 /**
+ * What {@link MembershipStore.put} wrote: the membership, and the audit event of a change.
+ *
+ * @internal
+ */
+export interface MembershipWrite {
+  membership: ClusterMembership;
+  outcome: MembershipWriteOutcome;
+  /** Absent when nothing changed. */
+  event?: AuditEvent;
+}
+
+/**
  * The mesh's cluster registrations.
  *
  * @internal
@@ -39,8 +52,5 @@ export interface MembershipStore {
     fields: MembershipFields,
     actor: string,
     now: Date,
-  ): Promise<{
-    membership: ClusterMembership;
-    outcome: MembershipWriteOutcome;
-  }>;
+  ): Promise<MembershipWrite>;
 }

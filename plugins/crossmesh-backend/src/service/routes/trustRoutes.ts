@@ -120,7 +120,7 @@ export function addTrustRoutes(
           keyType: body.keyType ?? 'rsa-4096',
           validityDays: body.validityDays ?? 3650,
         };
-    res.json(await trust.rotation.startRotation(input, actor));
+    res.status(202).json(await trust.rotation.startRotation(input, actor));
   });
 
   router.post('/trust/rotation/advance', async (req, res) => {
@@ -129,6 +129,39 @@ export function addTrustRoutes(
       crossmeshTrustManagePermission,
       'advance a root rotation',
     );
-    res.json(await trust.rotation.advanceRotation(actor));
+    const result = await trust.rotation.advanceRotation(actor);
+    res.status('confirmation' in result ? 202 : 200).json(result);
   });
+
+  router.post(
+    '/trust/confirmations/:confirmationId/confirm',
+    async (req, res) => {
+      const { actor } = await authorizePlatform(
+        req,
+        crossmeshTrustManagePermission,
+        'confirm root operations',
+      );
+      res.json(
+        await trust.rotation.confirm(
+          req.params.confirmationId,
+          req.body.fingerprintSha256,
+          actor,
+        ),
+      );
+    },
+  );
+
+  router.post(
+    '/trust/confirmations/:confirmationId/cancel',
+    async (req, res) => {
+      const { actor } = await authorizePlatform(
+        req,
+        crossmeshTrustManagePermission,
+        'cancel root operations',
+      );
+      res.json(
+        await trust.confirmations.cancel(req.params.confirmationId, actor),
+      );
+    },
+  );
 }

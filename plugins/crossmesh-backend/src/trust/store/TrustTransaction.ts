@@ -1,6 +1,8 @@
 import { Knex } from 'knex';
 import { AuditLog, DatabaseAuditLog } from '../../audit';
 import { knexUnitOfWork, UnitOfWork } from '../../database/unitOfWork';
+import { ConfirmationStore } from './ConfirmationStore';
+import { DatabaseConfirmationStore } from './DatabaseConfirmationStore';
 import { DatabaseTrustStore } from './DatabaseTrustStore';
 import { TrustStore } from './TrustStore';
 
@@ -12,6 +14,7 @@ import { TrustStore } from './TrustStore';
  */
 export interface TrustWrites {
   store: TrustStore;
+  confirmations: ConfirmationStore;
   audit: AuditLog;
 }
 
@@ -31,6 +34,7 @@ export type TrustTransaction = UnitOfWork<TrustWrites>;
 export function databaseTrustTransaction(db: Knex): TrustTransaction {
   return knexUnitOfWork(db, trx => ({
     store: new DatabaseTrustStore(trx),
+    confirmations: new DatabaseConfirmationStore(trx),
     audit: new DatabaseAuditLog(trx),
   }));
 }

@@ -379,6 +379,41 @@ describe('ApprovalsPage', () => {
       ).toContain('north (consumer): Failed: cluster north did not answer');
     });
 
+    it("shows the platform team's changes of the mesh under a request since its approval", async () => {
+      const api = new FakeCrossmeshApi({
+        actor: alice,
+        requests: [
+          {
+            ...activeRequest,
+            meshFactChanges: [
+              {
+                cluster: activeRequest.sourceCluster,
+                fact: 'network',
+                from: 'network-1',
+                to: 'network-9',
+                changedBy: 'user:default/carol',
+                changedAt: '2026-06-03T09:30:00.000Z',
+                auditEventId: 7,
+              },
+            ],
+          },
+        ],
+        clusters: [eastCluster, westCluster],
+      });
+      renderPage({ api, route: '/decided' });
+
+      const table = await screen.findByRole('table', {
+        name: 'Decided requests',
+      });
+      expect(
+        within(table).getByRole('note', {
+          name: 'Mesh changes since approval',
+        }),
+      ).toHaveTextContent(
+        `carol changed the network of ${activeRequest.sourceCluster} from network-1 to network-9 (2026-06-03 09:30 UTC, audit event 7)`,
+      );
+    });
+
     it('filters by cluster in the backend and pages', async () => {
       const decided = Array.from({ length: 12 }, (_, i) => ({
         ...rejectedRequest,

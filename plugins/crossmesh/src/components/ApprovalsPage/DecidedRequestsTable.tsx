@@ -9,6 +9,7 @@ import {
   ClusterProgressLabel,
   ExposureStateLabel,
   Identifier,
+  MeshFactChanges,
   useReadableStyles,
   Words,
 } from '../shared';
@@ -77,6 +78,7 @@ export function DecidedRequestsTable(props: {
               <RequestCells request={request} owner={owner} />
               <TableCell>
                 <ExposureStateLabel state={request.state} />
+                <MeshFactChanges request={request} />
               </TableCell>
               <TableCell>
                 <Decider request={request} />

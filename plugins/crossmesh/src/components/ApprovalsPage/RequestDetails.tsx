@@ -1,7 +1,13 @@
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { makeStyles } from '@material-ui/core/styles';
 import { Fragment, ReactNode } from 'react';
-import { Identifier, IdentifierList, Words, EntityName } from '../shared';
+import {
+  Identifier,
+  IdentifierList,
+  MeshFactChanges,
+  Words,
+  EntityName,
+} from '../shared';
 import { formatDate, formatTimestamp, shortRef } from './requestWords';
 
 const useStyles = makeStyles(theme => ({
@@ -75,6 +81,9 @@ export function RequestDetails(props: {
         : 'All namespaces',
     ],
   ];
+  if (request.meshFactChanges?.length) {
+    rows.push(['Mesh changes', <MeshFactChanges request={request} />]);
+  }
   return (
     <dl className={classes.list}>
       {rows.map(([term, description]) => (

@@ -48,6 +48,40 @@ describe('EntityMeshContent', () => {
     );
   });
 
+  it("shows the platform team's changes of the mesh under an approved exposure since its approval", async () => {
+    renderMeshTab({
+      api: fakeOwnerApi([
+        {
+          ...activeRequest,
+          meshFactChanges: [
+            {
+              cluster: 'cluster-2',
+              fact: 'gatewayAddress',
+              from: null,
+              to: '192.0.2.99',
+              changedBy: 'user:default/carol',
+              changedAt: '2026-06-03T09:30:00.000Z',
+              auditEventId: 41,
+            },
+          ],
+        },
+        pendingRequest,
+      ]),
+    });
+
+    const [pending, active] = await exposureRows();
+    expect(
+      within(active).getByRole('note', { name: 'Mesh changes since approval' }),
+    ).toHaveTextContent(
+      'Changed since approval:carol changed the gateway address of cluster-2 from (none) to 192.0.2.99 (2026-06-03 09:30 UTC, audit event 41)',
+    );
+    expect(
+      within(pending).queryByRole('note', {
+        name: 'Mesh changes since approval',
+      }),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows progress while loading', async () => {
     renderMeshTab({
       api: { listExposures: () => new Promise(() => {}) },

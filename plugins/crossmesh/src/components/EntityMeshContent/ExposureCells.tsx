@@ -5,6 +5,7 @@ import {
   ExposureStateLabel,
   Identifier,
   IdentifierList,
+  MeshFactChanges,
   Words,
 } from '../shared';
 import { formatDay, formatTime, personName } from './formatting';
@@ -100,6 +101,7 @@ export function DecisionCell({ request }: { request: ExposureRequest }) {
       <Typography variant="body2" color="textSecondary" component="div">
         <Words>{endDate}</Words>
       </Typography>
+      <MeshFactChanges request={request} />
     </>
   );
 }

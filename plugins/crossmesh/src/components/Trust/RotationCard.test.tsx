@@ -29,6 +29,23 @@ async function runStep(button: string, dialogName: string) {
   return dialog;
 }
 
+/** Confirms, as the signed-in platform member, what the fake's requester asked for. */
+async function confirmAsSecondMember() {
+  const waiting = await screen.findByRole('region', {
+    name: 'Waiting for a second platform member',
+  });
+  await userEvent.click(
+    within(waiting).getByRole('button', { name: 'Confirm' }),
+  );
+  const dialog = await screen.findByRole('dialog', {
+    name: 'Confirm this root change?',
+  });
+  await userEvent.click(
+    within(dialog).getByRole('button', { name: 'Confirm root change' }),
+  );
+  return dialog;
+}
+
 const settled = () =>
   new TrustFake(
     meshTrust({
@@ -78,12 +95,38 @@ describe('the root rotation wizard', () => {
         name: 'Result of the last trust step',
       }),
     ).toHaveTextContent(
-      'Rotation started with the new root: every cluster trusts the old and the new root',
+      "Waiting for a second platform member to confirm: Rotate the mesh's root to the root O=Istio, CN=Root CA (SHA-256 AB:CD:R2)",
     );
     expect(fake.calls.startRotation).toHaveBeenCalledWith({
       keyType: 'rsa-4096',
       validityDays: 3650,
     });
+    // Nothing changed yet: the first step is still next, and the request waits.
+    expect(await stepStates()).toEqual([
+      'Add the new rootNext step',
+      'Move the intermediates to the new rootLater',
+      'Stop trusting the old rootLater',
+    ]);
+    const waiting = await screen.findByRole('region', {
+      name: 'Waiting for a second platform member',
+    });
+    expect(waiting).toHaveTextContent('Asked by carol');
+
+    const confirm = await confirmAsSecondMember();
+    expect(confirm).toHaveTextContent(
+      'Check with carol that this is the root they meant: O=Istio, CN=Root CA, SHA-256 AB:CD:R2',
+    );
+    expect(fake.calls.confirmRootOperation).toHaveBeenCalledWith(
+      'confirm-rotation.start',
+      'AB:CD:R2',
+    );
+    expect(
+      await screen.findByRole('status', {
+        name: 'Result of the last trust step',
+      }),
+    ).toHaveTextContent(
+      'Rotation started with the new root: every cluster trusts the old and the new root',
+    );
     expect(await stepStates()).toEqual([
       'Add the new rootDone',
       'Move the intermediates to the new rootNext step',
@@ -201,6 +244,17 @@ describe('the root rotation wizard', () => {
     // Red: the theme's secondary colour, as for every step that takes trust away.
     expect(retire.className).toMatch(/MuiButton-containedSecondary/);
     await userEvent.click(retire);
+    expect(
+      await screen.findByRole('status', {
+        name: 'Result of the last trust step',
+      }),
+    ).toHaveTextContent(
+      'Waiting for a second platform member to confirm: Stop trusting the old root',
+    );
+    expect(rotation).toHaveTextContent(
+      'Now: intermediates come from the new root',
+    );
+    await confirmAsSecondMember();
 
     expect(
       await within(rotation).findByText(/The last rotation finished/),
@@ -216,5 +270,34 @@ describe('the root rotation wizard', () => {
         'listitem',
       ),
     ).toHaveLength(1);
+  });
+
+  it('tells the platform member who asked to find another, and shows a refused confirmation with its reason', async () => {
+    const fake = settled();
+    await fake.calls.startRotation();
+    const asCarol = renderOverview(fake.api(), 'ALLOW', 'user:default/carol');
+    const waiting = await screen.findByRole('region', {
+      name: 'Waiting for a second platform member',
+    });
+    expect(waiting).toHaveTextContent(
+      'You asked for this: another member of the platform team must confirm it.',
+    );
+    expect(
+      within(waiting).queryByRole('button', { name: 'Confirm' }),
+    ).not.toBeInTheDocument();
+    (await asCarol).unmount();
+
+    fake.calls.confirmRootOperation.mockRejectedValueOnce(
+      await backendError(
+        403,
+        'NotAllowedError',
+        'You asked for this yourself (Rotate the root); a different member of the platform team must confirm it',
+      ),
+    );
+    renderOverview(fake.api());
+    const dialog = await confirmAsSecondMember();
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Refused: You asked for this yourself (Rotate the root); a different member of the platform team must confirm it',
+    );
   });
 });

@@ -17,6 +17,7 @@ import { personName } from '../EntityMeshContent/formatting';
 import { timeAgo } from '../MeshOverviewPage/time';
 import { ActionDialog, Words, CARD_TITLE } from '../shared';
 import { NewRootDialog } from './NewRootDialog';
+import { PendingConfirmations } from './PendingConfirmations';
 import { RotationClusterTable } from './RotationClusterTable';
 import { RotationWaitNote } from './RotationWaitNote';
 import {
@@ -122,6 +123,11 @@ export function RotationCard(props: {
         subheader="Replace the mesh's root without breaking traffic, one confirmed step at a time"
       >
         <LastRotation trust={trust} />
+        <PendingConfirmations
+          confirmations={trust.confirmations}
+          canManage={canManage}
+          actions={actions}
+        />
         <Typography variant="body1" paragraph>
           <strong>Now:</strong>{' '}
           <Words>{rotationPhaseWords(trust.rotation.phase)}</Words>

@@ -61,8 +61,8 @@ function stepTexts(
     'add-new-root': {
       title: 'Add the new root',
       effect: offline
-        ? "crossmesh imports the new root's certificate as incoming and writes both roots into every cluster's root-cert.pem, so workloads trust certificates from either. istiod and the gateway restart where cacerts changes."
-        : "crossmesh generates or imports the new root as incoming and writes both roots into every cluster's root-cert.pem, so workloads trust certificates from either. istiod and the gateway restart where cacerts changes.",
+        ? "crossmesh imports the new root's certificate as incoming and writes both roots into every cluster's root-cert.pem, so workloads trust certificates from either. istiod and the gateway restart where cacerts changes. A second platform member confirms it before anything changes."
+        : "crossmesh generates or imports the new root as incoming and writes both roots into every cluster's root-cert.pem, so workloads trust certificates from either. istiod and the gateway restart where cacerts changes. A second platform member confirms it before anything changes.",
       actionLabel: 'Start rotation',
       destructive: false,
     },
@@ -77,7 +77,7 @@ function stepTexts(
     'retire-old-root': {
       title: 'Stop trusting the old root',
       effect:
-        "crossmesh retires the old root and removes it from every cluster's root-cert.pem. Certificates that still chain to it stop being trusted, so let workloads renew theirs first. crossmesh refuses while a cluster's intermediate still comes from the old root.",
+        "crossmesh retires the old root and removes it from every cluster's root-cert.pem. Certificates that still chain to it stop being trusted, so let workloads renew theirs first. crossmesh refuses while a cluster's intermediate still comes from the old root. A second platform member confirms it before anything changes.",
       actionLabel: 'Retire old root',
       destructive: true,
     },

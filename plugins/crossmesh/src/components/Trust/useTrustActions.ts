@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   IntermediateIssueResult,
   RotationResult,
+  TrustConfirmation,
   TrustRoot,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { useState } from 'react';
@@ -42,6 +43,11 @@ export function useTrustActions(onChanged: () => void) {
       summary: `${what} ${rotationPhaseWords(result.rotation.phase)}`,
       distribution: result.distribution,
     });
+  const waiting = (confirmation: TrustConfirmation) =>
+    finish({
+      summary: `Waiting for a second platform member to confirm: ${confirmation.summary}.`,
+      distribution: [],
+    });
 
   return {
     outcome,
@@ -75,12 +81,32 @@ export function useTrustActions(onChanged: () => void) {
       });
     },
     startRotation: async (request: RootRequest) =>
+      waiting((await api.startRotation(request.body)).confirmation),
+    advanceRotation: async () => {
+      const result = await api.advanceRotation();
+      if ('confirmation' in result) {
+        waiting(result.confirmation);
+      } else {
+        rotated(result, 'Rotation moved on:');
+      }
+    },
+    confirmRootOperation: async (confirmation: TrustConfirmation) =>
       rotated(
-        await api.startRotation(request.body),
-        'Rotation started with the new root:',
+        await api.confirmRootOperation(
+          confirmation.id,
+          confirmation.fingerprintSha256,
+        ),
+        confirmation.action === 'rotation.start'
+          ? 'Rotation started with the new root:'
+          : 'Rotation moved on:',
       ),
-    advanceRotation: async () =>
-      rotated(await api.advanceRotation(), 'Rotation moved on:'),
+    cancelRootOperation: async (confirmation: TrustConfirmation) => {
+      await api.cancelRootOperation(confirmation.id);
+      finish({
+        summary: `Cancelled: ${confirmation.summary}.`,
+        distribution: [],
+      });
+    },
   };
 }
 

@@ -120,7 +120,7 @@ export function ActionDialog(props: ActionDialogProps) {
       await action();
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
-      const refused = status === 400 || status === 409;
+      const refused = status === 400 || status === 403 || status === 409;
       setError(
         `${refused ? 'Refused' : 'Failed'}: ${errorMessage(e as Error)}`,
       );

@@ -12,5 +12,6 @@ export type { ActionDialogProps, ConfirmDialogProps } from './ConfirmDialog';
 export { StatusLabel } from './StatusLabel';
 export type { StatusKind } from './StatusLabel';
 export { Words } from './Words';
+export { MeshFactChanges } from './MeshFactChanges';
 export { EntityName } from './EntityName';
 export { ScrollArea } from './ScrollArea';

@@ -53,6 +53,18 @@ export const spec = {
           maxLength: 64,
         },
       },
+      confirmationId: {
+        name: 'confirmationId',
+        in: 'path',
+        required: true,
+        description:
+          'The id of a root operation waiting for a second platform member.',
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 64,
+        },
+      },
       clusterName: {
         name: 'clusterName',
         in: 'path',
@@ -95,7 +107,7 @@ export const spec = {
               code: {
                 type: 'string',
                 description:
-                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption.',
+                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; a refused confirmation of a root operation carries crossmesh.confirmation.same-person (403), crossmesh.confirmation.expired, crossmesh.confirmation.not-pending or crossmesh.confirmation.material-changed (409).',
               },
             },
             required: ['name', 'message'],
@@ -500,6 +512,14 @@ export const spec = {
               },
             ],
           },
+          confirmations: {
+            type: 'array',
+            description:
+              'Root operations waiting for a second platform member, oldest first; expired ones are left out.',
+            items: {
+              $ref: '#/components/schemas/TrustConfirmation',
+            },
+          },
         },
         required: [
           'mode',
@@ -511,7 +531,107 @@ export const spec = {
           'keyEncryption',
           'workloadCertificateTtlSeconds',
           'rotationWait',
+          'confirmations',
         ],
+        additionalProperties: false,
+      },
+      TrustConfirmation: {
+        type: 'object',
+        description:
+          'A root operation one platform member asked for; a different platform member confirms it (with the same fingerprintSha256) before expiresAt, 24 hours after it was asked for. Nothing changes until then.',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['rotation.start', 'rotation.drop-old-root'],
+          },
+          fingerprintSha256: {
+            type: 'string',
+            description:
+              'The root the action is about; the new root of rotation.start, the old root rotation.drop-old-root stops trusting.',
+          },
+          root: {
+            type: 'object',
+            description: "That root's certificate and details; never its key.",
+            properties: {
+              certPem: {
+                type: 'string',
+              },
+              subject: {
+                type: 'string',
+              },
+              serial: {
+                type: 'string',
+              },
+              notAfter: {
+                type: 'string',
+              },
+              keyType: {
+                type: 'string',
+              },
+              source: {
+                type: 'string',
+                enum: ['generated', 'imported', 'offline'],
+              },
+            },
+            required: [
+              'certPem',
+              'subject',
+              'serial',
+              'notAfter',
+              'keyType',
+              'source',
+            ],
+            additionalProperties: false,
+          },
+          summary: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'confirmed', 'cancelled'],
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+          },
+          expiresAt: {
+            type: 'string',
+          },
+          confirmedBy: {
+            type: ['string', 'null'],
+          },
+          confirmedAt: {
+            type: ['string', 'null'],
+          },
+        },
+        required: [
+          'id',
+          'action',
+          'fingerprintSha256',
+          'root',
+          'summary',
+          'state',
+          'requestedBy',
+          'requestedAt',
+          'expiresAt',
+          'confirmedBy',
+          'confirmedAt',
+        ],
+        additionalProperties: false,
+      },
+      ConfirmationRequired: {
+        type: 'object',
+        properties: {
+          confirmation: {
+            $ref: '#/components/schemas/TrustConfirmation',
+          },
+        },
+        required: ['confirmation'],
         additionalProperties: false,
       },
       Distribution: {
@@ -833,6 +953,43 @@ export const spec = {
         required: ['name', 'number'],
         additionalProperties: false,
       },
+      MeshFactChange: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          fact: {
+            type: 'string',
+            enum: ['gatewayAddress', 'network'],
+          },
+          from: {
+            type: ['string', 'null'],
+          },
+          to: {
+            type: ['string', 'null'],
+          },
+          changedBy: {
+            type: 'string',
+          },
+          changedAt: {
+            type: 'string',
+          },
+          auditEventId: {
+            type: 'integer',
+          },
+        },
+        required: [
+          'cluster',
+          'fact',
+          'from',
+          'to',
+          'changedBy',
+          'changedAt',
+          'auditEventId',
+        ],
+        additionalProperties: false,
+      },
       ExposureClusterStatus: {
         type: 'object',
         properties: {
@@ -948,6 +1105,14 @@ export const spec = {
           },
           updatedAt: {
             type: 'string',
+          },
+          meshFactChanges: {
+            type: 'array',
+            description:
+              "Changes of the mesh facts this exposure's objects derive from (a cluster's gateway address or network, PUT /clusters/{clusterName}/membership), made after the decision, oldest first.",
+            items: {
+              $ref: '#/components/schemas/MeshFactChange',
+            },
           },
         },
         required: [
@@ -2436,7 +2601,7 @@ export const spec = {
         operationId: 'StartRootRotation',
         tags: ['Trust'],
         description:
-          "Starts Istio's multi-root rotation to a new root; every cluster then trusts both roots.",
+          "Asks to start Istio's multi-root rotation to a new root (imported, or generated now). Two people: nothing changes until a different platform member confirms it (POST /trust/confirmations/{confirmationId}/confirm); every cluster then trusts both roots.",
         security: [
           {},
           {
@@ -2454,12 +2619,12 @@ export const spec = {
           },
         },
         responses: {
-          '200': {
-            description: 'Done.',
+          '202': {
+            description: 'Waits for a second platform member.',
             content: {
               'application/json': {
                 schema: {
-                  $ref: '#/components/schemas/RotationResult',
+                  $ref: '#/components/schemas/ConfirmationRequired',
                 },
               },
             },
@@ -2487,7 +2652,7 @@ export const spec = {
         operationId: 'AdvanceRootRotation',
         tags: ['Trust'],
         description:
-          'Moves the rotation one phase on (intermediates to the new root, then drop the old root).',
+          'Moves the rotation one phase on: intermediates to the new root (200); past that, dropping the old root waits for a second platform member (202).',
         security: [
           {},
           {
@@ -2505,6 +2670,17 @@ export const spec = {
               },
             },
           },
+          '202': {
+            description:
+              'Dropping the old root waits for a second platform member.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ConfirmationRequired',
+                },
+              },
+            },
+          },
           '400': {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -2515,6 +2691,117 @@ export const spec = {
             $ref: '#/components/responses/ErrorResponse',
           },
           '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/confirmations/{confirmationId}/confirm': {
+      post: {
+        operationId: 'ConfirmRootOperation',
+        tags: ['Trust'],
+        description:
+          'Carries out a root operation another platform member asked for. The confirming member must be a different platform member (403 with code crossmesh.confirmation.same-person otherwise) and send the fingerprint they checked. The audit event names both.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/confirmationId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  fingerprintSha256: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 128,
+                  },
+                },
+                required: ['fingerprintSha256'],
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Done.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RotationResult',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '503': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/trust/confirmations/{confirmationId}/cancel': {
+      post: {
+        operationId: 'CancelRootOperation',
+        tags: ['Trust'],
+        description:
+          'Withdraws a root operation waiting for a second platform member; any platform member may.',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/confirmationId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Cancelled.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TrustConfirmation',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
             $ref: '#/components/responses/ErrorResponse',
           },
           default: {

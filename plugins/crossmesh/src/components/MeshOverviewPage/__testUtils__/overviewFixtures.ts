@@ -68,6 +68,7 @@ export function trustState(): TrustState {
     keyEncryption: { ok: true },
     workloadCertificateTtlSeconds: 86_400,
     rotationWait: null,
+    confirmations: [],
     rotation: {
       phase: 'idle',
       oldRootId: null,

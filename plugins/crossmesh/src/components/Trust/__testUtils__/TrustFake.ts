@@ -1,7 +1,11 @@
 import {
   CacertsDistribution,
+  ConfirmationRequired,
   IntermediateIssueResult,
+  RotationResult,
+  TrustConfirmation,
   TrustInspection,
+  TrustRoot,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshApi } from '../../../api';
@@ -12,6 +16,7 @@ import {
   intermediate,
   meshTrust,
   missing,
+  pendingConfirmation,
   root,
 } from './trustFixtures';
 
@@ -31,6 +36,9 @@ export const written = (cluster: string): CacertsDistribution => ({
 export class TrustFake {
   trust: TrustState;
   drift: TrustInspection[];
+
+  /** Who asks for root operations in this fake: the signed-in user of the test app. */
+  requester = 'user:default/carol';
 
   constructor(trust: TrustState = meshTrust()) {
     this.trust = trust;
@@ -94,30 +102,40 @@ export class TrustFake {
         restarted: [],
       })),
     })),
-    startRotation: jest.fn(async () => {
-      const incoming = root('r2', { state: 'incoming' });
+    startRotation: jest.fn(async () => ({
+      confirmation: this.ask('rotation.start', root('r2')),
+    })),
+    advanceRotation: jest.fn(
+      async (): Promise<RotationResult | ConfirmationRequired> => {
+        if (this.trust.rotation.phase === 'trusting-both') {
+          this.issue('east');
+          this.issue('west');
+          this.trust = {
+            ...this.trust,
+            rotation: { ...this.trust.rotation, phase: 'intermediates-moved' },
+          };
+          return this.rotated();
+        }
+        const old = this.trust.roots.find(r => r.id === 'r1')!;
+        return { confirmation: this.ask('rotation.drop-old-root', old) };
+      },
+    ),
+    confirmRootOperation: jest.fn(async (id: string) => {
+      const confirmation = this.trust.confirmations.find(c => c.id === id)!;
       this.trust = {
         ...this.trust,
-        roots: [...this.trust.roots, incoming],
-        rotation: {
-          ...this.trust.rotation,
-          phase: 'trusting-both',
-          oldRootId: 'r1',
-          newRootId: 'r2',
-        },
+        confirmations: this.trust.confirmations.filter(c => c.id !== id),
       };
-      return {
-        rotation: this.trust.rotation,
-        distribution: [written('east'), written('west')],
-      };
-    }),
-    advanceRotation: jest.fn(async () => {
-      if (this.trust.rotation.phase === 'trusting-both') {
-        this.issue('east');
-        this.issue('west');
+      if (confirmation.action === 'rotation.start') {
         this.trust = {
           ...this.trust,
-          rotation: { ...this.trust.rotation, phase: 'intermediates-moved' },
+          roots: [...this.trust.roots, root('r2', { state: 'incoming' })],
+          rotation: {
+            ...this.trust.rotation,
+            phase: 'trusting-both',
+            oldRootId: 'r1',
+            newRootId: 'r2',
+          },
         };
       } else {
         this.trust = {
@@ -131,16 +149,41 @@ export class TrustFake {
             oldRootId: null,
             newRootId: null,
             updatedAt: new Date().toISOString(),
-            updatedBy: 'user:default/carol',
+            updatedBy: 'user:default/dave',
           },
         };
       }
-      return {
-        rotation: this.trust.rotation,
-        distribution: [written('east'), written('west')],
+      return this.rotated();
+    }),
+    cancelRootOperation: jest.fn(async (id: string) => {
+      const confirmation = this.trust.confirmations.find(c => c.id === id)!;
+      this.trust = {
+        ...this.trust,
+        confirmations: this.trust.confirmations.filter(c => c.id !== id),
       };
+      return { ...confirmation, state: 'cancelled' as const };
     }),
   };
+
+  private rotated(): RotationResult {
+    return {
+      rotation: this.trust.rotation,
+      distribution: [written('east'), written('west')],
+    };
+  }
+
+  /** What the backend records when a platform member asks for a root operation. */
+  private ask(
+    action: TrustConfirmation['action'],
+    about: TrustRoot,
+  ): TrustConfirmation {
+    const confirmation = pendingConfirmation(action, about, this.requester);
+    this.trust = {
+      ...this.trust,
+      confirmations: [...this.trust.confirmations, confirmation],
+    };
+    return confirmation;
+  }
 
   api(overrides: Partial<CrossmeshApi> = {}): CrossmeshApi {
     return fakeApi({

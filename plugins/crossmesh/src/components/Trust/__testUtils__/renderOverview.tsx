@@ -16,6 +16,8 @@ configure({ asyncUtilTimeout: 10_000 });
 export function renderOverview(
   api: CrossmeshApi,
   permission: 'ALLOW' | 'DENY' = 'ALLOW',
+  /** Who is signed in: by default a platform member other than the fake's requester. */
+  userEntityRef = 'user:default/dave',
 ) {
   return renderInTestApp(<MeshOverviewPage />, {
     apis: [
@@ -23,6 +25,7 @@ export function renderOverview(
       mockApis.permission({
         authorize: permission as AuthorizeResult.ALLOW,
       }),
+      mockApis.identity({ userEntityRef }),
     ],
     mountedRoutes: {
       '/create/templates/:namespace/:templateName': scaffolderTemplateRouteRef,

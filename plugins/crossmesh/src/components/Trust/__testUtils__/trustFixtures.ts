@@ -1,4 +1,5 @@
 import {
+  TrustConfirmation,
   TrustInspection,
   TrustIntermediate,
   TrustRoot,
@@ -49,6 +50,37 @@ export function intermediate(
   };
 }
 
+/** A root operation `requestedBy` asked for, waiting for a second platform member. */
+export function pendingConfirmation(
+  action: TrustConfirmation['action'],
+  about: TrustRoot,
+  requestedBy: string,
+): TrustConfirmation {
+  return {
+    id: `confirm-${action}`,
+    action,
+    fingerprintSha256: about.fingerprintSha256,
+    root: {
+      certPem: about.certPem,
+      subject: about.subject,
+      serial: about.serial,
+      notAfter: about.notAfter,
+      keyType: about.keyType,
+      source: about.source,
+    },
+    summary:
+      action === 'rotation.start'
+        ? `Rotate the mesh's root to the root ${about.subject} (SHA-256 ${about.fingerprintSha256})`
+        : `Stop trusting the old root ${about.subject} (SHA-256 ${about.fingerprintSha256}) in every cluster`,
+    state: 'pending',
+    requestedBy,
+    requestedAt: at(0),
+    expiresAt: at(1),
+    confirmedBy: null,
+    confirmedAt: null,
+  };
+}
+
 /** A mesh of `east` and `west` at some point of its trust's life. */
 export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
   return {
@@ -67,6 +99,7 @@ export function meshTrust(changes: Partial<TrustState> = {}): TrustState {
     keyEncryption: { ok: true },
     workloadCertificateTtlSeconds: 86_400,
     rotationWait: null,
+    confirmations: [],
     ...changes,
   };
 }

@@ -215,6 +215,8 @@ export type RevokeExposureRequest = {
   };
   response: ExposureRequest | Error | Error | Error | Error | Error;
 };
+import { ConfirmRootOperationRequest } from '../models/ConfirmRootOperationRequest.model';
+import { ConfirmationRequired } from '../models/ConfirmationRequired.model';
 import { Csr } from '../models/Csr.model';
 import { DistributeRequest } from '../models/DistributeRequest.model';
 import { DistributionList } from '../models/DistributionList.model';
@@ -225,6 +227,7 @@ import { NewRootRequest } from '../models/NewRootRequest.model';
 import { Root } from '../models/Root.model';
 import { RotationRequest } from '../models/RotationRequest.model';
 import { RotationResult } from '../models/RotationResult.model';
+import { TrustConfirmation } from '../models/TrustConfirmation.model';
 import { TrustInspectionList } from '../models/TrustInspectionList.model';
 import { TrustState } from '../models/TrustState.model';
 import { UploadIntermediateRequest } from '../models/UploadIntermediateRequest.model';
@@ -233,7 +236,33 @@ import { UploadIntermediateRequest } from '../models/UploadIntermediateRequest.m
  * @public
  */
 export type AdvanceRootRotation = {
-  response: RotationResult | Error | Error | Error | Error | Error;
+  response:
+    | RotationResult
+    | ConfirmationRequired
+    | Error
+    | Error
+    | Error
+    | Error
+    | Error;
+};
+/**
+ * @public
+ */
+export type CancelRootOperation = {
+  path: {
+    confirmationId: string;
+  };
+  response: TrustConfirmation | Error | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type ConfirmRootOperation = {
+  path: {
+    confirmationId: string;
+  };
+  body: ConfirmRootOperationRequest;
+  response: RotationResult | Error | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -292,7 +321,7 @@ export type IssueIntermediate = {
  */
 export type StartRootRotation = {
   body: RotationRequest;
-  response: RotationResult | Error | Error | Error | Error | Error;
+  response: ConfirmationRequired | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -349,6 +378,10 @@ export type EndpointMap = {
   '#post|/exposures/{requestId}/revoke': RevokeExposureRequest;
 
   '#post|/trust/rotation/advance': AdvanceRootRotation;
+
+  '#post|/trust/confirmations/{confirmationId}/cancel': CancelRootOperation;
+
+  '#post|/trust/confirmations/{confirmationId}/confirm': ConfirmRootOperation;
 
   '#post|/trust/clusters/{clusterName}/csr': CreateIntermediateCsr;
 

@@ -5,6 +5,7 @@
 // ******************************************************************
 import { ExposureClusterStatus } from '../models/ExposureClusterStatus.model';
 import { ExposureRequestService } from '../models/ExposureRequestService.model';
+import { MeshFactChange } from '../models/MeshFactChange.model';
 
 /**
  * @public
@@ -28,6 +29,10 @@ export interface ExposureRequest {
   decisionComment: string | null;
   clusters: Array<ExposureClusterStatus>;
   updatedAt: string;
+  /**
+   * Changes of the mesh facts this exposure\'s objects derive from (a cluster\'s gateway address or network, PUT /clusters/{clusterName}/membership), made after the decision, oldest first.
+   */
+  meshFactChanges?: Array<MeshFactChange>;
 }
 
 /**

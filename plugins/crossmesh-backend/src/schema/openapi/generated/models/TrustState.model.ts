@@ -7,6 +7,7 @@ import { Intermediate } from '../models/Intermediate.model';
 import { Root } from '../models/Root.model';
 import { Rotation } from '../models/Rotation.model';
 import { RotationWait } from '../models/RotationWait.model';
+import { TrustConfirmation } from '../models/TrustConfirmation.model';
 import { TrustStateKeyEncryption } from '../models/TrustStateKeyEncryption.model';
 import { TrustStatePendingCsrsInner } from '../models/TrustStatePendingCsrsInner.model';
 
@@ -29,6 +30,10 @@ export interface TrustState {
    */
   workloadCertificateTtlSeconds: number;
   rotationWait: RotationWait | null;
+  /**
+   * Root operations waiting for a second platform member, oldest first; expired ones are left out.
+   */
+  confirmations: Array<TrustConfirmation>;
 }
 
 /**

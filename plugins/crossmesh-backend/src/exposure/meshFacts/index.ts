@@ -1,0 +1,6 @@
+export { MeshFactHistory } from './MeshFactHistory';
+export {
+  changeConcerns,
+  factChangesOf,
+  meshFactChangesFor,
+} from './meshFactChanges';
