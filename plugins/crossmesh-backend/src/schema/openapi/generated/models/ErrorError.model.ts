@@ -11,7 +11,7 @@ export interface ErrorError {
   name: string;
   message: string;
   /**
-   * Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption.
+   * Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; onboarding jobs use the codes crossmesh.onboarding.*.
    */
   code?: string;
 }
