@@ -1,12 +1,14 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ONBOARDING_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
-import { startOnboardingBackend } from '../__testUtils__/onboardingBackend';
 import {
   clusterRequest,
+  REFUSED_CONFIGMAP_WRITE,
   refuseCrossmeshConfigMapWrites,
-} from './__testUtils__/clusterFaults';
+  startTestBed,
+  TestBed,
+} from '@crossmesh/test-bed';
+import request from 'supertest';
+import { startOnboardingBackend } from '../__testUtils__/onboardingBackend';
 
 jest.setTimeout(240_000);
 
@@ -38,7 +40,7 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
 
   const cluster = (name: string) => bed.clusters.find(c => c.name === name)!;
   const admin = (name: string, method: string, path: string, body?: object) =>
-    clusterRequest(cluster(name), cluster(name).adminToken, method, path, body);
+    clusterRequest(cluster(name), method, path, { body });
 
   async function finished(id: string) {
     for (;;) {
@@ -241,7 +243,7 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
       message: expect.stringMatching(/^Wiring \.global DNS failed: /),
     });
     expect(job.failure.message).toContain(
-      'this test refuses ConfigMap writes by crossmesh',
+      REFUSED_CONFIGMAP_WRITE,
     );
     expect(job.steps[3].failure).toEqual(job.failure);
     expect(job.resume).toMatch(

@@ -17,13 +17,13 @@ export function addOnboardingRoutes(
   jobs: OnboardingJobs,
 ) {
   router.post('/onboarding-jobs', async (req, res) => {
+    // Onboarding issues the cluster's intermediate CA: refuse before any step runs.
+    await access.authorize(req, crossmeshTrustManagePermission);
     const { actor } = await access.authorizePlatform(
       req,
       crossmeshClusterManagePermission,
       'onboard clusters',
     );
-    // Onboarding issues the cluster's intermediate CA: refuse before any step runs.
-    await access.authorize(req, crossmeshTrustManagePermission);
     res.status(202).json(await jobs.start(req.body, actor));
   });
 
