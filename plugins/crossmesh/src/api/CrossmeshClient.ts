@@ -17,6 +17,8 @@ import {
   ExposureRequestQuery,
   ListClustersResponse,
   NewExposureRequest,
+  OnboardingJob,
+  OnboardingJobInput,
   PreflightReport,
   ReconcileStatusList,
   ServicePorts,
@@ -47,6 +49,17 @@ export class CrossmeshClient implements CrossmeshApi {
     return this.request(
       'GET',
       `/clusters/${encodeURIComponent(clusterName)}/preflight`,
+    );
+  }
+
+  async startOnboarding(input: OnboardingJobInput): Promise<OnboardingJob> {
+    return this.request('POST', '/onboarding-jobs', input);
+  }
+
+  async getOnboardingJob(jobId: string): Promise<OnboardingJob> {
+    return this.request(
+      'GET',
+      `/onboarding-jobs/${encodeURIComponent(jobId)}`,
     );
   }
 

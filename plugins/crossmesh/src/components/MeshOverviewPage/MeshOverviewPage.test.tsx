@@ -94,13 +94,19 @@ describe('MeshOverviewPage', () => {
     expect(details).toHaveTextContent('No address found or configured');
   });
 
-  it('offers Add cluster, which opens the template that onboards a cluster', async () => {
+  it('offers Add cluster, which opens the onboarding dialog, and the template that onboards a cluster', async () => {
     renderPage({ listClusters: async () => ({ items: [eastCluster] }) });
     const clusters = await screen.findByRole('region', { name: 'Clusters' });
     // Backstage's LinkButton: a link, in the looks and role of a button.
     expect(
-      await within(clusters).findByRole('button', { name: 'Add cluster' }),
+      await within(clusters).findByRole('button', { name: 'Use the template' }),
     ).toHaveAttribute('href', '/create/templates/default/add-cluster-to-mesh');
+    await userEvent.click(
+      within(clusters).getByRole('button', { name: 'Add cluster' }),
+    );
+    expect(
+      screen.getByRole('dialog', { name: 'Add a cluster to the mesh' }),
+    ).toBeVisible();
   });
 
   it('shows progress while loading', async () => {
@@ -122,13 +128,13 @@ describe('MeshOverviewPage', () => {
     expect(
       screen.getByText(/kubernetes\.clusterLocatorMethods/),
     ).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Add cluster' })).toHaveAttribute(
-      'href',
-      '/create/templates/default/add-cluster-to-mesh',
-    );
+    expect(screen.getByRole('button', { name: 'Add cluster' })).toBeVisible();
+    expect(
+      screen.getByRole('button', { name: 'Use the template' }),
+    ).toHaveAttribute('href', '/create/templates/default/add-cluster-to-mesh');
   });
 
-  it('says where clusters are added when the app has no scaffolder', async () => {
+  it('adds clusters with the dialog alone when the app has no scaffolder', async () => {
     renderInTestApp(<MeshOverviewPage />, {
       apis: [
         [
@@ -139,10 +145,10 @@ describe('MeshOverviewPage', () => {
       ],
     });
     expect(
-      await screen.findByText(/Add clusters with the scaffolder template/),
-    ).toBeInTheDocument();
+      await screen.findByRole('button', { name: 'Add cluster' }),
+    ).toBeVisible();
     expect(
-      screen.queryByRole('button', { name: 'Add cluster' }),
+      screen.queryByRole('button', { name: 'Use the template' }),
     ).not.toBeInTheDocument();
   });
 
