@@ -258,7 +258,9 @@ export const crossmeshPlugin = createBackendPlugin({
             preflight: cluster => onboarding.preflight(cluster),
             trustState: () => trust.getState(),
             issueIntermediate: (cluster, actor, keyType) =>
-              trust.intermediates.issueIntermediate(cluster, actor, { keyType }),
+              trust.intermediates.issueIntermediate(cluster, actor, {
+                keyType,
+              }),
             distributeCacerts: async (cluster, actor) =>
               (await trust.distribution.distribute(actor, cluster))[0],
             wireDns: (cluster, actor) => onboarding.wireDns(cluster, actor),

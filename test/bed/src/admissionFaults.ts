@@ -37,7 +37,8 @@ const COREFILE = '/api/v1/namespaces/kube-system/configmaps/coredns';
  *
  * @public
  */
-export const REFUSED_CONFIGMAP_WRITE = 'the test bed refuses ConfigMap writes by crossmesh';
+export const REFUSED_CONFIGMAP_WRITE =
+  'the test bed refuses ConfigMap writes by crossmesh';
 
 /**
  * Makes the cluster's API server refuse every ConfigMap write by user crossmesh, through a
@@ -117,8 +118,6 @@ async function untilCrossmeshMayWriteCorefile(
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   throw new Error(
-    `crossmesh's Corefile writes were never ${
-      allowed ? 'allowed' : 'refused'
-    }`,
+    `crossmesh's Corefile writes were never ${allowed ? 'allowed' : 'refused'}`,
   );
 }

@@ -57,10 +57,7 @@ export class CrossmeshClient implements CrossmeshApi {
   }
 
   async getOnboardingJob(jobId: string): Promise<OnboardingJob> {
-    return this.request(
-      'GET',
-      `/onboarding-jobs/${encodeURIComponent(jobId)}`,
-    );
+    return this.request('GET', `/onboarding-jobs/${encodeURIComponent(jobId)}`);
   }
 
   async getReconcileStatus(): Promise<ReconcileStatusList> {

@@ -49,7 +49,7 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
     return events.body.items.map((e: { action: string }) => e.action).sort();
   }
 
-  it('declares its inputs, and refuses a cluster ref of another kind before calling the backend, and a port without an address with the backend's 400', async () => {
+  it('declares its inputs, and refuses a cluster ref of another kind before calling the backend, and a port without an address with a 400 from the backend', async () => {
     const action = onboard();
     expect(action.supportsDryRun).toBe(true);
     expect(action.examples?.length).toBeGreaterThan(0);
@@ -246,7 +246,9 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
     );
     expect(resumed.lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^info: Onboarding job .* of an earlier attempt failed; starting it again$/),
+        expect.stringMatching(
+          /^info: Onboarding job .* of an earlier attempt failed; starting it again$/,
+        ),
         expect.stringMatching(/^info: Kept the current intermediate \(serial /),
       ]),
     );

@@ -98,7 +98,11 @@ describe.each(databases.eachSupportedId())(
       expect(await store.get('job-1')).toEqual(failed);
       expect(await store.runningFor('cluster-1')).toBeUndefined();
       expect(
-        await store.update({ ...first, updatedAt: T2, result: { preflightOk: false } }),
+        await store.update({
+          ...first,
+          updatedAt: T2,
+          result: { preflightOk: false },
+        }),
       ).toBe(false);
       expect(await store.get('job-1')).toEqual(failed);
 

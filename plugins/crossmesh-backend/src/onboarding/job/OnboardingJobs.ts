@@ -48,7 +48,10 @@ export class OnboardingJobs {
   }
 
   /** Checks the input, stores the job and starts its steps; resolves to the stored job. */
-  async start(input: OnboardingJobInput, actor: string): Promise<OnboardingJob> {
+  async start(
+    input: OnboardingJobInput,
+    actor: string,
+  ): Promise<OnboardingJob> {
     const normalized = checkInput(input, this.options.memberships);
     const job = newJob(normalized, actor, this.now());
     let { running } = await this.options.store.create(job);
@@ -107,30 +110,45 @@ export class OnboardingJobs {
   }
 
   private async run(job: OnboardingJob, actor: string): Promise<void> {
-    let current = job;
+    // The job as last saved; each step reads and extends it through its context.
+    const progress = { job };
     const save = async (next: OnboardingJob) => {
-      current = { ...next, updatedAt: this.now() };
-      if (!(await this.options.store.update(current))) {
+      progress.job = { ...next, updatedAt: this.now() };
+      if (!(await this.options.store.update(progress.job))) {
         throw new Error(`onboarding job ${job.id} was finished elsewhere`);
       }
     };
     try {
-      for (const [index, step] of current.steps.entries()) {
-        await save(withStep(current, index, { state: 'running', startedAt: this.now() }));
-        const context = stepContext(() => current, index, actor, save);
+      for (const [index, step] of job.steps.entries()) {
+        await save(
+          withStep(progress.job, index, {
+            state: 'running',
+            startedAt: this.now(),
+          }),
+        );
         try {
-          await ONBOARDING_STEP_RUNNERS[step.id](context, this.options.services);
+          await ONBOARDING_STEP_RUNNERS[step.id](
+            stepContext(progress, index, actor, save),
+            this.options.services,
+          );
         } catch (error) {
-          await save(finish(current, this.now(), failureOf(error, step.title)));
+          await save(
+            finish(progress.job, this.now(), failureOf(error, step.title)),
+          );
           return;
         }
-        await save(withStep(current, index, { state: 'done', finishedAt: this.now() }));
-        if (step.id === 'preflight' && current.input.dryRun) {
-          await save(finishDryRun(current, this.now()));
+        await save(
+          withStep(progress.job, index, {
+            state: 'done',
+            finishedAt: this.now(),
+          }),
+        );
+        if (step.id === 'preflight' && job.input.dryRun) {
+          await save(finishDryRun(progress.job, this.now()));
           return;
         }
       }
-      await save({ ...current, state: 'succeeded', finishedAt: this.now() });
+      await save({ ...progress.job, state: 'succeeded', finishedAt: this.now() });
     } catch (error) {
       this.options.logger.error(
         `crossmesh onboarding job ${job.id} of ${job.cluster} could not record its progress: ${error}`,
@@ -143,7 +161,8 @@ function checkInput(
   input: OnboardingJobInput,
   memberships: Pick<MembershipService, 'checkRegistration'>,
 ): OnboardingJobInput {
-  const cluster = typeof input?.cluster === 'string' ? input.cluster.trim() : '';
+  const cluster =
+    typeof input?.cluster === 'string' ? input.cluster.trim() : '';
   if (!cluster) {
     throw onboardingFailure(
       ONBOARDING_ERROR_CODES.invalidInput,
@@ -157,13 +176,18 @@ function checkInput(
       ? input.gatewayAddress.trim() || null
       : input.gatewayAddress ?? null;
   const membership = {
-    network: typeof input.network === 'string' ? input.network.trim() : input.network,
+    network:
+      typeof input.network === 'string' ? input.network.trim() : input.network,
     gatewayAddress,
     gatewayPort: input.gatewayPort ?? null,
     keyType: input.keyType ?? null,
   };
   try {
-    memberships.checkRegistration(cluster, membership, 'Onboarding was not started');
+    memberships.checkRegistration(
+      cluster,
+      membership,
+      'Onboarding was not started',
+    );
   } catch (error) {
     const e = error as Error;
     if (e.name === 'InputError') {
@@ -218,26 +242,27 @@ function withStep(
 }
 
 function stepContext(
-  current: () => OnboardingJob,
+  progress: { readonly job: OnboardingJob },
   index: number,
   actor: string,
   save: (job: OnboardingJob) => Promise<void>,
 ): StepContext {
+  const step = () => progress.job.steps[index];
   return {
     get job() {
-      return current();
+      return progress.job;
     },
     actor,
     log: (level, message) =>
       save(
-        withStep(current(), index, {
-          messages: [...current().steps[index].messages, { level, message }],
+        withStep(progress.job, index, {
+          messages: [...step().messages, { level, message }],
         }),
       ),
     attachPreflight: report =>
-      save(withStep(current(), index, { preflight: report })),
+      save(withStep(progress.job, index, { preflight: report })),
     addResult: result =>
-      save({ ...current(), result: { ...current().result, ...result } }),
+      save({ ...progress.job, result: { ...progress.job.result, ...result } }),
   };
 }
 
@@ -279,9 +304,7 @@ function finishDryRun(job: OnboardingJob, now: string): OnboardingJob {
       return {
         ...s,
         state: 'skipped' as const,
-        messages: planned
-          ? [{ level: 'info' as const, message: planned }]
-          : [],
+        messages: planned ? [{ level: 'info' as const, message: planned }] : [],
       };
     }),
   };

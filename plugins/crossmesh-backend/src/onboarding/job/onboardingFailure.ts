@@ -24,7 +24,10 @@ export function onboardingFailure<E extends Error>(
  *
  * @internal
  */
-export function failureOf(error: unknown, stepTitle: string): OnboardingFailure {
+export function failureOf(
+  error: unknown,
+  stepTitle: string,
+): OnboardingFailure {
   const e = error instanceof Error ? error : new Error(String(error));
   const code = (e as { [CODE]?: OnboardingErrorCode })[CODE];
   if (code) {

@@ -1,5 +1,6 @@
 import { ConflictError } from '@backstage/errors';
 import {
+  ClusterMembership,
   ClusterMembershipInput,
   describePreflightCheck,
   DnsWiringResult,
@@ -9,10 +10,10 @@ import {
   OnboardingJobResult,
   OnboardingMessage,
   OnboardingStepId,
+  PreflightCheck,
   PreflightReport,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { ClusterMembership } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { onboardingFailure } from './onboardingFailure';
 
 /**
@@ -66,7 +67,10 @@ export interface StepContext {
   addResult(result: OnboardingJobResult): Promise<void>;
 }
 
-type Step = (ctx: StepContext, services: OnboardingStepServices) => Promise<void>;
+type Step = (
+  ctx: StepContext,
+  services: OnboardingStepServices,
+) => Promise<void>;
 
 const gatewayOf = (input: ClusterMembershipInput) =>
   input.gatewayAddress
@@ -251,13 +255,18 @@ export function dryRunPlan(
         : `issue an intermediate CA (${
             membership.keyType ?? 'the configured key type'
           }) from the mesh root and write cacerts, restarting istiod and istio-ingressgateway`,
-    'wire-dns': !wiring
-      ? "wire no DNS: the sidecars' DNS proxy resolves .global names"
-      : wiring.status === 'pass'
-      ? 'leave .global DNS as it is (already forwarded to istiocoredns)'
-      : 'add the .global forwarding to istiocoredns in the cluster DNS',
+    'wire-dns': dnsPlan(wiring?.status),
     'register-membership': `register ${job.cluster} on network ${
       membership.network
     }${gatewayOf(membership)}, then run the preflight again`,
   };
+}
+
+function dnsPlan(wiring: PreflightCheck['status'] | undefined): string {
+  if (!wiring) {
+    return "wire no DNS: the sidecars' DNS proxy resolves .global names";
+  }
+  return wiring === 'pass'
+    ? 'leave .global DNS as it is (already forwarded to istiocoredns)'
+    : 'add the .global forwarding to istiocoredns in the cluster DNS';
 }

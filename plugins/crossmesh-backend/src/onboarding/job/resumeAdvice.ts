@@ -23,7 +23,14 @@ export function resumeAdvice(job: OnboardingJob): string {
     return `Nothing was changed. Fix the cause above, then ${again}.`;
   }
   const what = done
-    .map(s => `${s.title}${s.messages.length ? ` (${s.messages.map(m => m.message).join('; ')})` : ''}`)
+    .map(
+      s =>
+        `${s.title}${
+          s.messages.length
+            ? ` (${s.messages.map(m => m.message).join('; ')})`
+            : ''
+        }`,
+    )
     .join('; ');
   return `Done before the failure, and kept: ${what}. Fix the cause above, then ${again}: the steps already done change nothing the second time (the intermediate is kept while cacerts chains to the mesh root), and the rest runs.`;
 }

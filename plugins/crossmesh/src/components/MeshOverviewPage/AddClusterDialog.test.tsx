@@ -51,7 +51,9 @@ const step = (dialog: HTMLElement, name: RegExp) =>
 
 describe('Add cluster', () => {
   it('keeps the template one click away', async () => {
-    renderOverview(fakeApi({ listClusters: async () => ({ items: [member] }) }));
+    renderOverview(
+      fakeApi({ listClusters: async () => ({ items: [member] }) }),
+    );
     const clusters = await screen.findByRole('region', { name: 'Clusters' });
     expect(
       await within(clusters).findByRole('button', { name: 'Use the template' }),
@@ -116,7 +118,9 @@ describe('Add cluster', () => {
     expect(jobs.reads).toBe(6);
 
     const loads = listClusters.mock.calls.length;
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Close' }),
+    );
     await waitFor(() =>
       expect(listClusters.mock.calls.length).toBeGreaterThan(loads),
     );
@@ -138,9 +142,7 @@ describe('Add cluster', () => {
       within(dialog).getByRole('button', { name: 'Start onboarding' }),
     );
 
-    expect(
-      await step(dialog, /^Wiring \.global DNS: Failed$/),
-    ).toBeVisible();
+    expect(await step(dialog, /^Wiring \.global DNS: Failed$/)).toBeVisible();
     expect(
       within(dialog).getByRole('listitem', { name: 'Writing cacerts: Done' }),
     ).toBeVisible();

@@ -70,10 +70,8 @@ export function AddClusterDialog(props: {
     gatewayPort: '',
     keyType: '',
   });
-  const set =
-    (field: keyof FormValues) =>
-    (e: { target: { value: string } }) =>
-      setValues(v => ({ ...v, [field]: e.target.value }));
+  const set = (field: keyof FormValues) => (e: { target: { value: string } }) =>
+    setValues(v => ({ ...v, [field]: e.target.value }));
 
   const running = job?.state === 'running';
   const refused =
@@ -104,8 +102,7 @@ export function AddClusterDialog(props: {
             <Typography paragraph variant="body2">
               crossmesh checks the cluster, issues its intermediate CA from the
               mesh root and writes cacerts, wires .global DNS and registers it;
-              each step is made once, so starting again after a failure
-              resumes.
+              each step is made once, so starting again after a failure resumes.
             </Typography>
             <TextField
               label="Cluster"
