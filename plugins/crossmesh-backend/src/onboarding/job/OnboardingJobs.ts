@@ -148,7 +148,11 @@ export class OnboardingJobs {
           return;
         }
       }
-      await save({ ...progress.job, state: 'succeeded', finishedAt: this.now() });
+      await save({
+        ...progress.job,
+        state: 'succeeded',
+        finishedAt: this.now(),
+      });
     } catch (error) {
       this.options.logger.error(
         `crossmesh onboarding job ${job.id} of ${job.cluster} could not record its progress: ${error}`,

@@ -1,32 +1,17 @@
 import { ONBOARDING_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { eastCluster, westCluster } from '../../testUtils/clusters';
+import { westCluster } from '../../testUtils/clusters';
 import { renderOverview } from '../Trust/__testUtils__/renderOverview';
 import {
   DNS_REFUSED,
   OnboardingJobsFake,
 } from './__testUtils__/onboardingJobsFake';
-import { fakeApi } from './__testUtils__/overviewFixtures';
-
-const member = {
-  ...eastCluster,
-  membership: {
-    cluster: 'east',
-    network: 'network-1',
-    gatewayAddress: null,
-    gatewayPort: null,
-    keyType: null,
-    onboardedAt: '2026-11-25T10:00:00.000Z',
-    onboardedBy: 'user:default/carol',
-    updatedAt: '2026-11-25T10:00:00.000Z',
-    updatedBy: 'user:default/carol',
-  },
-};
+import { eastMember, fakeApi } from './__testUtils__/overviewFixtures';
 
 async function openDialog(jobs: OnboardingJobsFake) {
   const listClusters = jest.fn(async () => ({
-    items: [member, westCluster],
+    items: [eastMember, westCluster],
   }));
   renderOverview(
     fakeApi({
@@ -52,7 +37,7 @@ const step = (dialog: HTMLElement, name: RegExp) =>
 describe('Add cluster', () => {
   it('keeps the template one click away', async () => {
     renderOverview(
-      fakeApi({ listClusters: async () => ({ items: [member] }) }),
+      fakeApi({ listClusters: async () => ({ items: [eastMember] }) }),
     );
     const clusters = await screen.findByRole('region', { name: 'Clusters' });
     expect(

@@ -70,8 +70,15 @@ export function AddClusterDialog(props: {
     gatewayPort: '',
     keyType: '',
   });
-  const set = (field: keyof FormValues) => (e: { target: { value: string } }) =>
-    setValues(v => ({ ...v, [field]: e.target.value }));
+  /** The props every field of the form shares: its id, value and change. */
+  const field = (name: keyof FormValues) => ({
+    id: `${titleId}-${name}`,
+    fullWidth: true,
+    margin: 'dense' as const,
+    value: values[name],
+    onChange: (e: { target: { value: string } }) =>
+      setValues(v => ({ ...v, [name]: e.target.value })),
+  });
 
   const running = job?.state === 'running';
   const refused =
@@ -107,11 +114,7 @@ export function AddClusterDialog(props: {
             <TextField
               label="Cluster"
               required
-              fullWidth
-              margin="dense"
-              value={values.cluster}
-              id={`${titleId}-cluster`}
-              onChange={set('cluster')}
+              {...field('cluster')}
               helperText={
                 candidates.length
                   ? `Not in the mesh yet: ${candidates.join(', ')}`
@@ -121,41 +124,25 @@ export function AddClusterDialog(props: {
             <TextField
               label="Network"
               required
-              fullWidth
-              margin="dense"
-              value={values.network}
-              id={`${titleId}-network`}
-              onChange={set('network')}
+              {...field('network')}
               helperText="The cluster's Istio network name, e.g. network-1"
             />
             <TextField
               label="Gateway address"
-              fullWidth
-              margin="dense"
-              value={values.gatewayAddress}
-              id={`${titleId}-gatewayAddress`}
-              onChange={set('gatewayAddress')}
+              {...field('gatewayAddress')}
               error={refused?.gateway}
               helperText="Where other clusters reach its gateway, instead of the address discovered (optional)"
             />
             <TextField
               label="Gateway port"
-              fullWidth
-              margin="dense"
-              value={values.gatewayPort}
-              id={`${titleId}-gatewayPort`}
-              onChange={set('gatewayPort')}
+              {...field('gatewayPort')}
               inputProps={{ inputMode: 'numeric' }}
               helperText="15443 when left empty"
             />
             <TextField
               select
               label="Key type of its intermediate CA"
-              fullWidth
-              margin="dense"
-              value={values.keyType}
-              id={`${titleId}-keyType`}
-              onChange={set('keyType')}
+              {...field('keyType')}
             >
               {KEY_TYPES.map(k => (
                 <MenuItem key={k.value} value={k.value}>

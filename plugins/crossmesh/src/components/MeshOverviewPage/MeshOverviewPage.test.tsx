@@ -9,7 +9,12 @@ import {
   westCluster,
 } from '../../testUtils/clusters';
 import { renderOverview } from '../Trust/__testUtils__/renderOverview';
-import { backendError, fakeApi, never } from './__testUtils__/overviewFixtures';
+import {
+  backendError,
+  eastMember,
+  fakeApi,
+  never,
+} from './__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
 function renderPage(api: Partial<CrossmeshApi>) {
@@ -18,23 +23,9 @@ function renderPage(api: Partial<CrossmeshApi>) {
 
 describe('MeshOverviewPage', () => {
   it('shows one row per cluster with what a platform engineer scans for', async () => {
-    const member = {
-      ...eastCluster,
-      membership: {
-        cluster: 'east',
-        network: 'network-1',
-        gatewayAddress: null,
-        gatewayPort: null,
-        keyType: null,
-        onboardedAt: '2026-11-25T10:00:00.000Z',
-        onboardedBy: 'user:default/carol',
-        updatedAt: '2026-11-25T10:00:00.000Z',
-        updatedBy: 'user:default/carol',
-      },
-    };
     renderPage({
       listClusters: async () => ({
-        items: [member, westCluster, downCluster],
+        items: [eastMember, westCluster, downCluster],
       }),
     });
 
