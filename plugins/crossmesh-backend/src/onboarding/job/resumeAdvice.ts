@@ -1,4 +1,7 @@
-import { OnboardingJob } from '@crossmesh/backstage-plugin-crossmesh-common';
+import {
+  OnboardingJob,
+  OnboardingStep,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 
 /** Steps that change the cluster or the database when they do something. */
 const CHANGING_STEPS = new Set([
@@ -15,22 +18,36 @@ const CHANGING_STEPS = new Set([
  * @internal
  */
 export function resumeAdvice(job: OnboardingJob): string {
-  const again = `start onboarding of ${job.cluster} again with the same input`;
   const done = job.steps.filter(
     s => s.state === 'done' && CHANGING_STEPS.has(s.id),
   );
-  if (!done.length) {
-    return `Nothing was changed. Fix the cause above, then ${again}.`;
+  const unfinished = job.steps.find(
+    s => s.state === 'failed' && CHANGING_STEPS.has(s.id),
+  );
+  const said = [];
+  if (done.length) {
+    said.push(
+      `Done before the failure, and kept: ${done
+        .map(withMessages)
+        .join('; ')}.`,
+    );
   }
-  const what = done
-    .map(
-      s =>
-        `${s.title}${
-          s.messages.length
-            ? ` (${s.messages.map(m => m.message).join('; ')})`
-            : ''
-        }`,
-    )
-    .join('; ');
-  return `Done before the failure, and kept: ${what}. Fix the cause above, then ${again}: the steps already done change nothing the second time (the intermediate is kept while cacerts chains to the mesh root), and the rest runs.`;
+  if (unfinished) {
+    said.push(
+      `${unfinished.title} did not finish; what it did is in its messages, and running it again completes it.`,
+    );
+  }
+  const again = `Fix the cause above, then start onboarding of ${job.cluster} again with the same input`;
+  if (!said.length) {
+    return `Nothing was changed. ${again}.`;
+  }
+  return `${said.join(
+    ' ',
+  )} ${again}: the steps already done change nothing the second time (the intermediate is kept while cacerts chains to the mesh root), and the rest runs.`;
+}
+
+function withMessages(step: OnboardingStep): string {
+  return step.messages.length
+    ? `${step.title} (${step.messages.map(m => m.message).join('; ')})`
+    : step.title;
 }
