@@ -34,6 +34,8 @@ import { platformTeam, warnAboutGroups } from './access/platformTeam';
 import { DatabaseMembershipStore } from './onboarding/membership/DatabaseMembershipStore';
 import { MembershipService } from './onboarding/membership/MembershipService';
 import { OnboardingService } from './onboarding/OnboardingService';
+import { DatabaseOnboardingJobStore } from './onboarding/job/DatabaseOnboardingJobStore';
+import { OnboardingJobs } from './onboarding/job/OnboardingJobs';
 import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
 import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
 
@@ -52,6 +54,7 @@ export const crossmeshPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -67,6 +70,7 @@ export const crossmeshPlugin = createBackendPlugin({
         database,
         httpAuth,
         httpRouter,
+        lifecycle,
         permissions,
         permissionsRegistry,
         scheduler,
@@ -273,6 +277,27 @@ export const crossmeshPlugin = createBackendPlugin({
           audit,
         });
 
+        const onboardingJobs = new OnboardingJobs({
+          store: new DatabaseOnboardingJobStore(db),
+          memberships,
+          logger,
+          services: {
+            preflight: cluster => onboarding.preflight(cluster),
+            trustState: () => trust.getState(),
+            issueIntermediate: (cluster, actor, keyType) =>
+              trust.intermediates.issueIntermediate(cluster, actor, {
+                keyType,
+              }),
+            distributeCacerts: async (cluster, actor) =>
+              (await trust.distribution.distribute(actor, cluster))[0],
+            wireDns: (cluster, actor) => onboarding.wireDns(cluster, actor),
+            register: async (cluster, membership, actor) =>
+              (await memberships.register(cluster, membership, actor))
+                .membership,
+          },
+        });
+        lifecycle.addShutdownHook(() => onboardingJobs.settled());
+
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -284,6 +309,7 @@ export const crossmeshPlugin = createBackendPlugin({
             exposures,
             memberships,
             onboarding,
+            onboardingJobs,
             servicePorts: new ServicePortsReader({
               catalog,
               clients: kubernetesClients,

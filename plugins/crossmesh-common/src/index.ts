@@ -14,3 +14,4 @@ export * from './preflight';
 export * from './onboarding';
 export * from './groups';
 export * from './errorCodes';
+export * from './onboardingJobs';

@@ -12,6 +12,8 @@ import {
   IntermediateKeyType,
   MeshCluster,
   NewExposureRequest,
+  OnboardingJob,
+  OnboardingJobInput,
   PreflightReport,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -96,4 +98,20 @@ export interface CrossmeshService {
     clusterName: string,
     options: { credentials: BackstageCredentials },
   ): Promise<DnsWiringResult>;
+
+  /**
+   * Starts onboarding a cluster as a backend job (`POST /onboarding-jobs`); the job's
+   * steps run in the backend, and {@link CrossmeshService.getOnboardingJob} reads their
+   * progress.
+   */
+  startOnboarding(
+    input: OnboardingJobInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<OnboardingJob>;
+
+  /** An onboarding job's state, steps and result (`GET /onboarding-jobs/{jobId}`). */
+  getOnboardingJob(
+    jobId: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<OnboardingJob>;
 }

@@ -18,6 +18,8 @@ import {
   ListClustersResponse,
   MeshCluster,
   NewExposureRequest,
+  OnboardingJob,
+  OnboardingJobInput,
   PreflightReport,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -187,6 +189,29 @@ export class DefaultCrossmeshService implements CrossmeshService {
     return this.request<DnsWiringResult>(
       'POST',
       `/clusters/${encodeURIComponent(clusterName)}/dns`,
+      options.credentials,
+    );
+  }
+
+  async startOnboarding(
+    input: OnboardingJobInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<OnboardingJob> {
+    return this.request<OnboardingJob>(
+      'POST',
+      '/onboarding-jobs',
+      options.credentials,
+      input,
+    );
+  }
+
+  async getOnboardingJob(
+    jobId: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<OnboardingJob> {
+    return this.request<OnboardingJob>(
+      'GET',
+      `/onboarding-jobs/${encodeURIComponent(jobId)}`,
       options.credentials,
     );
   }

@@ -6,6 +6,11 @@
 
 export { startTestBed } from './startTestBed';
 export { seedServices } from './demoServices';
+export {
+  clusterRequest,
+  refuseCrossmeshConfigMapWrites,
+  REFUSED_CONFIGMAP_WRITE,
+} from './admissionFaults';
 export type { BedService } from './demoServices';
 export { startProcess, stopProcess } from './processes';
 export type { ManagedProcess, StartProcessOptions } from './processes';

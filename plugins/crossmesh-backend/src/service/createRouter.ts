@@ -14,6 +14,7 @@ import { ReconcileStatusStore } from '../exposure/reconcile/ReconcileStatusStore
 import { ServicePortsReader } from '../exposure/servicePorts/ServicePortsReader';
 import { ExposureService } from '../exposure/workflow/ExposureService';
 import { MembershipService } from '../onboarding/membership/MembershipService';
+import { OnboardingJobs } from '../onboarding/job/OnboardingJobs';
 import { OnboardingService } from '../onboarding/OnboardingService';
 import { createOpenApiRouter } from '../schema/openapi';
 import { TrustServices } from '../trust';
@@ -22,6 +23,7 @@ import { addAdoptionRoutes } from './routes/adoptionRoutes';
 import { addAuditRoutes } from './routes/auditRoutes';
 import { addClusterRoutes } from './routes/clusterRoutes';
 import { addExposureRoutes } from './routes/exposureRoutes';
+import { addOnboardingRoutes } from './routes/onboardingRoutes';
 import { createRouteAccess } from './routes/routeAccess';
 import { addTrustRoutes } from './routes/trustRoutes';
 
@@ -47,6 +49,7 @@ export async function createRouter(options: {
   exposures: ExposureService;
   memberships: MembershipService;
   onboarding: OnboardingService;
+  onboardingJobs: OnboardingJobs;
   servicePorts: ServicePortsReader;
   reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
   adoption: AdoptionService;
@@ -62,6 +65,7 @@ export async function createRouter(options: {
     ),
   );
   addClusterRoutes(router, access, options);
+  addOnboardingRoutes(router, access, options.onboardingJobs);
   addTrustRoutes(router, access, options.trust);
   addAuditRoutes(router, access, options.audit);
   addExposureRoutes(router, access, options);

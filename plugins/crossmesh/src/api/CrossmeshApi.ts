@@ -18,6 +18,8 @@ import {
   ExposureRequestQuery,
   ListClustersResponse,
   NewExposureRequest,
+  OnboardingJob,
+  OnboardingJobInput,
   PreflightReport,
   ReconcileStatusList,
   ServicePorts,
@@ -35,6 +37,10 @@ export interface CrossmeshApi {
   listClusters(): Promise<ListClustersResponse>;
   /** Checks whether a cluster is ready for the mesh, now. */
   getPreflight(clusterName: string): Promise<PreflightReport>;
+  /** Starts onboarding a cluster as a backend job; its steps run in the backend. */
+  startOnboarding(input: OnboardingJobInput): Promise<OnboardingJob>;
+  /** An onboarding job's state, steps with their progress, and result. */
+  getOnboardingJob(jobId: string): Promise<OnboardingJob>;
   /** What the last reconcile pass did in each cluster. */
   getReconcileStatus(): Promise<ReconcileStatusList>;
 

@@ -81,6 +81,29 @@ describe('CrossmeshClient', () => {
     ]);
   });
 
+  it('starts an onboarding job with its input, and reads a job by its encoded id', async () => {
+    const calls: string[] = [];
+    server.use(
+      http.all(
+        'http://backstage.test/api/crossmesh/onboarding-jobs*',
+        async ({ request }) => {
+          const body = request.method === 'POST' ? await request.text() : '';
+          calls.push(
+            `${request.method} ${new URL(request.url).pathname} ${body}`.trim(),
+          );
+          return HttpResponse.json({ id: 'job 1' }, { status: 202 });
+        },
+      ),
+    );
+
+    await client.startOnboarding({ cluster: 'west', network: 'network-2' });
+    await client.getOnboardingJob('job 1');
+    expect(calls).toEqual([
+      'POST /api/crossmesh/onboarding-jobs {"cluster":"west","network":"network-2"}',
+      'GET /api/crossmesh/onboarding-jobs/job%201',
+    ]);
+  });
+
   it('calls the trust routes with their methods, encoded cluster names and bodies', async () => {
     const calls: string[] = [];
     server.use(

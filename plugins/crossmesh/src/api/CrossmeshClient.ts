@@ -19,6 +19,8 @@ import {
   ExposureRequestQuery,
   ListClustersResponse,
   NewExposureRequest,
+  OnboardingJob,
+  OnboardingJobInput,
   PreflightReport,
   ReconcileStatusList,
   ServicePorts,
@@ -50,6 +52,14 @@ export class CrossmeshClient implements CrossmeshApi {
       'GET',
       `/clusters/${encodeURIComponent(clusterName)}/preflight`,
     );
+  }
+
+  async startOnboarding(input: OnboardingJobInput): Promise<OnboardingJob> {
+    return this.request('POST', '/onboarding-jobs', input);
+  }
+
+  async getOnboardingJob(jobId: string): Promise<OnboardingJob> {
+    return this.request('GET', `/onboarding-jobs/${encodeURIComponent(jobId)}`);
   }
 
   async getReconcileStatus(): Promise<ReconcileStatusList> {

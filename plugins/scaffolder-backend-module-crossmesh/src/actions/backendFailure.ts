@@ -5,13 +5,54 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import {
+  ONBOARDING_ERROR_CODES,
+  OnboardingFailure,
+} from '@crossmesh/backstage-plugin-crossmesh-common';
 
-const BY_STATUS: Record<number, new (message: string) => Error> = {
+type ErrorType = new (message: string) => Error;
+
+const BY_STATUS: Record<number, ErrorType> = {
   400: InputError,
   403: NotAllowedError,
   404: NotFoundError,
   409: ConflictError,
 };
+
+const BY_NAME: Record<string, ErrorType> = {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ConflictError,
+  ServiceUnavailableError,
+};
+
+const ONBOARDING_CODES: readonly string[] = Object.values(
+  ONBOARDING_ERROR_CODES,
+);
+
+/** The error with the backend's type name and message, carrying its code. */
+function typedError(
+  Type: ErrorType,
+  message: string,
+  code: string | undefined,
+): Error {
+  return Object.assign(new Type(message), code ? { code } : {});
+}
+
+/**
+ * The error a failed onboarding job reports, as the type its failure names, with its code
+ * and message as the backend wrote them.
+ *
+ * @internal
+ */
+export function onboardingJobFailure(failure: OnboardingFailure): Error {
+  return typedError(
+    BY_NAME[failure.name] ?? ServiceUnavailableError,
+    failure.message,
+    failure.code,
+  );
+}
 
 /**
  * Turns a failed call to the crossmesh backend into an error that says which step failed
@@ -24,14 +65,21 @@ export function backendFailure(what: string, error: unknown): Error {
     name?: string;
     statusCode?: number;
     cause?: { message?: string };
+    body?: { error?: { code?: string } };
     message?: string;
   };
   if (response?.name === 'ResponseError' && response.statusCode) {
-    const message = `${what} failed: ${
-      response.cause?.message ?? response.message
-    } (HTTP ${response.statusCode})`;
+    const said = response.cause?.message ?? response.message ?? '';
+    const code = response.body?.error?.code;
     const Type = BY_STATUS[response.statusCode] ?? ServiceUnavailableError;
-    return new Type(message);
+    // An onboarding refusal already says what was refused and what to fix.
+    return code && ONBOARDING_CODES.includes(code)
+      ? typedError(Type, said, code)
+      : typedError(
+          Type,
+          `${what} failed: ${said} (HTTP ${response.statusCode})`,
+          code,
+        );
   }
   return new ServiceUnavailableError(
     `${what} failed: ${response?.message ?? String(error)}`,

@@ -1,26 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  PreflightCheck,
+  describePreflightCheck,
   PreflightReport,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-
-const MARK: Record<PreflightCheck['status'], string> = {
-  pass: 'pass',
-  warn: 'WARN',
-  fail: 'FAIL',
-  skipped: 'skip',
-};
-
-/**
- * One line for a check: status, title, what was found and, when not passed, the remedy.
- *
- * @internal
- */
-export function describeCheck(check: PreflightCheck): string {
-  return `[${MARK[check.status]}] ${check.title}: ${check.detail}${
-    check.remedy && check.status !== 'pass' ? ` Fix: ${check.remedy}` : ''
-  }`;
-}
 
 /**
  * Writes a preflight report to the task log, a line per check.
@@ -58,11 +40,11 @@ export function logPreflight(
       continue;
     }
     if (check.status === 'fail') {
-      logger.error(describeCheck(check));
+      logger.error(describePreflightCheck(check));
     } else if (check.status === 'warn') {
-      logger.warn(describeCheck(check));
+      logger.warn(describePreflightCheck(check));
     } else {
-      logger.info(describeCheck(check));
+      logger.info(describePreflightCheck(check));
     }
   }
 }

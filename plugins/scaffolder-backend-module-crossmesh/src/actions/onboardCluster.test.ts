@@ -1,5 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import {
+  REFUSED_CONFIGMAP_WRITE,
+  refuseCrossmeshConfigMapWrites,
+  startTestBed,
+  TestBed,
+} from '@crossmesh/test-bed';
 import {
   adminRequest,
   auditLogOffset,
@@ -44,7 +49,7 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
     return events.body.items.map((e: { action: string }) => e.action).sort();
   }
 
-  it('declares its inputs, and refuses a cluster ref of another kind or a port without an address before calling the backend', async () => {
+  it('declares its inputs, and refuses a cluster ref of another kind before calling the backend, and a port without an address with a 400 from the backend', async () => {
     const action = onboard();
     expect(action.supportsDryRun).toBe(true);
     expect(action.examples?.length).toBeGreaterThan(0);
@@ -75,8 +80,9 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
       network: 'network-4',
       gatewayPort: 31443,
     });
+    expect(portOnly.error?.name).toBe('InputError');
     expect(portOnly.error?.message).toBe(
-      'gatewayPort was given without gatewayAddress; give both, or neither',
+      'Onboarding was not started: gatewayPort needs a gatewayAddress to go with it',
     );
     expect(portOnly.lines).toEqual([]);
     expect(crossmeshWrites(cluster('cluster-4'), offset)).toEqual([]);
@@ -168,12 +174,7 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
         'info: Cluster cluster-1 is in the mesh',
       ]),
     );
-    expect([...checkpoints.values.keys()]).toEqual([
-      'issue-intermediate',
-      'distribute-cacerts',
-      'wire-dns',
-      'register-membership',
-    ]);
+    expect([...checkpoints.values.keys()]).toEqual(['onboarding-job']);
     const audited = await auditActions('cluster-1');
     expect(audited).toEqual([
       'cacerts.distributed',
@@ -207,44 +208,50 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
 
   it('resumes after a failure part-way without issuing the intermediate again', async () => {
     const target = cluster('cluster-2');
-    const istiocoredns = (await adminRequest(target, 'GET', ISTIOCOREDNS)).body;
-    let broken = false;
-    // The cluster changes under the task right before it wires DNS.
-    const checkpoints = checkpointState(async key => {
-      if (key === 'wire-dns' && !broken) {
-        broken = true;
-        await adminRequest(target, 'DELETE', ISTIOCOREDNS);
-      }
-    });
+    // crossmesh may write ConfigMaps by RBAC, so the preflight passes, but the API server
+    // refuses the DNS wiring.
+    const lift = await refuseCrossmeshConfigMapWrites(target);
+    const checkpoints = checkpointState();
     const input = { cluster: 'cluster-2', network: 'network-2' };
-    const failed = await runAction(onboard(), input, { checkpoints });
-    expect(failed.error?.name).toBe('ConflictError');
-    expect(failed.error?.message).toBe(
-      "Wiring .global DNS failed: crossmesh did not wire .global DNS in cluster 'cluster-2': the legacy-global DNS strategy needs the istiocoredns Service in namespace istio-system, and cluster 'cluster-2' has none; install Istio's istiocoredns addon there, or mesh this cluster with the dns-proxy strategy (Istio 1.8 and later) (HTTP 409)",
+    let failed;
+    try {
+      failed = await runAction(onboard(), input, { checkpoints });
+    } finally {
+      await lift();
+    }
+    expect(failed.error?.message).toMatch(/^Wiring \.global DNS failed: /);
+    expect(failed.error?.message).toContain(REFUSED_CONFIGMAP_WRITE);
+    expect((failed.error as { code?: string }).code).toBe(
+      'crossmesh.onboarding.step-failed',
     );
-    expect(broken).toBe(true);
-    expect((await adminRequest(target, 'GET', ISTIOCOREDNS)).status).toBe(404);
-    expect([...checkpoints.values.keys()]).toEqual([
-      'issue-intermediate',
-      'distribute-cacerts',
+    expect(failed.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^info: Issued intermediate serial /),
+        expect.stringMatching(
+          /^warn: Done before the failure, and kept: Issuing the intermediate CA .*; Writing cacerts .* then start onboarding of cluster-2 again with the same input/,
+        ),
+      ]),
+    );
+    expect([...checkpoints.values.keys()]).toEqual(['onboarding-job']);
+    expect(await auditActions('cluster-2')).toEqual([
+      'cacerts.distributed',
+      'intermediate.signed',
     ]);
 
-    const restored = await adminRequest(
-      target,
-      'POST',
-      '/api/v1/namespaces/istio-system/services',
-      {
-        metadata: { name: 'istiocoredns', namespace: 'istio-system' },
-        spec: {
-          selector: istiocoredns.spec.selector,
-          ports: istiocoredns.spec.ports,
-        },
-      },
-    );
-    expect(restored.status).toBe(201);
     const resumed = await runAction(onboard(), input, { checkpoints });
     expect(resumed.error).toBeUndefined();
     expect(resumed.outputs.preflightOk).toBe(true);
+    expect(resumed.outputs.intermediateSerial).toBe(
+      failed.outputs.intermediateSerial,
+    );
+    expect(resumed.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^info: Onboarding job .* of an earlier attempt failed; starting it again$/,
+        ),
+        expect.stringMatching(/^info: Kept the current intermediate \(serial /),
+      ]),
+    );
     expect(
       (await auditActions('cluster-2')).filter(
         a => a === 'intermediate.signed',
@@ -308,7 +315,7 @@ describe('crossmesh:cluster:onboard for a user the backend refuses', () => {
     );
     expect(result.error?.name).toBe('NotAllowedError');
     expect(result.error?.message).toBe(
-      'Issuing the intermediate CA failed: You are not allowed to update crossmesh.trust.manage (HTTP 403)',
+      'Starting onboarding failed: You are not allowed to update crossmesh.trust.manage (HTTP 403)',
     );
   });
 });

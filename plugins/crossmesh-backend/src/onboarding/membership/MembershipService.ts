@@ -16,7 +16,11 @@ import {
 } from '../../clusters/clusterConnections';
 import { KEY_TYPES } from '../../pki/keys';
 import { applyMembership, MemberConnection } from './membershipConnection';
-import { MembershipStore, MembershipWrite } from './MembershipStore';
+import {
+  MembershipFields,
+  MembershipStore,
+  MembershipWrite,
+} from './MembershipStore';
 
 /**
  * Registration of clusters in the mesh: who is a member, on which network, with which
@@ -59,8 +63,26 @@ export class MembershipService {
     input: ClusterMembershipInput,
     actor: string,
   ): Promise<MembershipWrite> {
+    const fields = this.checkRegistration(clusterName, input);
+    const written = await this.store.put(fields, actor, this.now());
+    if (written.event) {
+      await this.onChanged?.(written.event);
+    }
+    return written;
+  }
+
+  /**
+   * The fields a registration of `input` would set, or the error {@link register} would
+   * throw (unknown cluster, malformed field, a gateway address other than config's), writing
+   * nothing. `refusal` starts the message of a malformed input.
+   */
+  checkRegistration(
+    clusterName: string,
+    input: ClusterMembershipInput,
+    refusal: string = 'The membership was not registered',
+  ): MembershipFields {
     const connection = this.requireCluster(clusterName);
-    const fields = validateMembershipInput(input);
+    const fields = validateMembershipInput(input, refusal);
     const configured = connection.gatewayOverride;
     if (
       configured &&
@@ -76,18 +98,9 @@ export class MembershipService {
         } in the app config, and config wins over the membership; leave gatewayAddress out, or change the config`,
       );
     }
-    const written = await this.store.put(
-      { cluster: clusterName, ...fields },
-      actor,
-      this.now(),
-    );
-    if (written.event) {
-      await this.onChanged?.(written.event);
-    }
-    return written;
+    return { cluster: clusterName, ...fields };
   }
 
-  /** The cluster's connection with the gateway override in force. */
   async connectionOf(clusterName: string): Promise<MemberConnection> {
     const connection = this.requireCluster(clusterName);
     return applyMembership(connection, await this.store.get(clusterName));
@@ -98,7 +111,10 @@ export class MembershipService {
   }
 }
 
-function validateMembershipInput(input: ClusterMembershipInput): {
+function validateMembershipInput(
+  input: ClusterMembershipInput,
+  refusal: string,
+): {
   network: string;
   gatewayAddress: string | null;
   gatewayPort: number | null;
@@ -132,9 +148,7 @@ function validateMembershipInput(input: ClusterMembershipInput): {
     problems.push(`keyType '${keyType}' is not one of ${KEY_TYPES.join(', ')}`);
   }
   if (problems.length) {
-    throw new InputError(
-      `The membership was not registered: ${problems.join('; ')}`,
-    );
+    throw new InputError(`${refusal}: ${problems.join('; ')}`);
   }
   return { network: network!, gatewayAddress, gatewayPort, keyType };
 }

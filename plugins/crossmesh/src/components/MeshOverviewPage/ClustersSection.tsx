@@ -29,7 +29,14 @@ function ClustersCard(props: {
       subheader="Each cluster as crossmesh read it from its API; open a row for its gateway, DNS wiring and trust"
       action={
         <Box className={classes.actions} mt={1}>
-          <AddClusterButton variant="outlined" />
+          <AddClusterButton
+            variant="outlined"
+            clusters={clusters}
+            onAdded={() => {
+              onReload();
+              details.retry();
+            }}
+          />
           <Tooltip title="Reload clusters">
             <IconButton
               aria-label="Reload clusters"

@@ -9,7 +9,12 @@ import {
   westCluster,
 } from '../../testUtils/clusters';
 import { renderOverview } from '../Trust/__testUtils__/renderOverview';
-import { backendError, fakeApi, never } from './__testUtils__/overviewFixtures';
+import {
+  backendError,
+  eastMember,
+  fakeApi,
+  never,
+} from './__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
 function renderPage(api: Partial<CrossmeshApi>) {
@@ -18,23 +23,9 @@ function renderPage(api: Partial<CrossmeshApi>) {
 
 describe('MeshOverviewPage', () => {
   it('shows one row per cluster with what a platform engineer scans for', async () => {
-    const member = {
-      ...eastCluster,
-      membership: {
-        cluster: 'east',
-        network: 'network-1',
-        gatewayAddress: null,
-        gatewayPort: null,
-        keyType: null,
-        onboardedAt: '2026-11-25T10:00:00.000Z',
-        onboardedBy: 'user:default/carol',
-        updatedAt: '2026-11-25T10:00:00.000Z',
-        updatedBy: 'user:default/carol',
-      },
-    };
     renderPage({
       listClusters: async () => ({
-        items: [member, westCluster, downCluster],
+        items: [eastMember, westCluster, downCluster],
       }),
     });
 
@@ -94,13 +85,19 @@ describe('MeshOverviewPage', () => {
     expect(details).toHaveTextContent('No address found or configured');
   });
 
-  it('offers Add cluster, which opens the template that onboards a cluster', async () => {
+  it('offers Add cluster, which opens the onboarding dialog, and the template that onboards a cluster', async () => {
     renderPage({ listClusters: async () => ({ items: [eastCluster] }) });
     const clusters = await screen.findByRole('region', { name: 'Clusters' });
     // Backstage's LinkButton: a link, in the looks and role of a button.
     expect(
-      await within(clusters).findByRole('button', { name: 'Add cluster' }),
+      await within(clusters).findByRole('button', { name: 'Use the template' }),
     ).toHaveAttribute('href', '/create/templates/default/add-cluster-to-mesh');
+    await userEvent.click(
+      within(clusters).getByRole('button', { name: 'Add cluster' }),
+    );
+    expect(
+      screen.getByRole('dialog', { name: 'Add a cluster to the mesh' }),
+    ).toBeVisible();
   });
 
   it('shows progress while loading', async () => {
@@ -122,13 +119,13 @@ describe('MeshOverviewPage', () => {
     expect(
       screen.getByText(/kubernetes\.clusterLocatorMethods/),
     ).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Add cluster' })).toHaveAttribute(
-      'href',
-      '/create/templates/default/add-cluster-to-mesh',
-    );
+    expect(screen.getByRole('button', { name: 'Add cluster' })).toBeVisible();
+    expect(
+      screen.getByRole('button', { name: 'Use the template' }),
+    ).toHaveAttribute('href', '/create/templates/default/add-cluster-to-mesh');
   });
 
-  it('says where clusters are added when the app has no scaffolder', async () => {
+  it('adds clusters with the dialog alone when the app has no scaffolder', async () => {
     renderInTestApp(<MeshOverviewPage />, {
       apis: [
         [
@@ -139,10 +136,10 @@ describe('MeshOverviewPage', () => {
       ],
     });
     expect(
-      await screen.findByText(/Add clusters with the scaffolder template/),
-    ).toBeInTheDocument();
+      await screen.findByRole('button', { name: 'Add cluster' }),
+    ).toBeVisible();
     expect(
-      screen.queryByRole('button', { name: 'Add cluster' }),
+      screen.queryByRole('button', { name: 'Use the template' }),
     ).not.toBeInTheDocument();
   });
 

@@ -12,8 +12,8 @@ export function NoClustersState() {
         <Words>
           crossmesh reads the clusters of the Kubernetes plugin
           (kubernetes.clusterLocatorMethods in app-config.yaml). Add one to the
-          mesh: the template checks its prerequisites, issues its intermediate
-          CA and wires its DNS.
+          mesh: onboarding checks its prerequisites, issues its intermediate CA
+          and wires its DNS.
         </Words>
       }
       action={<AddClusterButton />}

@@ -107,7 +107,7 @@ export const spec = {
               code: {
                 type: 'string',
                 description:
-                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; a refused confirmation of a root operation carries crossmesh.confirmation.same-person (403), crossmesh.confirmation.expired, crossmesh.confirmation.not-pending or crossmesh.confirmation.material-changed (409).',
+                  'Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; a refused confirmation of a root operation carries crossmesh.confirmation.same-person (403), crossmesh.confirmation.expired, crossmesh.confirmation.not-pending or crossmesh.confirmation.material-changed (409); onboarding jobs use the codes crossmesh.onboarding.*.',
               },
             },
             required: ['name', 'message'],
@@ -1914,6 +1914,194 @@ export const spec = {
         required: ['dryRun', 'items', 'unreadClusters'],
         additionalProperties: false,
       },
+      OnboardingJobInput: {
+        type: 'object',
+        description:
+          "What to onboard: the membership's fields, and dryRun to only run the preflight and say what a real run would do.",
+        properties: {
+          cluster: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 253,
+            description:
+              "The cluster's name in the Kubernetes plugin's configuration.",
+          },
+          network: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+          gatewayAddress: {
+            type: ['string', 'null'],
+            maxLength: 253,
+          },
+          gatewayPort: {
+            type: ['integer', 'null'],
+            minimum: 1,
+            maximum: 65535,
+          },
+          keyType: {
+            oneOf: [
+              {
+                $ref: '#/components/schemas/KeyType',
+              },
+              {
+                type: 'null',
+              },
+            ],
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+        },
+        required: ['cluster', 'network'],
+        additionalProperties: false,
+      },
+      OnboardingFailure: {
+        type: 'object',
+        properties: {
+          code: {
+            type: 'string',
+            description: "One of crossmesh-common's ONBOARDING_ERROR_CODES.",
+          },
+          name: {
+            type: 'string',
+            description: 'The error type, e.g. ConflictError.',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['code', 'name', 'message'],
+      },
+      OnboardingStep: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+            enum: [
+              'preflight',
+              'issue-intermediate',
+              'distribute-cacerts',
+              'wire-dns',
+              'register-membership',
+              'final-preflight',
+            ],
+          },
+          title: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['pending', 'running', 'done', 'skipped', 'failed'],
+          },
+          startedAt: {
+            type: ['string', 'null'],
+          },
+          finishedAt: {
+            type: ['string', 'null'],
+          },
+          messages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                level: {
+                  type: 'string',
+                  enum: ['info', 'warn', 'error'],
+                },
+                message: {
+                  type: 'string',
+                },
+              },
+              required: ['level', 'message'],
+            },
+          },
+          preflight: {
+            $ref: '#/components/schemas/PreflightReport',
+          },
+          failure: {
+            $ref: '#/components/schemas/OnboardingFailure',
+          },
+        },
+        required: [
+          'id',
+          'title',
+          'state',
+          'startedAt',
+          'finishedAt',
+          'messages',
+        ],
+      },
+      OnboardingJob: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+          },
+          input: {
+            $ref: '#/components/schemas/OnboardingJobInput',
+          },
+          state: {
+            type: 'string',
+            enum: ['running', 'succeeded', 'failed'],
+          },
+          startedBy: {
+            type: 'string',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: ['string', 'null'],
+          },
+          steps: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/OnboardingStep',
+            },
+          },
+          result: {
+            type: 'object',
+            properties: {
+              intermediateSerial: {
+                type: 'string',
+              },
+              intermediateFingerprint: {
+                type: 'string',
+              },
+              preflightOk: {
+                type: 'boolean',
+              },
+            },
+          },
+          failure: {
+            $ref: '#/components/schemas/OnboardingFailure',
+          },
+          resume: {
+            type: 'string',
+            description: 'After a failure, what was done and how to carry on.',
+          },
+        },
+        required: [
+          'id',
+          'cluster',
+          'input',
+          'state',
+          'startedBy',
+          'startedAt',
+          'updatedAt',
+          'finishedAt',
+          'steps',
+          'result',
+        ],
+      },
     },
     securitySchemes: {
       JWT: {
@@ -1924,6 +2112,104 @@ export const spec = {
     },
   },
   paths: {
+    '/onboarding-jobs': {
+      post: {
+        operationId: 'StartOnboardingJob',
+        tags: ['Clusters'],
+        description:
+          'Starts onboarding a cluster: preflight, its intermediate CA (kept when cacerts already\nchains to the mesh root), cacerts, .global DNS, membership, and a final preflight, run\nin the background. Answers 202 with the job; poll GET /onboarding-jobs/{jobId} for its\nsteps and progress (ADR 0028). Checked before anything runs: 400 for a malformed\nfield, 404 for an unknown cluster, 409 when config sets another gateway address or a\njob of the cluster is running (error.code says which). Platform team only, with\ncrossmesh.cluster.manage and crossmesh.trust.manage.\n',
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/OnboardingJobInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Started.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OnboardingJob',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '409': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/onboarding-jobs/{jobId}': {
+      get: {
+        operationId: 'GetOnboardingJob',
+        tags: ['Clusters'],
+        description:
+          "An onboarding job's state, steps with their messages, result and, after a failure, what was done and how to resume. Any replica answers. Platform team only.",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'jobId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 36,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The job.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OnboardingJob',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          '404': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/clusters': {
       get: {
         operationId: 'ListClusters',

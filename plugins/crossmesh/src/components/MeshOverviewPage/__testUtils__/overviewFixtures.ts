@@ -26,6 +26,22 @@ export const dnsProxyWest: MeshCluster = {
 
 export const clusters = [eastCluster, dnsProxyWest, downCluster];
 
+/** East, registered in the mesh on network-1. */
+export const eastMember: MeshCluster = {
+  ...eastCluster,
+  membership: {
+    cluster: 'east',
+    network: 'network-1',
+    gatewayAddress: null,
+    gatewayPort: null,
+    keyType: null,
+    onboardedAt: '2026-11-25T10:00:00.000Z',
+    onboardedBy: 'user:default/carol',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+    updatedBy: 'user:default/carol',
+  },
+};
+
 export function trustState(): TrustState {
   const intermediate = (clusterName: string, notAfter: string) => ({
     id: `int-${clusterName}`,

@@ -24,6 +24,8 @@ import { ClusterMembershipInput } from '../models/ClusterMembershipInput.model';
 import { DnsWiringResult } from '../models/DnsWiringResult.model';
 import { ListClustersResponse } from '../models/ListClustersResponse.model';
 import { MeshCluster } from '../models/MeshCluster.model';
+import { OnboardingJob } from '../models/OnboardingJob.model';
+import { OnboardingJobInput } from '../models/OnboardingJobInput.model';
 import { PreflightReport } from '../models/PreflightReport.model';
 import { ReconcileStatusList } from '../models/ReconcileStatusList.model';
 
@@ -57,6 +59,15 @@ export type GetClusterPreflight = {
 /**
  * @public
  */
+export type GetOnboardingJob = {
+  path: {
+    jobId: string;
+  };
+  response: OnboardingJob | Error | Error | Error;
+};
+/**
+ * @public
+ */
 export type GetReconcileStatus = {
   response: ReconcileStatusList | Error | Error;
 };
@@ -82,6 +93,13 @@ export type PutClusterMembership = {
     | Error
     | Error
     | Error;
+};
+/**
+ * @public
+ */
+export type StartOnboardingJob = {
+  body: OnboardingJobInput;
+  response: OnboardingJob | Error | Error | Error | Error | Error;
 };
 /**
  * @public
@@ -343,11 +361,15 @@ export type EndpointMap = {
 
   '#get|/clusters/{clusterName}/preflight': GetClusterPreflight;
 
+  '#get|/onboarding-jobs/{jobId}': GetOnboardingJob;
+
   '#get|/reconcile/status': GetReconcileStatus;
 
   '#get|/clusters': ListClusters;
 
   '#put|/clusters/{clusterName}/membership': PutClusterMembership;
+
+  '#post|/onboarding-jobs': StartOnboardingJob;
 
   '#post|/clusters/{clusterName}/dns': WireClusterDns;
 

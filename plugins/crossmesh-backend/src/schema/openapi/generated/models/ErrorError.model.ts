@@ -11,7 +11,7 @@ export interface ErrorError {
   name: string;
   message: string;
   /**
-   * Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; a refused confirmation of a root operation carries crossmesh.confirmation.same-person (403), crossmesh.confirmation.expired, crossmesh.confirmation.not-pending or crossmesh.confirmation.material-changed (409).
+   * Set where a client acts on the reason: a refused root import names the field whose check failed (crossmesh.root-import.certificate or crossmesh.root-import.key); a 503 of a trust step whose key-encryption secret is missing or wrong carries crossmesh.key-encryption; a refused confirmation of a root operation carries crossmesh.confirmation.same-person (403), crossmesh.confirmation.expired, crossmesh.confirmation.not-pending or crossmesh.confirmation.material-changed (409); onboarding jobs use the codes crossmesh.onboarding.*.
    */
   code?: string;
 }
