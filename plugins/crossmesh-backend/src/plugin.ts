@@ -13,6 +13,9 @@ import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
+import { ReconcileTrigger } from './exposure/reconcile/ReconcileTrigger';
+import { ClusterWatches } from './exposure/reconcile/ClusterWatches';
+import { logReconcileReport } from './exposure/reconcile/logReconcileReport';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
@@ -53,6 +56,7 @@ export const crossmeshPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         // Its default factory posts to the notifications backend; without one installed,
@@ -68,6 +72,7 @@ export const crossmeshPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        lifecycle,
         userInfo,
         catalog,
         notifications,
@@ -177,9 +182,41 @@ export const crossmeshPlugin = createBackendPlugin({
             },
           ),
           notifier,
+          onStateChange: request =>
+            trigger.request(`request ${request.id} is ${request.state}`),
         });
 
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
+        const watches = settings.watchClusters
+          ? new ClusterWatches({
+              clients: kubernetesClients,
+              connections: clusters,
+              onChange: (cluster, concern, reason) => {
+                reconciler.clusterAnswered(cluster);
+                if (concern === 'cacerts') {
+                  void reportCacertsDrift(cluster);
+                } else {
+                  trigger.request(`${cluster}: ${reason}`);
+                }
+              },
+              onError: (cluster, watch, message) =>
+                logger.debug(
+                  `crossmesh lost its watch of ${watch} in ${cluster}, and retries: ${message}`,
+                ),
+            })
+          : undefined;
+        const reportCacertsDrift = async (cluster: string) => {
+          const inspection = await trust.distribution.inspectCluster(cluster);
+          if (inspection.drift) {
+            logger.warn(
+              `crossmesh: the cacerts Secret of ${cluster} changed and no longer matches what crossmesh distributed${
+                inspection.replacementDetails
+                  ? `: ${inspection.replacementDetails.join('; ')}`
+                  : ''
+              }; distribute the intermediate again from the mesh overview if that was not intended`,
+            );
+          }
+        };
         const reconciler = new ExposureReconciler({
           store: exposureStore,
           transaction: exposureTransaction,
@@ -187,6 +224,7 @@ export const crossmeshPlugin = createBackendPlugin({
           applier: new ClusterExposureApplier(kubernetesClients),
           dns: new ClusterDnsWiring(kubernetesClients),
           lease: new ReconcileLease(db),
+          watches,
           dnsMembers: async () =>
             (await membershipStore.list()).map(m => m.cluster),
           connections: clusters,
@@ -195,35 +233,29 @@ export const crossmeshPlugin = createBackendPlugin({
           onOutcome: (request, outcome, detail) =>
             notifier.outcome(request, outcome, detail),
         });
-        // Every replica runs the pass on its own timer, and the reconcile lease lets one act
-        // at a time. A global task would stay claimed by a replica killed mid-pass until the
-        // task's timeout, so work would resume only minutes after a crash.
+        const trigger = new ReconcileTrigger({
+          reconcile: mode => reconciler.reconcile(mode),
+          onReport: report => logReconcileReport(report, logger),
+          onError: (error, cause) =>
+            logger.warn(`crossmesh reconcile pass (${cause}) failed: ${error}`),
+        });
+        // Every replica runs the timer's pass, and the reconcile lease lets one act at a
+        // time. A global task would stay claimed by a replica killed mid-pass until the
+        // task's timeout, so work would resume only minutes after a crash. Changes trigger
+        // passes of their own at once (ADR 0030); the timer is the safety net.
         await scheduler.scheduleTask({
           id: 'crossmesh-reconcile-exposures',
           scope: 'local',
           frequency: { seconds: settings.reconcileIntervalSeconds },
           timeout: { minutes: 5 },
           fn: async () => {
-            const report = await reconciler.reconcile();
-            if (report.skipped) {
-              logger.debug(`crossmesh reconcile skipped: ${report.skipped}`);
-            }
-            for (const t of report.transitions) {
-              logger.info(`crossmesh exposure ${t}`);
-            }
-            for (const d of report.dns) {
-              logger.info(
-                `crossmesh .global DNS in ${d.cluster}: ${
-                  d.error ?? 'updated'
-                }`,
-              );
-            }
-            for (const c of report.clusters.filter(r => r.error)) {
-              logger.warn(
-                `crossmesh could not converge ${c.cluster}: ${c.error}`,
-              );
-            }
+            await trigger.timerPass();
           },
+        });
+        lifecycle.addStartupHook(() => watches?.start());
+        lifecycle.addShutdownHook(() => {
+          trigger.stop();
+          watches?.stop();
         });
 
         const memberships = new MembershipService(clusters, membershipStore);

@@ -61,6 +61,9 @@ export interface ClusterConvergence {
   error?: string;
 }
 
+/** Up to this many objects of a kind to create are checked by name rather than by a LIST. */
+const FEW_TO_READ_ONE_BY_ONE = 8;
+
 /** A converge's counts live in its result, so a failure part-way reports them. */
 interface ConvergeTally extends Tally {
   result: ClusterConvergence;
@@ -88,9 +91,14 @@ export class ClusterExposureApplier {
     private readonly options: { timeoutMs?: number } = {},
   ) {}
 
+  /**
+   * `observed`: crossmesh's objects in the cluster as its watches hold them; without it,
+   * they are read with one LIST per kind.
+   */
   async converge(
     connection: ClusterConnection,
     desired: KubeObject[],
+    observed?: ObservedKubeObject[],
   ): Promise<ClusterConvergence> {
     const result: ClusterConvergence = {
       cluster: connection.name,
@@ -111,7 +119,7 @@ export class ClusterExposureApplier {
     try {
       await this.run(
         connection,
-        objects,
+        { desired: objects, observed },
         heldBack,
         { result, timeoutMs, url: connection.url },
         problems,
@@ -129,7 +137,10 @@ export class ClusterExposureApplier {
   /** Records progress in `result` as it goes, so a failure part-way reports what was done. */
   private async run(
     connection: ClusterConnection,
-    desired: KubeObject[],
+    {
+      desired,
+      observed,
+    }: { desired: KubeObject[]; observed?: ObservedKubeObject[] },
     heldBack: Set<string>,
     tally: ConvergeTally,
     problems: string[],
@@ -138,8 +149,8 @@ export class ClusterExposureApplier {
     const api = await this.customObjectsApi(connection);
     const k8s = await loadKubernetesModule();
 
-    const actual: ObservedKubeObject[] = [];
-    for (const { kind, plural } of MANAGED_KINDS) {
+    const actual: ObservedKubeObject[] = observed ? [...observed] : [];
+    for (const { kind, plural } of observed ? [] : MANAGED_KINDS) {
       let list: { items?: ObservedKubeObject[] };
       try {
         list = await send(tally, 'reads', () =>
@@ -298,8 +309,15 @@ export class ClusterExposureApplier {
       { foreign: Set<string>; problem?: string }
     >();
     for (const { kind, plural } of MANAGED_KINDS) {
-      if (!missing.some(object => object.kind === kind)) continue;
+      const ofKind = missing.filter(object => object.kind === kind);
+      if (ofKind.length === 0) continue;
       try {
+        if (ofKind.length <= FEW_TO_READ_ONE_BY_ONE) {
+          owners.set(kind, {
+            foreign: await this.foreignByName(api, ofKind, plural, tally),
+          });
+          continue;
+        }
         const list: { items?: ObservedKubeObject[] } = await send(
           tally,
           'reads',
@@ -335,6 +353,35 @@ export class ClusterExposureApplier {
       }
     }
     return owners;
+  }
+
+  /** Of `objects`, the keys of those that exist without crossmesh's label: one GET each. */
+  private async foreignByName(
+    api: CustomObjectsApi,
+    objects: KubeObject[],
+    plural: string,
+    tally: Tally,
+  ): Promise<Set<string>> {
+    const foreign = new Set<string>();
+    for (const object of objects) {
+      try {
+        const found: ObservedKubeObject = await send(tally, 'reads', () =>
+          api.getNamespacedCustomObject({
+            group: ISTIO_GROUP,
+            version: ISTIO_VERSION,
+            plural,
+            namespace: object.metadata.namespace!,
+            name: object.metadata.name,
+          }),
+        );
+        if (found.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+          foreign.add(objectKey(object));
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return foreign;
   }
 
   private async customObjectsApi(

@@ -24,6 +24,7 @@ import {
   dnsOutcomeOf,
 } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
+import type { ObservedKubeObject } from '../render/types';
 
 /**
  * What one reconcile pass did.
@@ -38,6 +39,25 @@ export interface ReconcileReport {
   transitions: string[];
   /** Set when another replica held the lease, so this pass wrote nothing. */
   skipped?: string;
+  /** The earliest end date of an open request still ahead, when one is. */
+  nextEndDate?: string;
+  /** Passes run back to back because more were asked for while one ran. */
+  passes?: number;
+}
+
+/**
+ * How a pass reads the clusters, and whether it was asked for by a change.
+ *
+ * @internal
+ */
+export interface ReconcileMode {
+  /** LIST every cluster's objects even where the watches hold them (the timer's pass). */
+  fresh?: boolean;
+  /**
+   * Something changed: tell the other replicas through the database, so the one holding
+   * the lease runs one more pass when this one cannot take it.
+   */
+  wanted?: boolean;
 }
 
 // Renewed while a pass runs, so a replica that dies mid-pass blocks the others this long at most.
@@ -66,6 +86,10 @@ export class ExposureReconciler {
        * wired even while they consume nothing (ADR 0008).
        */
       dnsMembers?: () => Promise<string[]>;
+      /** Crossmesh's objects per cluster as watches hold them, read instead of LISTs. */
+      watches?: {
+        managedObjects(cluster: string): ObservedKubeObject[] | undefined;
+      };
       /** Where each pass leaves its result per cluster, for the mesh overview. */
       status?: ReconcileStatusStore;
       connections: ClusterConnection[];
@@ -98,26 +122,57 @@ export class ExposureReconciler {
     return this.options.now?.() ?? new Date();
   }
 
-  async reconcile(): Promise<ReconcileReport> {
+  /**
+   * Runs a pass under the lease, and more passes while other callers ask for them (the
+   * lease's `wanted` counter moved during the pass). Not to be called again before it
+   * returns: {@link ReconcileTrigger} runs passes one at a time.
+   */
+  async reconcile(mode: ReconcileMode = {}): Promise<ReconcileReport> {
     const { lease } = this.options;
-    if (!(await lease.tryAcquire(this.holder, LEASE_TTL_MS))) {
-      return {
-        clusters: [],
-        dns: [],
-        transitions: [],
-        skipped: 'another replica is reconciling',
-      };
+    if (mode.wanted) {
+      await lease.requestPass();
     }
-    const stopRenewing = lease.keepAlive(this.holder, LEASE_TTL_MS);
-    try {
-      return await this.converge();
-    } finally {
-      stopRenewing();
-      await lease.release(this.holder);
+    let report: ReconcileReport | undefined;
+    const transitions: string[] = [];
+    let passes = 0;
+    for (;;) {
+      if (!(await lease.tryAcquire(this.holder, LEASE_TTL_MS))) {
+        return (
+          report ?? {
+            clusters: [],
+            dns: [],
+            transitions: [],
+            skipped: 'another replica is reconciling',
+          }
+        );
+      }
+      const stopRenewing = lease.keepAlive(this.holder, LEASE_TTL_MS);
+      let seen: number;
+      try {
+        do {
+          seen = await lease.wanted();
+          report = await this.converge(mode.fresh === true && passes === 0);
+          transitions.push(...report.transitions);
+          passes++;
+        } while ((await lease.wanted()) !== seen);
+      } finally {
+        stopRenewing();
+        await lease.release(this.holder);
+      }
+      // Asked for between the last look and the release: that caller found the lease
+      // taken, so the pass is ours to run.
+      if ((await lease.wanted()) === seen) {
+        return { ...report, transitions, passes };
+      }
     }
   }
 
-  private async converge(): Promise<ReconcileReport> {
+  /** A cluster that answered again (its watch re-listed) is retried without waiting. */
+  clusterAnswered(cluster: string): void {
+    this.failures.delete(cluster);
+  }
+
+  private async converge(fresh: boolean): Promise<ReconcileReport> {
     const { store, applier, connections } = this.options;
     const transitions: string[] = [];
     let requests = await this.openRequests();
@@ -179,7 +234,11 @@ export class ExposureReconciler {
                 c.name,
               )}`,
             })
-          : applier.converge(c, desired.objects.get(c.name)!);
+          : applier.converge(
+              c,
+              desired.objects.get(c.name)!,
+              fresh ? undefined : this.options.watches?.managedObjects(c.name),
+            );
       }),
     );
     for (const r of results) {
@@ -252,7 +311,19 @@ export class ExposureReconciler {
     await this.options.status?.recordPass(
       clusterReconcileStatuses(results, dnsOutcomes, this.now()),
     );
-    return { clusters: results, dns, transitions };
+    const endDates = requests
+      .filter(r => r.state !== 'revoking' && r.endDate)
+      .map(r => new Date(r.endDate!).getTime())
+      .filter(ms => ms > this.now().getTime());
+    const nextEndDate = endDates.length
+      ? new Date(Math.min(...endDates)).toISOString()
+      : undefined;
+    return {
+      clusters: results,
+      dns,
+      transitions,
+      ...(nextEndDate ? { nextEndDate } : {}),
+    };
   }
 
   /**

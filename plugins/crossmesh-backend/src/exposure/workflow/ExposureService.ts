@@ -68,6 +68,11 @@ export class ExposureService {
       vipReservations?: VipReservations;
       /** Tells people of requests and decisions; without one, nobody is told. */
       notifier?: ExposureNotifier;
+      /**
+       * Called after each committed state change (approve, reject, cancel, revoke), so the
+       * reconciler converges the request now rather than on its timer.
+       */
+      onStateChange?: (request: ExposureRequest) => void;
       now?: () => Date;
     },
   ) {
@@ -284,7 +289,9 @@ export class ExposureService {
         }),
       );
     });
-    return this.get(request.id);
+    const moved = await this.get(request.id);
+    this.options.onStateChange?.(moved);
+    return moved;
   }
 
   private auditOf(
