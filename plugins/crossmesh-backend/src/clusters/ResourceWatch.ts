@@ -66,11 +66,13 @@ const HISTORY = 20;
 
 /**
  * Keeps an up-to-date copy of one collection of a cluster: a LIST, then a WATCH from the
- * list's resourceVersion with bookmarks, so it resumes where it stopped. A 410 Gone (the
- * version is too old, e.g. after an API server restart) lists again; any other break
- * (server restarted, credentials refused, network) retries with backoff from 0.5 s to 30 s,
- * taking the cluster's client afresh each time. `onChange` is called after each change seen
- * once the first LIST is done, and after every re-LIST, since changes may have been missed.
+ * list's resourceVersion with bookmarks. When the watch ends or breaks (the server's
+ * timeout, a restart, refused credentials, the network) it is made again from the last
+ * version seen, at once and then with backoff from 0.5 s to 30 s, taking the cluster's
+ * client afresh each time; the server replays what changed meanwhile. A 410 Gone (that
+ * version is no longer in the server's history, e.g. after an API server restart) lists
+ * again. The copy counts as synced only while a watch is connected. `onChange` is called
+ * for each change seen and after every LIST, since changes may have been missed.
  *
  * @internal
  */
@@ -141,8 +143,6 @@ export class ResourceWatch {
         if (this.relevant(item)) this.items.set(keyOf(item), item);
       }
       this.resourceVersion = list.metadata?.resourceVersion;
-      this.isSynced = true;
-      this.failures = 0;
       this.record('listed');
       this.options.onChange(`listed ${this.options.target.path}`);
       await this.watch(kubeConfig);
@@ -160,12 +160,9 @@ export class ResourceWatch {
       ended = true;
       this.abort = undefined;
       if (this.stopped) return;
-      if (error) {
-        this.fail(error);
-      } else {
-        // The server ended the request (its timeout): resume from the last version seen.
-        void this.resume(kubeConfig);
-      }
+      // The server ended the request (its timeout) or the connection broke: resume from
+      // the last version seen, which replays what changed meanwhile.
+      this.fail(withStatusCode(error) ?? new Error('the watch ended'));
     };
     this.abort = await new k8s.Watch(kubeConfig).watch(
       target.path,
@@ -178,7 +175,10 @@ export class ResourceWatch {
       },
       (type, object: WatchedObject) => {
         if (type === 'ERROR') {
-          const status = object as unknown as { code?: number; message?: string };
+          const status = object as unknown as {
+            code?: number;
+            message?: string;
+          };
           done(
             status.code === 410
               ? new ExpiredError(status.message ?? '410 Gone')
@@ -200,12 +200,17 @@ export class ResourceWatch {
       },
       done,
     );
-    if (ended) this.abort = undefined;
+    if (!ended) {
+      // Connected from a version whose changes since are replayed: the copy is whole.
+      this.isSynced = true;
+      this.failures = 0;
+    }
   }
 
-  private async resume(kubeConfig: KubeConfig) {
+  private async resume(): Promise<void> {
+    if (this.stopped) return;
     try {
-      await this.watch(kubeConfig);
+      await this.watch(await this.options.kubeConfig());
     } catch (error) {
       this.fail(error);
     }
@@ -213,28 +218,39 @@ export class ResourceWatch {
 
   private fail(error: unknown) {
     if (this.stopped) return;
+    this.isSynced = false;
     if (error instanceof ExpiredError) {
       // The version is gone from the server's history: list again at once.
       this.record('expired', error.message);
-      this.isSynced = false;
+      this.resourceVersion = undefined;
       void this.listThenWatch();
       return;
     }
     const message = describeKubernetesError(error, this.options.url);
     this.record('failed', message);
     this.options.onError?.(message);
-    this.isSynced = false;
     this.failures++;
-    const delay = Math.min(
-      RETRY_BASE_MS * 2 ** (this.failures - 1),
-      RETRY_MAX_MS,
+    const delay =
+      this.failures === 1
+        ? 0
+        : Math.min(RETRY_BASE_MS * 2 ** (this.failures - 2), RETRY_MAX_MS);
+    this.retryTimer = setTimeout(
+      () => void (this.resourceVersion ? this.resume() : this.listThenWatch()),
+      delay,
     );
-    this.retryTimer = setTimeout(() => void this.listThenWatch(), delay);
     this.retryTimer.unref?.();
   }
 }
 
 class ExpiredError extends Error {}
+
+/** `Watch` refuses with `statusCode`; the API clients, and the error messages, use `code`. */
+function withStatusCode(error: unknown): unknown {
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof statusCode === 'number'
+    ? Object.assign(error as object, { code: statusCode })
+    : error;
+}
 
 function keyOf(object: WatchedObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;

@@ -62,7 +62,11 @@ export class ClusterWatches {
     private readonly options: {
       clients: KubernetesClients;
       connections: ClusterConnection[];
-      onChange: (cluster: string, concern: WatchedConcern, reason: string) => void;
+      onChange: (
+        cluster: string,
+        concern: WatchedConcern,
+        reason: string,
+      ) => void;
       onError?: (cluster: string, watch: string, message: string) => void;
     },
   ) {}

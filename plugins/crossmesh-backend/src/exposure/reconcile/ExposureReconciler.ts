@@ -132,39 +132,22 @@ export class ExposureReconciler {
     if (mode.wanted) {
       await lease.requestPass();
     }
-    let report: ReconcileReport | undefined;
-    const transitions: string[] = [];
-    let passes = 0;
-    for (;;) {
-      if (!(await lease.tryAcquire(this.holder, LEASE_TTL_MS))) {
-        return (
-          report ?? {
-            clusters: [],
-            dns: [],
-            transitions: [],
-            skipped: 'another replica is reconciling',
-          }
-        );
-      }
-      const stopRenewing = lease.keepAlive(this.holder, LEASE_TTL_MS);
-      let seen: number;
-      try {
-        do {
-          seen = await lease.wanted();
-          report = await this.converge(mode.fresh === true && passes === 0);
-          transitions.push(...report.transitions);
-          passes++;
-        } while ((await lease.wanted()) !== seen);
-      } finally {
-        stopRenewing();
-        await lease.release(this.holder);
-      }
-      // Asked for between the last look and the release: that caller found the lease
-      // taken, so the pass is ours to run.
-      if ((await lease.wanted()) === seen) {
-        return { ...report, transitions, passes };
-      }
+    const reports = await lease.runWhileWanted(this.holder, LEASE_TTL_MS, n =>
+      this.converge(mode.fresh === true && n === 0),
+    );
+    if (reports.length === 0) {
+      return {
+        clusters: [],
+        dns: [],
+        transitions: [],
+        skipped: 'another replica is reconciling',
+      };
     }
+    return {
+      ...reports[reports.length - 1],
+      transitions: reports.flatMap(r => r.transitions),
+      passes: reports.length,
+    };
   }
 
   /** A cluster that answered again (its watch re-listed) is retried without waiting. */

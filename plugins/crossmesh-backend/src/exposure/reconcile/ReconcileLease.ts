@@ -65,10 +65,41 @@ export class ReconcileLease {
 
   /** The counter {@link ReconcileLease.requestPass} raises. */
   async wanted(): Promise<number> {
-    const row = await this.db(TABLE)
-      .where({ name: this.name })
-      .first('wanted');
+    const row = await this.db(TABLE).where({ name: this.name }).first('wanted');
     return Number(row?.wanted ?? 0);
+  }
+
+  /**
+   * Runs `pass` under the lease, again while {@link ReconcileLease.requestPass} was called
+   * during it, and once more if it was called between the last look and the release (that
+   * caller found the lease taken, so the pass is ours to run). Empty when another holder
+   * has the lease. `pass` is told how many passes ran before it.
+   */
+  async runWhileWanted<T>(
+    holder: string,
+    ttlMs: number,
+    pass: (before: number) => Promise<T>,
+  ): Promise<T[]> {
+    const results: T[] = [];
+    for (;;) {
+      if (!(await this.tryAcquire(holder, ttlMs))) {
+        return results;
+      }
+      const stopRenewing = this.keepAlive(holder, ttlMs);
+      let seen: number;
+      try {
+        do {
+          seen = await this.wanted();
+          results.push(await pass(results.length));
+        } while ((await this.wanted()) !== seen);
+      } finally {
+        stopRenewing();
+        await this.release(holder);
+      }
+      if ((await this.wanted()) === seen) {
+        return results;
+      }
+    }
   }
 
   async release(holder: string): Promise<void> {

@@ -17,7 +17,9 @@ export function logReconcileReport(
     logger.info(`crossmesh exposure ${t}`);
   }
   for (const d of report.dns) {
-    logger.info(`crossmesh .global DNS in ${d.cluster}: ${d.error ?? 'updated'}`);
+    logger.info(
+      `crossmesh .global DNS in ${d.cluster}: ${d.error ?? 'updated'}`,
+    );
   }
   for (const c of report.clusters.filter(r => r.error)) {
     logger.warn(`crossmesh could not converge ${c.cluster}: ${c.error}`);
