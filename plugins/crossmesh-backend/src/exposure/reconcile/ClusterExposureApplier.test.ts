@@ -129,7 +129,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 3,
       deleted: 0,
       unchanged: 0,
-      reads: 5, // one LIST per kind, one more without the label per kind to create
+      reads: 6, // 3 LISTs, and a GET for each object to create // one LIST per kind, one more without the label per kind to create
       writes: 3,
     });
     for (const object of consumerSide) {
@@ -300,7 +300,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 1,
       deleted: 0,
       unchanged: 2,
-      reads: 4, // the two ServiceEntries to create need one more LIST
+      reads: 5, // the two ServiceEntries to create need one more LIST
       writes: 2,
       error: `cluster 'cluster-1': ServiceEntry nowhere/${missing[0].metadata.name}: namespace 'nowhere' does not exist, so the object was not created; create the namespace or take it out of the exposure's consumer namespaces`,
     });
