@@ -143,6 +143,8 @@ interface Crossmesh {
   reconciler: ExposureReconciler;
   watches: ClusterWatches;
   trigger: ReconcileTrigger;
+  /** Passes the trigger runs: how many now, and when the last one ended. */
+  passes: { running: number; lastEnd: number };
 }
 
 function wire(bed: TestBed, knex: Knex): Crossmesh {
@@ -150,17 +152,8 @@ function wire(bed: TestBed, knex: Knex): Crossmesh {
   const clients = new KubernetesClients();
   const observer = new ClusterObserver(clients, { timeoutMs: 30_000 });
   const store = new DatabaseExposureStore(knex);
-  let trigger: ReconcileTrigger | undefined;
-  let reconciler: ExposureReconciler | undefined;
-  const watches = new ClusterWatches({
-    clients,
-    connections,
-    onChange: (cluster, concern, reason) => {
-      reconciler?.clusterAnswered(cluster);
-      if (concern === 'exposures') trigger?.request(`${cluster}: ${reason}`);
-    },
-  });
-  reconciler = new ExposureReconciler({
+  const watches = new ClusterWatches({ clients, connections });
+  const reconciler = new ExposureReconciler({
     store,
     transaction: databaseExposureTransaction(knex),
     applier: new ClusterExposureApplier(clients),
@@ -172,9 +165,19 @@ function wire(bed: TestBed, knex: Knex): Crossmesh {
       Promise.all(connections.map(c => observer.observe(c))),
     audit: new DatabaseAuditLog(knex),
   });
-  const r = reconciler;
-  trigger = new ReconcileTrigger({ reconcile: mode => r.reconcile(mode) });
-  return { store, reconciler, watches, trigger };
+  const passes = { running: 0, lastEnd: performance.now() };
+  const trigger = new ReconcileTrigger({
+    reconcile: async mode => {
+      passes.running++;
+      try {
+        return await reconciler.reconcile(mode);
+      } finally {
+        passes.running--;
+        passes.lastEnd = performance.now();
+      }
+    },
+  });
+  return { store, reconciler, watches, trigger, passes };
 }
 
 async function insertApproved(store: DatabaseExposureStore, name: string) {
@@ -247,21 +250,18 @@ async function measure(
 
 async function deleteByHand(cluster: TestCluster, host: string) {
   const api = await adminCustomObjects(cluster);
-  const [name, namespace] = host.split('.');
-  const list: any = await api.listNamespacedCustomObject({
+  const list: any = await api.listClusterCustomObject({
     group: GROUP,
     version: VERSION,
-    namespace,
     plural: 'serviceentries',
     labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
   });
   const entry = list.items.find((e: any) => e.spec.hosts[0] === host);
-  if (!entry)
-    throw new Error(`no ServiceEntry for ${host} (${name}) in ${cluster.name}`);
+  if (!entry) throw new Error(`no ServiceEntry for ${host} in ${cluster.name}`);
   await api.deleteNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
-    namespace,
+    namespace: entry.metadata.namespace,
     plural: 'serviceentries',
     name: entry.metadata.name,
   });
@@ -414,7 +414,10 @@ async function main() {
     }
 
     const heapWithout = heapUsed();
-    await watches.start();
+    await watches.start((cluster, concern, reason) => {
+      reconciler.clusterAnswered(cluster);
+      if (concern === 'exposures') trigger.request(`${cluster}: ${reason}`);
+    });
     for (let waited = 0; watches.status().some(w => !w.synced); waited += 100) {
       if (waited > 60_000)
         throw new Error('the watches did not sync within 60 s');
@@ -431,16 +434,27 @@ async function main() {
       changes,
       cause => trigger.request(cause),
     );
-    // Let the passes the last changes asked for finish.
-    await sleep(5_000);
+    // Let the passes the last changes asked for finish: 5 s without one.
+    while (
+      crossmesh.passes.running > 0 ||
+      performance.now() - crossmesh.passes.lastEnd < 5_000
+    ) {
+      await sleep(250);
+    }
     log(
       'steady state with watches: a minute of requests, then one safety-net pass',
     );
     const quietBefore = await snapshot(bed.clusters);
     await sleep(quietMs);
-    const quiet =
-      (countAll(delta(quietBefore, await snapshot(bed.clusters))) * 60_000) /
-      quietMs;
+    const quietCalls = delta(quietBefore, await snapshot(bed.clusters));
+    for (const [cluster, counts] of quietCalls) {
+      log(
+        `  quiet ${cluster}: ${[...counts]
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
+    }
+    const quiet = (countAll(quietCalls) * 60_000) / quietMs;
     const passBefore = await snapshot(bed.clusters);
     await trigger.timerPass();
     const safetyPass = countAll(

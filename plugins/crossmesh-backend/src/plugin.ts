@@ -155,68 +155,17 @@ export const crossmeshPlugin = createBackendPlugin({
           logger,
           approverGroups: settings.groups.approvers,
         });
-        const exposures = new ExposureService({
-          store: exposureStore,
-          transaction: exposureTransaction,
-          catalog,
-          userInfo,
-          clusters: {
-            names: () => clusters.map(c => c.name),
-            getCluster: name => clusterService.getCluster(name),
-          },
-          approvers: { groups: settings.groups.approvers },
-          serviceOwnership: new ServiceOwnership({
-            clients: kubernetesClients,
-            connections: clusters,
-            allowedSystemNamespaces: settings.allowedSystemNamespaces,
-          }),
-          vipReservations: new ClusterVipReservations(
-            kubernetesClients,
-            clusters,
-            {
-              timeoutMs: settings.clusterTimeoutMs,
-              onUnreadable: (cluster, reason) =>
-                logger.warn(
-                  `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
-                ),
-            },
-          ),
-          notifier,
-          onStateChange: request =>
-            trigger.request(`request ${request.id} is ${request.state}`),
-        });
-
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
         const watches = settings.watchClusters
           ? new ClusterWatches({
               clients: kubernetesClients,
               connections: clusters,
-              onChange: (cluster, concern, reason) => {
-                reconciler.clusterAnswered(cluster);
-                if (concern === 'cacerts') {
-                  void reportCacertsDrift(cluster);
-                } else {
-                  trigger.request(`${cluster}: ${reason}`);
-                }
-              },
               onError: (cluster, watch, message) =>
                 logger.debug(
                   `crossmesh lost its watch of ${watch} in ${cluster}, and retries: ${message}`,
                 ),
             })
           : undefined;
-        const reportCacertsDrift = async (cluster: string) => {
-          const inspection = await trust.distribution.inspectCluster(cluster);
-          if (inspection.drift) {
-            logger.warn(
-              `crossmesh: the cacerts Secret of ${cluster} changed and no longer matches what crossmesh distributed${
-                inspection.replacementDetails
-                  ? `: ${inspection.replacementDetails.join('; ')}`
-                  : ''
-              }; distribute the intermediate again from the mesh overview if that was not intended`,
-            );
-          }
-        };
         const reconciler = new ExposureReconciler({
           store: exposureStore,
           transaction: exposureTransaction,
@@ -252,7 +201,59 @@ export const crossmeshPlugin = createBackendPlugin({
             await trigger.timerPass();
           },
         });
-        lifecycle.addStartupHook(() => watches?.start());
+        const reportCacertsDrift = async (cluster: string) => {
+          const inspection = await trust.distribution.inspectCluster(cluster);
+          if (inspection.drift) {
+            logger.warn(
+              `crossmesh: the cacerts Secret of ${cluster} changed and no longer matches what crossmesh distributed${
+                inspection.replacementDetails
+                  ? `: ${inspection.replacementDetails.join('; ')}`
+                  : ''
+              }; distribute the intermediate again from the mesh overview if that was not intended`,
+            );
+          }
+        };
+        lifecycle.addStartupHook(() =>
+          watches?.start((cluster, concern, reason) => {
+            reconciler.clusterAnswered(cluster);
+            if (concern === 'cacerts') {
+              void reportCacertsDrift(cluster);
+            } else {
+              trigger.request(`${cluster}: ${reason}`);
+            }
+          }),
+        );
+        const exposures = new ExposureService({
+          store: exposureStore,
+          transaction: exposureTransaction,
+          catalog,
+          userInfo,
+          clusters: {
+            names: () => clusters.map(c => c.name),
+            getCluster: name => clusterService.getCluster(name),
+          },
+          approvers: { groups: settings.groups.approvers },
+          serviceOwnership: new ServiceOwnership({
+            clients: kubernetesClients,
+            connections: clusters,
+            allowedSystemNamespaces: settings.allowedSystemNamespaces,
+          }),
+          vipReservations: new ClusterVipReservations(
+            kubernetesClients,
+            clusters,
+            {
+              timeoutMs: settings.clusterTimeoutMs,
+              onUnreadable: (cluster, reason) =>
+                logger.warn(
+                  `crossmesh could not read what ${cluster} reserves for VIPs (istiod's auto-allocation range, other ServiceEntries' addresses): ${reason}`,
+                ),
+            },
+          ),
+          notifier,
+          onStateChange: request =>
+            trigger.request(`request ${request.id} is ${request.state}`),
+        });
+
         lifecycle.addShutdownHook(() => {
           trigger.stop();
           watches?.stop();

@@ -64,6 +64,20 @@ const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const HISTORY = 20;
 
+class ExpiredError extends Error {}
+
+/** `Watch` refuses with `statusCode`; the API clients, and the error messages, use `code`. */
+function withStatusCode(error: unknown): unknown {
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof statusCode === 'number'
+    ? Object.assign(error as object, { code: statusCode })
+    : error;
+}
+
+function keyOf(object: WatchedObject): string {
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
+}
+
 /**
  * Keeps an up-to-date copy of one collection of a cluster: a LIST, then a WATCH from the
  * list's resourceVersion with bookmarks. When the watch ends or breaks (the server's
@@ -240,18 +254,4 @@ export class ResourceWatch {
     );
     this.retryTimer.unref?.();
   }
-}
-
-class ExpiredError extends Error {}
-
-/** `Watch` refuses with `statusCode`; the API clients, and the error messages, use `code`. */
-function withStatusCode(error: unknown): unknown {
-  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof statusCode === 'number'
-    ? Object.assign(error as object, { code: statusCode })
-    : error;
-}
-
-function keyOf(object: WatchedObject): string {
-  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
 }

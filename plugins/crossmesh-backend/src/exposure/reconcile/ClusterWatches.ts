@@ -62,16 +62,18 @@ export class ClusterWatches {
     private readonly options: {
       clients: KubernetesClients;
       connections: ClusterConnection[];
-      onChange: (
-        cluster: string,
-        concern: WatchedConcern,
-        reason: string,
-      ) => void;
       onError?: (cluster: string, watch: string, message: string) => void;
     },
   ) {}
 
-  async start(): Promise<void> {
+  /** Starts every watch; `onChange` hears of each change, and of each (re)LIST. */
+  async start(
+    onChange: (
+      cluster: string,
+      concern: WatchedConcern,
+      reason: string,
+    ) => void,
+  ): Promise<void> {
     const k8s = await loadKubernetesModule();
     for (const connection of this.options.connections) {
       const kubeConfig = async () =>
@@ -88,8 +90,7 @@ export class ClusterWatches {
           target,
           kubeConfig,
           url: connection.url,
-          onChange: reason =>
-            this.options.onChange(connection.name, concern, reason),
+          onChange: reason => onChange(connection.name, concern, reason),
           onError: message =>
             this.options.onError?.(connection.name, name, message),
         }),

@@ -132,31 +132,26 @@ export async function watchingReplicaFor(
   knex: Knex,
   options: { watch?: boolean; timeoutMs?: number } = {},
 ) {
-  let trigger: ReconcileTrigger | undefined;
   const reports: ReconcileReport[] = [];
-  const connections = connectionsOf(bed);
-  const clients = new KubernetesClients();
-  let parts: ReturnType<typeof reconcilerFor> | undefined;
   const watches = new ClusterWatches({
-    clients,
-    connections,
-    onChange: (cluster, concern, reason) => {
-      parts?.reconciler.clusterAnswered(cluster);
-      if (concern === 'exposures') trigger?.request(`${cluster}: ${reason}`);
-    },
+    clients: new KubernetesClients(),
+    connections: connectionsOf(bed),
   });
-  parts = reconcilerFor(bed, knex, {
+  const parts = reconcilerFor(bed, knex, {
     timeoutMs: options.timeoutMs ?? 5_000,
     backoff: { baseMs: 0, maxMs: 0 },
     watches,
   });
   const { reconciler } = parts;
-  trigger = new ReconcileTrigger({
+  const trigger = new ReconcileTrigger({
     reconcile: mode => reconciler.reconcile(mode),
     onReport: report => reports.push(report),
   });
   if (options.watch !== false) {
-    await watches.start();
+    await watches.start((cluster, concern, reason) => {
+      reconciler.clusterAnswered(cluster);
+      if (concern === 'exposures') trigger.request(`${cluster}: ${reason}`);
+    });
   }
   return {
     ...parts,
@@ -164,7 +159,7 @@ export async function watchingReplicaFor(
     watches,
     reports,
     stop() {
-      trigger?.stop();
+      trigger.stop();
       watches.stop();
     },
   };
