@@ -61,21 +61,28 @@ describe('Watches of the clusters', () => {
     await bed?.stop();
   });
 
+  /** A replica on a fresh database whose watches are in sync, and one request applied. */
+  async function watchingReplicaWithApplied(id: string, name: string) {
+    const knex = await migratedDatabase(databases, databaseId);
+    const replica = await watchingReplicaFor(bed, knex);
+    replicas.push(replica);
+    await insertApprovedRequest(replica.store, id, name);
+    await untilWatching(replica);
+    replica.trigger.request('approved');
+    await eventually('the approval is applied', async () =>
+      expect(await hosts(bed.clusters[0])).toContain(`${name}.bar.global`),
+    );
+    return replica;
+  }
+
   it('runs on PostgreSQL when CI provides one', () => {
     expect(!process.env.CI || databaseId === 'POSTGRES_15').toBe(true);
   });
 
   it('repair a hand-deleted ServiceEntry, and survive an API server restart: re-listed after 410 Gone, a change made meanwhile converged', async () => {
-    const knex = await migratedDatabase(databases, databaseId);
-    const replica = await watchingReplicaFor(bed, knex);
-    replicas.push(replica);
+    const replica = await watchingReplicaWithApplied('r-0', 'svc-0');
     const [cluster1] = bed.clusters;
-    await insertApprovedRequest(replica.store, 'r-0', 'svc-0');
-    await untilWatching(replica);
-    replica.trigger.request('approved');
-    await eventually('the approval is applied', async () =>
-      expect(await hosts(cluster1)).toEqual(['svc-0.bar.global']),
-    );
+    expect(await hosts(cluster1)).toEqual(['svc-0.bar.global']);
 
     // Only the watch can bring it back: there is no timer here.
     await deleteByHand(cluster1, 'svc-0.bar.global');
@@ -123,16 +130,8 @@ describe('Watches of the clusters', () => {
   });
 
   it('re-establish a watch whose credentials were revoked, and converge what changed meanwhile', async () => {
-    const knex = await migratedDatabase(databases, databaseId);
-    const replica = await watchingReplicaFor(bed, knex);
-    replicas.push(replica);
+    const replica = await watchingReplicaWithApplied('c-0', 'cred-0');
     const [cluster1] = bed.clusters;
-    await insertApprovedRequest(replica.store, 'c-0', 'cred-0');
-    await untilWatching(replica);
-    replica.trigger.request('approved');
-    await eventually('the approval is applied', async () =>
-      expect(await hosts(cluster1)).toContain('cred-0.bar.global'),
-    );
 
     const restore = await revokeCrossmeshAccess(cluster1);
     try {
