@@ -1,6 +1,5 @@
 import {
   ExposureRequest,
-  isLiveExposureState,
   MeshCluster,
   VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -18,12 +17,9 @@ import {
 } from './ClusterExposureApplier';
 import { desiredState } from './desiredState';
 import { ReconcileLease } from './ReconcileLease';
-import {
-  ClusterDnsOutcome,
-  clusterReconcileStatuses,
-  dnsOutcomeOf,
-} from './reconcileStatus';
+import { clusterReconcileStatuses } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
+import { DnsPassResult, wireGlobalDns } from './wireGlobalDns';
 import type { ObservedKubeObject } from '../render/types';
 
 /**
@@ -34,7 +30,7 @@ import type { ObservedKubeObject } from '../render/types';
 export interface ReconcileReport {
   clusters: ClusterConvergence[];
   /** `.global` DNS wiring per cluster (legacy-global only), when anything was done or failed. */
-  dns: Array<{ cluster: string; changed: boolean; error?: string }>;
+  dns: DnsPassResult;
   /** Requests that changed state in this pass, as `id: from -> to`. */
   transitions: string[];
   /** Set when another replica held the lease, so this pass wrote nothing. */
@@ -227,10 +223,13 @@ export class ExposureReconciler {
     for (const r of results) {
       this.recordAttempt(r, nowMs);
     }
-    const { dns, outcomes: dnsOutcomes } = await this.wireDns(
+    const { dns, outcomes: dnsOutcomes } = await wireGlobalDns({
       requests,
       observed,
-    );
+      connections,
+      wiring: this.options.dns,
+      members: (await this.options.dnsMembers?.()) ?? [],
+    });
     for (const d of dns.filter(x => x.error)) {
       const result = results.find(r => r.cluster === d.cluster);
       if (result) {
@@ -307,53 +306,6 @@ export class ExposureReconciler {
       transitions,
       ...(nextEndDate ? { nextEndDate } : {}),
     };
-  }
-
-  /**
-   * In `legacy-global` meshes, a cluster that consumes any exposure forwards `.global`
-   * names to its istiocoredns; one that consumes none has crossmesh's forwarding removed.
-   * (`dns-proxy` meshes resolve `.global` in the sidecar and need no wiring.)
-   */
-  private async wireDns(
-    requests: ExposureRequest[],
-    observed: Map<string, MeshCluster>,
-  ): Promise<{
-    dns: ReconcileReport['dns'];
-    outcomes: Map<string, ClusterDnsOutcome>;
-  }> {
-    const consuming = new Set(
-      requests
-        .filter(r => isLiveExposureState(r.state))
-        .flatMap(r => r.consumerClusters),
-    );
-    for (const member of (await this.options.dnsMembers?.()) ?? []) {
-      consuming.add(member);
-    }
-    const results = await Promise.all(
-      this.options.connections.map(async c => {
-        const cluster = observed.get(c.name);
-        if (!cluster?.reachable || cluster.strategy !== 'legacy-global') {
-          return undefined;
-        }
-        return consuming.has(c.name)
-          ? this.options.dns.wire(c)
-          : this.options.dns.unwire(c);
-      }),
-    );
-    const outcomes = new Map(
-      this.options.connections.map((c, i) => [
-        c.name,
-        dnsOutcomeOf(observed.get(c.name), consuming.has(c.name), results[i]),
-      ]),
-    );
-    const dns = results
-      .filter(r => r && (r.changed || r.error))
-      .map(r => ({
-        cluster: r!.cluster,
-        changed: r!.changed,
-        ...(r!.error ? { error: r!.error } : {}),
-      }));
-    return { dns, outcomes };
   }
 
   private recordAttempt(result: ClusterConvergence, nowMs: number) {
