@@ -5,6 +5,10 @@
 import { request as httpsRequest } from 'node:https';
 import type { TestCluster } from '@crossmesh/test-bed';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import type { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
+import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
 
 export const GROUP = 'networking.istio.io';
 export const VERSION = 'v1beta1';
@@ -40,9 +44,10 @@ export async function untilCustomResourcesServed(api: CustomObjectsApi) {
   }
 }
 
-export async function countServiceEntries(
+/** crossmesh's ServiceEntries in a cluster, read as its admin. */
+export async function managedServiceEntries(
   cluster: TestCluster,
-): Promise<number> {
+): Promise<any[]> {
   const api = await adminCustomObjects(cluster);
   const list: any = await api.listClusterCustomObject({
     group: GROUP,
@@ -50,7 +55,56 @@ export async function countServiceEntries(
     plural: 'serviceentries',
     labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
   });
-  return list.items.length;
+  return list.items;
+}
+
+export async function countServiceEntries(
+  cluster: TestCluster,
+): Promise<number> {
+  return (await managedServiceEntries(cluster)).length;
+}
+
+/**
+ * Stores an approved request for `<name>.ns-<index % 50>.global` from `cluster-0` to
+ * `consumers`, with its VIP allocated as an approval allocates it.
+ */
+export async function insertApprovedRequest(
+  store: DatabaseExposureStore,
+  name: string,
+  index: number,
+  consumers: string[],
+): Promise<ExposureRequest> {
+  const id = randomUUID();
+  const namespace = `ns-${index % 50}`;
+  const host = `${name}.${namespace}.global`;
+  const vip = await store.allocateVip(
+    host,
+    id,
+    inUse => allocateVip(inUse, { seed: host }).address,
+  );
+  const now = new Date().toISOString();
+  const request: ExposureRequest = {
+    id,
+    entityRef: `component:default/${name}`,
+    service: { name, namespace, ports: [{ name: 'http', number: 8000 }] },
+    sourceCluster: 'cluster-0',
+    consumerClusters: consumers,
+    consumerNamespaces: [],
+    reason: 'benchmark',
+    endDate: null,
+    state: 'approved',
+    host,
+    vip: vip.address,
+    requestedBy: 'user:default/bench',
+    requestedAt: now,
+    decidedBy: 'user:default/approver',
+    decidedAt: now,
+    decisionComment: null,
+    clusters: [],
+    updatedAt: now,
+  };
+  await store.insertRequest(request);
+  return request;
 }
 
 /** GET `path` from an API server as its admin, verifying TLS with the bed's CA. */

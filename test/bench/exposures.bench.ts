@@ -23,6 +23,7 @@ import {
   adminCustomObjects,
   countServiceEntries,
   delta,
+  insertApprovedRequest,
   GROUP,
   VERSION,
   isWrite,
@@ -30,10 +31,8 @@ import {
   total,
   untilCustomResourcesServed,
 } from './benchCluster';
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import knexFactory from 'knex';
 import { ClusterObserver } from '../../plugins/crossmesh-backend/src/clusters/ClusterObserver';
@@ -50,7 +49,6 @@ import {
   renderExposure,
 } from '../../plugins/crossmesh-backend/src/exposure/render';
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
-import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
 import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
 import { DatabaseAuditLog } from '../../plugins/crossmesh-backend/src/audit';
 import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
@@ -110,38 +108,8 @@ async function main() {
 
     // Not measured: the 2,000 approved requests, put straight into the store.
     const insertStart = performance.now();
-    const now = new Date().toISOString();
     for (let i = 0; i < exposures; i++) {
-      const id = randomUUID();
-      const name = `svc-${i}`;
-      const namespace = `ns-${i % 50}`;
-      const host = `${name}.${namespace}.global`;
-      const vip = await store.allocateVip(
-        host,
-        id,
-        inUse => allocateVip(inUse, { seed: host }).address,
-      );
-      const request: ExposureRequest = {
-        id,
-        entityRef: `component:default/${name}`,
-        service: { name, namespace, ports: [{ name: 'http', number: 8000 }] },
-        sourceCluster: 'cluster-0',
-        consumerClusters: CONSUMERS,
-        consumerNamespaces: [],
-        reason: 'benchmark',
-        endDate: null,
-        state: 'approved',
-        host,
-        vip: vip.address,
-        requestedBy: 'user:default/bench',
-        requestedAt: now,
-        decidedBy: 'user:default/bench',
-        decidedAt: now,
-        decisionComment: 'ok',
-        clusters: [],
-        updatedAt: now,
-      };
-      await store.insertRequest(request);
+      await insertApprovedRequest(store, `svc-${i}`, i, CONSUMERS);
     }
     const insertMs = performance.now() - insertStart;
 

@@ -18,7 +18,6 @@
  * Run from the repository root:
  *   node --require @backstage/cli/config/nodeTransform.cjs test/bench/watch.bench.ts [--exposures 2000] [--changes 50] [--check]
  */
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -37,12 +36,13 @@ import { ReconcileLease } from '../../plugins/crossmesh-backend/src/exposure/rec
 import { ReconcileTrigger } from '../../plugins/crossmesh-backend/src/exposure/reconcile/ReconcileTrigger';
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
-import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
 import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
 import {
   adminCustomObjects,
   delta,
   GROUP,
+  insertApprovedRequest,
+  managedServiceEntries,
   snapshot,
   total,
   untilCustomResourcesServed,
@@ -180,40 +180,6 @@ function wire(bed: TestBed, knex: Knex): Crossmesh {
   return { store, reconciler, watches, trigger, passes };
 }
 
-async function insertApproved(store: DatabaseExposureStore, name: string) {
-  const id = randomUUID();
-  const namespace = `ns-${Number(name.replace(/\D/g, '')) % 50}`;
-  const host = `${name}.${namespace}.global`;
-  const vip = await store.allocateVip(
-    host,
-    id,
-    inUse => allocateVip(inUse, { seed: host }).address,
-  );
-  const now = new Date().toISOString();
-  const request: ExposureRequest = {
-    id,
-    entityRef: `component:default/${name}`,
-    service: { name, namespace, ports: [{ name: 'http', number: 8000 }] },
-    sourceCluster: 'cluster-0',
-    consumerClusters: CONSUMERS,
-    consumerNamespaces: [],
-    reason: 'benchmark',
-    endDate: null,
-    state: 'approved',
-    host,
-    vip: vip.address,
-    requestedBy: 'user:default/bench',
-    requestedAt: now,
-    decidedBy: 'user:default/approver',
-    decidedAt: now,
-    decisionComment: null,
-    clusters: [],
-    updatedAt: now,
-  };
-  await store.insertRequest(request);
-  return request;
-}
-
 /**
  * Makes `count` changes SPACING_MS apart and returns how long each took to show in every
  * consumer cluster.
@@ -249,16 +215,13 @@ async function measure(
 }
 
 async function deleteByHand(cluster: TestCluster, host: string) {
-  const api = await adminCustomObjects(cluster);
-  const list: any = await api.listClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'serviceentries',
-    labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
-  });
-  const entry = list.items.find((e: any) => e.spec.hosts[0] === host);
+  const entry = (await managedServiceEntries(cluster)).find(
+    e => e.spec.hosts[0] === host,
+  );
   if (!entry) throw new Error(`no ServiceEntry for ${host} in ${cluster.name}`);
-  await api.deleteNamespacedCustomObject({
+  await (
+    await adminCustomObjects(cluster)
+  ).deleteNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace: entry.metadata.namespace,
@@ -288,7 +251,12 @@ async function latencies(
   const approval = await measure(
     changes,
     async i => {
-      const request = await insertApproved(crossmesh.store, `${label}-${i}`);
+      const request = await insertApprovedRequest(
+        crossmesh.store,
+        `${label}-${i}`,
+        i,
+        CONSUMERS,
+      );
       approved.push(request);
       tell('approved');
       return { host: request.host, clusters: CONSUMERS };
@@ -375,7 +343,7 @@ async function main() {
       `setup: ${exposures} exposures to ${CONSUMERS.length} consumers, converged`,
     );
     for (let i = 0; i < exposures; i++) {
-      await insertApproved(store, `svc-${i}`);
+      await insertApprovedRequest(store, `svc-${i}`, i, CONSUMERS);
     }
     for (let pass = 0; pass < 5; pass++) {
       await reconciler.reconcile({ fresh: true });
