@@ -21,6 +21,11 @@ export interface Config {
      * edit or delete is repaired at once. Needs `watch` on them. Default true.
      */
     watchClusters?: boolean;
+    /**
+     * Run a reconcile pass right after each approval, rejection, cancellation and revoke.
+     * Default true; false leaves them to the watches and the timer.
+     */
+    reconcileOnChange?: boolean;
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
     /** Who decides exposure requests. */

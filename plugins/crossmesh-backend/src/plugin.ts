@@ -250,8 +250,10 @@ export const crossmeshPlugin = createBackendPlugin({
             },
           ),
           notifier,
-          onStateChange: request =>
-            trigger.request(`request ${request.id} is ${request.state}`),
+          onStateChange: settings.reconcileOnChange
+            ? request =>
+                trigger.request(`request ${request.id} is ${request.state}`)
+            : undefined,
         });
 
         lifecycle.addShutdownHook(() => {

@@ -33,6 +33,8 @@ export interface CrossmeshSettings {
   reconcileIntervalSeconds: number;
   /** `crossmesh.watchClusters`: watch what crossmesh manages in each cluster. */
   watchClusters: boolean;
+  /** `crossmesh.reconcileOnChange`: a pass after each approval, revoke, cancel or rejection. */
+  reconcileOnChange: boolean;
   /** `crossmesh.approvers.groups` and `crossmesh.platform.groups`. */
   groups: CrossmeshGroups;
   /** `crossmesh.exposure.allowedSystemNamespaces`. */
@@ -65,6 +67,8 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
     reconcileIntervalSeconds:
       config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ?? 600,
     watchClusters: config.getOptionalBoolean('crossmesh.watchClusters') ?? true,
+    reconcileOnChange:
+      config.getOptionalBoolean('crossmesh.reconcileOnChange') ?? true,
     groups: readCrossmeshGroups(config),
     allowedSystemNamespaces:
       config.getOptionalStringArray(
