@@ -12,8 +12,22 @@ export interface Config {
      * `dns-proxy`: Istio 1.8 and later (sidecar DNS proxy, AUTO_PASSTHROUGH gateway).
      */
     strategy?: 'legacy-global' | 'dns-proxy';
-    /** How often the reconciler converges the clusters to the database, in seconds. Default 30. */
+    /**
+     * How often the reconciler converges every cluster to the database with fresh LISTs, in
+     * seconds: the safety net behind the watches and the passes each change triggers.
+     * Default 600.
+     */
     reconcileIntervalSeconds?: number;
+    /**
+     * Watch crossmesh's objects, the DNS ConfigMaps and `cacerts` in each cluster, so a hand
+     * edit or delete is repaired at once. Needs `watch` on them. Default true.
+     */
+    watchClusters?: boolean;
+    /**
+     * Run a reconcile pass right after each approval, rejection, cancellation and revoke.
+     * Default true; false leaves them to the watches and the timer.
+     */
+    reconcileOnChange?: boolean;
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
     /** Who decides exposure requests. */

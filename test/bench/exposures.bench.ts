@@ -19,13 +19,21 @@
  * `--check` exits with 1 when the ratio exceeds 1.5 or the steady-state pass writes.
  */
 import { reportRows } from './benchResult';
-import { randomUUID } from 'node:crypto';
-import { request as httpsRequest } from 'node:https';
+import {
+  adminCustomObjects,
+  countServiceEntries,
+  delta,
+  insertApprovedRequest,
+  GROUP,
+  VERSION,
+  isWrite,
+  snapshot,
+  total,
+  untilCustomResourcesServed,
+} from './benchCluster';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import knexFactory from 'knex';
 import { ClusterObserver } from '../../plugins/crossmesh-backend/src/clusters/ClusterObserver';
 import { KubernetesClients } from '../../plugins/crossmesh-backend/src/clusters/KubernetesClients';
@@ -41,7 +49,6 @@ import {
   renderExposure,
 } from '../../plugins/crossmesh-backend/src/exposure/render';
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
-import { allocateVip } from '../../plugins/crossmesh-backend/src/exposure/vip';
 import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
 import { DatabaseAuditLog } from '../../plugins/crossmesh-backend/src/audit';
 import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
@@ -49,8 +56,6 @@ import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src
 const TARGET_RATIO = 1.5;
 const CONSUMERS = ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'];
 const BASELINES = ['baseline-1', 'baseline-2', 'baseline-3', 'baseline-4'];
-const GROUP = 'networking.istio.io';
-const VERSION = 'v1beta1';
 
 function argValue(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -60,130 +65,6 @@ function argValue(name: string, fallback: number): number {
 function log(line: string) {
   process.stderr.write(`${line}\n`);
 }
-
-async function adminCustomObjects(
-  cluster: TestCluster,
-): Promise<CustomObjectsApi> {
-  const k8s = await import('@kubernetes/client-node');
-  const kubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromFile(cluster.kubeconfigPath);
-  return kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-}
-
-/** A fresh API server answers 429 to custom resources until their storage is ready. */
-async function untilCustomResourcesServed(api: CustomObjectsApi) {
-  for (const plural of ['serviceentries', 'destinationrules', 'gateways']) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await api.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural,
-          limit: 1,
-        });
-        break;
-      } catch (error) {
-        if ((error as { code?: number }).code !== 429 || attempt > 300) {
-          throw error;
-        }
-        await new Promise(r => setTimeout(r, 200));
-      }
-    }
-  }
-}
-
-async function countServiceEntries(cluster: TestCluster): Promise<number> {
-  const api = await adminCustomObjects(cluster);
-  const list: any = await api.listClusterCustomObject({
-    group: GROUP,
-    version: VERSION,
-    plural: 'serviceentries',
-    labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
-  });
-  return list.items.length;
-}
-
-/** GET `path` from an API server as its admin, verifying TLS with the bed's CA. */
-function adminGet(cluster: TestCluster, path: string): Promise<string> {
-  const url = new URL(path, cluster.url);
-  return new Promise((done, fail) => {
-    const request = httpsRequest(
-      url,
-      {
-        ca: Buffer.from(cluster.caData, 'base64'),
-        headers: { authorization: `Bearer ${cluster.adminToken}` },
-      },
-      response => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', chunk => (body += chunk));
-        response.on('end', () =>
-          response.statusCode === 200
-            ? done(body)
-            : fail(new Error(`GET ${url}: ${response.statusCode} ${body}`)),
-        );
-      },
-    );
-    request.on('error', fail);
-    request.end();
-  });
-}
-
-/** `apiserver_request_total` of one API server, by `VERB resource`. */
-async function requestCounts(
-  cluster: TestCluster,
-): Promise<Map<string, number>> {
-  const text = await adminGet(cluster, '/metrics');
-  const counts = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const labels = Object.fromEntries(
-      [...line.matchAll(/(\w+)="([^"]*)"/g)].map(m => [m[1], m[2]]),
-    );
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    // The API servers' own housekeeping: lease renewals, the `kubernetes` Service's endpoints.
-    if (['', 'leases', 'endpoints'].includes(labels.resource ?? '')) continue;
-    const key = `${labels.verb} ${labels.resource}${
-      labels.subresource ? `/${labels.subresource}` : ''
-    }`;
-    counts.set(key, (counts.get(key) ?? 0) + value);
-  }
-  return counts;
-}
-
-async function snapshot(clusters: TestCluster[]) {
-  return new Map(
-    await Promise.all(
-      clusters.map(async c => [c.name, await requestCounts(c)] as const),
-    ),
-  );
-}
-
-/** Calls per cluster between two snapshots, by `VERB resource`. */
-function delta(
-  before: Map<string, Map<string, number>>,
-  after: Map<string, Map<string, number>>,
-): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const [cluster, counts] of after) {
-    const diff = new Map<string, number>();
-    for (const [key, value] of counts) {
-      const d = value - (before.get(cluster)?.get(key) ?? 0);
-      if (d > 0) diff.set(key, d);
-    }
-    out.set(cluster, diff);
-  }
-  return out;
-}
-
-const total = (counts: Map<string, number> | undefined) =>
-  [...(counts ?? new Map<string, number>()).values()].reduce(
-    (a, b) => a + b,
-    0,
-  );
-
-const isWrite = (key: string) =>
-  /^(POST|PUT|PATCH|DELETE|APPLY|CREATE|UPDATE|DELETECOLLECTION) /i.test(key);
 
 function describeCounts(counts: Map<string, number> | undefined): string {
   return [...(counts ?? new Map<string, number>())]
@@ -227,38 +108,8 @@ async function main() {
 
     // Not measured: the 2,000 approved requests, put straight into the store.
     const insertStart = performance.now();
-    const now = new Date().toISOString();
     for (let i = 0; i < exposures; i++) {
-      const id = randomUUID();
-      const name = `svc-${i}`;
-      const namespace = `ns-${i % 50}`;
-      const host = `${name}.${namespace}.global`;
-      const vip = await store.allocateVip(
-        host,
-        id,
-        inUse => allocateVip(inUse, { seed: host }).address,
-      );
-      const request: ExposureRequest = {
-        id,
-        entityRef: `component:default/${name}`,
-        service: { name, namespace, ports: [{ name: 'http', number: 8000 }] },
-        sourceCluster: 'cluster-0',
-        consumerClusters: CONSUMERS,
-        consumerNamespaces: [],
-        reason: 'benchmark',
-        endDate: null,
-        state: 'approved',
-        host,
-        vip: vip.address,
-        requestedBy: 'user:default/bench',
-        requestedAt: now,
-        decidedBy: 'user:default/bench',
-        decidedAt: now,
-        decisionComment: 'ok',
-        clusters: [],
-        updatedAt: now,
-      };
-      await store.insertRequest(request);
+      await insertApprovedRequest(store, `svc-${i}`, i, CONSUMERS);
     }
     const insertMs = performance.now() - insertStart;
 

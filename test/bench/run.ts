@@ -20,6 +20,7 @@ const BENCHMARKS: Record<string, string[]> = {
   vip: ['test/bench/vip.bench.ts', '--check'],
   listing: ['test/bench/listing.bench.ts', '--check'],
   exposures: ['test/bench/exposures.bench.ts', '--check'],
+  watch: ['test/bench/watch.bench.ts', '--check'],
   bundle: ['test/bench/bundle-size.ts', '--check'],
   latency: ['test/bench/crossClusterLatency.bench.ts', '--check'],
 };

@@ -13,6 +13,9 @@ import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
+import { ReconcileTrigger } from './exposure/reconcile/ReconcileTrigger';
+import { ClusterWatches } from './exposure/reconcile/ClusterWatches';
+import { logReconcileReport } from './exposure/reconcile/logReconcileReport';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
@@ -164,6 +167,74 @@ export const crossmeshPlugin = createBackendPlugin({
           store: exposureStore,
           notifier,
         });
+        const reconcileStatus = new DatabaseReconcileStatusStore(db);
+        const watches = settings.watchClusters
+          ? new ClusterWatches({
+              clients: kubernetesClients,
+              connections: clusters,
+              onError: (cluster, watch, message) =>
+                logger.debug(
+                  `crossmesh lost its watch of ${watch} in ${cluster}, and retries: ${message}`,
+                ),
+            })
+          : undefined;
+        const reconciler = new ExposureReconciler({
+          store: exposureStore,
+          transaction: exposureTransaction,
+          status: reconcileStatus,
+          applier: new ClusterExposureApplier(kubernetesClients),
+          dns: new ClusterDnsWiring(kubernetesClients),
+          lease: new ReconcileLease(db),
+          watches,
+          dnsMembers: async () =>
+            (await membershipStore.list()).map(m => m.cluster),
+          connections: clusters,
+          observeClusters: () => clusterService.listClusters(),
+          audit,
+          onOutcome: (request, outcome, detail) =>
+            notifier.outcome(request, outcome, detail),
+        });
+        const trigger = new ReconcileTrigger({
+          reconcile: mode => reconciler.reconcile(mode),
+          onReport: report => logReconcileReport(report, logger),
+          onError: (error, cause) =>
+            logger.warn(`crossmesh reconcile pass (${cause}) failed: ${error}`),
+        });
+        // Every replica runs the timer's pass, and the reconcile lease lets one act at a
+        // time. A global task would stay claimed by a replica killed mid-pass until the
+        // task's timeout, so work would resume only minutes after a crash. Changes trigger
+        // passes of their own at once (ADR 0030); the timer is the safety net.
+        await scheduler.scheduleTask({
+          id: 'crossmesh-reconcile-exposures',
+          scope: 'local',
+          frequency: { seconds: settings.reconcileIntervalSeconds },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await trigger.timerPass();
+          },
+        });
+        const reportCacertsDrift = async (cluster: string) => {
+          const inspection = await trust.distribution.inspectCluster(cluster);
+          if (inspection.drift) {
+            logger.warn(
+              `crossmesh: the cacerts Secret of ${cluster} changed and no longer matches what crossmesh distributed${
+                inspection.replacementDetails
+                  ? `: ${inspection.replacementDetails.join('; ')}`
+                  : ''
+              }; distribute the intermediate again from the mesh overview if that was not intended`,
+            );
+          }
+        };
+        lifecycle.addStartupHook(() =>
+          watches?.start((cluster, concern, reason) => {
+            reconciler.clusterAnswered(cluster);
+            if (concern === 'cacerts') {
+              void reportCacertsDrift(cluster);
+            } else {
+              trigger.request(`${cluster}: ${reason}`);
+            }
+          }),
+        );
         const exposures = new ExposureService({
           store: exposureStore,
           transaction: exposureTransaction,
@@ -192,53 +263,15 @@ export const crossmeshPlugin = createBackendPlugin({
           ),
           notifier,
           meshFacts,
+          onStateChange: settings.reconcileOnChange
+            ? request =>
+                trigger.request(`request ${request.id} is ${request.state}`)
+            : undefined,
         });
 
-        const reconcileStatus = new DatabaseReconcileStatusStore(db);
-        const reconciler = new ExposureReconciler({
-          store: exposureStore,
-          transaction: exposureTransaction,
-          status: reconcileStatus,
-          applier: new ClusterExposureApplier(kubernetesClients),
-          dns: new ClusterDnsWiring(kubernetesClients),
-          lease: new ReconcileLease(db),
-          dnsMembers: async () =>
-            (await membershipStore.list()).map(m => m.cluster),
-          connections: clusters,
-          observeClusters: () => clusterService.listClusters(),
-          audit,
-          onOutcome: (request, outcome, detail) =>
-            notifier.outcome(request, outcome, detail),
-        });
-        // Every replica runs the pass on its own timer, and the reconcile lease lets one act
-        // at a time. A global task would stay claimed by a replica killed mid-pass until the
-        // task's timeout, so work would resume only minutes after a crash.
-        await scheduler.scheduleTask({
-          id: 'crossmesh-reconcile-exposures',
-          scope: 'local',
-          frequency: { seconds: settings.reconcileIntervalSeconds },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            const report = await reconciler.reconcile();
-            if (report.skipped) {
-              logger.debug(`crossmesh reconcile skipped: ${report.skipped}`);
-            }
-            for (const t of report.transitions) {
-              logger.info(`crossmesh exposure ${t}`);
-            }
-            for (const d of report.dns) {
-              logger.info(
-                `crossmesh .global DNS in ${d.cluster}: ${
-                  d.error ?? 'updated'
-                }`,
-              );
-            }
-            for (const c of report.clusters.filter(r => r.error)) {
-              logger.warn(
-                `crossmesh could not converge ${c.cluster}: ${c.error}`,
-              );
-            }
-          },
+        lifecycle.addShutdownHook(() => {
+          trigger.stop();
+          watches?.stop();
         });
 
         const memberships = new MembershipService(

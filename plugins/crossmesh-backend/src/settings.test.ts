@@ -24,7 +24,8 @@ describe('readCrossmeshSettings', () => {
       unsupportedLocators: [],
       strategy: undefined,
       clusterTimeoutMs: 10_000,
-      reconcileIntervalSeconds: 30,
+      reconcileIntervalSeconds: 600,
+      watchClusters: true,
       groups: {
         approvers: [],
         platform: [],
@@ -53,6 +54,7 @@ describe('readCrossmeshSettings', () => {
           strategy: 'dns-proxy',
           clusterTimeoutSeconds: 5,
           reconcileIntervalSeconds: 12,
+          watchClusters: false,
           approvers: { groups: ['group:default/platform-team'] },
           platform: { groups: ['group:default/mesh-admins'] },
           exposure: { allowedSystemNamespaces: ['istio-system'] },
@@ -74,6 +76,7 @@ describe('readCrossmeshSettings', () => {
       strategy: 'dns-proxy',
       clusterTimeoutMs: 5000,
       reconcileIntervalSeconds: 12,
+      watchClusters: false,
       groups: {
         approvers: ['group:default/platform-team'],
         platform: ['group:default/mesh-admins'],

@@ -27,7 +27,15 @@ export interface CrossmeshSettings {
   strategy?: MeshStrategy;
   /** `crossmesh.clusterTimeoutSeconds`, in milliseconds. */
   clusterTimeoutMs: number;
+  /**
+   * `crossmesh.reconcileIntervalSeconds`: the timer's pass, a safety net behind the
+   * watches and the passes each change triggers.
+   */
   reconcileIntervalSeconds: number;
+  /** `crossmesh.watchClusters`: watch what crossmesh manages in each cluster. */
+  watchClusters: boolean;
+  /** `crossmesh.reconcileOnChange`: a pass after each approval, revoke, cancel or rejection. */
+  reconcileOnChange: boolean;
   /** `crossmesh.approvers.groups` and `crossmesh.platform.groups`. */
   groups: CrossmeshGroups;
   /** `crossmesh.exposure.allowedSystemNamespaces`. */
@@ -60,7 +68,10 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
       (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ?? 10) *
       1000,
     reconcileIntervalSeconds:
-      config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ?? 30,
+      config.getOptionalNumber('crossmesh.reconcileIntervalSeconds') ?? 600,
+    watchClusters: config.getOptionalBoolean('crossmesh.watchClusters') ?? true,
+    reconcileOnChange:
+      config.getOptionalBoolean('crossmesh.reconcileOnChange') ?? true,
     groups: readCrossmeshGroups(config),
     allowedSystemNamespaces:
       config.getOptionalStringArray(

@@ -14,7 +14,7 @@ export type DbTimestamp = Date | string | number;
  * @internal
  */
 export function timestampFromDb(value: DbTimestamp): string {
-  return new Date(value).toISOString();
+  return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
 /**

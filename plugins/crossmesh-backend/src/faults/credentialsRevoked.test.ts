@@ -54,6 +54,8 @@ describeOnPostgres("A cluster's credentials revoked", () => {
       crossmesh: {
         // Passes run when the test triggers them, so each failure is counted once.
         reconcileIntervalSeconds: 3600,
+        reconcileOnChange: false,
+        watchClusters: false,
         trust: {
           keyEncryptionSecret: 'a-fault-test-key-encryption-secret-long-enough',
           intermediateKeyType: 'ecdsa-p256',

@@ -136,7 +136,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 3,
       deleted: 0,
       unchanged: 0,
-      reads: 6, // one LIST per kind, one more without the label per kind to create
+      reads: 7, // one LIST per managed kind (4), and a GET for each object to create (3)
       writes: 3,
     });
     for (const object of consumerSide) {

@@ -58,6 +58,9 @@ export interface ClusterConvergence {
   error?: string;
 }
 
+/** Up to this many objects of a kind to create are checked by name rather than by a LIST. */
+const FEW_TO_READ_ONE_BY_ONE = 8;
+
 /** A converge's counts live in its result, so a failure part-way reports them. */
 interface ConvergeTally extends Tally {
   result: ClusterConvergence;
@@ -85,9 +88,14 @@ export class ClusterExposureApplier {
     private readonly options: { timeoutMs?: number } = {},
   ) {}
 
+  /**
+   * `observed`: crossmesh's objects in the cluster as its watches hold them; without it,
+   * they are read with one LIST per kind.
+   */
   async converge(
     connection: ClusterConnection,
     desired: KubeObject[],
+    observed?: ObservedKubeObject[],
   ): Promise<ClusterConvergence> {
     const result: ClusterConvergence = {
       cluster: connection.name,
@@ -108,7 +116,7 @@ export class ClusterExposureApplier {
     try {
       await this.run(
         connection,
-        objects,
+        { desired: objects, observed },
         heldBack,
         { result, timeoutMs, url: connection.url },
         problems,
@@ -126,7 +134,10 @@ export class ClusterExposureApplier {
   /** Records progress in `result` as it goes, so a failure part-way reports what was done. */
   private async run(
     connection: ClusterConnection,
-    desired: KubeObject[],
+    {
+      desired,
+      observed,
+    }: { desired: KubeObject[]; observed?: ObservedKubeObject[] },
     heldBack: Set<string>,
     tally: ConvergeTally,
     problems: string[],
@@ -135,8 +146,8 @@ export class ClusterExposureApplier {
     const api = await this.customObjectsApi(connection);
     const k8s = await loadKubernetesModule();
 
-    const actual: ObservedKubeObject[] = [];
-    for (const { kind, plural, apiVersion } of MANAGED_KINDS) {
+    const actual: ObservedKubeObject[] = observed ? [...observed] : [];
+    for (const { kind, plural, apiVersion } of observed ? [] : MANAGED_KINDS) {
       const [group, version] = apiVersion.split('/');
       let list: { items?: ObservedKubeObject[] };
       try {
@@ -296,9 +307,16 @@ export class ClusterExposureApplier {
       { foreign: Set<string>; problem?: string }
     >();
     for (const { kind, plural, apiVersion } of MANAGED_KINDS) {
-      if (!missing.some(object => object.kind === kind)) continue;
+      const ofKind = missing.filter(object => object.kind === kind);
+      if (ofKind.length === 0) continue;
       const [group, version] = apiVersion.split('/');
       try {
+        if (ofKind.length <= FEW_TO_READ_ONE_BY_ONE) {
+          owners.set(kind, {
+            foreign: await this.foreignByName(api, ofKind, tally),
+          });
+          continue;
+        }
         const list: { items?: ObservedKubeObject[] } = await send(
           tally,
           'reads',
@@ -334,6 +352,28 @@ export class ClusterExposureApplier {
       }
     }
     return owners;
+  }
+
+  /** Of `objects`, the keys of those that exist without crossmesh's label: one GET each. */
+  private async foreignByName(
+    api: CustomObjectsApi,
+    objects: KubeObject[],
+    tally: Tally,
+  ): Promise<Set<string>> {
+    const foreign = new Set<string>();
+    for (const object of objects) {
+      try {
+        const found: ObservedKubeObject = await send(tally, 'reads', () =>
+          api.getNamespacedCustomObject(locate(object)),
+        );
+        if (found.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+          foreign.add(objectKey(object));
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return foreign;
   }
 
   private async customObjectsApi(

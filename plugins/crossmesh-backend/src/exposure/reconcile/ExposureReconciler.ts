@@ -1,6 +1,5 @@
 import {
   ExposureRequest,
-  isLiveExposureState,
   MeshCluster,
   VIP_HOLDING_EXPOSURE_STATES,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -18,12 +17,10 @@ import {
 } from './ClusterExposureApplier';
 import { desiredState } from './desiredState';
 import { ReconcileLease } from './ReconcileLease';
-import {
-  ClusterDnsOutcome,
-  clusterReconcileStatuses,
-  dnsOutcomeOf,
-} from './reconcileStatus';
+import { clusterReconcileStatuses } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
+import { DnsPassResult, wireGlobalDns } from './wireGlobalDns';
+import type { ObservedKubeObject } from '../render/types';
 
 /**
  * What one reconcile pass did.
@@ -33,11 +30,30 @@ import { ReconcileStatusStore } from './ReconcileStatusStore';
 export interface ReconcileReport {
   clusters: ClusterConvergence[];
   /** `.global` DNS wiring per cluster (legacy-global only), when anything was done or failed. */
-  dns: Array<{ cluster: string; changed: boolean; error?: string }>;
+  dns: DnsPassResult;
   /** Requests that changed state in this pass, as `id: from -> to`. */
   transitions: string[];
   /** Set when another replica held the lease, so this pass wrote nothing. */
   skipped?: string;
+  /** The earliest end date of an open request still ahead, when one is. */
+  nextEndDate?: string;
+  /** Passes run back to back because more were asked for while one ran. */
+  passes?: number;
+}
+
+/**
+ * How a pass reads the clusters, and whether it was asked for by a change.
+ *
+ * @internal
+ */
+export interface ReconcileMode {
+  /** LIST every cluster's objects even where the watches hold them (the timer's pass). */
+  fresh?: boolean;
+  /**
+   * Something changed: tell the other replicas through the database, so the one holding
+   * the lease runs one more pass when this one cannot take it.
+   */
+  wanted?: boolean;
 }
 
 // Renewed while a pass runs, so a replica that dies mid-pass blocks the others this long at most.
@@ -66,6 +82,10 @@ export class ExposureReconciler {
        * wired even while they consume nothing (ADR 0008).
        */
       dnsMembers?: () => Promise<string[]>;
+      /** Crossmesh's objects per cluster as watches hold them, read instead of LISTs. */
+      watches?: {
+        managedObjects(cluster: string): ObservedKubeObject[] | undefined;
+      };
       /** Where each pass leaves its result per cluster, for the mesh overview. */
       status?: ReconcileStatusStore;
       connections: ClusterConnection[];
@@ -98,9 +118,20 @@ export class ExposureReconciler {
     return this.options.now?.() ?? new Date();
   }
 
-  async reconcile(): Promise<ReconcileReport> {
+  /**
+   * Runs a pass under the lease, and more passes while other callers ask for them (the
+   * lease's `wanted` counter moved during the pass). Not to be called again before it
+   * returns: {@link ReconcileTrigger} runs passes one at a time.
+   */
+  async reconcile(mode: ReconcileMode = {}): Promise<ReconcileReport> {
     const { lease } = this.options;
-    if (!(await lease.tryAcquire(this.holder, LEASE_TTL_MS))) {
+    if (mode.wanted) {
+      await lease.requestPass();
+    }
+    const reports = await lease.runWhileWanted(this.holder, LEASE_TTL_MS, n =>
+      this.converge(mode.fresh === true && n === 0),
+    );
+    if (reports.length === 0) {
       return {
         clusters: [],
         dns: [],
@@ -108,16 +139,19 @@ export class ExposureReconciler {
         skipped: 'another replica is reconciling',
       };
     }
-    const stopRenewing = lease.keepAlive(this.holder, LEASE_TTL_MS);
-    try {
-      return await this.converge();
-    } finally {
-      stopRenewing();
-      await lease.release(this.holder);
-    }
+    return {
+      ...reports[reports.length - 1],
+      transitions: reports.flatMap(r => r.transitions),
+      passes: reports.length,
+    };
   }
 
-  private async converge(): Promise<ReconcileReport> {
+  /** A cluster that answered again (its watch re-listed) is retried without waiting. */
+  clusterAnswered(cluster: string): void {
+    this.failures.delete(cluster);
+  }
+
+  private async converge(fresh: boolean): Promise<ReconcileReport> {
     const { store, applier, connections } = this.options;
     const transitions: string[] = [];
     let requests = await this.openRequests();
@@ -179,16 +213,23 @@ export class ExposureReconciler {
                 c.name,
               )}`,
             })
-          : applier.converge(c, desired.objects.get(c.name)!);
+          : applier.converge(
+              c,
+              desired.objects.get(c.name)!,
+              fresh ? undefined : this.options.watches?.managedObjects(c.name),
+            );
       }),
     );
     for (const r of results) {
       this.recordAttempt(r, nowMs);
     }
-    const { dns, outcomes: dnsOutcomes } = await this.wireDns(
+    const { dns, outcomes: dnsOutcomes } = await wireGlobalDns({
       requests,
       observed,
-    );
+      connections,
+      wiring: this.options.dns,
+      members: (await this.options.dnsMembers?.()) ?? [],
+    });
     for (const d of dns.filter(x => x.error)) {
       const result = results.find(r => r.cluster === d.cluster);
       if (result) {
@@ -252,54 +293,19 @@ export class ExposureReconciler {
     await this.options.status?.recordPass(
       clusterReconcileStatuses(results, dnsOutcomes, this.now()),
     );
-    return { clusters: results, dns, transitions };
-  }
-
-  /**
-   * In `legacy-global` meshes, a cluster that consumes any exposure forwards `.global`
-   * names to its istiocoredns; one that consumes none has crossmesh's forwarding removed.
-   * (`dns-proxy` meshes resolve `.global` in the sidecar and need no wiring.)
-   */
-  private async wireDns(
-    requests: ExposureRequest[],
-    observed: Map<string, MeshCluster>,
-  ): Promise<{
-    dns: ReconcileReport['dns'];
-    outcomes: Map<string, ClusterDnsOutcome>;
-  }> {
-    const consuming = new Set(
-      requests
-        .filter(r => isLiveExposureState(r.state))
-        .flatMap(r => r.consumerClusters),
-    );
-    for (const member of (await this.options.dnsMembers?.()) ?? []) {
-      consuming.add(member);
-    }
-    const results = await Promise.all(
-      this.options.connections.map(async c => {
-        const cluster = observed.get(c.name);
-        if (!cluster?.reachable || cluster.strategy !== 'legacy-global') {
-          return undefined;
-        }
-        return consuming.has(c.name)
-          ? this.options.dns.wire(c)
-          : this.options.dns.unwire(c);
-      }),
-    );
-    const outcomes = new Map(
-      this.options.connections.map((c, i) => [
-        c.name,
-        dnsOutcomeOf(observed.get(c.name), consuming.has(c.name), results[i]),
-      ]),
-    );
-    const dns = results
-      .filter(r => r && (r.changed || r.error))
-      .map(r => ({
-        cluster: r!.cluster,
-        changed: r!.changed,
-        ...(r!.error ? { error: r!.error } : {}),
-      }));
-    return { dns, outcomes };
+    const endDates = requests
+      .filter(r => r.state !== 'revoking' && r.endDate)
+      .map(r => new Date(r.endDate!).getTime())
+      .filter(ms => ms > this.now().getTime());
+    const nextEndDate = endDates.length
+      ? new Date(Math.min(...endDates)).toISOString()
+      : undefined;
+    return {
+      clusters: results,
+      dns,
+      transitions,
+      ...(nextEndDate ? { nextEndDate } : {}),
+    };
   }
 
   private recordAttempt(result: ClusterConvergence, nowMs: number) {

@@ -58,6 +58,44 @@ describe.each(databases.eachSupportedId())('ReconcileLease on %s', id => {
   });
 });
 
+describe.each(databases.eachSupportedId())(
+  'ReconcileLease.runWhileWanted on %s',
+  id => {
+    it('runs one more pass for each request made during a pass, and none for another holder', async () => {
+      const db = await databases.init(id);
+      await db.migrate.latest(migrations);
+      const holder = new ReconcileLease(db);
+      const other = new ReconcileLease(db);
+
+      let whileHeld: string[] | undefined;
+      const passes = await holder.runWhileWanted(
+        'replica-a',
+        60_000,
+        async n => {
+          if (n === 0) {
+            // Replica b asks while a holds the lease: b cannot run, so a runs again.
+            await other.requestPass();
+            whileHeld = await other.runWhileWanted(
+              'replica-b',
+              60_000,
+              async () => 'b',
+            );
+          }
+          return `a${n}`;
+        },
+      );
+      expect(whileHeld).toEqual([]);
+      expect(passes).toEqual(['a0', 'a1']);
+
+      // Free again: whoever asks next runs the pass itself.
+      await other.requestPass();
+      expect(
+        await other.runWhileWanted('replica-b', 60_000, async () => 'b'),
+      ).toEqual(['b']);
+    });
+  },
+);
+
 describe('ReconcileLease with two replicas on one PostgreSQL', () => {
   const pg = databases.eachSupportedId().flat().includes('POSTGRES_15');
   it('grants the lease to exactly one of many concurrent claimants', async () => {

@@ -16,12 +16,16 @@ export class ReconcileLease {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Takes the lease when it is free, expired or already ours. */
-  async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+  private async ensureRow() {
     await this.db(TABLE)
       .insert({ name: this.name, holder: null, expires_at_ms: 0 })
       .onConflict('name')
       .ignore();
+  }
+
+  /** Takes the lease when it is free, expired or already ours. */
+  async tryAcquire(holder: string, ttlMs: number): Promise<boolean> {
+    await this.ensureRow();
     const now = this.now();
     const taken = await this.db(TABLE)
       .where({ name: this.name })
@@ -47,6 +51,55 @@ export class ReconcileLease {
     }, ttlMs / 3);
     timer.unref?.();
     return () => clearInterval(timer);
+  }
+
+  /**
+   * Asks for a pass: raises the counter that the holder compares after its pass (see
+   * {@link ReconcileLease.wanted}), so a change made while another replica's pass runs is
+   * converged by one more pass there.
+   */
+  async requestPass(): Promise<void> {
+    await this.ensureRow();
+    await this.db(TABLE).where({ name: this.name }).increment('wanted', 1);
+  }
+
+  /** The counter {@link ReconcileLease.requestPass} raises. */
+  async wanted(): Promise<number> {
+    const row = await this.db(TABLE).where({ name: this.name }).first('wanted');
+    return Number(row?.wanted ?? 0);
+  }
+
+  /**
+   * Runs `pass` under the lease, again while {@link ReconcileLease.requestPass} was called
+   * during it, and once more if it was called between the last look and the release (that
+   * caller found the lease taken, so the pass is ours to run). Empty when another holder
+   * has the lease. `pass` is told how many passes ran before it.
+   */
+  async runWhileWanted<T>(
+    holder: string,
+    ttlMs: number,
+    pass: (before: number) => Promise<T>,
+  ): Promise<T[]> {
+    const results: T[] = [];
+    for (;;) {
+      if (!(await this.tryAcquire(holder, ttlMs))) {
+        return results;
+      }
+      const stopRenewing = this.keepAlive(holder, ttlMs);
+      let seen: number;
+      try {
+        do {
+          seen = await this.wanted();
+          results.push(await pass(results.length));
+        } while ((await this.wanted()) !== seen);
+      } finally {
+        stopRenewing();
+        await this.release(holder);
+      }
+      if ((await this.wanted()) === seen) {
+        return results;
+      }
+    }
   }
 
   async release(holder: string): Promise<void> {

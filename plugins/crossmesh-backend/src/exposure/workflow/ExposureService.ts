@@ -71,6 +71,11 @@ export class ExposureService {
       notifier?: ExposureNotifier;
       /** Sets the mesh-fact changes since approval on what `get` and `list` answer. */
       meshFacts?: Pick<MeshFactHistory, 'annotate'>;
+      /**
+       * Called after each committed state change (approve, reject, cancel, revoke), so the
+       * reconciler converges the request now rather than on its timer.
+       */
+      onStateChange?: (request: ExposureRequest) => void;
       now?: () => Date;
     },
   ) {
@@ -295,7 +300,9 @@ export class ExposureService {
         }),
       );
     });
-    return this.get(request.id);
+    const moved = await this.get(request.id);
+    this.options.onStateChange?.(moved);
+    return moved;
   }
 
   private auditOf(

@@ -12,7 +12,9 @@ import { DatabaseExposureStore } from '../../store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../../store/ExposureTransaction';
 import { allocateVip } from '../../vip';
 import { ClusterExposureApplier } from '../ClusterExposureApplier';
-import { ExposureReconciler } from '../ExposureReconciler';
+import { ExposureReconciler, ReconcileReport } from '../ExposureReconciler';
+import { ClusterWatches } from '../ClusterWatches';
+import { ReconcileTrigger } from '../ReconcileTrigger';
 import { ReconcileLease } from '../ReconcileLease';
 
 /** A database with crossmesh's migrations applied. */
@@ -126,4 +128,46 @@ export async function managedObjects(
       labelSelector: 'app.kubernetes.io/managed-by=crossmesh',
     });
   return list.items;
+}
+
+/**
+ * One replica as the plugin wires it: a reconciler whose passes a ReconcileTrigger runs,
+ * asked for by the clusters' watches (started here) and by the test.
+ */
+export async function watchingReplicaFor(
+  bed: TestBed,
+  knex: Knex,
+  options: { watch?: boolean; timeoutMs?: number } = {},
+) {
+  const reports: ReconcileReport[] = [];
+  const watches = new ClusterWatches({
+    clients: new KubernetesClients(),
+    connections: connectionsOf(bed),
+  });
+  const parts = reconcilerFor(bed, knex, {
+    timeoutMs: options.timeoutMs ?? 5_000,
+    backoff: { baseMs: 0, maxMs: 0 },
+    watches,
+  });
+  const { reconciler } = parts;
+  const trigger = new ReconcileTrigger({
+    reconcile: mode => reconciler.reconcile(mode),
+    onReport: report => reports.push(report),
+  });
+  if (options.watch !== false) {
+    await watches.start((cluster, concern, reason) => {
+      reconciler.clusterAnswered(cluster);
+      if (concern === 'exposures') trigger.request(`${cluster}: ${reason}`);
+    });
+  }
+  return {
+    ...parts,
+    trigger,
+    watches,
+    reports,
+    stop() {
+      trigger.stop();
+      watches.stop();
+    },
+  };
 }

@@ -1,0 +1,180 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { loadKubernetesModule } from '../../clusters/kubernetesModule';
+import {
+  ResourceWatch,
+  ResourceWatchTarget,
+  WatchedObject,
+  WatchList,
+  WatchRecovery,
+} from '../../clusters/ResourceWatch';
+import type { ObservedKubeObject } from '../render/types';
+import { MANAGED_KINDS, MANAGED_SELECTOR } from './istioObjects';
+
+/**
+ * What a change in a cluster is about: the Istio objects and DNS wiring the reconciler
+ * converges, or the `cacerts` Secret, whose drift is reported, not rewritten.
+ *
+ * @internal
+ */
+export type WatchedConcern = 'exposures' | 'cacerts';
+
+/**
+ * The state of one watch, for tests and the logs.
+ *
+ * @internal
+ */
+export interface ClusterWatchStatus {
+  cluster: string;
+  watch: string;
+  synced: boolean;
+  history: WatchRecovery[];
+}
+
+interface NamedWatch {
+  name: string;
+  kind?: string;
+  watch: ResourceWatch;
+}
+
+const DNS_CONFIG_MAP = /^(coredns.*|kube-dns)$/;
+
+/**
+ * Watches, in every cluster, what crossmesh manages: its ServiceEntries, DestinationRules
+ * and Gateways (by the managed-by label), the DNS ConfigMaps in kube-system and the
+ * `cacerts` Secret in istio-system. Each watch runs on its own, so a cluster that is down
+ * only retries its own watches. Keeps the managed Istio objects of each cluster, so a
+ * reconcile pass need not LIST them while the watches are in sync.
+ *
+ * @internal
+ */
+export class ClusterWatches {
+  private readonly watches = new Map<string, NamedWatch[]>();
+
+  constructor(
+    private readonly options: {
+      clients: KubernetesClients;
+      connections: ClusterConnection[];
+      onError?: (cluster: string, watch: string, message: string) => void;
+    },
+  ) {}
+
+  /** Starts every watch; `onChange` hears of each change, and of each (re)LIST. */
+  async start(
+    onChange: (
+      cluster: string,
+      concern: WatchedConcern,
+      reason: string,
+    ) => void,
+  ): Promise<void> {
+    const k8s = await loadKubernetesModule();
+    for (const connection of this.options.connections) {
+      const kubeConfig = async () =>
+        (await this.options.clients.forCluster(connection)).kubeConfig;
+      const make = (
+        name: string,
+        concern: WatchedConcern,
+        target: ResourceWatchTarget,
+        kind?: string,
+      ): NamedWatch => ({
+        name,
+        kind,
+        watch: new ResourceWatch({
+          target,
+          kubeConfig,
+          url: connection.url,
+          onChange: reason => onChange(connection.name, concern, reason),
+          onError: message =>
+            this.options.onError?.(connection.name, name, message),
+        }),
+      });
+      const custom = (kc: KubeConfig) => kc.makeApiClient(k8s.CustomObjectsApi);
+      const core = (kc: KubeConfig) => kc.makeApiClient(k8s.CoreV1Api);
+      const watches: NamedWatch[] = [
+        ...MANAGED_KINDS.map(({ kind, plural, apiVersion }) =>
+          make(
+            plural,
+            'exposures',
+            {
+              path: `/apis/${apiVersion}/${plural}`,
+              labelSelector: MANAGED_SELECTOR,
+              list: async kc =>
+                (await custom(kc).listClusterCustomObject({
+                  group: apiVersion.split('/')[0],
+                  version: apiVersion.split('/')[1],
+                  plural,
+                  labelSelector: MANAGED_SELECTOR,
+                })) as WatchList,
+            },
+            kind,
+          ),
+        ),
+        make('dns-configmaps', 'exposures', {
+          path: '/api/v1/namespaces/kube-system/configmaps',
+          relevant: object => DNS_CONFIG_MAP.test(object.metadata.name),
+          list: async kc =>
+            (await core(kc).listNamespacedConfigMap({
+              namespace: 'kube-system',
+            })) as unknown as WatchList,
+        }),
+        make('cacerts', 'cacerts', {
+          path: '/api/v1/namespaces/istio-system/secrets',
+          fieldSelector: 'metadata.name=cacerts',
+          list: async kc =>
+            (await core(kc).listNamespacedSecret({
+              namespace: 'istio-system',
+              fieldSelector: 'metadata.name=cacerts',
+            })) as unknown as WatchList,
+        }),
+      ];
+      this.watches.set(connection.name, watches);
+      for (const w of watches) w.watch.start();
+    }
+  }
+
+  stop(): void {
+    for (const watches of this.watches.values()) {
+      for (const w of watches) w.watch.stop();
+    }
+    this.watches.clear();
+  }
+
+  /**
+   * The managed Istio objects of a cluster, when its watches of every managed kind are in
+   * sync; undefined otherwise, and the caller reads the cluster itself.
+   */
+  managedObjects(cluster: string): ObservedKubeObject[] | undefined {
+    const out: ObservedKubeObject[] = [];
+    for (const w of this.watches.get(cluster) ?? []) {
+      if (!w.kind) continue;
+      const objects = w.watch.objects();
+      if (!objects) return undefined;
+      out.push(...objects.map(o => asObserved(o, w.kind!)));
+    }
+    return this.watches.has(cluster) ? out : undefined;
+  }
+
+  status(): ClusterWatchStatus[] {
+    return [...this.watches].flatMap(([cluster, watches]) =>
+      watches.map(w => ({
+        cluster,
+        watch: w.name,
+        synced: w.watch.synced,
+        history: w.watch.history(),
+      })),
+    );
+  }
+}
+
+function asObserved(object: WatchedObject, kind: string): ObservedKubeObject {
+  // Items of a custom resource list carry these, but a missing one must not make two
+  // objects of different kinds look alike.
+  return {
+    ...(object as unknown as ObservedKubeObject),
+    apiVersion:
+      object.apiVersion ??
+      MANAGED_KINDS.find(managed => managed.kind === kind)!.apiVersion,
+    kind: object.kind ?? kind,
+  };
+}
