@@ -23,6 +23,7 @@ const LAYERS = [
   'trust/store',
   'onboarding/membership',
   'exposure/notify',
+  'exposure/meshFacts',
   'exposure/reconcile',
   'exposure/workflow',
   'exposure/servicePorts',

@@ -29,6 +29,7 @@ import {
 import {
   createNamespace,
   createServices,
+  createSidecarPods,
 } from './__testUtils__/clusterServices';
 
 jest.setTimeout(600_000);
@@ -60,6 +61,8 @@ describe('dns-proxy exposures, judged by real istiods', () => {
       { name: 'svc-2', port: { name: 'http', port: 8000 } },
       { name: 'svc-3', port: { name: 'tcp-db', port: 5432 } },
     ]);
+    // The exporting namespace has workloads, which the host's AuthorizationPolicy applies to.
+    await createSidecarPods(exporter, 'bar', ['svc-2', 'svc-3']);
     for (const cluster of [consumer, bystander]) {
       await createNamespace(cluster, 'foo');
       await createNamespace(cluster, 'qux');

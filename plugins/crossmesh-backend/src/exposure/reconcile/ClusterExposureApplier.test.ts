@@ -307,7 +307,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       applied: 1,
       deleted: 0,
       unchanged: 2,
-      reads: 5, // the two ServiceEntries to create need one more LIST
+      reads: 6, // one LIST per managed kind (4), and a GET for each of the two ServiceEntries to create
       writes: 2,
       error: `cluster 'cluster-1': ServiceEntry nowhere/${missing[0].metadata.name}: namespace 'nowhere' does not exist, so the object was not created; create the namespace or take it out of the exposure's consumer namespaces`,
     });

@@ -79,6 +79,9 @@ describe('GET /reconcile/status against real API servers', () => {
             crossmesh: {
               approvers: { groups: ['group:default/platform-team'] },
               clusterTimeoutSeconds: 5,
+              // Passes run when the test asks for one.
+              watchClusters: false,
+              reconcileOnChange: false,
             },
           },
         }),

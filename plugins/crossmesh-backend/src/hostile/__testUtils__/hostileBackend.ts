@@ -201,9 +201,14 @@ export async function startHostileBackend(options: {
             crossmesh: {
               approvers: { groups: ['group:default/platform-team'] },
               clusterTimeoutSeconds: 5,
+              // Passes run when the test asks for one, so what a request changes is its own.
+              watchClusters: false,
+              reconcileOnChange: false,
               trust: {
                 keyEncryptionSecret: KEY_ENCRYPTION_SECRET,
                 intermediateKeyType: 'ecdsa-p256',
+                // No workloads to wait for: a rotation phase may follow the last at once.
+                workloadCertificateTtl: '0s',
                 ...options.trust,
               },
             },

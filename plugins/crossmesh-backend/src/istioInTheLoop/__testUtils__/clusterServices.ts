@@ -46,6 +46,49 @@ export async function createServices(
   }
 }
 
+/**
+ * A Pod per Service, as sidecar injection leaves it (an `istio-proxy` container and the
+ * injector's status annotation), so that `istioctl analyze` finds the Services' workloads in
+ * the mesh. No kubelet runs here: the Pods stay Pending, and istiod sends no endpoint for them.
+ */
+export async function createSidecarPods(
+  cluster: TestCluster,
+  namespace: string,
+  names: string[],
+) {
+  const core = await coreApi(cluster);
+  for (const name of names) {
+    // No controller makes a namespace's default ServiceAccount here; admission needs one.
+    await core.createNamespacedServiceAccount({
+      namespace,
+      body: { metadata: { name, namespace } },
+    });
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {
+          name: `${name}-0`,
+          namespace,
+          labels: { app: name },
+          annotations: {
+            'sidecar.istio.io/status': JSON.stringify({
+              containers: ['istio-proxy'],
+            }),
+          },
+        },
+        spec: {
+          serviceAccountName: name,
+          automountServiceAccountToken: false,
+          containers: [
+            { name, image: 'registry.invalid/app' },
+            { name: 'istio-proxy', image: 'registry.invalid/proxyv2' },
+          ],
+        },
+      },
+    });
+  }
+}
+
 /** Creates any object as the cluster's admin (an installer's or an operator's own objects). */
 export async function applyAsAdmin(
   cluster: TestCluster,
