@@ -349,6 +349,7 @@ export const crossmeshPlugin = createBackendPlugin({
               connections: clusters,
             }),
             reconcileStatus,
+            watches,
             audit,
             adoption: new AdoptionService({
               connections: clusters,

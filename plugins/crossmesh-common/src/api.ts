@@ -386,6 +386,39 @@ export interface ReconcileStatusList {
 }
 
 /**
+ * One of this backend replica's watches of a cluster (`crossmesh.watchClusters`): the
+ * managed kinds of Istio objects, `cacerts`, each DNS ConfigMap.
+ *
+ * @public
+ */
+export interface ClusterWatchState {
+  cluster: string;
+  /** What it watches: `serviceentries`, `cacerts`, `configmap coredns`, ... */
+  watch: string;
+  /** Listed and watching: changes are acted on at once. */
+  synced: boolean;
+  /** While not synced, why its last attempt failed (it retries with backoff); else null. */
+  error: string | null;
+  /** Its latest (re)lists and failures, oldest first. */
+  history: Array<{
+    at: string;
+    what: 'listed' | 'expired' | 'failed';
+    detail?: string;
+  }>;
+}
+
+/**
+ * Response of `GET /reconcile/watches`.
+ *
+ * @public
+ */
+export interface ClusterWatchList {
+  /** False when `crossmesh.watchClusters` is off: changes wait for the timed pass. */
+  enabled: boolean;
+  items: ClusterWatchState[];
+}
+
+/**
  * Response of `GET /service-ports`: the ports to prefill an exposure request with.
  *
  * @public

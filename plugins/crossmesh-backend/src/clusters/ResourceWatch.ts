@@ -44,8 +44,12 @@ export interface ResourceWatchTarget {
   fieldSelector?: string;
   /** Objects that matter; changes to others are neither kept nor reported. Default: all. */
   relevant?: (object: WatchedObject) => boolean;
-  /** The same collection read with one LIST, through a typed client. */
-  list(kubeConfig: KubeConfig): Promise<WatchList>;
+  /**
+   * The same collection read with one LIST, through a typed client. Absent for a watch of
+   * one named object (a fieldSelector on metadata.name): its watch starts without a version,
+   * so the server first sends the object as it is, and needs no `list` right.
+   */
+  list?(kubeConfig: KubeConfig): Promise<WatchList>;
 }
 
 /**
@@ -67,11 +71,33 @@ const HISTORY = 20;
 class ExpiredError extends Error {}
 
 /** `Watch` refuses with `statusCode`; the API clients, and the error messages, use `code`. */
-function withStatusCode(error: unknown): unknown {
+/**
+ * The error of a refused WATCH request with its status as `code`. The client drops the
+ * API server's answer, so the body says what was refused, in the server's words.
+ */
+function withStatusCode(error: unknown, path: string): unknown {
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof statusCode === 'number'
-    ? Object.assign(error as object, { code: statusCode })
+    ? Object.assign(error as object, {
+        code: statusCode,
+        body: { message: `cannot watch ${describeCollection(path)}` },
+      })
     : error;
+}
+
+/**
+ * `resource "serviceentries" in API group "networking.istio.io" at the cluster scope`, as
+ * the API server names a collection in a refusal.
+ */
+export function describeCollection(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  const group = parts[0] === 'apis' ? parts[1] : '';
+  const rest = parts.slice(parts[0] === 'apis' ? 3 : 2);
+  const namespace = rest[0] === 'namespaces' ? rest[1] : undefined;
+  const resource = namespace ? rest[2] : rest[0];
+  return `resource "${resource}" in API group "${group}" ${
+    namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'
+  }`;
 }
 
 function keyOf(object: WatchedObject): string {
@@ -151,14 +177,18 @@ export class ResourceWatch {
     if (this.stopped) return;
     try {
       const kubeConfig = await this.options.kubeConfig();
-      const list = await this.options.target.list(kubeConfig);
       this.items.clear();
-      for (const item of list.items ?? []) {
-        if (this.relevant(item)) this.items.set(keyOf(item), item);
+      this.resourceVersion = undefined;
+      const { target } = this.options;
+      if (target.list) {
+        const list = await target.list(kubeConfig);
+        for (const item of list.items ?? []) {
+          if (this.relevant(item)) this.items.set(keyOf(item), item);
+        }
+        this.resourceVersion = list.metadata?.resourceVersion;
+        this.record('listed');
+        this.options.onChange(`listed ${target.path}`);
       }
-      this.resourceVersion = list.metadata?.resourceVersion;
-      this.record('listed');
-      this.options.onChange(`listed ${this.options.target.path}`);
       await this.watch(kubeConfig);
     } catch (error) {
       this.fail(error);
@@ -176,7 +206,9 @@ export class ResourceWatch {
       if (this.stopped) return;
       // The server ended the request (its timeout) or the connection broke: resume from
       // the last version seen, which replays what changed meanwhile.
-      this.fail(withStatusCode(error) ?? new Error('the watch ended'));
+      this.fail(
+        withStatusCode(error, target.path) ?? new Error('the watch ended'),
+      );
     };
     this.abort = await new k8s.Watch(kubeConfig).watch(
       target.path,

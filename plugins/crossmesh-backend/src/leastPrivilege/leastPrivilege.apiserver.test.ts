@@ -205,12 +205,30 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
         cluster: cluster.name,
         changed: true,
         secretWritten: true,
-        restarted: ['istiod', 'istio-ingressgateway'],
+        // Under dns-proxy (cluster-3) only istiod restarts (ADR 0022).
+        restarted:
+          cluster.name === 'cluster-3'
+            ? ['istiod']
+            : ['istiod', 'istio-ingressgateway'],
         missingDeployments: [],
       });
       const dns = await carol().post(`/clusters/${cluster.name}/dns`);
       expect(dns.status).toBe(200);
-      expect(dns.body.changed).toBe(cluster.name !== 'cluster-3');
+      // legacy-global: wired now, or already by the pass cluster-1's DNS change triggered
+      // (the watch of its coredns ConfigMap); dns-proxy needs nothing.
+      if (cluster.name === 'cluster-3') {
+        expect(dns.body).toMatchObject({ changed: false, action: 'none' });
+      } else {
+        expect(['added', 'unchanged']).toContain(dns.body.action);
+      }
+    }
+    const wired = async (name: string) =>
+      (await carol().post(`/clusters/${name}/dns`)).body;
+    for (const name of ['cluster-1', 'cluster-2']) {
+      expect(await wired(name)).toMatchObject({
+        changed: false,
+        detail: expect.stringContaining('already forwards .global names'),
+      });
     }
     for (const cluster of bed.clusters) {
       const after = await preflight(cluster.name);
@@ -325,6 +343,10 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
         bed.clusters.map(c => [c.name, c.gatewayAddress]),
       ),
       seededCoredns,
+      restartApiServer: async cluster => {
+        await bed.stopCluster(cluster);
+        await bed.startCluster(cluster);
+      },
     });
     expect(Object.keys(scenarios).sort()).toEqual(
       file.rules.map(ruleKey).sort(),

@@ -134,7 +134,7 @@ metadata:
     const audit = auditRbac(clusterWide, REQUIRED_ACCESS);
     expect(audit.unbound.map(describeRule)).toEqual(
       expect.arrayContaining([
-        'Role istio-system/crossmesh rule 5 (create secrets)',
+        'Role istio-system/crossmesh rule 6 (create secrets)',
       ]),
     );
     expect(audit.ungranted.map(describeAccess)).toContain(
@@ -198,12 +198,14 @@ metadata:
         'get namespaces named istio-system',
         'list nodes',
         'get services in every namespace',
-        ...['list', 'create', 'patch', 'delete'].flatMap(verb => [
-          ...istio.map(
-            kind => `${verb} ${kind}.networking.istio.io in every namespace`,
-          ),
-          `${verb} authorizationpolicies.security.istio.io in every namespace`,
-        ]),
+        ...['list', 'watch', 'get', 'create', 'patch', 'delete'].flatMap(
+          verb => [
+            ...istio.map(
+              kind => `${verb} ${kind}.networking.istio.io in every namespace`,
+            ),
+            `${verb} authorizationpolicies.security.istio.io in every namespace`,
+          ],
+        ),
       ].sort(),
     );
   });

@@ -11,6 +11,7 @@ import {
 import { AuditLog } from '../audit';
 import { AdoptionService } from '../exposure/adoption';
 import { ReconcileStatusStore } from '../exposure/reconcile/ReconcileStatusStore';
+import type { ClusterWatches } from '../exposure/reconcile/ClusterWatches';
 import { ServicePortsReader } from '../exposure/servicePorts/ServicePortsReader';
 import { ExposureService } from '../exposure/workflow/ExposureService';
 import { MembershipService } from '../onboarding/membership/MembershipService';
@@ -52,6 +53,8 @@ export async function createRouter(options: {
   onboardingJobs: OnboardingJobs;
   servicePorts: ServicePortsReader;
   reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
+  /** Absent when crossmesh.watchClusters is off. */
+  watches?: Pick<ClusterWatches, 'status'>;
   adoption: AdoptionService;
   audit: Pick<AuditLog, 'list'>;
 }): Promise<express.Router> {

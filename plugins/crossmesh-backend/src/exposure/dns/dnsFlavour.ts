@@ -18,6 +18,18 @@ import { parseCorefile } from './corefileSyntax';
 export type DnsFlavour = 'coredns' | 'coredns-custom' | 'kube-dns' | 'unknown';
 
 /**
+ * The kube-system ConfigMaps the `.global` wiring reads and writes: one per flavour, named
+ * after it.
+ *
+ * @internal
+ */
+export const DNS_CONFIG_MAPS = [
+  'coredns',
+  'coredns-custom',
+  'kube-dns',
+] as const;
+
+/**
  * The parts of a ConfigMap the detector looks at.
  *
  * @internal

@@ -9,6 +9,7 @@ import {
   WatchList,
   WatchRecovery,
 } from '../../clusters/ResourceWatch';
+import { DNS_CONFIG_MAPS } from '../dns/dnsFlavour';
 import type { ObservedKubeObject } from '../render/types';
 import { MANAGED_KINDS, MANAGED_SELECTOR } from './istioObjects';
 
@@ -37,8 +38,6 @@ interface NamedWatch {
   kind?: string;
   watch: ResourceWatch;
 }
-
-const DNS_CONFIG_MAP = /^(coredns.*|kube-dns)$/;
 
 /**
  * Watches, in every cluster, what crossmesh manages: its ServiceEntries, DestinationRules
@@ -90,7 +89,6 @@ export class ClusterWatches {
         }),
       });
       const custom = (kc: KubeConfig) => kc.makeApiClient(k8s.CustomObjectsApi);
-      const core = (kc: KubeConfig) => kc.makeApiClient(k8s.CoreV1Api);
       const watches: NamedWatch[] = [
         ...MANAGED_KINDS.map(({ kind, plural, apiVersion }) =>
           make(
@@ -110,22 +108,17 @@ export class ClusterWatches {
             kind,
           ),
         ),
-        make('dns-configmaps', 'exposures', {
-          path: '/api/v1/namespaces/kube-system/configmaps',
-          relevant: object => DNS_CONFIG_MAP.test(object.metadata.name),
-          list: async kc =>
-            (await core(kc).listNamespacedConfigMap({
-              namespace: 'kube-system',
-            })) as unknown as WatchList,
-        }),
+        // One watch per name, selecting it by metadata.name: RBAC grants the watch of named
+        // objects only to such requests (deploy/rbac.yaml).
+        ...DNS_CONFIG_MAPS.map(name =>
+          make(`configmap ${name}`, 'exposures', {
+            path: '/api/v1/namespaces/kube-system/configmaps',
+            fieldSelector: `metadata.name=${name}`,
+          }),
+        ),
         make('cacerts', 'cacerts', {
           path: '/api/v1/namespaces/istio-system/secrets',
           fieldSelector: 'metadata.name=cacerts',
-          list: async kc =>
-            (await core(kc).listNamespacedSecret({
-              namespace: 'istio-system',
-              fieldSelector: 'metadata.name=cacerts',
-            })) as unknown as WatchList,
         }),
       ];
       this.watches.set(connection.name, watches);

@@ -47,7 +47,11 @@ export interface ReconcileReport {
  * @internal
  */
 export interface ReconcileMode {
-  /** LIST every cluster's objects even where the watches hold them (the timer's pass). */
+  /**
+   * The timer's pass: LIST every cluster's objects even where the watches hold them, and
+   * try every cluster, even one backing off. Backoff keeps the passes that changes
+   * trigger, which may come many a minute, off a failing cluster; the timer's are rare.
+   */
   fresh?: boolean;
   /**
    * Something changed: tell the other replicas through the database, so the one holding
@@ -186,7 +190,7 @@ export class ExposureReconciler {
     const results = await Promise.all(
       connections.map(c => {
         const failing = this.failures.get(c.name);
-        if (failing && failing.nextAttemptAt > nowMs) {
+        if (!fresh && failing && failing.nextAttemptAt > nowMs) {
           return Promise.resolve<ClusterConvergence>({
             cluster: c.name,
             applied: 0,

@@ -35,6 +35,11 @@ export interface ScenarioContext {
   gatewayAddress: Record<string, string>;
   /** kube-system/coredns of cluster-2 as the bed seeded it, before onboarding. */
   seededCoredns: V1ConfigMap;
+  /**
+   * Stops and starts a cluster's API server: an open watch keeps the rights it started
+   * with, so only a watch made again shows a rule taken out.
+   */
+  restartApiServer: (cluster: string) => Promise<void>;
 }
 
 const bob = (mesh: MeshBackend): Caller => mesh.as('user:default/bob');
@@ -122,6 +127,45 @@ async function wireDns(mesh: MeshBackend, cluster: string) {
 async function dnsRefusal(mesh: MeshBackend, cluster: string) {
   const answer = await carol(mesh).post(`/clusters/${cluster}/dns`);
   return `${answer.status}: ${answer.body.error?.message ?? answer.text}`;
+}
+
+type WatchState = {
+  cluster: string;
+  watch: string;
+  synced: boolean;
+  error: string | null;
+};
+
+async function watchesOf(
+  mesh: MeshBackend,
+  cluster: string,
+  watches: string[],
+) {
+  const answer = await carol(mesh).get('/reconcile/watches');
+  if (answer.status !== 200) fail('GET /reconcile/watches', answer);
+  return (answer.body.items as WatchState[]).filter(
+    w => w.cluster === cluster && watches.includes(w.watch),
+  );
+}
+
+/** Waits until each of `watches` of `cluster` is synced or failed; resolves to them. */
+async function watchesSettled(
+  mesh: MeshBackend,
+  cluster: string,
+  watches: string[],
+  wanted: (w: WatchState) => boolean,
+): Promise<WatchState[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const states = await watchesOf(mesh, cluster, watches);
+    if (
+      (states.length === watches.length && states.every(wanted)) ||
+      Date.now() > deadline
+    ) {
+      return states;
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
 }
 
 async function clusterError(mesh: MeshBackend, cluster: string) {
@@ -237,7 +281,67 @@ export function ruleScenarios(
     };
   };
 
+  /**
+   * The watches of `cluster` made again without the rule: resolves to their errors, one a
+   * line; restored, they are in sync again before the next rule is taken out.
+   */
+  const watchScenario = (cluster: string, watches: string[]): RuleScenario => ({
+    cluster,
+    act: async () => {
+      await context.restartApiServer(cluster);
+      const states = await watchesSettled(
+        mesh,
+        cluster,
+        watches,
+        w => w.error?.includes('(403)') ?? false,
+      );
+      return states.map(w => `${w.watch}: ${w.error}`).join('\n');
+    },
+    namesEveryResource: true,
+    restore: async () => {
+      const states = await watchesSettled(
+        mesh,
+        cluster,
+        watches,
+        w => w.synced,
+      );
+      const unsynced = states.filter(w => !w.synced);
+      if (unsynced.length) {
+        throw new Error(
+          `watches of ${cluster} not in sync again: ${JSON.stringify(
+            unsynced,
+          )}`,
+        );
+      }
+    },
+  });
+  /** The reconciler's GET of a hand-made object under the name of one it creates. */
+  const ownershipRead = (cluster: string): RuleScenario => ({
+    cluster,
+    act: async () => {
+      await newExposure();
+      return reconcileErrors(mesh);
+    },
+    restore: () => finishAndRevoke(mesh, exposureId),
+  });
+
   return {
+    'cluster:watch:serviceentries,destinationrules,gateways': watchScenario(
+      'cluster-1',
+      ['serviceentries', 'destinationrules', 'gateways'],
+    ),
+    'cluster:get:serviceentries,destinationrules,gateways':
+      ownershipRead('cluster-1'),
+    'cluster:watch:authorizationpolicies': watchScenario('cluster-3', [
+      'authorizationpolicies',
+    ]),
+    'cluster:get:authorizationpolicies': ownershipRead('cluster-3'),
+    'istio-system:watch:secrets': watchScenario('cluster-1', ['cacerts']),
+    'kube-system:watch:configmaps': watchScenario('cluster-2', [
+      'configmap coredns',
+      'configmap coredns-custom',
+      'configmap kube-dns',
+    ]),
     'cluster:get:namespaces': {
       cluster: 'cluster-1',
       // Only preflight reads the namespace: its Istio check is not run without the right.

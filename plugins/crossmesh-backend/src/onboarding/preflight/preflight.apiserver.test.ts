@@ -201,6 +201,16 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
         'access:patch:serviceentries.networking.istio.io',
         'access:update:configmaps:kube-system',
         'access:update:secrets:istio-system',
+        // Reading is not watching.
+        'access:watch:configmaps:kube-system',
+        'access:watch:secrets:istio-system',
+        'access:watch:destinationrules.networking.istio.io',
+        'access:watch:gateways.networking.istio.io',
+        'access:watch:serviceentries.networking.istio.io',
+        // The read-only role has nothing of security.istio.io.
+        ...['get', 'list', 'watch', 'create', 'patch', 'delete'].map(
+          verb => `access:${verb}:authorizationpolicies.security.istio.io`,
+        ),
       ].sort(),
     );
     expect(checks['access:patch:deployments.apps:istio-system']).toEqual({

@@ -1,10 +1,12 @@
+import { DNS_CONFIG_MAPS } from '../../exposure/dns/dnsFlavour';
+
 /**
  * One thing crossmesh's credentials must be allowed to do in a cluster.
  *
  * @public
  */
 export interface RequiredAccess {
-  verb: 'get' | 'list' | 'create' | 'update' | 'patch' | 'delete';
+  verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
   /** API group; `''` for the core group. */
   group: string;
   resource: string;
@@ -20,7 +22,6 @@ const ISTIO = 'networking.istio.io';
 const ISTIO_SECURITY = 'security.istio.io';
 const CLUSTER_SCOPED = new Set(['namespaces', 'nodes']);
 const CACERTS = ['cacerts'];
-const DNS_CONFIG_MAPS = ['coredns', 'coredns-custom', 'kube-dns'];
 
 const istioKind = (
   resource: string,
@@ -32,6 +33,18 @@ const istioKind = (
     group,
     resource,
     purpose: `finds the ${what} it manages (one LIST per converge)`,
+  },
+  {
+    verb: 'watch',
+    group,
+    resource,
+    purpose: `watches the ${what} it manages, to repair a change at once (crossmesh.watchClusters)`,
+  },
+  {
+    verb: 'get',
+    group,
+    resource,
+    purpose: `checks for ${what} made by hand under the name of one it is about to create`,
   },
   {
     verb: 'create',
@@ -126,6 +139,15 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     purpose: 'reads cacerts',
   },
   {
+    verb: 'watch',
+    group: '',
+    resource: 'secrets',
+    namespace: 'istio-system',
+    names: CACERTS,
+    purpose:
+      'watches cacerts alone (fieldSelector metadata.name), to report a hand change at once (crossmesh.watchClusters)',
+  },
+  {
     verb: 'create',
     group: '',
     resource: 'secrets',
@@ -161,15 +183,24 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'configmaps',
     namespace: 'kube-system',
-    names: DNS_CONFIG_MAPS,
+    names: [...DNS_CONFIG_MAPS],
     purpose: 'reads the cluster DNS configuration (legacy-global)',
+  },
+  {
+    verb: 'watch',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'kube-system',
+    names: [...DNS_CONFIG_MAPS],
+    purpose:
+      'watches each DNS ConfigMap alone (fieldSelector metadata.name), to restore .global forwarding at once (crossmesh.watchClusters)',
   },
   {
     verb: 'update',
     group: '',
     resource: 'configmaps',
     namespace: 'kube-system',
-    names: DNS_CONFIG_MAPS,
+    names: [...DNS_CONFIG_MAPS],
     purpose: 'adds or removes its .global forwarding (legacy-global)',
   },
   {

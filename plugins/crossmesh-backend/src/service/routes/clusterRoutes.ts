@@ -3,6 +3,7 @@ import {
   crossmeshClusterReadPermission,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ReconcileStatusStore } from '../../exposure/reconcile/ReconcileStatusStore';
+import type { ClusterWatches } from '../../exposure/reconcile/ClusterWatches';
 import { MembershipService } from '../../onboarding/membership/MembershipService';
 import { OnboardingService } from '../../onboarding/OnboardingService';
 import { redactPreflight } from '../../onboarding/preflight/redactPreflight';
@@ -23,6 +24,8 @@ export function addClusterRoutes(
     memberships: MembershipService;
     onboarding: OnboardingService;
     reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
+    /** Absent when crossmesh.watchClusters is off. */
+    watches?: Pick<ClusterWatches, 'status'>;
   },
 ) {
   const { authorize, authorizePlatform } = access;
@@ -79,5 +82,21 @@ export function addClusterRoutes(
   router.get('/reconcile/status', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
     res.json({ items: await services.reconcileStatus.list() });
+  });
+
+  router.get('/reconcile/watches', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json({
+      enabled: services.watches !== undefined,
+      items: (services.watches?.status() ?? []).map(w => ({
+        cluster: w.cluster,
+        watch: w.watch,
+        synced: w.synced,
+        error: w.synced
+          ? null
+          : w.history.filter(h => h.what === 'failed').at(-1)?.detail ?? null,
+        history: w.history,
+      })),
+    });
   });
 }

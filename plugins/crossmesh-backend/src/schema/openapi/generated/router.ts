@@ -1419,6 +1419,65 @@ export const spec = {
         required: ['items'],
         additionalProperties: false,
       },
+      ClusterWatchList: {
+        type: 'object',
+        properties: {
+          enabled: {
+            type: 'boolean',
+            description: 'False when crossmesh.watchClusters is off.',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ClusterWatchState',
+            },
+          },
+        },
+        required: ['enabled', 'items'],
+        additionalProperties: false,
+      },
+      ClusterWatchState: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          watch: {
+            type: 'string',
+            description:
+              'What it watches, e.g. serviceentries, cacerts, configmap coredns.',
+          },
+          synced: {
+            type: 'boolean',
+          },
+          error: {
+            type: ['string', 'null'],
+            description: 'While not synced, why its last attempt failed.',
+          },
+          history: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                at: {
+                  type: 'string',
+                },
+                what: {
+                  type: 'string',
+                  enum: ['listed', 'expired', 'failed'],
+                },
+                detail: {
+                  type: 'string',
+                },
+              },
+              required: ['at', 'what'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['cluster', 'watch', 'synced', 'error', 'history'],
+        additionalProperties: false,
+      },
       PreflightCheck: {
         type: 'object',
         properties: {
@@ -2300,6 +2359,38 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ReconcileStatusList',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/reconcile/watches': {
+      get: {
+        operationId: 'GetClusterWatches',
+        tags: ['Clusters'],
+        description:
+          "This backend replica's watches of each cluster (crossmesh.watchClusters): whether each\nis in sync, so changes are acted on at once, and why one that is not failed (for\nexample a watch deploy/rbac.yaml does not grant). A watch that is not in sync retries\nwith backoff; meanwhile the timed reconcile pass covers what it watches.\n",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One item per watch, by cluster.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ClusterWatchList',
                 },
               },
             },

@@ -21,6 +21,7 @@ export type ListAuditEvents = {
 };
 import { ClusterMembership } from '../models/ClusterMembership.model';
 import { ClusterMembershipInput } from '../models/ClusterMembershipInput.model';
+import { ClusterWatchList } from '../models/ClusterWatchList.model';
 import { DnsWiringResult } from '../models/DnsWiringResult.model';
 import { ListClustersResponse } from '../models/ListClustersResponse.model';
 import { MeshCluster } from '../models/MeshCluster.model';
@@ -55,6 +56,12 @@ export type GetClusterPreflight = {
     clusterName: string;
   };
   response: PreflightReport | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetClusterWatches = {
+  response: ClusterWatchList | Error | Error;
 };
 /**
  * @public
@@ -360,6 +367,8 @@ export type EndpointMap = {
   '#get|/clusters/{clusterName}/membership': GetClusterMembership;
 
   '#get|/clusters/{clusterName}/preflight': GetClusterPreflight;
+
+  '#get|/reconcile/watches': GetClusterWatches;
 
   '#get|/onboarding-jobs/{jobId}': GetOnboardingJob;
 
