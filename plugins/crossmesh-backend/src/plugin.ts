@@ -155,6 +155,13 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
+        // Callers' connections are re-opened within a workload-certificate lifetime, so they
+        // follow a root rotation (ADR 0023); the reconciler and the preview render alike.
+        const render = {
+          connectionLifetimeSeconds: Math.round(
+            settings.trust.workloadCertificateTtlMs / 1000,
+          ),
+        };
         const exposureStore = new DatabaseExposureStore(db);
         const exposureTransaction = databaseExposureTransaction(db);
         const notifier = new ExposureNotifier({
@@ -186,6 +193,7 @@ export const crossmeshPlugin = createBackendPlugin({
           dns: new ClusterDnsWiring(kubernetesClients),
           lease: new ReconcileLease(db),
           watches,
+          render,
           dnsMembers: async () =>
             (await membershipStore.list()).map(m => m.cluster),
           connections: clusters,
@@ -263,6 +271,7 @@ export const crossmeshPlugin = createBackendPlugin({
           ),
           notifier,
           meshFacts,
+          render,
           onStateChange: settings.reconcileOnChange
             ? request =>
                 trigger.request(`request ${request.id} is ${request.state}`)

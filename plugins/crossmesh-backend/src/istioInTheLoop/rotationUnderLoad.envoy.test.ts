@@ -189,23 +189,16 @@ describe('traffic through a root rotation, an intermediate renewal and a re-onbo
     rootFingerprint = newRoot;
   });
 
-  // Known defect, found by this test (ADR 0023): sleep's Envoy keeps its pooled connections to
-  // the gateway, and a connection keeps the chain it was opened with, so requests on connections
-  // opened before sleep renewed its certificate still carry the old root's chain after the old
-  // root is dropped (in one run every request did, to the end). `failing` until crossmesh bounds
-  // how long those connections live.
-  it.failing(
-    'callers move to the new root before the drop, and every request after it',
-    () => {
-      expect(lastRotation).toBeDefined();
-      const { seen, newRoot, droppedAt } = lastRotation!;
-      const firstOnNew = seen.find(r => r.peerRoot === newRoot)?.time;
-      expect(firstOnNew).toBeLessThan(droppedAt);
-      expect(seen.slice(-2 * RATE).every(r => r.peerRoot === newRoot)).toBe(
-        true,
-      );
-    },
-  );
+  // Found by this test (ADR 0023): a pooled connection keeps the chain it was opened with, so
+  // without a bound on its life, requests went on carrying the old root's chain after the drop.
+  // crossmesh bounds it (the consumer DestinationRule's maxConnectionDuration).
+  it('callers move to the new root before the drop, and every request after it', () => {
+    expect(lastRotation).toBeDefined();
+    const { seen, newRoot, droppedAt } = lastRotation!;
+    const firstOnNew = seen.find(r => r.peerRoot === newRoot)?.time;
+    expect(firstOnNew).toBeLessThan(droppedAt);
+    expect(seen.slice(-2 * RATE).every(r => r.peerRoot === newRoot)).toBe(true);
+  });
 
   /** True once a workload-certificate lifetime (and a little) has passed: every workload renewed since. */
   const oneCertificateLifetimeLater = () => {

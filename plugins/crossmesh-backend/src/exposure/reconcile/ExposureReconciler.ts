@@ -20,6 +20,7 @@ import { ReconcileLease } from './ReconcileLease';
 import { clusterReconcileStatuses } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
 import { DnsPassResult, wireGlobalDns } from './wireGlobalDns';
+import type { MeshRenderSettings } from '../render';
 import type { ObservedKubeObject } from '../render/types';
 
 /**
@@ -108,6 +109,8 @@ export class ExposureReconciler {
        * after `baseMs`, doubling up to `maxMs`. Defaults: 30 s and 10 min.
        */
       backoff?: { baseMs: number; maxMs: number };
+      /** Mesh-wide settings every request renders with; the preview uses the same. */
+      render?: MeshRenderSettings;
     },
   ) {}
 
@@ -185,6 +188,7 @@ export class ExposureReconciler {
       requests,
       observed,
       connections.map(c => c.name),
+      this.options.render,
     );
     const nowMs = this.now().getTime();
     const results = await Promise.all(

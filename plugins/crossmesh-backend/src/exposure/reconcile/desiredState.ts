@@ -4,7 +4,12 @@ import {
   isLiveExposureState,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { KubeObject, manifestsForRequest, RequestManifests } from '../render';
+import {
+  KubeObject,
+  manifestsForRequest,
+  MeshRenderSettings,
+  RequestManifests,
+} from '../render';
 
 /**
  * What one reconcile pass wants in the clusters.
@@ -35,6 +40,7 @@ export function desiredState(
   requests: ExposureRequest[],
   observed: Map<string, MeshCluster>,
   clusters: string[],
+  mesh: MeshRenderSettings = {},
 ): DesiredState {
   const wanted = new Map<string, Map<string, KubeObject>>(
     clusters.map(c => [c, new Map()]),
@@ -46,6 +52,7 @@ export function desiredState(
       request,
       observed.get(request.sourceCluster),
       live.filter(r => r.host === request.host && r.id !== request.id),
+      mesh,
     );
     if ('problem' in manifests) {
       problems.set(request.id, manifests.problem);
@@ -83,12 +90,14 @@ function renderedOrProblem(
   request: ExposureRequest,
   source: MeshCluster | undefined,
   otherExposuresOfHost: ExposureRequest[],
+  mesh: MeshRenderSettings,
 ): RequestManifests {
   try {
     return manifestsForRequest(
       { ...request, vip: request.vip ?? '' },
       source,
       otherExposuresOfHost,
+      mesh,
     );
   } catch (error) {
     if (error instanceof InputError) {

@@ -18,6 +18,7 @@ export {
 export type {
   ClusterManifests,
   ManifestSubject,
+  MeshRenderSettings,
   RequestManifests,
   SourceClusterFacts,
 } from './requestManifests';

@@ -99,6 +99,28 @@ describe('renderExposure', () => {
     });
   });
 
+  it("dns-proxy: bounds the life of callers' connections to the host by the workload-certificate lifetime (ADR 0023), and sets no bound for 0", () => {
+    const ruleOf = (maxConnectionDurationSeconds: number) =>
+      renderExposure('dns-proxy', { ...input, maxConnectionDurationSeconds })
+        .consumer.filter(o => o.kind === 'DestinationRule')
+        .map(o => o.spec);
+    expect(ruleOf(86_400)).toEqual([
+      {
+        host: 'svc-2.bar.global',
+        trafficPolicy: {
+          tls: { mode: 'ISTIO_MUTUAL' },
+          connectionPool: { tcp: { maxConnectionDuration: '86400s' } },
+        },
+      },
+    ]);
+    expect(ruleOf(0)).toEqual([
+      {
+        host: 'svc-2.bar.global',
+        trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+      },
+    ]);
+  });
+
   it('dns-proxy: adds an ISTIO_MUTUAL DestinationRule for the host, and the exporter ServiceEntry, Gateway and AuthorizationPolicy', () => {
     expect(
       renderExposure('dns-proxy', {

@@ -272,9 +272,15 @@ function consumerDestinationRule(
   input: ExposureRenderInput,
   placement: Placement,
 ): KubeObject {
+  const lifetime = input.maxConnectionDurationSeconds;
   return exposureObject('DestinationRule', input, placement, {
     host: input.host,
-    trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL' } },
+    trafficPolicy: {
+      tls: { mode: 'ISTIO_MUTUAL' },
+      ...(lifetime
+        ? { connectionPool: { tcp: { maxConnectionDuration: `${lifetime}s` } } }
+        : {}),
+    },
   });
 }
 

@@ -102,11 +102,25 @@ export function admittedNamespaces(
 }
 
 /**
+ * Mesh-wide settings that shape every request's objects.
+ *
+ * @internal
+ */
+export interface MeshRenderSettings {
+  /**
+   * The workload-certificate lifetime (`crossmesh.trust.workloadCertificateTtl`) in
+   * seconds, which bounds callers' connections (ADR 0023).
+   */
+  connectionLifetimeSeconds?: number;
+}
+
+/**
  * The one mapping from a request to the objects each cluster gets: every consumer cluster
  * the consumer side, the source cluster the exporter side when the strategy has one. The
  * reconciler applies exactly this, the preview shows exactly this, adoption takes over with
  * exactly this. `otherExposuresOfHost` are the host's other live exposures, whose consumers
- * the exporting cluster admits as well.
+ * the exporting cluster admits as well; `mesh` holds the mesh-wide settings every request
+ * renders with.
  *
  * @throws InputError naming every invalid field of the request.
  * @internal
@@ -115,6 +129,7 @@ export function manifestsForRequest(
   request: ManifestSubject,
   source: SourceClusterFacts | undefined,
   otherExposuresOfHost: Array<Pick<ExposureRequest, 'consumerNamespaces'>> = [],
+  mesh: MeshRenderSettings = {},
 ): RequestManifests {
   const problem = sourceClusterProblem(request.sourceCluster, source);
   if (problem) {
@@ -133,6 +148,7 @@ export function manifestsForRequest(
       namespace: request.service.namespace,
     },
     admittedNamespaces: admittedNamespaces([request, ...otherExposuresOfHost]),
+    maxConnectionDurationSeconds: mesh.connectionLifetimeSeconds,
   });
   const clusters: ClusterManifests[] = request.consumerClusters.map(
     cluster => ({ cluster, role: 'consumer', objects: rendered.consumer }),

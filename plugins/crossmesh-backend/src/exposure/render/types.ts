@@ -26,6 +26,12 @@ export interface ExposureRenderInput {
   ports: ExposurePort[];
   /** Consumer namespaces that may call the host; all namespaces when absent or empty. */
   exportTo?: string[];
+  /**
+   * Longest life of a caller's connection to the host, in seconds (ADR 0023): a connection
+   * opened before a root rotation's phase is re-opened, with the caller's current
+   * certificate, within it. No bound when absent or 0.
+   */
+  maxConnectionDurationSeconds?: number;
   /** The exporting cluster's gateway, as the consumer cluster reaches it. */
   remoteGateway: { address: string; port: number };
   /** The Service behind the host in the exporting cluster; default: parsed from the host. */

@@ -15,6 +15,7 @@ import { NewAuditEvent } from '../../audit';
 import { Approvers } from './approvers';
 import { ExposureNotifier } from '../notify';
 import { MeshFactHistory } from '../meshFacts';
+import type { MeshRenderSettings } from '../render';
 import {
   ExposureRequestChanges,
   ExposureRequestQuery,
@@ -76,6 +77,8 @@ export class ExposureService {
        * reconciler converges the request now rather than on its timer.
        */
       onStateChange?: (request: ExposureRequest) => void;
+      /** Mesh-wide settings every request renders with; the reconciler must use the same. */
+      render?: MeshRenderSettings;
       now?: () => Date;
     },
   ) {

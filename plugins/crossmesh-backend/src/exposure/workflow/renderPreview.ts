@@ -3,7 +3,7 @@ import {
   LIVE_EXPOSURE_STATES,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { manifestsForRequest, toYaml } from '../render';
+import { manifestsForRequest, MeshRenderSettings, toYaml } from '../render';
 import { ExposureStore } from '../store/ExposureStore';
 import { allocateVip, ipv4ToNumber } from '../vip';
 
@@ -64,6 +64,8 @@ export async function renderPreview(
   deps: {
     store: Pick<ExposureStore, 'getVip' | 'listVips' | 'listRequests'>;
     clusters: ClusterLookup;
+    /** Mesh-wide settings every request renders with; the reconciler uses the same. */
+    render?: MeshRenderSettings;
   },
 ): Promise<ExposurePreview> {
   const vip = subject.vip ?? (await provisionalVip(subject.host, deps.store));
@@ -78,6 +80,7 @@ export async function renderPreview(
     { ...subject, vip },
     source,
     await otherLiveExposuresOfHost(subject, deps.store),
+    deps.render,
   );
   if ('problem' in manifests) {
     return {

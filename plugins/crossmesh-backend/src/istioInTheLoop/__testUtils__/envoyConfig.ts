@@ -172,3 +172,17 @@ export function expectCallsThroughGateway(
   expect(virtualHostFor(sidecar, String(port), host)).toBeDefined();
   expect(virtualHostFor(sidecar, String(port), exposure.vip)).toBeDefined();
 }
+
+/**
+ * Every `max_connection_duration` in an Envoy cluster, wherever istiod put it (for HTTP, in
+ * the upstream HTTP protocol options).
+ */
+export function maxConnectionDurations(cluster: unknown): unknown[] {
+  if (Array.isArray(cluster)) return cluster.flatMap(maxConnectionDurations);
+  if (!cluster || typeof cluster !== 'object') return [];
+  return Object.entries(cluster).flatMap(([key, value]) =>
+    /^max_?connection_?duration$/i.test(key)
+      ? [value]
+      : maxConnectionDurations(value),
+  );
+}
