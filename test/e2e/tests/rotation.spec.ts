@@ -6,7 +6,7 @@ import {
   hasCacerts,
   readCacerts,
 } from '../support/bedClusters';
-import { LOOKS, checkView, personWithLook } from '../support/checkView';
+import { LOOKS, Look, checkView, personWithLook } from '../support/checkView';
 
 const CLUSTERS = ['cluster-1', 'cluster-2'];
 
@@ -45,17 +45,28 @@ async function confirmStep(page: Page, button: string, dialog: string) {
  * The second platform member (ADR 0026) confirms, on their own overview, the root change
  * carol asked for; carol's page then shows what it did.
  */
-async function confirmAsDave(dave: Page, carolsPage: Page, outcome: string) {
+async function confirmAsDave(
+  dave: Page,
+  carolsPage: Page,
+  outcome: string,
+  views?: { name: string; look: Look },
+) {
   await dave.goto('/crossmesh');
   const waiting = dave.getByRole('region', {
     name: 'Waiting for a second platform member',
   });
   await expect(waiting).toContainText('Asked by carol');
+  if (views) {
+    await checkView(dave, `${views.name}-waiting`, waiting, views.look);
+  }
   await waiting.getByRole('button', { name: 'Confirm', exact: true }).click();
   const dialog = dave.getByRole('dialog', {
     name: 'Confirm this root change?',
   });
   await expect(dialog).toContainText('Check with carol');
+  if (views) {
+    await checkView(dave, `${views.name}-confirm`, dialog, views.look);
+  }
   await dialog.getByRole('button', { name: 'Confirm root change' }).click();
   await expect(dialog).toBeHidden();
   await expect(
@@ -85,7 +96,9 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
   test.setTimeout(420_000);
   const look = LOOKS[0];
   const carol = await personWithLook(browser, 'carol', look);
-  const dave = await personWithLook(browser, 'dave', look);
+  // dave looks at the confirmation at the other width.
+  const daveLook = LOOKS.find(l => l.width === 1920 && l.theme === look.theme)!;
+  const dave = await personWithLook(browser, 'dave', daveLook);
   const page = carol.page;
   const main = page.getByRole('main');
   const trust = page.getByRole('region', { name: 'Mesh trust' });
@@ -178,6 +191,7 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
         'cluster-2 intermediate: valid from',
       );
       await expectStepStates(rotation, ['Next step', 'Later', 'Later']);
+      await checkView(page, 'rotation-asked', rotation, look);
       await checkView(page, 'trust-ready', main, look);
     });
 
@@ -208,6 +222,10 @@ test('a platform engineer creates the root, gives each cluster its intermediate,
         dave.page,
         page,
         'Rotation started with the new root',
+        {
+          name: 'rotation-start',
+          look: daveLook,
+        },
       );
       await expectStepStates(rotation, ['Done', 'Next step', 'Later']);
       const [, incoming] = await listedRootFingerprints(trust);
