@@ -109,6 +109,17 @@ async function checkOverview(page: Page, look: Look) {
   await checkView(page, 'dialog-preflight', preflight, look);
   await preflight.getByRole('button', { name: 'Close' }).click();
 
+  await page.getByRole('button', { name: 'Add cluster', exact: true }).click();
+  const addCluster = page.getByRole('dialog', {
+    name: 'Add a cluster to the mesh',
+  });
+  await expect(
+    addCluster.getByRole('form', { name: 'Cluster to onboard' }),
+  ).toBeVisible();
+  await checkView(page, 'dialog-add-cluster', addCluster, look);
+  await addCluster.getByRole('button', { name: 'Cancel' }).click();
+  await expect(addCluster).toBeHidden();
+
   const generate = page.getByRole('button', { name: 'Generate root' });
   if (await generate.isVisible()) {
     await generate.click();
