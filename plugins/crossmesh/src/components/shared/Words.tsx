@@ -13,10 +13,20 @@ const BREAKS_INSIDE = /[-/‐–]/;
 // Longer than this, a token (a fingerprint, a UUID, a URL) is cut, not kept whole.
 const LONGEST_WHOLE = 32;
 
+// Punctuation around a long token stays readable when the token is cut: "(SHA-256 <fp>)".
+const AROUND = /^([("'[]*)(.*?)([)"'\],.:;]*)$/;
+
 function Token({ text }: { text: string }) {
   const classes = useStyles();
   if (text.length > LONGEST_WHOLE) {
-    return <Identifier value={text} maxWidth={`${LONGEST_WHOLE}ch`} />;
+    const [, before, core, after] = AROUND.exec(text)!;
+    return (
+      <>
+        {before}
+        <Identifier value={core} maxWidth={`${LONGEST_WHOLE}ch`} />
+        {after}
+      </>
+    );
   }
   return BREAKS_INSIDE.test(text) ? (
     <span className={classes.whole}>{text}</span>
