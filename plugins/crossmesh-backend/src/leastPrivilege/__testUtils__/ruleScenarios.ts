@@ -19,6 +19,11 @@ export interface RuleScenario {
   /** The cluster whose preflight shows the rule missing. */
   cluster: string;
   arrange?: () => Promise<void>;
+  /**
+   * Arrange once the rule is out, not before: the watches act on what the arrangement
+   * changes at once, and with the rule still in force would set it right before `act`.
+   */
+  arrangeWithoutRule?: boolean;
   /** Runs the operation with the rule taken out; resolves to what crossmesh said. */
   act: () => Promise<string>;
   /** Patterns the message must match; by default the 403 sentence and `cannot <verb> resource "<r>"`. */
@@ -459,6 +464,7 @@ export function ruleScenarios(
     },
     'kube-system:update:configmaps': {
       cluster: 'cluster-2',
+      arrangeWithoutRule: true,
       // The Corefile as seeded, without crossmesh's block: wiring must write.
       arrange: async () => {
         await replaceCoredns(context.seededCoredns);
@@ -468,6 +474,7 @@ export function ruleScenarios(
     },
     'kube-system:create:configmaps': {
       cluster: 'cluster-2',
+      arrangeWithoutRule: true,
       arrange: makeAksShaped,
       act: () => dnsRefusal(mesh, 'cluster-2'),
       restore: async () => {
@@ -483,6 +490,7 @@ export function ruleScenarios(
     },
     'kube-system:delete:configmaps': {
       cluster: 'cluster-2',
+      arrangeWithoutRule: true,
       // Wired through a coredns-custom crossmesh created (AKS-style); once the Corefile is
       // plain again, wiring moves back to it and deletes the emptied coredns-custom.
       arrange: async () => {
