@@ -155,11 +155,12 @@ export const crossmeshPlugin = createBackendPlugin({
           },
         });
 
-        // Callers' connections are re-opened within a workload-certificate lifetime, so they
-        // follow a root rotation (ADR 0023); the reconciler and the preview render alike.
+        // Callers' connections live at most half a workload-certificate lifetime, so none
+        // opened with a certificate from before a rotation phase outlives the phase's wait
+        // (ADR 0023); the reconciler and the preview render alike.
         const render = {
           connectionLifetimeSeconds: Math.round(
-            settings.trust.workloadCertificateTtlMs / 1000,
+            settings.trust.workloadCertificateTtlMs / 2000,
           ),
         };
         const exposureStore = new DatabaseExposureStore(db);

@@ -134,13 +134,13 @@ describe('dns-proxy exposures, judged by real istiods', () => {
         vip: svc2.vip,
       });
       expect(sidecar.nameTable?.[SVC2]?.ips).toEqual([svc2.vip]);
-      // Its connections live at most a workload-certificate lifetime (default 24 h), so
-      // they follow a root rotation (ADR 0023).
+      // Its connections live at most half a workload-certificate lifetime (default 24 h),
+      // so they follow a root rotation (ADR 0023).
       expect(
         maxConnectionDurations(
           clusterNamed(sidecar, outboundCluster(SVC2, 8000)),
         ),
-      ).toEqual(['86400s']);
+      ).toEqual(['43200s']);
     });
 
     // Exported to namespace foo only.

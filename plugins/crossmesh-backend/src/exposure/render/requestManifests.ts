@@ -107,10 +107,7 @@ export function admittedNamespaces(
  * @internal
  */
 export interface MeshRenderSettings {
-  /**
-   * The workload-certificate lifetime (`crossmesh.trust.workloadCertificateTtl`) in
-   * seconds, which bounds callers' connections (ADR 0023).
-   */
+  /** The longest life of a caller's connection to an exposed host, in seconds (ADR 0023). */
   connectionLifetimeSeconds?: number;
 }
 
