@@ -89,7 +89,7 @@ function withStatusCode(error: unknown, path: string): unknown {
  * `resource "serviceentries" in API group "networking.istio.io" at the cluster scope`, as
  * the API server names a collection in a refusal.
  */
-export function describeCollection(path: string): string {
+function describeCollection(path: string): string {
   const parts = path.split('/').filter(Boolean);
   const group = parts[0] === 'apis' ? parts[1] : '';
   const rest = parts.slice(parts[0] === 'apis' ? 3 : 2);

@@ -33,9 +33,12 @@ export interface ClusterWatchStatus {
   history: WatchRecovery[];
 }
 
+type ManagedKind = { kind: string; apiVersion: string };
+
 interface NamedWatch {
   name: string;
-  kind?: string;
+  /** The managed kind it watches; absent for cacerts and the DNS ConfigMaps. */
+  managed?: ManagedKind;
   watch: ResourceWatch;
 }
 
@@ -75,10 +78,10 @@ export class ClusterWatches {
         name: string,
         concern: WatchedConcern,
         target: ResourceWatchTarget,
-        kind?: string,
+        managed?: ManagedKind,
       ): NamedWatch => ({
         name,
-        kind,
+        managed,
         watch: new ResourceWatch({
           target,
           kubeConfig,
@@ -105,7 +108,7 @@ export class ClusterWatches {
                   labelSelector: MANAGED_SELECTOR,
                 })) as WatchList,
             },
-            kind,
+            { kind, apiVersion },
           ),
         ),
         // One watch per name, selecting it by metadata.name: RBAC grants the watch of named
@@ -140,10 +143,10 @@ export class ClusterWatches {
   managedObjects(cluster: string): ObservedKubeObject[] | undefined {
     const out: ObservedKubeObject[] = [];
     for (const w of this.watches.get(cluster) ?? []) {
-      if (!w.kind) continue;
+      if (!w.managed) continue;
       const objects = w.watch.objects();
       if (!objects) return undefined;
-      out.push(...objects.map(o => asObserved(o, w.kind!)));
+      out.push(...objects.map(o => asObserved(o, w.managed!)));
     }
     return this.watches.has(cluster) ? out : undefined;
   }
@@ -160,14 +163,15 @@ export class ClusterWatches {
   }
 }
 
-function asObserved(object: WatchedObject, kind: string): ObservedKubeObject {
+function asObserved(
+  object: WatchedObject,
+  managed: ManagedKind,
+): ObservedKubeObject {
   // Items of a custom resource list carry these, but a missing one must not make two
   // objects of different kinds look alike.
   return {
     ...(object as unknown as ObservedKubeObject),
-    apiVersion:
-      object.apiVersion ??
-      MANAGED_KINDS.find(managed => managed.kind === kind)!.apiVersion,
-    kind: object.kind ?? kind,
+    apiVersion: object.apiVersion ?? managed.apiVersion,
+    kind: object.kind ?? managed.kind,
   };
 }
