@@ -21,6 +21,11 @@ summary() {
   for row in "${times[@]}"; do echo "  $row"; done
   echo "all steps took $(( $(date +%s) - started ))s"
   [ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
+  # The end of a run's output is what a CI page shows: name the failing tests here too.
+  if [ -s "${JEST_FAILURES:-}" ]; then
+    echo "failing tests (whole output in $JEST_LOG):"
+    head -n 60 "$JEST_FAILURES"
+  fi
   echo "steps: $passed passed, ${#failed[@]} failed"
   exit "$code"
 }
@@ -54,6 +59,20 @@ start_postgres() {
   pg_started=1
 }
 
+# Runs jest as given, keeping its output in $JEST_LOG and the names of failing tests
+# (a suite that FAILs and each failing case's "●" header) in $JEST_FAILURES.
+run_jest() {
+  local code
+  "$@" 2>&1 | tee "$JEST_LOG"
+  code=${PIPESTATUS[0]}
+  grep -aE '^FAIL |^  ● ' "$JEST_LOG" | grep -av '● Console' >"$JEST_FAILURES"
+  return "$code"
+}
+mkdir -p .crossmesh/logs
+JEST_LOG=.crossmesh/logs/jest.log
+JEST_FAILURES=.crossmesh/logs/jest-failures.txt
+: >"$JEST_FAILURES"
+
 # shellcheck source=setup.sh
 step - "set-up (toolchain, dependencies, test binaries)" source scripts/setup.sh --for-tests
 step - "PostgreSQL (scripts/postgres.sh)" start_postgres
@@ -70,7 +89,7 @@ step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-p
 # The data-plane suites (*.envoy.test.ts: network namespaces, real Envoys, minutes of traffic)
 # run in a step of their own, one file at a time: they need root, and timing-sensitive traffic
 # should not share two cores with the rest of the suite.
-step "unit and integration tests" env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$'
+step "unit and integration tests" run_jest env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$'
 step "end-to-end tests" bash test/e2e/run.sh
 step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
 step "adoption in a fresh Backstage app" bash test/adoption/run.sh
