@@ -4,8 +4,8 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { backendError } from '../MeshOverviewPage/__testUtils__/overviewFixtures';
-import { renderOverview } from './__testUtils__/renderOverview';
+import { backendError } from '../../__testUtils__/overviewFixtures';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import { TrustFake } from './__testUtils__/TrustFake';
 import { intermediate, meshTrust, root } from './__testUtils__/trustFixtures';
 
@@ -14,6 +14,13 @@ const pem = (name: string, text: string) =>
 
 async function trustRegion() {
   return screen.findByRole('region', { name: 'Mesh trust' });
+}
+
+/** The trust region once it shows `text`: the region renders before the trust data does. */
+async function trustRegionShowing(text: string) {
+  const region = await trustRegion();
+  await waitFor(() => expect(region).toHaveTextContent(text));
+  return region;
 }
 
 async function clusterRow(table: string, cluster: string) {
@@ -157,7 +164,7 @@ describe('the trust section of the mesh overview', () => {
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Import root' }),
     );
-    expect(await trustRegion()).toHaveTextContent('imported');
+    await trustRegionShowing('imported');
     expect(fake.calls.importRoot).toHaveBeenLastCalledWith({
       certPem: 'CERT',
       keyPem: 'KEY',
@@ -300,7 +307,7 @@ describe('the trust section of the mesh overview', () => {
     );
     renderOverview(fake.api());
 
-    expect(await trustRegion()).toHaveTextContent('key held offline');
+    await trustRegionShowing('key held offline');
     await userEvent.click(
       await screen.findByRole('button', { name: 'Create CSR for east' }),
     );
