@@ -8,7 +8,7 @@ import { screen } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { crossmeshApiRef } from './api';
 import { CrossmeshMeshOverviewPage, crossmeshPlugin } from './plugin';
-import { westCluster } from './testUtils/clusters';
+import { westCluster } from './__testUtils__/clusters';
 
 describe('crossmeshPlugin', () => {
   it('provides the crossmesh api', () => {

@@ -14,7 +14,7 @@ import {
   ListClustersResponse,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { CrossmeshApi } from '../../../api';
+import { CrossmeshApi } from '../api';
 
 const STATUS: Record<string, [number, string]> = {
   InputError: [400, 'Bad Request'],

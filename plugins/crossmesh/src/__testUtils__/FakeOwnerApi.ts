@@ -15,7 +15,7 @@ import {
   NewExposureRequest,
   ServicePorts,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { CrossmeshApi } from '../../../api';
+import { CrossmeshApi } from '../api';
 
 const STATUS: Record<string, number> = {
   InputError: 400,

@@ -8,12 +8,12 @@ import {
   TrustInspection,
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { CrossmeshApi } from '../../../api';
+import { CrossmeshApi } from '../api';
 import {
   downCluster,
   eastCluster,
   westCluster,
-} from '../../../testUtils/clusters';
+} from './clusters';
 
 const DAY = 24 * 3600_000;
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

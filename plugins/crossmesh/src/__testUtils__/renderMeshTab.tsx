@@ -3,8 +3,8 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { screen, within } from '@testing-library/react';
-import { CrossmeshApi, crossmeshApiRef } from '../../../api';
-import { EntityMeshContent } from '../EntityMeshContent';
+import { CrossmeshApi, crossmeshApiRef } from '../api';
+import { EntityMeshContent } from '../components/EntityMeshContent/EntityMeshContent';
 import { FakeOwnerApi } from './FakeOwnerApi';
 import { bob, meshClusters, svc2, teamB } from './ownerFixtures';
 

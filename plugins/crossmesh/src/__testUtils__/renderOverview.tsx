@@ -1,9 +1,9 @@
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import type { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { configure } from '@testing-library/react';
-import { CrossmeshApi, crossmeshApiRef } from '../../../api';
-import { scaffolderTemplateRouteRef } from '../../../routes';
-import { MeshOverviewPage } from '../../MeshOverviewPage';
+import { CrossmeshApi, crossmeshApiRef } from '../api';
+import { scaffolderTemplateRouteRef } from '../routes';
+import { MeshOverviewPage } from '../components/MeshOverviewPage';
 
 // A whole page per test, on a shared 2-core machine.
 jest.setTimeout(30_000);

@@ -3,13 +3,13 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, within } from '@testing-library/react';
 import { crossmeshApiRef } from '../api';
-import { FakeCrossmeshApi } from '../components/ApprovalsPage/__testUtils__/FakeCrossmeshApi';
+import { FakeCrossmeshApi } from '../__testUtils__/FakeCrossmeshApi';
 import {
   activeRequest,
   alice,
   catalogEntities,
   svc2Request,
-} from '../components/ApprovalsPage/__testUtils__/requests';
+} from '../__testUtils__/requests';
 import crossmeshPlugin from './plugin';
 
 jest.setTimeout(30_000);

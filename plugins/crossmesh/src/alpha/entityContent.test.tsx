@@ -8,13 +8,13 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { screen } from '@testing-library/react';
 import { crossmeshApiRef } from '../api';
-import { fakeOwnerApi } from '../components/EntityMeshContent/__testUtils__/renderMeshTab';
+import { fakeOwnerApi } from '../__testUtils__/renderMeshTab';
 import {
   bob,
   pendingRequest,
   svc2,
   teamB,
-} from '../components/EntityMeshContent/__testUtils__/ownerFixtures';
+} from '../__testUtils__/ownerFixtures';
 import { entityMeshContent } from './entityContent';
 import crossmeshPlugin from './plugin';
 

@@ -1,7 +1,7 @@
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { configure, screen } from '@testing-library/react';
 import { crossmeshApiRef } from '../api';
-import { eastCluster } from '../testUtils/clusters';
+import { eastCluster } from '../__testUtils__/clusters';
 import crossmeshPlugin from './plugin';
 
 // The overview page loads lazily and renders three sections: on a busy 2-core machine the

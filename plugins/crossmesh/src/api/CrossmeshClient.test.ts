@@ -1,7 +1,7 @@
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { eastCluster } from '../testUtils/clusters';
+import { eastCluster } from '../__testUtils__/clusters';
 import { errorCode, errorMessage } from '../components/errorMessage';
 import { CrossmeshClient } from './CrossmeshClient';
 

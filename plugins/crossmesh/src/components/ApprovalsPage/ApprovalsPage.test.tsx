@@ -2,8 +2,8 @@ import { ResponseError } from '@backstage/errors';
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { eastCluster, westCluster } from '../../testUtils/clusters';
-import { FakeCrossmeshApi } from './__testUtils__/FakeCrossmeshApi';
+import { eastCluster, westCluster } from '../../__testUtils__/clusters';
+import { FakeCrossmeshApi } from '../../__testUtils__/FakeCrossmeshApi';
 import {
   allRequests,
   openReview,
@@ -16,7 +16,7 @@ import {
   paymentsRequest,
   rejectedRequest,
   svc2Request,
-} from './__testUtils__/requests';
+} from '../../__testUtils__/requests';
 
 function manyPending(count: number): ExposureRequest[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -11,8 +11,8 @@ import { screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { crossmeshApiRef } from '../../api';
 import { CrossmeshApprovalsPage } from '../../plugin';
-import { FakeCrossmeshApi } from './__testUtils__/FakeCrossmeshApi';
-import { alice, catalogEntities, svc2Request } from './__testUtils__/requests';
+import { FakeCrossmeshApi } from '../../__testUtils__/FakeCrossmeshApi';
+import { alice, catalogEntities, svc2Request } from '../../__testUtils__/requests';
 
 jest.setTimeout(30_000);
 

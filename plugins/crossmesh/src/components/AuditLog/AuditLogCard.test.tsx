@@ -11,7 +11,7 @@ import {
   backendError,
   fakeApi,
   never,
-} from '../MeshOverviewPage/__testUtils__/overviewFixtures';
+} from '../../__testUtils__/overviewFixtures';
 import { AuditLogCard } from './AuditLogCard';
 
 jest.setTimeout(30_000);

@@ -10,8 +10,8 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { screen, within } from '@testing-library/react';
 import { crossmeshApiRef } from '../../api';
 import { EntityCrossmeshContent, isCrossmeshAvailable } from '../../index';
-import { activeRequest, bob, svc2, teamB } from './__testUtils__/ownerFixtures';
-import { fakeOwnerApi } from './__testUtils__/renderMeshTab';
+import { activeRequest, bob, svc2, teamB } from '../../__testUtils__/ownerFixtures';
+import { fakeOwnerApi } from '../../__testUtils__/renderMeshTab';
 
 describe('EntityCrossmeshContent in a legacy app', () => {
   it('renders the Mesh tab content of the entity in context', async () => {

@@ -1,8 +1,8 @@
 import { ResponseError } from '@backstage/errors';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeOwnerApi } from './__testUtils__/FakeOwnerApi';
-import { activeRequest, pendingRequest } from './__testUtils__/ownerFixtures';
+import { FakeOwnerApi } from '../../__testUtils__/FakeOwnerApi';
+import { activeRequest, pendingRequest } from '../../__testUtils__/ownerFixtures';
 import {
   exposureRows,
   actionButtons,
@@ -10,7 +10,7 @@ import {
   fakeOwnerApi,
   renderMeshTab,
   rowWith,
-} from './__testUtils__/renderMeshTab';
+} from '../../__testUtils__/renderMeshTab';
 
 describe('EntityMeshContent', () => {
   it('shows each request with its host, VIP, ports, state, per-cluster progress, decision and end date', async () => {

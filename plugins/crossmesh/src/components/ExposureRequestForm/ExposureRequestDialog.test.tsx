@@ -1,17 +1,17 @@
 import { NotFoundError } from '@backstage/errors';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeOwnerApi } from '../EntityMeshContent/__testUtils__/FakeOwnerApi';
+import { FakeOwnerApi } from '../../__testUtils__/FakeOwnerApi';
 import {
   bob,
   meshClusters,
   pendingRequest,
-} from '../EntityMeshContent/__testUtils__/ownerFixtures';
+} from '../../__testUtils__/ownerFixtures';
 import {
   exposureRows,
   fakeOwnerApi,
   renderMeshTab,
-} from '../EntityMeshContent/__testUtils__/renderMeshTab';
+} from '../../__testUtils__/renderMeshTab';
 
 jest.setTimeout(30_000);
 

@@ -11,7 +11,7 @@ import {
   exposure,
   fakeApi,
   never,
-} from '../MeshOverviewPage/__testUtils__/overviewFixtures';
+} from '../../__testUtils__/overviewFixtures';
 import { MeshGraphCard } from './MeshGraphCard';
 
 jest.setTimeout(30_000);

@@ -1,13 +1,13 @@
 import { ONBOARDING_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { westCluster } from '../../testUtils/clusters';
-import { renderOverview } from '../Trust/__testUtils__/renderOverview';
+import { westCluster } from '../../__testUtils__/clusters';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import {
   DNS_REFUSED,
   OnboardingJobsFake,
 } from './__testUtils__/onboardingJobsFake';
-import { eastMember, fakeApi } from './__testUtils__/overviewFixtures';
+import { eastMember, fakeApi } from '../../__testUtils__/overviewFixtures';
 
 async function openDialog(jobs: OnboardingJobsFake) {
   const listClusters = jest.fn(async () => ({

@@ -1,14 +1,14 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CrossmeshApi } from '../../api';
-import { renderOverview } from '../Trust/__testUtils__/renderOverview';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import {
   backendError,
   fakeApi,
   never,
   preflightReport,
   reconcileStatus,
-} from './__testUtils__/overviewFixtures';
+} from '../../__testUtils__/overviewFixtures';
 
 function renderPage(overrides: Partial<CrossmeshApi> = {}) {
   return renderOverview(fakeApi(overrides));

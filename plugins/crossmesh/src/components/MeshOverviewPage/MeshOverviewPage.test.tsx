@@ -7,14 +7,14 @@ import {
   downCluster,
   eastCluster,
   westCluster,
-} from '../../testUtils/clusters';
-import { renderOverview } from '../Trust/__testUtils__/renderOverview';
+} from '../../__testUtils__/clusters';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import {
   backendError,
   eastMember,
   fakeApi,
   never,
-} from './__testUtils__/overviewFixtures';
+} from '../../__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
 function renderPage(api: Partial<CrossmeshApi>) {

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { backendError } from '../MeshOverviewPage/__testUtils__/overviewFixtures';
-import { renderOverview } from './__testUtils__/renderOverview';
+import { backendError } from '../../__testUtils__/overviewFixtures';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import { TrustFake } from './__testUtils__/TrustFake';
 import { intermediate, meshTrust, root } from './__testUtils__/trustFixtures';
 

@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { renderOverview } from './__testUtils__/renderOverview';
+import { renderOverview } from '../../__testUtils__/renderOverview';
 import { TrustFake } from './__testUtils__/TrustFake';
 import { intermediate, meshTrust, root } from './__testUtils__/trustFixtures';
 

@@ -12,9 +12,9 @@ import type { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { CrossmeshApi, crossmeshApiRef } from '../../../api';
-import { eastCluster, westCluster } from '../../../testUtils/clusters';
+import { eastCluster, westCluster } from '../../../__testUtils__/clusters';
 import { ApprovalsPage } from '../ApprovalsPage';
-import { FakeCrossmeshApi } from './FakeCrossmeshApi';
+import { FakeCrossmeshApi } from '../../../__testUtils__/FakeCrossmeshApi';
 import {
   activeRequest,
   alice,
@@ -23,7 +23,7 @@ import {
   paymentsRequest,
   rejectedRequest,
   svc2Request,
-} from './requests';
+} from '../../../__testUtils__/requests';
 
 /** Titles from the catalog entities, as the catalog plugin's presentation API gives them. */
 const presentationApi: EntityPresentationApi = {

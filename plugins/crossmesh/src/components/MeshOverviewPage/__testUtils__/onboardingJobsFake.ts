@@ -6,7 +6,7 @@ import {
   OnboardingJobInput,
   OnboardingStepId,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { backendError } from './overviewFixtures';
+import { backendError } from '../../../__testUtils__/overviewFixtures';
 
 const AT = '2026-12-02T10:00:00.000Z';
 

@@ -9,8 +9,8 @@ import {
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshApi } from '../../../api';
-import { eastCluster, westCluster } from '../../../testUtils/clusters';
-import { fakeApi } from '../../MeshOverviewPage/__testUtils__/overviewFixtures';
+import { eastCluster, westCluster } from '../../../__testUtils__/clusters';
+import { fakeApi } from '../../../__testUtils__/overviewFixtures';
 import {
   inspection,
   intermediate,
