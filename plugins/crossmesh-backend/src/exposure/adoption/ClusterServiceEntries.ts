@@ -5,6 +5,7 @@ import {
 } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { describeKubernetesError } from '../../clusters/kubernetesErrors';
+import { retryWhileThrottled } from '../../clusters/retryWhileThrottled';
 import {
   loadKubernetesModule,
   TimeoutError,
@@ -21,22 +22,6 @@ import {
 
 const [GROUP, VERSION] = ISTIO_NETWORKING_API_VERSION.split('/');
 const PLURAL = 'serviceentries';
-const ATTEMPTS = 5;
-
-/**
- * How long to wait before retrying a 429, which an API server answers while it starts
- * or sheds load (honouring Retry-After, 0.1 to 5 s); undefined for any other error.
- */
-function retryDelayMs(error: unknown): number | undefined {
-  const refusal = error as { code?: unknown; headers?: Record<string, string> };
-  if (refusal?.code !== 429) {
-    return undefined;
-  }
-  const retryAfter = Number(refusal.headers?.['retry-after']) * 1000;
-  return Number.isFinite(retryAfter)
-    ? Math.min(Math.max(retryAfter, 100), 5000)
-    : 1000;
-}
 
 /**
  * Reads and writes the ServiceEntries of one cluster for adoption: lists the hand-made
@@ -131,19 +116,13 @@ export class ClusterServiceEntries {
   ): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await withTimeout(
-            request(),
-            timeoutMs,
-            `the API server at ${connection.url} did not answer within ${timeoutMs} ms`,
-          );
-        } catch (error) {
-          const delayMs = retryDelayMs(error);
-          if (delayMs === undefined || attempt >= ATTEMPTS) throw error;
-          await new Promise(resolve => setTimeout(resolve, delayMs));
-        }
-      }
+      return await retryWhileThrottled(() =>
+        withTimeout(
+          request(),
+          timeoutMs,
+          `the API server at ${connection.url} did not answer within ${timeoutMs} ms`,
+        ),
+      );
     } catch (error) {
       const reason =
         error instanceof TimeoutError

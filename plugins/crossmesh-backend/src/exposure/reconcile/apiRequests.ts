@@ -4,6 +4,7 @@ import {
   isNotFound,
 } from '../../clusters/kubernetesErrors';
 import { TimeoutError, withTimeout } from '../../clusters/kubernetesModule';
+import { retryWhileThrottled } from '../../clusters/retryWhileThrottled';
 import type { KubeObject } from '../render/types';
 
 /**
@@ -55,9 +56,6 @@ export async function inParallel<T>(
   }
 }
 
-const ATTEMPTS = 5;
-const RETRY_DELAY_MS = { default: 1000, min: 100, max: 5000 };
-
 /**
  * Where one converge counts its requests, and how long one may take.
  *
@@ -82,29 +80,14 @@ export async function send<T>(
   counter: 'reads' | 'writes',
   request: () => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+  return retryWhileThrottled(() => {
     tally.result[counter]++;
-    try {
-      return await withTimeout(
-        request(),
-        tally.timeoutMs,
-        `the API server at ${tally.url} did not answer within ${tally.timeoutMs} ms, so crossmesh stopped part-way; the next run reads the cluster again and completes the work`,
-      );
-    } catch (error) {
-      const refusal = error as {
-        code?: unknown;
-        headers?: Record<string, string>;
-      };
-      if (refusal?.code !== 429 || attempt >= ATTEMPTS) {
-        throw error;
-      }
-      const retryAfter = Number(refusal.headers?.['retry-after']) * 1000;
-      const delay = Number.isFinite(retryAfter)
-        ? Math.min(Math.max(retryAfter, RETRY_DELAY_MS.min), RETRY_DELAY_MS.max)
-        : RETRY_DELAY_MS.default;
-      await new Promise(resolve => setTimeout(resolve, delay));
-    }
-  }
+    return withTimeout(
+      request(),
+      tally.timeoutMs,
+      `the API server at ${tally.url} did not answer within ${tally.timeoutMs} ms, so crossmesh stopped part-way; the next run reads the cluster again and completes the work`,
+    );
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   VersionApi,
 } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../clusters/clusterConnections';
+import { retryWhileThrottled } from '../../clusters/retryWhileThrottled';
 import {
   describeKubernetesError,
   isNotFound,
@@ -67,12 +68,14 @@ export class PreflightSession {
     );
   }
 
-  /** Sends a request, giving up after the cluster timeout. */
+  /** Sends a request, giving up after the cluster timeout; asks again while the API server answers 429. */
   call<T>(request: () => Promise<T>): Promise<T> {
-    return withTimeout(
-      request(),
-      this.timeoutMs,
-      `the API server at ${this.connection.url} did not answer within ${this.timeoutMs} ms`,
+    return retryWhileThrottled(() =>
+      withTimeout(
+        request(),
+        this.timeoutMs,
+        `the API server at ${this.connection.url} did not answer within ${this.timeoutMs} ms`,
+      ),
     );
   }
 
