@@ -279,9 +279,11 @@ export const crossmeshPlugin = createBackendPlugin({
             : undefined,
         });
 
-        lifecycle.addShutdownHook(() => {
+        // A pass that is running ends before the database closes under it.
+        lifecycle.addShutdownHook(async () => {
           trigger.stop();
           watches?.stop();
+          await trigger.settled();
         });
 
         const memberships = new MembershipService(

@@ -51,6 +51,35 @@ describe('ReconcileTrigger', () => {
     ]);
   });
 
+  it('settles once the running pass ends, and starts none after stop', async () => {
+    let passes = 0;
+    let release: () => void = () => {};
+    trigger = new ReconcileTrigger({
+      reconcile: async () => {
+        passes++;
+        await new Promise<void>(resolve => {
+          release = resolve;
+        });
+        return report();
+      },
+    });
+    const timer = trigger.timerPass();
+    await until(() => passes === 1);
+    trigger.request('a change while the pass runs');
+    trigger.stop();
+    let settled = false;
+    const settling = trigger.settled().then(() => {
+      settled = true;
+    });
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    release();
+    await settling;
+    await timer;
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(passes).toBe(1);
+  });
+
   it('wakes when the earliest end date ahead is reached', async () => {
     const causes: string[] = [];
     let now = Date.parse('2030-01-01T00:00:00Z');

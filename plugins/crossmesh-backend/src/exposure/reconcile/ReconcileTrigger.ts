@@ -49,6 +49,11 @@ export class ReconcileTrigger {
     clearTimeout(this.endDateTimer);
   }
 
+  /** Resolves once the pass running now (if any) has ended; for a clean shutdown. */
+  settled(): Promise<void> {
+    return this.running.then(() => undefined);
+  }
+
   private run(mode: ReconcileMode, cause: string): Promise<ReconcileReport> {
     const pass = this.running.then(async () => {
       try {
