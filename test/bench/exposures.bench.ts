@@ -49,7 +49,7 @@ import {
   renderExposure,
 } from '../../plugins/crossmesh-backend/src/exposure/render';
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
-import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
+import { connectionsOf } from '../../plugins/crossmesh-backend/src/__testUtils__/trustTestKit';
 import { DatabaseAuditLog } from '../../plugins/crossmesh-backend/src/audit';
 import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
 

@@ -36,7 +36,7 @@ import { ReconcileLease } from '../../plugins/crossmesh-backend/src/exposure/rec
 import { ReconcileTrigger } from '../../plugins/crossmesh-backend/src/exposure/reconcile/ReconcileTrigger';
 import { DatabaseExposureStore } from '../../plugins/crossmesh-backend/src/exposure/store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../../plugins/crossmesh-backend/src/exposure/store/ExposureTransaction';
-import { connectionsOf } from '../../plugins/crossmesh-backend/src/trust/cluster/__testUtils__/trustTestKit';
+import { connectionsOf } from '../../plugins/crossmesh-backend/src/__testUtils__/trustTestKit';
 import {
   adminCustomObjects,
   delta,

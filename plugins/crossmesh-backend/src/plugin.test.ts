@@ -1,8 +1,6 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
-import { crossmeshPlugin } from './plugin';
+import { startCrossmeshTestBackend } from './__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
@@ -30,34 +28,27 @@ describe('crossmesh backend against real API servers', () => {
   });
 
   async function startBackend(
-    extraConfig: object = {},
-    permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    crossmesh: object = {},
+    permissions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    kubernetes: object = bed.kubernetesConfig(),
   ) {
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: { kubernetes: bed.kubernetesConfig() as any, ...extraConfig },
-        }),
-        ...(permissionResult
-          ? [mockServices.permissions.factory({ result: permissionResult })]
-          : []),
-      ],
+    const backend = await startCrossmeshTestBackend({
+      kubernetes,
+      crossmesh,
+      permissions,
     });
     backends.push(backend);
-    return backend.server;
+    return backend;
   }
 
   it("reads each cluster's Istio version, strategy and gateway address", async () => {
     const server = await startBackend({
-      crossmesh: {
-        clusters: {
-          'cluster-3': { gatewayAddress: 'east-west.cluster-3.example' },
-        },
+      clusters: {
+        'cluster-3': { gatewayAddress: 'east-west.cluster-3.example' },
       },
     });
 
-    const response = await request(server).get('/api/crossmesh/clusters');
+    const response = await server.call('get', '/clusters');
 
     expect(response.status).toBe(200);
     expect(response.body.items).toEqual([
@@ -111,9 +102,9 @@ describe('crossmesh backend against real API servers', () => {
   });
 
   it('reads one cluster, honours a configured strategy, and 404s an unknown one', async () => {
-    const server = await startBackend({ crossmesh: { strategy: 'dns-proxy' } });
+    const server = await startBackend({ strategy: 'dns-proxy' });
 
-    const one = await request(server).get('/api/crossmesh/clusters/cluster-1');
+    const one = await server.call('get', '/clusters/cluster-1');
     expect(one.status).toBe(200);
     expect(one.body).toMatchObject({
       name: 'cluster-1',
@@ -122,7 +113,7 @@ describe('crossmesh backend against real API servers', () => {
       strategySource: 'config',
     });
 
-    const unknown = await request(server).get('/api/crossmesh/clusters/nope');
+    const unknown = await server.call('get', '/clusters/nope');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toContain("No cluster named 'nope'");
   });
@@ -131,20 +122,11 @@ describe('crossmesh backend against real API servers', () => {
     const config = bed.kubernetesConfig() as any;
     config.clusterLocatorMethods[0].clusters[1].serviceAccountToken =
       'not-a-valid-token';
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: { kubernetes: config, crossmesh: { clusterTimeoutSeconds: 5 } },
-        }),
-      ],
-    });
-    backends.push(backend);
-    const server = backend.server;
+    const server = await startBackend({}, undefined, config);
 
     await bed.stopCluster('cluster-3');
     try {
-      const response = await request(server).get('/api/crossmesh/clusters');
+      const response = await server.call('get', '/clusters');
       expect(response.status).toBe(200);
       const [first, second, third] = response.body.items;
       expect(first).toMatchObject({ name: 'cluster-1', reachable: true });
@@ -165,9 +147,7 @@ describe('crossmesh backend against real API servers', () => {
       await bed.startCluster('cluster-3');
     }
 
-    const recovered = await request(server).get(
-      '/api/crossmesh/clusters/cluster-3',
-    );
+    const recovered = await server.call('get', '/clusters/cluster-3');
     expect(recovered.body).toMatchObject({
       name: 'cluster-3',
       reachable: true,
@@ -176,7 +156,7 @@ describe('crossmesh backend against real API servers', () => {
 
   it('refuses readers the permission policy denies', async () => {
     const server = await startBackend({}, AuthorizeResult.DENY);
-    const response = await request(server).get('/api/crossmesh/clusters');
+    const response = await server.call('get', '/clusters');
     expect(response.status).toBe(403);
     expect(response.body.error.name).toBe('NotAllowedError');
   });

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-/** A fixture ConfigMap as stored under __fixtures__. */
+/** A fixture ConfigMap as stored under dnsFixtures/. */
 export interface FixtureConfigMap {
   file: string;
   metadata?: {
@@ -12,7 +12,7 @@ export interface FixtureConfigMap {
   data?: Record<string, string>;
 }
 
-const dir = join(__dirname, '..', '__fixtures__');
+const dir = join(__dirname, 'dnsFixtures');
 
 /** Every fixture ConfigMap, read with the yaml package. */
 export function loadFixtures(): FixtureConfigMap[] {

@@ -3,19 +3,22 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { TestBed } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
-import { ClusterObserver } from '../../../clusters/ClusterObserver';
-import { KubernetesClients } from '../../../clusters/KubernetesClients';
-import { connectionsOf } from '../../../trust/cluster/__testUtils__/trustTestKit';
-import { DatabaseAuditLog } from '../../../audit';
-import { ClusterDnsWiring } from '../../dns/cluster';
-import { DatabaseExposureStore } from '../../store/DatabaseExposureStore';
-import { databaseExposureTransaction } from '../../store/ExposureTransaction';
-import { allocateVip } from '../../vip';
-import { ClusterExposureApplier } from '../ClusterExposureApplier';
-import { ExposureReconciler, ReconcileReport } from '../ExposureReconciler';
-import { ClusterWatches } from '../ClusterWatches';
-import { ReconcileTrigger } from '../ReconcileTrigger';
-import { ReconcileLease } from '../ReconcileLease';
+import { ClusterObserver } from '../clusters/ClusterObserver';
+import { KubernetesClients } from '../clusters/KubernetesClients';
+import { connectionsOf } from './trustTestKit';
+import { DatabaseAuditLog } from '../audit';
+import { ClusterDnsWiring } from '../exposure/dns/cluster';
+import { DatabaseExposureStore } from '../exposure/store/DatabaseExposureStore';
+import { databaseExposureTransaction } from '../exposure/store/ExposureTransaction';
+import { allocateVip } from '../exposure/vip';
+import { ClusterExposureApplier } from '../exposure/reconcile/ClusterExposureApplier';
+import {
+  ExposureReconciler,
+  ReconcileReport,
+} from '../exposure/reconcile/ExposureReconciler';
+import { ClusterWatches } from '../exposure/reconcile/ClusterWatches';
+import { ReconcileTrigger } from '../exposure/reconcile/ReconcileTrigger';
+import { ReconcileLease } from '../exposure/reconcile/ReconcileLease';
 
 /** A database with crossmesh's migrations applied. */
 export async function migratedDatabase(

@@ -9,7 +9,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import {
   ClusterConnection,
   readClusterConnections,
-} from '../../../clusters/clusterConnections';
+} from '../clusters/clusterConnections';
 import {
   buildCacerts,
   CacertsFiles,
@@ -17,7 +17,7 @@ import {
   generateRootCa,
   issueIntermediateCa,
   IntermediateCa,
-} from '../../../pki';
+} from '../pki';
 
 /** The bed's clusters as crossmesh sees them (user `crossmesh`). */
 export function connectionsOf(bed: TestBed): ClusterConnection[] {
@@ -34,7 +34,18 @@ export async function adminApis(cluster: TestCluster) {
   return {
     core: kubeConfig.makeApiClient(k8s.CoreV1Api),
     apps: kubeConfig.makeApiClient(k8s.AppsV1Api),
+    rbac: kubeConfig.makeApiClient(k8s.RbacAuthorizationV1Api),
   };
+}
+
+/** The Corefile of kube-system/coredns, read as admin. */
+export async function corefileOf(cluster: TestCluster): Promise<string> {
+  const { core } = await adminApis(cluster);
+  const cm = await core.readNamespacedConfigMap({
+    name: 'coredns',
+    namespace: 'kube-system',
+  });
+  return cm.data?.Corefile ?? '';
 }
 
 export async function readSecretAsAdmin(

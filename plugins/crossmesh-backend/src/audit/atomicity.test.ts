@@ -15,7 +15,7 @@ import { ServiceOwnership } from '../exposure/workflow/serviceOwnership';
 import { DatabaseMembershipStore } from '../onboarding/membership/DatabaseMembershipStore';
 import { deriveKek } from '../pki';
 import { DatabaseTrustStore } from '../trust/store/DatabaseTrustStore';
-import { connectionsOf } from '../trust/cluster/__testUtils__/trustTestKit';
+import { connectionsOf } from '../__testUtils__/trustTestKit';
 import { databaseTrustTransaction } from '../trust/store/TrustTransaction';
 import { DatabaseConfirmationStore } from '../trust/store/DatabaseConfirmationStore';
 import { createTrustServices } from '../trust';

@@ -1,8 +1,6 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
-import { crossmeshPlugin } from '../plugin';
-import { adminApis } from '../trust/cluster/__testUtils__/trustTestKit';
+import { startCrossmeshTestBackend } from '../__testUtils__/testBackend';
+import { adminApis } from '../__testUtils__/trustTestKit';
 
 jest.setTimeout(120_000);
 
@@ -35,18 +33,12 @@ describe('DNS capture of the dns-proxy strategy, read from real API servers', ()
   });
 
   async function clusters(crossmesh: object = {}) {
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: { kubernetes: bed.kubernetesConfig() as any, crossmesh },
-        }),
-      ],
+    const backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      crossmesh,
     });
     backends.push(backend);
-    const response = await request(backend.server).get(
-      '/api/crossmesh/clusters',
-    );
+    const response = await backend.call('get', '/clusters');
     expect(response.status).toBe(200);
     return response.body.items;
   }

@@ -1,16 +1,14 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
-import { asUser, userInfoWithGroups } from '../__testUtils__/apiTestKit';
-import { crossmeshPlugin } from '../plugin';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../__testUtils__/testBackend';
 import { REQUEST_ID_LABEL, requestIdLabelValue, toYaml } from './render';
 
 jest.setTimeout(300_000);
-
-const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
 
 /** Istio 1.6 selects legacy-global, 1.22 dns-proxy. */
 const ISTIO_VERSIONS: Record<string, string> = {
@@ -123,10 +121,8 @@ function keyOf(cluster: string, o: any) {
 
 describe('the preview before approval is what the reconciler applies', () => {
   let bed: TestBed;
-  let server: any;
-  let stop: () => Promise<void>;
-  const scheduler = mockServices.scheduler.mock();
-  const as = (user: string) => asUser(server, user);
+  let backend: CrossmeshTestBackend;
+  const as = (user: string) => backend.as(user);
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -158,44 +154,20 @@ describe('the preview before approval is what the reconciler applies', () => {
         await core.createNamespace({ body: { metadata: { name } } });
       }
     }
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        scheduler.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-            },
-          },
-        }),
-        catalogServiceMock.factory({
-          entities: strategies.flatMap(strategy =>
-            SPREAD.map(spec => componentFor(strategy, spec)),
-          ),
-        }),
-        userInfoWithGroups({
-          'user:default/bob': ['group:default/team-b'],
-          'user:default/carol': ['group:default/platform-team'],
-        }),
-      ],
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      entities: strategies.flatMap(strategy =>
+        SPREAD.map(spec => componentFor(strategy, spec)),
+      ),
     });
-    server = backend.server;
-    stop = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stop?.();
+    await backend?.stop();
     await bed?.stop();
   });
 
-  async function reconcilePass() {
-    const task = scheduler.scheduleTask.mock.calls
-      .map(([t]) => t)
-      .find(t => t.id === RECONCILE_TASK)!;
-    await task.fn(new AbortController().signal);
-  }
+  const reconcilePass = () => backend.reconcile();
 
   /** Every object crossmesh manages in a cluster, read back from its API server. */
   async function managedObjectsIn(cluster: TestBed['clusters'][number]) {

@@ -5,13 +5,13 @@ import {
   insertApprovedRequest,
   migratedDatabase,
   reconcilerFor,
-} from '../exposure/reconcile/__testUtils__/reconcilerFixture';
+} from '../__testUtils__/reconcilerFixture';
 import { DatabaseExposureStore } from '../exposure/store/DatabaseExposureStore';
 import {
   managedServiceEntries,
   watchFirstServiceEntry,
 } from './__testUtils__/clusterObjects';
-import { eventually } from './__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 
 jest.setTimeout(90_000);
 

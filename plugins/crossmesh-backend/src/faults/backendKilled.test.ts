@@ -10,7 +10,7 @@ import {
   watchFirstServiceEntry,
 } from './__testUtils__/clusterObjects';
 import { mapConcurrently } from './__testUtils__/concurrently';
-import { eventually } from './__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import { APPROVERS, OWNER } from './__testUtils__/faultCatalog';
 import {
   FaultDatabase,

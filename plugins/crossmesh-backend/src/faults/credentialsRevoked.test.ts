@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ChildBackend } from './__testUtils__/childBackend';
 import { revokeCrossmeshAccess } from './__testUtils__/clusterAccess';
 import { managedServiceEntries } from './__testUtils__/clusterObjects';
-import { eventually } from './__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import { APPROVERS, OWNER } from './__testUtils__/faultCatalog';
 import {
   FaultDatabase,

@@ -5,9 +5,9 @@ import {
   managedObjects,
   migratedDatabase,
   watchingReplicaFor,
-} from '../exposure/reconcile/__testUtils__/reconcilerFixture';
+} from '../__testUtils__/reconcilerFixture';
 import { revokeCrossmeshAccess } from './__testUtils__/clusterAccess';
-import { eventually } from './__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,6 @@
 import { DatabaseExposureStore } from '../exposure/store/DatabaseExposureStore';
+import { component } from '../__testUtils__/testBackend';
 import {
-  component,
   HostileBackend,
   hostileDatabases,
   startHostileBackend,

@@ -1,6 +1,6 @@
 import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import { readSecretAsAdmin } from '../trust/cluster/__testUtils__/trustTestKit';
+import { readSecretAsAdmin } from '../__testUtils__/trustTestKit';
 import {
   HostileBackend,
   hostileDatabases,

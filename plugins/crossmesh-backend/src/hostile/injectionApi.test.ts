@@ -2,8 +2,8 @@ import { validateLabelValue } from '@crossmesh/backstage-plugin-crossmesh-common
 import { parseAllDocuments } from 'yaml';
 import { findGlobalServerBlocks } from '../exposure/dns/corefile';
 import { parseCorefile } from '../exposure/dns/corefileSyntax';
-import { managedObjects } from '../exposure/reconcile/__testUtils__/reconcilerFixture';
-import { adminApis } from '../trust/cluster/__testUtils__/trustTestKit';
+import { managedObjects } from '../__testUtils__/reconcilerFixture';
+import { adminApis } from '../__testUtils__/trustTestKit';
 import {
   HostileBackend,
   hostileDatabases,

@@ -6,7 +6,7 @@ import {
   XdsSnapshot,
   xdsSnapshot,
 } from '@crossmesh/test-bed';
-import { eventually } from '../faults/__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import {
   clusterNamed,
   expectCallsThroughGateway,

@@ -8,14 +8,14 @@ import { X509Certificate, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from '../faults/__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import {
   opensslRootWithoutSki,
   opensslSignCsr,
   read,
   run,
   tempDir,
-} from '../pki/__testUtils__/tools';
+} from '../__testUtils__/pkiTools';
 import {
   curlFrom,
   DataPlaneLoop,

@@ -3,7 +3,7 @@ import {
   TestCluster,
   xdsSnapshot,
 } from '@crossmesh/test-bed';
-import { eventually } from '../faults/__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import {
   createNamespace,
   createServices,

@@ -1,5 +1,5 @@
 import { RunningWorkload, TestCluster } from '@crossmesh/test-bed';
-import { eventually } from '../faults/__testUtils__/eventually';
+import { eventually } from '../__testUtils__/eventually';
 import {
   CurlResult,
   DataPlaneLoop,

@@ -6,11 +6,8 @@ import {
   workloadCertificate,
 } from '@crossmesh/test-bed';
 import { X509Certificate } from 'node:crypto';
-import { eventually } from '../faults/__testUtils__/eventually';
-import {
-  decode,
-  readSecretAsAdmin,
-} from '../trust/cluster/__testUtils__/trustTestKit';
+import { eventually } from '../__testUtils__/eventually';
+import { decode, readSecretAsAdmin } from '../__testUtils__/trustTestKit';
 import { createNamespace } from './__testUtils__/clusterServices';
 import {
   analyzerFindingsSince,

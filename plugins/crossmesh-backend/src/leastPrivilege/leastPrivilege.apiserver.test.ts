@@ -7,20 +7,24 @@ import {
   qualifiedResource,
   REQUIRED_ACCESS,
 } from '../onboarding/preflight/requiredAccess';
-import { clusterAdmin, ClusterAdmin } from './__testUtils__/clusterAdmin';
+import { clusterAdmin, ClusterAdmin } from '../__testUtils__/clusterAdmin';
 import {
   component,
-  MeshBackend,
-  startMeshBackend,
-} from './__testUtils__/meshBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../__testUtils__/testBackend';
 import {
   exposureState,
   reconcileErrors,
   ruleKey,
   ruleScenarios,
 } from './__testUtils__/ruleScenarios';
-import { grantedOnlyBy } from './rbacAudit';
-import { describeRule, loadRbacFile, withoutRule } from './rbacFile';
+import { grantedOnlyBy } from './__testUtils__/rbacAudit';
+import {
+  describeRule,
+  loadRbacFile,
+  withoutRule,
+} from './__testUtils__/rbacFile';
 
 jest.setTimeout(300_000);
 
@@ -32,20 +36,20 @@ const MESH_CONFIG_WITH_DNS_CAPTURE = `defaultConfig:
 `;
 
 const entities = [
-  component('svc-2', {
+  component('svc-2', 'group:default/team-b', {
     'backstage.io/kubernetes-id': 'svc-2',
     'backstage.io/kubernetes-namespace': 'bar',
     'crossmesh.io/cluster': 'cluster-2',
     'crossmesh.io/ports': 'http:8000',
   }),
-  component('svc-3', {
+  component('svc-3', 'group:default/team-b', {
     'backstage.io/kubernetes-id': 'svc-3',
     'backstage.io/kubernetes-namespace': 'baz',
     'crossmesh.io/cluster': 'cluster-3',
     'crossmesh.io/ports': 'grpc:9090',
   }),
   // No ports annotation: its ports are read from its Service in cluster-2.
-  component('svc-ports', {
+  component('svc-ports', 'group:default/team-b', {
     'backstage.io/kubernetes-id': 'svc-ports',
     'backstage.io/kubernetes-namespace': 'foo',
     'crossmesh.io/cluster': 'cluster-2',
@@ -76,7 +80,7 @@ function refusedWrites(auditLogPath: string): string[] {
 
 describe('deploy/rbac.yaml on real API servers, through the real backend', () => {
   let bed: TestBed;
-  let mesh: MeshBackend;
+  let mesh: CrossmeshTestBackend;
   const admin: Record<string, ClusterAdmin> = {};
   let seededCoredns: V1ConfigMap;
 
@@ -161,14 +165,10 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
     for (const cluster of kubernetes.clusterLocatorMethods[0].clusters) {
       cluster.serviceAccountToken = tokens[cluster.name];
     }
-    mesh = await startMeshBackend({
+    mesh = await startCrossmeshTestBackend({
       kubernetes,
-      crossmesh: {
-        trust: {
-          keyEncryptionSecret: 'a-test-key-encryption-secret-of-enough-length',
-          intermediateKeyType: 'ecdsa-p256',
-        },
-      },
+      // The watch scenarios read what the watches saw.
+      crossmesh: { watchClusters: true },
       entities,
     });
   });

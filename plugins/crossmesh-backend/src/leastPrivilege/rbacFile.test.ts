@@ -7,14 +7,14 @@ import {
   auditRbac,
   CROSSMESH_SERVICE_ACCOUNT,
   grantedOnlyBy,
-} from './rbacAudit';
+} from './__testUtils__/rbacAudit';
 import {
   describeRule,
   loadRbacFile,
   parseRbacFile,
   RBAC_FILE,
   withoutRule,
-} from './rbacFile';
+} from './__testUtils__/rbacFile';
 
 const file = loadRbacFile();
 const text = fs.readFileSync(RBAC_FILE, 'utf8');

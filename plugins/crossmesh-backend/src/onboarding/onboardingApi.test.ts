@@ -1,15 +1,12 @@
-import {
-  SchedulerService,
-  ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
-  adminClients,
-  corefileOf,
-  startOnboardingBackend,
-} from './__testUtils__/onboardingBackend';
+  RECONCILE_TASK,
+  startCrossmeshTestBackend,
+  TestBackendOptions,
+  usersWithDefaultOnPlatformTeam,
+} from '../__testUtils__/testBackend';
+import { adminApis, corefileOf } from '../__testUtils__/trustTestKit';
 
 jest.setTimeout(180_000);
 
@@ -33,14 +30,18 @@ describe('cluster membership and .global DNS over HTTP', () => {
     await bed?.stop();
   });
 
-  async function start(options: Parameters<typeof startOnboardingBackend>[1]) {
-    const started = await startOnboardingBackend(bed, options);
-    stops.push(() => started.backend.stop());
-    return started.call;
+  async function start(options: Omit<TestBackendOptions, 'kubernetes'> = {}) {
+    const started = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
+      ...options,
+    });
+    stops.push(started.stop);
+    return started;
   }
 
   it('registers a cluster idempotently, applies its gateway override, audits each change, and lets config win', async () => {
-    const call = await start({
+    const { call } = await start({
       crossmesh: {
         clusters: { 'cluster-1': { gatewayAddress: 'gw-1.example.com' } },
       },
@@ -141,7 +142,7 @@ describe('cluster membership and .global DNS over HTTP', () => {
   });
 
   it('issues intermediates with the key type the membership records, unless the request names one', async () => {
-    const call = await start({});
+    const { call } = await start();
     expect(
       (await call('post', '/trust/root', { keyType: 'ecdsa-p256' })).status,
     ).toBe(201);
@@ -170,12 +171,7 @@ describe('cluster membership and .global DNS over HTTP', () => {
   });
 
   it('wires .global DNS once, reports no change after, keeps a member wired through reconcile passes, and needs nothing under dns-proxy', async () => {
-    const scheduler = mockServices.scheduler() as SchedulerService & {
-      factory(options: { skipTaskRunOnStartup: boolean }): ServiceFactory;
-    };
-    const call = await start({
-      features: [scheduler.factory({ skipTaskRunOnStartup: true })],
-    });
+    const { call, runTask } = await start();
     const original = await corefileOf(bed.clusters[0]);
 
     await call('put', '/clusters/cluster-1/membership', {
@@ -205,7 +201,7 @@ describe('cluster membership and .global DNS over HTTP', () => {
       true,
     );
     expect(await corefileOf(bed.clusters[1])).toMatch(CROSSMESH_BLOCK);
-    await scheduler.triggerTask('crossmesh-reconcile-exposures');
+    await runTask(RECONCILE_TASK);
     expect(await corefileOf(bed.clusters[1])).not.toMatch(CROSSMESH_BLOCK);
     expect(await corefileOf(bed.clusters[0])).toMatch(CROSSMESH_BLOCK);
 
@@ -233,8 +229,8 @@ describe('cluster membership and .global DNS over HTTP', () => {
   });
 
   it('refuses to wire a cluster without istiocoredns, naming the fix', async () => {
-    const call = await start({});
-    const { core } = await adminClients(bed.clusters[1]);
+    const { call } = await start();
+    const { core } = await adminApis(bed.clusters[1]);
     await core.deleteNamespacedService({
       name: 'istiocoredns',
       namespace: 'istio-system',
@@ -247,11 +243,7 @@ describe('cluster membership and .global DNS over HTTP', () => {
   });
 
   it('refuses registration and DNS wiring without crossmesh.cluster.manage', async () => {
-    const call = await start({
-      features: [
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-      ],
-    });
+    const { call } = await start({ permissions: AuthorizeResult.DENY });
     const put = await call('put', '/clusters/cluster-1/membership', {
       network: 'network-1',
     });

@@ -7,7 +7,7 @@ import {
 } from './cacerts';
 import { issueIntermediateCa } from './intermediateCa';
 import { CaKeyPair, generateRootCa } from './rootCa';
-import { opensslVerifyCacerts } from './__testUtils__/tools';
+import { opensslVerifyCacerts } from '../__testUtils__/pkiTools';
 
 jest.setTimeout(120_000);
 

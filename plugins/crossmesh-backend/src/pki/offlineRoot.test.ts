@@ -13,7 +13,7 @@ import {
   run,
   tempDir,
   writeFiles,
-} from './__testUtils__/tools';
+} from '../__testUtils__/pkiTools';
 
 jest.setTimeout(120_000);
 

@@ -14,7 +14,7 @@ import {
   run,
   tempDir,
   read,
-} from './__testUtils__/tools';
+} from '../__testUtils__/pkiTools';
 
 jest.setTimeout(120_000);
 

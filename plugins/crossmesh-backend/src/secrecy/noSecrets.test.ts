@@ -2,30 +2,27 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  mockServices,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { format } from 'node:util';
-import {
-  clusterAdmin,
-  ClusterAdmin,
-} from '../leastPrivilege/__testUtils__/clusterAdmin';
+import { clusterAdmin, ClusterAdmin } from '../__testUtils__/clusterAdmin';
 import {
   Answer,
   component,
-  MeshBackend,
-  startMeshBackend,
-} from '../leastPrivilege/__testUtils__/meshBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../__testUtils__/testBackend';
 import { deriveKek, openPrivateKey } from '../pki';
 import { capturingRootLoggerFactory } from './__testUtils__/capturingRootLogger';
 import {
   opensslRoot,
   opensslSignIntermediate,
 } from './__testUtils__/opensslRoot';
-import { describeFindings, Haystack, SecretScanner } from './secretScanner';
+import {
+  describeFindings,
+  Haystack,
+  SecretScanner,
+} from './__testUtils__/secretScanner';
 
 jest.setTimeout(300_000);
 
@@ -49,12 +46,12 @@ const debugProbe = createBackendModule({
 
 const ENTITIES = [
   // No ports annotation: GET /service-ports reads its Service in cluster-2.
-  component('svc-unannotated', {
+  component('svc-unannotated', 'group:default/team-b', {
     'backstage.io/kubernetes-id': 'svc-unannotated',
     'backstage.io/kubernetes-namespace': 'bar',
     'crossmesh.io/cluster': 'cluster-2',
   }),
-  component('svc-2', {
+  component('svc-2', 'group:default/team-b', {
     'backstage.io/kubernetes-id': 'svc-2',
     'backstage.io/kubernetes-namespace': 'bar',
     'crossmesh.io/cluster': 'cluster-2',
@@ -71,7 +68,7 @@ const expectStatus = (answer: Answer, status: number) =>
 describe('no secret material in logs or API responses', () => {
   let bed: TestBed;
   let databaseId: TestDatabaseId;
-  const backends: MeshBackend[] = [];
+  const backends: CrossmeshTestBackend[] = [];
   const admin: Record<string, ClusterAdmin> = {};
   const kek = deriveKek(KEY_ENCRYPTION_SECRET);
   // Everything captured, from every backend the tests start.
@@ -100,17 +97,15 @@ describe('no secret material in logs or API responses', () => {
   /** The real backend on a database of its own, everything it says captured. */
   const startBackend = async (trust: object) => {
     const knex = await databases.init(databaseId);
-    const mesh = await startMeshBackend({
+    const mesh = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       crossmesh: {
+        watchClusters: true,
         trust: { keyEncryptionSecret: KEY_ENCRYPTION_SECRET, ...trust },
       },
       entities: ENTITIES,
-      features: [
-        capturingRootLoggerFactory(logLines),
-        mockServices.database.factory({ knex }),
-        debugProbe,
-      ],
+      knex,
+      features: [capturingRootLoggerFactory(logLines), debugProbe],
       onAnswer: (call, answer) => answers.push({ call, answer }),
     });
     backends.push(mesh);

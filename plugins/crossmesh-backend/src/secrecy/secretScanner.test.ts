@@ -5,7 +5,7 @@ import {
 } from 'node:crypto';
 import { createIntermediateCsr } from '../pki';
 import { opensslRoot } from './__testUtils__/opensslRoot';
-import { describeFindings, SecretScanner } from './secretScanner';
+import { describeFindings, SecretScanner } from './__testUtils__/secretScanner';
 
 const root = opensslRoot();
 const ecKeyPem = generateKeyPairSync('ec', {

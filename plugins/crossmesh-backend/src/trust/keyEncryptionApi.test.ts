@@ -1,13 +1,13 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { KEY_ENCRYPTION_ERROR_CODE } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
 import {
-  MeshBackend,
-  startMeshBackend,
-} from '../leastPrivilege/__testUtils__/meshBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../__testUtils__/testBackend';
 import { deriveKek } from '../pki';
-import { adminApis } from './cluster/__testUtils__/trustTestKit';
+import { adminApis } from '../__testUtils__/trustTestKit';
 
 jest.setTimeout(300_000);
 
@@ -56,7 +56,7 @@ async function clusterVersions(bed: TestBed) {
 
 describe('a missing or wrong key-encryption secret', () => {
   let bed: TestBed;
-  let mesh: MeshBackend | undefined;
+  let mesh: CrossmeshTestBackend | undefined;
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
@@ -71,13 +71,13 @@ describe('a missing or wrong key-encryption secret', () => {
 
   async function restart(knex: Knex, keyEncryptionSecret?: string) {
     await mesh?.stop();
-    mesh = await startMeshBackend({
+    mesh = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       crossmesh: {
+        watchClusters: true,
         trust: { intermediateKeyType: 'ecdsa-p256', keyEncryptionSecret },
       },
-      entities: [],
-      features: [mockServices.database.factory({ knex })],
+      knex,
     });
     return mesh.as(PLATFORM);
   }

@@ -1,21 +1,15 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { crossmeshPlugin } from '../plugin';
 import {
-  defaultUserOnPlatformTeam,
   SECOND_PLATFORM_MEMBER,
-} from '../__testUtils__/apiTestKit';
+  startCrossmeshTestBackend,
+  usersWithDefaultOnPlatformTeam,
+} from '../__testUtils__/testBackend';
 import {
   base64Data,
   decode,
@@ -23,7 +17,7 @@ import {
   opensslVerify,
   podTemplateAnnotations,
   readSecretAsAdmin,
-} from './cluster/__testUtils__/trustTestKit';
+} from '../__testUtils__/trustTestKit';
 
 jest.setTimeout(180_000);
 
@@ -58,35 +52,25 @@ describe('trust API against real API servers', () => {
   });
 
   async function startBackend(trust: object) {
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: { ...defaultUserOnPlatformTeam.crossmesh, trust },
-          },
-        }),
-        defaultUserOnPlatformTeam.userInfo(),
-      ],
+    const backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      crossmesh: { trust },
+      users: usersWithDefaultOnPlatformTeam,
+      // Every response body is kept so the test can prove no key ever left the backend.
+      onAnswer: (_call, answer) => responses.push(JSON.stringify(answer.body)),
     });
     backends.push(backend);
-    const server = backend.server;
-    // Every response body is kept so the test can prove no key ever left the backend.
-    const call = async (
+    return (
       method: 'get' | 'post' | 'put',
       path: string,
       body?: object,
       /** Default: the default mock user, a platform member. */
       user?: string,
     ) => {
-      const req = request(server)[method](`/api/crossmesh${path}`);
-      if (user) req.set('Authorization', mockCredentials.user.header(user));
-      const response = body ? await req.send(body) : await req;
-      responses.push(JSON.stringify(response.body));
-      return response;
+      if (!user) return backend.call(method, path, body);
+      const caller = backend.as(user);
+      return method === 'get' ? caller.get(path) : caller[method](path, body);
     };
-    return call;
   }
 
   it('generates a root, signs each cluster its intermediate, writes cacerts that openssl verifies, and rotates the root', async () => {
@@ -436,7 +420,7 @@ describe('trust API against real API servers', () => {
   });
 
   it('refuses bad roots with the failed check, and storing keys without a key-encryption secret', async () => {
-    const noKek = await startBackend({});
+    const noKek = await startBackend({ keyEncryptionSecret: undefined });
     const refused = await noKek('post', '/trust/root', {});
     expect(refused.status).toBe(503);
     expect(refused.body.error.message).toContain('keyEncryptionSecret');

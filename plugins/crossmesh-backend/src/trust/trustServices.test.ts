@@ -8,7 +8,7 @@ import {
   connectionsOf,
   decode,
   readSecretAsAdmin,
-} from './cluster/__testUtils__/trustTestKit';
+} from '../__testUtils__/trustTestKit';
 import { DatabaseAuditLog } from '../audit';
 import { DatabaseTrustStore } from './store/DatabaseTrustStore';
 import { databaseTrustTransaction } from './store/TrustTransaction';

@@ -1,13 +1,10 @@
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import { crossmeshPlugin } from '../../plugin';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 import {
   createHandMadeEntry,
   entriesForHost,
@@ -18,7 +15,6 @@ import {
 jest.setTimeout(180_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
 const HOST = 'svc-2.bar.global';
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
@@ -48,19 +44,12 @@ function component(name: string, namespace = 'bar'): Entity {
 
 describe('adopting a hand-made .global set-up over HTTP, against real API servers', () => {
   let bed: TestBed;
-  let server: any;
-  let stop: () => Promise<void>;
-  const scheduler = mockServices.scheduler.mock();
+  let backend: CrossmeshTestBackend;
   let adopted: any;
 
-  async function reconcilePass() {
-    const task = scheduler.scheduleTask.mock.calls
-      .map(([t]) => t)
-      .find(t => t.id === RECONCILE_TASK);
-    await task!.fn(new AbortController().signal);
-  }
+  const reconcilePass = () => backend.reconcile();
 
-  const as = (user: string) => asUser(server, user);
+  const as = (user: string) => backend.as(user);
 
   /** Everything adoption could write: requests, VIPs, audit log and every ServiceEntry. */
   async function snapshot() {
@@ -80,37 +69,12 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-4' },
     ]);
     const [databaseId] = databases.eachSupportedId().flat().reverse();
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        scheduler.factory,
-        mockServices.database.factory({
-          knex: await databases.init(databaseId),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              clusterTimeoutSeconds: 5,
-              // Passes run when the test asks for one, so what a request changes is its own.
-              watchClusters: false,
-              reconcileOnChange: false,
-            },
-          },
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            component('svc-2'),
-            component('svc-4'),
-            component('svc-6'),
-          ],
-        }),
-        userInfoWithGroups(owners),
-      ],
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      knex: await databases.init(databaseId),
+      users: owners,
+      entities: [component('svc-2'), component('svc-4'), component('svc-6')],
     });
-    server = backend.server;
-    stop = () => backend.stop();
 
     const [cluster1, cluster2, cluster3] = bed.clusters;
     // svc-2 runs in cluster-2; cluster-1 and cluster-3 call it, as in Istio 1.6's docs.
@@ -147,7 +111,7 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
   });
 
   afterAll(async () => {
-    await stop?.();
+    await backend?.stop();
     await bed?.stop();
   });
 

@@ -4,7 +4,7 @@ import {
   removeGlobalCustomServer,
 } from './corednsCustom';
 import { CROSSMESH_BLOCK_MARKER } from './corefile';
-import { loadFixtures } from './__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 
 const IP = '10.96.12.34';
 const block = (ip: string) =>

@@ -1,6 +1,6 @@
 import { ensureGlobalServerBlock, renderGlobalServerBlock } from './corefile';
 import { corednsBinary, runCoredns } from './__testUtils__/coredns';
-import { loadFixtures } from './__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 
 // Checks edited Corefiles with CoreDNS's own parser. The binary is built
 // once from the Go module proxy (a few minutes) and cached.

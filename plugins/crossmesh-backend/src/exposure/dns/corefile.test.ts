@@ -4,7 +4,7 @@ import {
   findGlobalServerBlocks,
   removeGlobalServerBlock,
 } from './corefile';
-import { loadFixtures } from './__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 
 const IP = '10.96.12.34';
 const NEW_IP = '10.96.99.7';

@@ -5,7 +5,7 @@ import {
   corednsTokens,
   runCoredns,
 } from './__testUtils__/coredns';
-import { loadFixtures } from './__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 
 // Compares crossmesh's Corefile tokenizer with the lexer CoreDNS itself parses Corefiles
 // with, built once from the Go module proxy.

@@ -1,5 +1,8 @@
 import { detectDnsFlavour } from './dnsFlavour';
-import { FixtureConfigMap, loadFixtures } from './__testUtils__/fixtures';
+import {
+  FixtureConfigMap,
+  loadFixtures,
+} from '../../__testUtils__/dnsFixtures';
 
 const fixtures = new Map<string, FixtureConfigMap>(
   loadFixtures().map(f => [f.file, f]),

@@ -1,5 +1,5 @@
 import { ensureGlobalStubDomain, removeGlobalStubDomain } from './stubDomains';
-import { loadFixtures } from './__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 
 const IP = '10.96.12.34';
 

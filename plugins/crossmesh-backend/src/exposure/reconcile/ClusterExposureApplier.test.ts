@@ -2,10 +2,7 @@ import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
-import {
-  adminApis,
-  connectionsOf,
-} from '../../trust/cluster/__testUtils__/trustTestKit';
+import { adminApis, connectionsOf } from '../../__testUtils__/trustTestKit';
 import { renderExposure } from '../render';
 import type { KubeObject } from '../render';
 import { ClusterExposureApplier } from './ClusterExposureApplier';

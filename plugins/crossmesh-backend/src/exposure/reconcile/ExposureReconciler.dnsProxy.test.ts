@@ -1,12 +1,12 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import { adminApis } from '../../trust/cluster/__testUtils__/trustTestKit';
+import { adminApis } from '../../__testUtils__/trustTestKit';
 import {
   insertApprovedRequest,
   managedObjects,
   migratedDatabase,
   reconcilerFor,
-} from './__testUtils__/reconcilerFixture';
+} from '../../__testUtils__/reconcilerFixture';
 
 jest.setTimeout(120_000);
 

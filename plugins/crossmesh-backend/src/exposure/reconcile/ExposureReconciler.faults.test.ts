@@ -5,7 +5,7 @@ import {
   managedObjects,
   migratedDatabase,
   reconcilerFor,
-} from './__testUtils__/reconcilerFixture';
+} from '../../__testUtils__/reconcilerFixture';
 
 jest.setTimeout(180_000);
 

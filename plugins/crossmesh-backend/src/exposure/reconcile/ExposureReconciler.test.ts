@@ -5,7 +5,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterObserver } from '../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
-import { connectionsOf } from '../../trust/cluster/__testUtils__/trustTestKit';
+import { connectionsOf } from '../../__testUtils__/trustTestKit';
 import { DatabaseAuditLog } from '../../audit';
 import { DatabaseExposureStore } from '../store/DatabaseExposureStore';
 import { databaseExposureTransaction } from '../store/ExposureTransaction';

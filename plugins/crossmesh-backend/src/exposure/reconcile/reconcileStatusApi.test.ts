@@ -1,22 +1,16 @@
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
-import { crossmeshPlugin } from '../../plugin';
-import { managedObjects } from './__testUtils__/reconcilerFixture';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
+import { managedObjects } from '../../__testUtils__/reconcilerFixture';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
 
 const owners: Record<string, string[]> = {
   'user:default/bob': ['group:default/team-b'],
@@ -42,20 +36,13 @@ const svc2: Entity = {
 
 describe('GET /reconcile/status against real API servers', () => {
   let bed: TestBed;
-  let server: any;
+  let backend: CrossmeshTestBackend;
   const backends: Array<{ stop(): Promise<void> }> = [];
-  const scheduler = mockServices.scheduler.mock();
 
   /** Runs the reconcile task the plugin scheduled, as the scheduler would. */
-  async function reconcilePass() {
-    const task = scheduler.scheduleTask.mock.calls
-      .map(([t]) => t)
-      .find(t => t.id === RECONCILE_TASK);
-    expect(task).toBeDefined();
-    await task!.fn(new AbortController().signal);
-  }
+  const reconcilePass = () => backend.reconcile();
 
-  const as = (user: string) => asUser(server, user);
+  const as = (user: string) => backend.as(user);
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -66,31 +53,13 @@ describe('GET /reconcile/status against real API servers', () => {
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);
     const [databaseId] = databases.eachSupportedId().flat().reverse();
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        scheduler.factory,
-        mockServices.database.factory({
-          knex: await databases.init(databaseId),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              clusterTimeoutSeconds: 5,
-              // Passes run when the test asks for one.
-              watchClusters: false,
-              reconcileOnChange: false,
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [svc2] }),
-        userInfoWithGroups(owners),
-      ],
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      knex: await databases.init(databaseId),
+      users: owners,
+      entities: [svc2],
     });
     backends.push(backend);
-    server = backend.server;
   });
 
   afterAll(async () => {
@@ -183,22 +152,13 @@ describe('GET /reconcile/status against real API servers', () => {
   });
 
   it('refuses people without the cluster read permission', async () => {
-    const denied = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.scheduler.mock().factory,
-        mockServices.rootConfig.factory({
-          data: { kubernetes: bed.kubernetesConfig() as any },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-        catalogServiceMock.factory({ entities: [] }),
-      ],
+    const denied = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      permissions: AuthorizeResult.DENY,
     });
     backends.push(denied);
 
-    const response = await request(denied.server)
-      .get('/api/crossmesh/reconcile/status')
-      .set('Authorization', mockCredentials.user.header('user:default/bob'));
+    const response = await denied.as('bob').get('/reconcile/status');
 
     expect(response.status).toBe(403);
     expect(response.body.error.message).toBe(

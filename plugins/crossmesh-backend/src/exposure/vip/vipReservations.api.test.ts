@@ -1,9 +1,9 @@
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   component,
-  MeshBackend,
-  startMeshBackend,
-} from '../../leastPrivilege/__testUtils__/meshBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 import { allocateVip } from './allocateVip';
 
 jest.setTimeout(120_000);
@@ -44,7 +44,7 @@ function serviceEntry(name: string, addresses: string[], managed: boolean) {
 
 describe('VIPs avoid what other tools use in the consumer cluster (real API servers)', () => {
   let bed: TestBed;
-  let mesh: MeshBackend;
+  let mesh: CrossmeshTestBackend;
   const bob = () => mesh.as('user:default/bob');
   const carol = () => mesh.as('user:default/carol');
 
@@ -53,10 +53,10 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);
-    mesh = await startMeshBackend({
+    mesh = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       entities: [
-        component('svc-2', {
+        component('svc-2', 'group:default/team-b', {
           'backstage.io/kubernetes-id': 'svc-2',
           'backstage.io/kubernetes-namespace': 'bar',
           'crossmesh.io/cluster': 'cluster-2',

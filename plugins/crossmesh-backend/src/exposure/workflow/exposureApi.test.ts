@@ -1,10 +1,10 @@
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
-import { crossmeshPlugin } from '../../plugin';
+import {
+  component,
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
@@ -16,24 +16,9 @@ const owners: Record<string, string[]> = {
   'user:default/dave': ['group:default/team-b', 'group:default/platform-team'],
 };
 
-function component(
-  name: string,
-  owner: string,
-  annotations: Record<string, string>,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner, lifecycle: 'experimental' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
-
 describe('exposure workflow over HTTP', () => {
   let bed: TestBed;
-  let server: any;
-  let stop: () => Promise<void>;
+  let backend: CrossmeshTestBackend;
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -42,44 +27,27 @@ describe('exposure workflow over HTTP', () => {
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              // Passes run when the test asks for one, so what a request changes is its own.
-              watchClusters: false,
-              reconcileOnChange: false,
-            },
-          },
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: owners,
+      entities: [
+        component('svc-2', 'group:default/team-b', {
+          'backstage.io/kubernetes-id': 'svc-2',
+          'backstage.io/kubernetes-namespace': 'bar',
+          'crossmesh.io/cluster': 'cluster-2',
+          'crossmesh.io/ports': 'http:8000',
         }),
-        catalogServiceMock.factory({
-          entities: [
-            component('svc-2', 'group:default/team-b', {
-              'backstage.io/kubernetes-id': 'svc-2',
-              'backstage.io/kubernetes-namespace': 'bar',
-              'crossmesh.io/cluster': 'cluster-2',
-              'crossmesh.io/ports': 'http:8000',
-            }),
-            component('svc-1', 'group:default/team-a', {}),
-          ],
-        }),
-        userInfoWithGroups(owners),
+        component('svc-1', 'group:default/team-a', {}),
       ],
     });
-    server = backend.server;
-    stop = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stop?.();
+    await backend?.stop();
     await bed?.stop();
   });
 
-  const as = (user: string) => asUser(server, user);
+  const as = (user: string) => backend.as(user);
 
   let bobsRequest: any;
 

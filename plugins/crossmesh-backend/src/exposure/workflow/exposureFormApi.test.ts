@@ -1,16 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import { crossmeshPlugin } from '../../plugin';
-import { adminApis } from '../../trust/cluster/__testUtils__/trustTestKit';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+  TestBackendOptions,
+} from '../../__testUtils__/testBackend';
+import { adminApis } from '../../__testUtils__/trustTestKit';
 
 jest.setTimeout(120_000);
 
@@ -49,33 +46,19 @@ const entities = [
   }),
 ];
 
-function backendFeatures(bed: TestBed, extra: any[] = []) {
-  return [
-    crossmeshPlugin,
-    mockServices.rootConfig.factory({
-      data: { kubernetes: bed.kubernetesConfig() as any },
-    }),
-    catalogServiceMock.factory({ entities }),
-    mockServices.userInfo.mock({
-      getUserInfo: async (credentials: any) => {
-        const userEntityRef = credentials.principal.userEntityRef;
-        return {
-          userEntityRef,
-          ownershipEntityRefs:
-            userEntityRef === 'user:default/bob'
-              ? [userEntityRef, 'group:default/team-b']
-              : [userEntityRef],
-        };
-      },
-    }).factory,
-    ...extra,
-  ];
+/** The backend of these tests: bob owns every component (team-b), alice nothing. */
+function startBackend(bed: TestBed, options: Partial<TestBackendOptions> = {}) {
+  return startCrossmeshTestBackend({
+    kubernetes: bed.kubernetesConfig(),
+    entities,
+    users: { 'user:default/bob': ['group:default/team-b'] },
+    ...options,
+  });
 }
 
 describe('request form routes over HTTP', () => {
   let bed: TestBed;
-  let server: any;
-  let stop: () => Promise<void>;
+  let backend: CrossmeshTestBackend;
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -108,33 +91,15 @@ describe('request form routes over HTTP', () => {
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'shop', name: 'svc-2' },
     ]);
-    const backend = await startTestBackend({ features: backendFeatures(bed) });
-    server = backend.server;
-    stop = () => backend.stop();
+    backend = await startBackend(bed);
   });
 
   afterAll(async () => {
-    await stop?.();
+    await backend?.stop();
     await bed?.stop();
   });
 
-  const as = (user: string, target = server) => ({
-    get: (path: string) =>
-      request(target)
-        .get(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        ),
-    post: (path: string, body: object = {}) =>
-      request(target)
-        .post(`/api/crossmesh${path}`)
-        .set(
-          'Authorization',
-          mockCredentials.user.header(`user:default/${user}`),
-        )
-        .send(body),
-  });
+  const as = (user: string, target = backend) => target.as(user);
 
   const draft = {
     entityRef: 'component:default/svc-2',
@@ -319,21 +284,16 @@ describe('request form routes over HTTP', () => {
   });
 
   it('needs crossmesh.exposure.read for both routes', async () => {
-    const denied = await startTestBackend({
-      features: backendFeatures(bed, [
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-      ]),
+    const denied = await startBackend(bed, {
+      permissions: AuthorizeResult.DENY,
     });
     try {
-      const preview = await as('bob', denied.server).post(
-        '/exposures/preview',
-        draft,
-      );
+      const preview = await as('bob', denied).post('/exposures/preview', draft);
       expect(preview.status).toBe(403);
       expect(preview.body.error.message).toBe(
         'You are not allowed to read crossmesh.exposure.read',
       );
-      const ports = await as('bob', denied.server).get(
+      const ports = await as('bob', denied).get(
         '/service-ports?entityRef=component%3Adefault%2Fsvc-2',
       );
       expect(ports.status).toBe(403);

@@ -1,14 +1,8 @@
-import { asUser, userInfoWithGroups } from '../../__testUtils__/apiTestKit';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  notificationService,
-  NotificationSendOptions,
-} from '@backstage/plugin-notifications-node';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import { crossmeshPlugin } from '../../plugin';
+import { startCrossmeshTestBackend } from '../../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
@@ -59,30 +53,16 @@ describe('exposure notifications over HTTP', () => {
     send: (options: NotificationSendOptions) => Promise<void>,
   ) {
     const logger = mockServices.logger.mock();
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-            },
-          },
-        }),
-        catalogServiceMock.factory({ entities: [svc2] }),
-        userInfoWithGroups(owners),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send }),
-        }),
-        logger.factory,
-      ],
+    const backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: owners,
+      entities: [svc2],
+      notifications: send,
+      features: [logger.factory],
     });
     backends.push(backend);
     const post = (user: string, path: string, body: object = {}) =>
-      asUser(backend.server, user).post(path, body);
+      backend.as(user).post(path, body);
     return { post, logger };
   }
 

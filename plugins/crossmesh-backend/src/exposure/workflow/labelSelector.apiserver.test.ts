@@ -1,5 +1,5 @@
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import { adminApis } from '../../trust/cluster/__testUtils__/trustTestKit';
+import { adminApis } from '../../__testUtils__/trustTestKit';
 import { matchesLabelSelector, parseLabelSelector } from './labelSelector';
 
 jest.setTimeout(120_000);

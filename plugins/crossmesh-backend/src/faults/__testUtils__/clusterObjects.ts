@@ -1,7 +1,7 @@
 import { TestCluster } from '@crossmesh/test-bed';
 import fs from 'node:fs';
-import { eventually } from './eventually';
-import { managedObjects } from '../../exposure/reconcile/__testUtils__/reconcilerFixture';
+import { eventually } from '../../__testUtils__/eventually';
+import { managedObjects } from '../../__testUtils__/reconcilerFixture';
 
 /** The ServiceEntries crossmesh manages in a cluster, read as admin. */
 export function managedServiceEntries(cluster: TestCluster) {

@@ -1,48 +1,22 @@
-import {
-  createServiceFactory,
-  type SchedulerService,
-  type ServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  notificationService,
-  NotificationSendOptions,
-} from '@backstage/plugin-notifications-node';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   BedService,
   seedServices,
   startTestBed,
   TestBed,
 } from '@crossmesh/test-bed';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { Knex } from 'knex';
-import request from 'supertest';
-import { crossmeshPlugin } from '../../plugin';
-import { userInfoWithGroups } from '../../__testUtils__/apiTestKit';
+import {
+  component,
+  startCrossmeshTestBackend,
+  TEST_USERS,
+} from '../../__testUtils__/testBackend';
 
-/** What mockServices.scheduler() returns besides a SchedulerService; its class is not exported. */
-type MockScheduler = SchedulerService & {
-  factory(options?: { skipTaskRunOnStartup?: boolean }): ServiceFactory;
-};
-
-/** Who belongs to which groups (as examples/org.yaml); approvers are in platform-team. */
+/** TEST_USERS and the fuzzer, who owns every component and approves, so no route is closed to it. */
 const MEMBERSHIP: Record<string, string[]> = {
-  'user:default/guest': ['group:default/team-b'],
-  'user:default/alice': ['group:default/team-a'],
-  'user:default/bob': ['group:default/team-b'],
-  'user:default/carol': ['group:default/platform-team'],
-  // The platform team's second member, for operations that need two people.
-  'user:default/dave': ['group:default/platform-team'],
-  'user:default/frank': ['group:default/team-f'],
-  // Owns every component and approves: the fuzzer's identity, so that no route is closed to it.
+  ...TEST_USERS,
   'user:default/fuzzer': [
     'group:default/team-b',
     'group:default/team-f',
@@ -52,21 +26,6 @@ const MEMBERSHIP: Record<string, string[]> = {
 
 export const KEY_ENCRYPTION_SECRET =
   'a-hostile-input-test-secret-of-enough-length';
-
-/** A Component whose annotations name its Kubernetes Service, as service owners write them. */
-export function component(
-  name: string,
-  owner: string,
-  annotations: Record<string, string>,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner, lifecycle: 'experimental' },
-    relations: [{ type: 'ownedBy', targetRef: owner }],
-  };
-}
 
 function annotated(service: string, namespace: string, cluster: string) {
   return {
@@ -127,24 +86,6 @@ async function freshDatabase(
   return { knex: await databases.init(id), id };
 }
 
-/** Calls the API as a user, through supertest. */
-export function userClient(server: any, user: string) {
-  const header = mockCredentials.user.header(`user:default/${user}`);
-  const send = (method: 'post' | 'put') => (path: string, body?: object) => {
-    const req = request(server)
-      [method](`/api/crossmesh${path}`)
-      .set('Authorization', header);
-    return body === undefined ? req : req.send(body);
-  };
-  return {
-    header,
-    get: (path: string) =>
-      request(server).get(`/api/crossmesh${path}`).set('Authorization', header),
-    post: send('post'),
-    put: send('put'),
-  };
-}
-
 /**
  * The real crossmesh backend on the bed's clusters and a real database, listening on a port of
  * 127.0.0.1 so that processes other than jest (schemathesis) can call it.
@@ -177,68 +118,32 @@ export async function startHostileBackend(options: {
       ...(options.services ?? []),
     ]);
     const { knex, id } = await freshDatabase(options.databases);
-    const scheduler = mockServices.scheduler() as MockScheduler;
-    const policy =
-      options.policy === 'crossmesh'
-        ? [
-            import('@backstage/plugin-permission-backend'),
-            import(
-              '@crossmesh/backstage-plugin-permission-backend-module-crossmesh-policy'
-            ),
-            permissionsServiceFactory,
-          ]
-        : [];
-    const backend = await startTestBackend({
-      features: [
-        crossmeshPlugin,
-        ...policy,
-        mockServices.database.factory({ knex }),
-        scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: options.policy === 'crossmesh' },
-            kubernetes: bed.kubernetesConfig() as any,
-            crossmesh: {
-              approvers: { groups: ['group:default/platform-team'] },
-              clusterTimeoutSeconds: 5,
-              // Passes run when the test asks for one, so what a request changes is its own.
-              watchClusters: false,
-              reconcileOnChange: false,
-              trust: {
-                keyEncryptionSecret: KEY_ENCRYPTION_SECRET,
-                intermediateKeyType: 'ecdsa-p256',
-                // No workloads to wait for: a rotation phase may follow the last at once.
-                workloadCertificateTtl: '0s',
-                ...options.trust,
-              },
-            },
-          },
-        }),
-        catalogServiceMock.factory({
-          entities: [...ENTITIES, ...(options.entities ?? [])],
-        }),
-        userInfoWithGroups(MEMBERSHIP),
-        ...(options.notifications
-          ? [
-              createServiceFactory({
-                service: notificationService,
-                deps: {},
-                factory: () => ({ send: options.notifications! }),
-              }),
-            ]
-          : []),
-      ],
+    const backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      crossmesh: {
+        trust: {
+          keyEncryptionSecret: KEY_ENCRYPTION_SECRET,
+          // No workloads to wait for: a rotation phase may follow the last at once.
+          workloadCertificateTtl: '0s',
+          ...options.trust,
+        },
+      },
+      users: MEMBERSHIP,
+      entities: [...ENTITIES, ...(options.entities ?? [])],
+      knex,
+      permissions:
+        options.policy === 'crossmesh' ? 'crossmesh-policy' : undefined,
+      notifications: options.notifications,
     });
-    const port = backend.server.port();
     return {
       bed,
       knex,
       databaseId: id,
       server: backend.server,
-      baseUrl: `http://127.0.0.1:${port}/api/crossmesh`,
-      as: (user: string) => userClient(backend.server, user),
+      baseUrl: backend.baseUrl,
+      as: backend.as,
       /** Runs a scheduled task (the reconciler, the renewal check) once, now. */
-      runTask: (taskId: string) => scheduler.triggerTask(taskId),
+      runTask: backend.runTask,
       stop: async () => {
         await backend.stop();
         if (ownsBed) await bed.stop();

@@ -4,7 +4,7 @@ import {
   TestCluster,
   seedWorkloads,
 } from '@crossmesh/test-bed';
-import { eventually } from '../../faults/__testUtils__/eventually';
+import { eventually } from '../../__testUtils__/eventually';
 import { exposeAndApply, serviceComponent, startIstioLoop } from './istioLoop';
 
 /** The seed's check, as the multicluster guide ends: from sleep, svc-2 by its `.global` name. */

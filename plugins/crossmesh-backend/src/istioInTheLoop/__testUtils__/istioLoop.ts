@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   component,
-  startMeshBackend,
-} from '../../leastPrivilege/__testUtils__/meshBackend';
-import { TEST_KEK } from '../../onboarding/__testUtils__/onboardingBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 
 /** A catalog Component of team-b running in `cluster` as Service `namespace/name`. */
 export function serviceComponent(
@@ -24,7 +24,7 @@ export function serviceComponent(
   cluster: string,
   ports: string,
 ): Entity {
-  return component(name, {
+  return component(name, 'group:default/team-b', {
     'backstage.io/kubernetes-id': name,
     'backstage.io/kubernetes-namespace': namespace,
     'crossmesh.io/cluster': cluster,
@@ -42,18 +42,12 @@ export async function startIstioLoop(options: {
   crossmesh?: { trust?: object; [key: string]: unknown };
 }) {
   const bed = await startTestBed(options.bed);
-  let mesh: Awaited<ReturnType<typeof startMeshBackend>>;
+  let mesh: CrossmeshTestBackend;
   try {
-    mesh = await startMeshBackend({
+    mesh = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
-      crossmesh: {
-        ...options.crossmesh,
-        trust: {
-          keyEncryptionSecret: TEST_KEK,
-          intermediateKeyType: 'ecdsa-p256',
-          ...options.crossmesh?.trust,
-        },
-      },
+      // What istiod does follows what crossmesh writes, including its repairs.
+      crossmesh: { watchClusters: true, ...options.crossmesh },
       entities: options.entities ?? [],
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { RequiredAccess } from '../onboarding/preflight/requiredAccess';
+import { RequiredAccess } from '../../onboarding/preflight/requiredAccess';
 import { describeRule, RbacFile, RuleRef } from './rbacFile';
 
 /** Who a binding names. */

@@ -1,7 +1,10 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { RuleRef } from '../rbacFile';
-import type { ClusterAdmin } from './clusterAdmin';
-import type { Caller, MeshBackend } from './meshBackend';
+import type { RuleRef } from './rbacFile';
+import type { ClusterAdmin } from '../../__testUtils__/clusterAdmin';
+import type {
+  Caller,
+  CrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 
 /** `istio-system:patch:secrets`, `cluster:list:serviceentries,destinationrules,gateways`. */
 export function ruleKey(ref: RuleRef): string {
@@ -35,7 +38,7 @@ export interface RuleScenario {
 
 /** What the scenarios work with. */
 export interface ScenarioContext {
-  mesh: MeshBackend;
+  mesh: CrossmeshTestBackend;
   admin: Record<string, ClusterAdmin>;
   gatewayAddress: Record<string, string>;
   /** kube-system/coredns of cluster-2 as the bed seeded it, before onboarding. */
@@ -47,15 +50,18 @@ export interface ScenarioContext {
   restartApiServer: (cluster: string) => Promise<void>;
 }
 
-const bob = (mesh: MeshBackend): Caller => mesh.as('user:default/bob');
-const carol = (mesh: MeshBackend): Caller => mesh.as('user:default/carol');
+const bob = (mesh: CrossmeshTestBackend): Caller => mesh.as('user:default/bob');
+const carol = (mesh: CrossmeshTestBackend): Caller =>
+  mesh.as('user:default/carol');
 
 function fail(what: string, answer: { status: number; text: string }): never {
   throw new Error(`${what} answered ${answer.status}: ${answer.text}`);
 }
 
 /** Requests svc-3 (cluster-3, dns-proxy) for cluster-1 and approves it; resolves to its id. */
-export async function approvedExposure(mesh: MeshBackend): Promise<string> {
+export async function approvedExposure(
+  mesh: CrossmeshTestBackend,
+): Promise<string> {
   const created = await bob(mesh).post('/exposures', {
     entityRef: 'component:default/svc-3',
     consumerClusters: ['cluster-1'],
@@ -70,12 +76,14 @@ export async function approvedExposure(mesh: MeshBackend): Promise<string> {
   return created.body.id;
 }
 
-export async function exposureState(mesh: MeshBackend, id: string) {
+export async function exposureState(mesh: CrossmeshTestBackend, id: string) {
   return (await carol(mesh).get(`/exposures/${id}`)).body.state as string;
 }
 
 /** Runs a reconcile pass; resolves to the errors it reported per cluster, one a line. */
-export async function reconcileErrors(mesh: MeshBackend): Promise<string> {
+export async function reconcileErrors(
+  mesh: CrossmeshTestBackend,
+): Promise<string> {
   await mesh.reconcile();
   const status = await carol(mesh).get('/reconcile/status');
   return (status.body.items as Array<{ cluster: string; error: string | null }>)
@@ -84,7 +92,11 @@ export async function reconcileErrors(mesh: MeshBackend): Promise<string> {
     .join('\n');
 }
 
-async function expectState(mesh: MeshBackend, id: string, state: string) {
+async function expectState(
+  mesh: CrossmeshTestBackend,
+  id: string,
+  state: string,
+) {
   const actual = await exposureState(mesh, id);
   if (actual !== state) {
     throw new Error(
@@ -96,7 +108,7 @@ async function expectState(mesh: MeshBackend, id: string, state: string) {
 }
 
 /** Converges a request that failed part-way, then revokes it and removes its objects. */
-async function finishAndRevoke(mesh: MeshBackend, id: string) {
+async function finishAndRevoke(mesh: CrossmeshTestBackend, id: string) {
   await mesh.reconcile();
   await expectState(mesh, id, 'active');
   const revoked = await bob(mesh).post(`/exposures/${id}/revoke`);
@@ -115,7 +127,7 @@ async function distributionError(answer: {
   return distribution.error ?? '(no error)';
 }
 
-async function distributeCleanly(mesh: MeshBackend, cluster: string) {
+async function distributeCleanly(mesh: CrossmeshTestBackend, cluster: string) {
   const answer = await carol(mesh).post('/trust/distribute', {
     clusterName: cluster,
   });
@@ -124,12 +136,12 @@ async function distributeCleanly(mesh: MeshBackend, cluster: string) {
   }
 }
 
-async function wireDns(mesh: MeshBackend, cluster: string) {
+async function wireDns(mesh: CrossmeshTestBackend, cluster: string) {
   const answer = await carol(mesh).post(`/clusters/${cluster}/dns`);
   if (answer.status !== 200) fail(`wiring DNS in ${cluster}`, answer);
 }
 
-async function dnsRefusal(mesh: MeshBackend, cluster: string) {
+async function dnsRefusal(mesh: CrossmeshTestBackend, cluster: string) {
   const answer = await carol(mesh).post(`/clusters/${cluster}/dns`);
   return `${answer.status}: ${answer.body.error?.message ?? answer.text}`;
 }
@@ -142,7 +154,7 @@ type WatchState = {
 };
 
 async function watchesOf(
-  mesh: MeshBackend,
+  mesh: CrossmeshTestBackend,
   cluster: string,
   watches: string[],
 ) {
@@ -155,7 +167,7 @@ async function watchesOf(
 
 /** Waits until each of `watches` of `cluster` is synced or failed; resolves to them. */
 async function watchesSettled(
-  mesh: MeshBackend,
+  mesh: CrossmeshTestBackend,
   cluster: string,
   watches: string[],
   wanted: (w: WatchState) => boolean,
@@ -173,7 +185,7 @@ async function watchesSettled(
   }
 }
 
-async function clusterError(mesh: MeshBackend, cluster: string) {
+async function clusterError(mesh: CrossmeshTestBackend, cluster: string) {
   const answer = await carol(mesh).get(`/clusters/${cluster}`);
   return answer.body.error ?? '(no error)';
 }

@@ -1,4 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { ONBOARDING_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   clusterRequest,
@@ -7,8 +6,11 @@ import {
   startTestBed,
   TestBed,
 } from '@crossmesh/test-bed';
-import request from 'supertest';
-import { startOnboardingBackend } from '../__testUtils__/onboardingBackend';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+  usersWithDefaultOnPlatformTeam,
+} from '../../__testUtils__/testBackend';
 
 jest.setTimeout(240_000);
 
@@ -17,7 +19,7 @@ const CACERTS = '/api/v1/namespaces/istio-system/secrets/cacerts';
 
 describe('onboarding jobs over HTTP, on real API servers', () => {
   let bed: TestBed;
-  let started: Awaited<ReturnType<typeof startOnboardingBackend>>;
+  let started: CrossmeshTestBackend;
   const call = (method: 'get' | 'post', path: string, body?: object) =>
     started.call(method, path, body);
 
@@ -25,7 +27,9 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'],
     });
-    started = await startOnboardingBackend(bed, {
+    started = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
       crossmesh: {
         clusters: { 'cluster-4': { gatewayAddress: 'gw-4.example.com' } },
       },
@@ -36,7 +40,7 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
     }
   });
   afterAll(async () => {
-    await started?.backend.stop();
+    await started?.stop();
     await bed?.stop();
   });
 
@@ -303,20 +307,18 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
   });
 
   it('lets only the platform team start or read jobs', async () => {
-    const outsider = mockCredentials.user.header('user:default/outsider');
-    const startAs = await request(started.backend.server)
-      .post('/api/crossmesh/onboarding-jobs')
-      .set('Authorization', outsider)
-      .send({ cluster: 'cluster-3', network: 'network-3' });
+    const outsider = started.as('outsider');
+    const startAs = await outsider.post('/onboarding-jobs', {
+      cluster: 'cluster-3',
+      network: 'network-3',
+    });
     expect(startAs.status).toBe(403);
     const someJob = await call('post', '/onboarding-jobs', {
       cluster: 'cluster-3',
       network: 'network-3',
       dryRun: true,
     });
-    const readAs = await request(started.backend.server)
-      .get(`/api/crossmesh/onboarding-jobs/${someJob.body.id}`)
-      .set('Authorization', outsider);
+    const readAs = await outsider.get(`/onboarding-jobs/${someJob.body.id}`);
     expect(readAs.status).toBe(403);
     await finished(someJob.body.id);
   });

@@ -1,10 +1,12 @@
 import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
-import { loadFixtures } from '../../exposure/dns/__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 import {
-  adminClients,
-  startOnboardingBackend,
-} from '../__testUtils__/onboardingBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+  usersWithDefaultOnPlatformTeam,
+} from '../../__testUtils__/testBackend';
+import { adminApis } from '../../__testUtils__/trustTestKit';
 
 jest.setTimeout(180_000);
 
@@ -13,18 +15,21 @@ const k3sCorefile = loadFixtures().find(f => f.file === 'k3s.yaml')!.data!
 
 describe('preflight of a k3s cluster’s DNS (real API server)', () => {
   let bed: TestBed;
-  let call: Awaited<ReturnType<typeof startOnboardingBackend>>['call'];
+  let call: CrossmeshTestBackend['call'];
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1'] });
-    const started = await startOnboardingBackend(bed);
+    const started = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
+    });
     call = started.call;
-    stop = () => started.backend.stop();
+    stop = started.stop;
 
     // k3s as it runs: its Corefile (no deploy-controller label on the ConfigMap), its
     // coredns Deployment with the optional coredns-custom volume, and a k3s node.
-    const { core, apps } = await adminClients(bed.clusters[0]);
+    const { core, apps } = await adminApis(bed.clusters[0]);
     const coredns = await core.readNamespacedConfigMap({
       name: 'coredns',
       namespace: 'kube-system',
@@ -114,7 +119,7 @@ describe('preflight of a k3s cluster’s DNS (real API server)', () => {
     for (const check of Object.values(after)) {
       expect(check.detail).not.toMatch(/not reconciled by an addon manager/);
     }
-    const { core } = await adminClients(bed.clusters[0]);
+    const { core } = await adminApis(bed.clusters[0]);
     expect(
       (
         await core.readNamespacedConfigMap({

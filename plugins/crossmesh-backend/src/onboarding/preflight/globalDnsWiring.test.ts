@@ -1,6 +1,6 @@
 import { ensureGlobalServerBlock } from '../../exposure/dns/corefile';
 import { ensureGlobalStubDomain } from '../../exposure/dns/stubDomains';
-import { loadFixtures } from '../../exposure/dns/__testUtils__/fixtures';
+import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 import { isGlobalDnsWired } from './globalDnsWiring';
 
 const IP = '10.96.12.34';

@@ -1,14 +1,16 @@
 import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
-  adminClients,
-  startOnboardingBackend,
-} from '../__testUtils__/onboardingBackend';
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+  usersWithDefaultOnPlatformTeam,
+} from '../../__testUtils__/testBackend';
+import { adminApis } from '../../__testUtils__/trustTestKit';
 import { REQUIRED_ACCESS } from './requiredAccess';
 
 jest.setTimeout(180_000);
 
-type Call = Awaited<ReturnType<typeof startOnboardingBackend>>['call'];
+type Call = CrossmeshTestBackend['call'];
 
 function byId(checks: PreflightCheck[]): Record<string, PreflightCheck> {
   return Object.fromEntries(checks.map(c => [c.id, c]));
@@ -23,9 +25,12 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
     bed = await startTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'],
     });
-    const started = await startOnboardingBackend(bed);
+    const started = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
+    });
     call = started.call;
-    stop = () => started.backend.stop();
+    stop = started.stop;
     const root = await call('post', '/trust/root', { keyType: 'ecdsa-p256' });
     if (root.status !== 201) {
       throw new Error(
@@ -113,7 +118,7 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
   });
 
   it('fails istiocoredns with the remedy when the Service is gone, and skips the wiring check that needs it', async () => {
-    const { core } = await adminClients(bed.clusters[1]);
+    const { core } = await adminApis(bed.clusters[1]);
     await core.deleteNamespacedService({
       name: 'istiocoredns',
       namespace: 'istio-system',
@@ -137,7 +142,7 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
 
   it('names each verb and resource a narrower RBAC binding denies, with the grant that fixes it', async () => {
     const cluster = bed.clusters[2];
-    const { rbac } = await adminClients(cluster);
+    const { rbac } = await adminApis(cluster);
     await rbac.deleteClusterRoleBinding({ name: 'crossmesh' });
     await rbac.createClusterRole({
       body: {

@@ -14,7 +14,7 @@ import {
   opensslVerify,
   podTemplateAnnotations,
   readSecretAsAdmin,
-} from './__testUtils__/trustTestKit';
+} from '../../__testUtils__/trustTestKit';
 import { CacertsDistributor } from './CacertsDistributor';
 
 jest.setTimeout(120_000);

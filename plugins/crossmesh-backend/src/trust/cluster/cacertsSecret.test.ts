@@ -6,7 +6,7 @@ import {
   sameData,
 } from './cacertsSecret';
 import { checkCacertsFiles } from './checkCacertsFiles';
-import { fingerprintOf, meshPki } from './__testUtils__/trustTestKit';
+import { fingerprintOf, meshPki } from '../../__testUtils__/trustTestKit';
 
 describe('cacerts Secret helpers', () => {
   let mesh: Awaited<ReturnType<typeof meshPki>>;

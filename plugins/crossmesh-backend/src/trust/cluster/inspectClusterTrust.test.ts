@@ -9,7 +9,7 @@ import {
   handWriteSecret,
   meshPki,
   readSecretAsAdmin,
-} from './__testUtils__/trustTestKit';
+} from '../../__testUtils__/trustTestKit';
 import { CacertsDistributor } from './CacertsDistributor';
 import { inspectClusterTrust } from './inspectClusterTrust';
 import { readClusterCacerts } from './readClusterCacerts';

@@ -2,12 +2,9 @@ import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../../clusters/clusterConnections';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
-import {
-  adminApis,
-  connectionsOf,
-} from '../../../trust/cluster/__testUtils__/trustTestKit';
+import { adminApis, connectionsOf } from '../../../__testUtils__/trustTestKit';
 import { CROSSMESH_BLOCK_MARKER } from '../corefile';
-import { loadFixtures } from '../__testUtils__/fixtures';
+import { loadFixtures } from '../../../__testUtils__/dnsFixtures';
 import { ClusterDnsWiring } from './ClusterDnsWiring';
 
 jest.setTimeout(120_000);
