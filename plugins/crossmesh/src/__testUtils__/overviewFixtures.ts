@@ -9,11 +9,7 @@ import {
   TrustState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { CrossmeshApi } from '../api';
-import {
-  downCluster,
-  eastCluster,
-  westCluster,
-} from './clusters';
+import { downCluster, eastCluster, westCluster } from './clusters';
 
 const DAY = 24 * 3600_000;
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();

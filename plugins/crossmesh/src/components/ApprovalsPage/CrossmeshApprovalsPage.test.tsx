@@ -12,7 +12,11 @@ import { Route, Routes } from 'react-router-dom';
 import { crossmeshApiRef } from '../../api';
 import { CrossmeshApprovalsPage } from '../../plugin';
 import { FakeCrossmeshApi } from '../../__testUtils__/FakeCrossmeshApi';
-import { alice, catalogEntities, svc2Request } from '../../__testUtils__/requests';
+import {
+  alice,
+  catalogEntities,
+  svc2Request,
+} from '../../__testUtils__/requests';
 
 jest.setTimeout(30_000);
 

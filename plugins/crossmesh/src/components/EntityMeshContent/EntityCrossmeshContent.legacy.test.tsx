@@ -10,7 +10,12 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { screen, within } from '@testing-library/react';
 import { crossmeshApiRef } from '../../api';
 import { EntityCrossmeshContent, isCrossmeshAvailable } from '../../index';
-import { activeRequest, bob, svc2, teamB } from '../../__testUtils__/ownerFixtures';
+import {
+  activeRequest,
+  bob,
+  svc2,
+  teamB,
+} from '../../__testUtils__/ownerFixtures';
 import { fakeOwnerApi } from '../../__testUtils__/renderMeshTab';
 
 describe('EntityCrossmeshContent in a legacy app', () => {

@@ -6,7 +6,10 @@ import {
   NOT_OWNER_NOTE,
   renderMeshTab,
 } from '../../__testUtils__/renderMeshTab';
-import { activeRequest, pendingRequest } from '../../__testUtils__/ownerFixtures';
+import {
+  activeRequest,
+  pendingRequest,
+} from '../../__testUtils__/ownerFixtures';
 
 // Alone in its file: usePermission caches answers per permission for the whole module.
 describe('EntityMeshContent when the permission policy denies crossmesh.exposure.request', () => {

@@ -2,7 +2,10 @@ import { ResponseError } from '@backstage/errors';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FakeOwnerApi } from '../../__testUtils__/FakeOwnerApi';
-import { activeRequest, pendingRequest } from '../../__testUtils__/ownerFixtures';
+import {
+  activeRequest,
+  pendingRequest,
+} from '../../__testUtils__/ownerFixtures';
 import {
   exposureRows,
   actionButtons,
