@@ -95,6 +95,47 @@ async function waitForEstablished(
   }
 }
 
+/**
+ * Waits until the API server lists the CRD's objects. For a while after a CRD is
+ * Established, and after the API server restarts, a LIST answers 429 "storage is
+ * (re)initializing"; a cluster is ready only once every client can read.
+ */
+async function waitForServed(
+  connection: KubeConnection,
+  crd: Manifest,
+  deadline: number,
+): Promise<void> {
+  const spec = (crd as any).spec as {
+    group: string;
+    names: { plural: string };
+    versions: Array<{ name: string; storage?: boolean }>;
+  };
+  const version = (spec.versions.find(v => v.storage) ?? spec.versions[0]).name;
+  const path = `/apis/${spec.group}/${version}/${spec.names.plural}?limit=1`;
+  for (;;) {
+    const response = await kubeRequest(connection, path);
+    if (response.status === 200) return;
+    if (response.status !== 429 || Date.now() > deadline) {
+      expectOk(response, `Listing ${path} at ${connection.url}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until every Istio CRD is Established and its objects can be listed. */
+export async function waitForIstioCrds(
+  connection: KubeConnection,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await Promise.all(
+    istioCrds().map(async crd => {
+      await waitForEstablished(connection, crd, deadline);
+      await waitForServed(connection, crd, deadline);
+    }),
+  );
+}
+
 const systemNamespace: Manifest = {
   apiVersion: 'v1',
   kind: 'Namespace',
@@ -155,7 +196,5 @@ export async function seedCluster(
     ),
     `Setting the load-balancer status of istio-ingressgateway at ${connection.url}`,
   );
-  await Promise.all(
-    crds.map(crd => waitForEstablished(connection, crd, deadline)),
-  );
+  await waitForIstioCrds(connection, Math.max(0, deadline - Date.now()));
 }

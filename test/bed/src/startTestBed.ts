@@ -34,7 +34,7 @@ import {
 } from './pki';
 import { freePorts } from './ports';
 import { ManagedProcess, stopProcess } from './processes';
-import { apply, seedCluster } from './seedCluster';
+import { apply, seedCluster, waitForIstioCrds } from './seedCluster';
 import { newTokens, renderTokenFile } from './tokens';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 
@@ -306,6 +306,12 @@ export async function startTestBed(
           );
         }
         await startApiserver(name);
+        const cluster = clusters.find(c => c.name === name)!;
+        await waitForIstioCrds({
+          url: cluster.url,
+          ca: ca.certPem,
+          token: cluster.adminToken,
+        });
       },
       async stopIstiod(name, signal = 'SIGTERM') {
         await istiodOf(name).stop(signal);
