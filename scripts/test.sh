@@ -23,7 +23,7 @@ summary() {
   [ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
   # The end of a run's output is what a CI page shows: name the failing tests here too.
   if [ -s "${JEST_FAILURES:-}" ]; then
-    echo "failing tests (whole output in $JEST_LOG):"
+    echo "failing tests (whole output in .crossmesh/logs/jest-*.log):"
     head -n 60 "$JEST_FAILURES"
   fi
   echo "steps: $passed passed, ${#failed[@]} failed"
@@ -59,17 +59,20 @@ start_postgres() {
   pg_started=1
 }
 
-# Runs jest as given, keeping its output in $JEST_LOG and the names of failing tests
-# (a suite that FAILs and each failing case's "●" header) in $JEST_FAILURES.
+# Runs jest as given, keeping its output in .crossmesh/logs/jest-<name>.log and adding the
+# names of failing tests (a suite that FAILs, each failing case's "●" header, the seed of
+# a random order) to $JEST_FAILURES.
 run_jest() {
-  local code
-  "$@" 2>&1 | tee "$JEST_LOG"
+  local name="$1" code
+  shift
+  "$@" 2>&1 | tee ".crossmesh/logs/jest-$name.log"
   code=${PIPESTATUS[0]}
-  grep -aE '^FAIL |^  ● ' "$JEST_LOG" | grep -av '● Console' >"$JEST_FAILURES"
+  if [ "$code" != 0 ]; then
+    grep -aE '^FAIL |^  ● |^Seed: ' ".crossmesh/logs/jest-$name.log" | grep -av '● Console' >>"$JEST_FAILURES"
+  fi
   return "$code"
 }
 mkdir -p .crossmesh/logs
-JEST_LOG=.crossmesh/logs/jest.log
 JEST_FAILURES=.crossmesh/logs/jest-failures.txt
 : >"$JEST_FAILURES"
 
@@ -89,7 +92,11 @@ step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-p
 # The data-plane suites (*.envoy.test.ts: network namespaces, real Envoys, minutes of traffic)
 # run in a step of their own, one file at a time: they need root, and timing-sensitive traffic
 # should not share two cores with the rest of the suite.
-step "unit and integration tests" run_jest env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$'
+step "unit and integration tests" run_jest unit env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$' '\.api\.test\.ts$'
+# API tests (*.api.test.ts: the real backend through the test kit) run in a random order, so
+# that no case leans on what another left behind; a failure prints the seed that repeats it
+# (jest --seed=N).
+step "API tests, in random order" run_jest api env CI=true yarn backstage-cli repo test --ci --randomize --testPathIgnorePatterns /node_modules/ --testPathPatterns '\.api\.test\.ts$'
 step "end-to-end tests" bash test/e2e/run.sh
 step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
 step "adoption in a fresh Backstage app" bash test/adoption/run.sh

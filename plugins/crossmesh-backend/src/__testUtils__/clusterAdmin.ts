@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { TestCluster } from '@crossmesh/test-bed';
-import type { RbacManifest } from '../leastPrivilege/__testUtils__/rbacFile';
+import type { RbacManifest } from './rbacFile';
 
 /** Whether the error is the API server answering `status`. */
 const answered = (error: unknown, status: number) =>

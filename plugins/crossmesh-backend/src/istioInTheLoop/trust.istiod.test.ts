@@ -34,7 +34,7 @@ describe('trust and root rotation, judged by real istiods', () => {
     loop = await startIstioLoop({
       bed: { clusters: ['cluster-1', 'cluster-2'], istiod: true },
       // No workloads run here, so no phase waits for their certificates; the wait is
-      // rotationUnderLoad.envoy.test.ts's and trustApi.test.ts's (ADR 0022).
+      // rotationUnderLoad.envoy.test.ts's and trust.api.test.ts's (ADR 0022).
       crossmesh: { trust: { workloadCertificateTtl: '0s' } },
     });
     [cluster1, cluster2] = loop.bed.clusters;

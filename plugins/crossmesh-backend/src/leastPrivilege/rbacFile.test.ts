@@ -14,7 +14,7 @@ import {
   parseRbacFile,
   RBAC_FILE,
   withoutRule,
-} from './__testUtils__/rbacFile';
+} from '../__testUtils__/rbacFile';
 
 const file = loadRbacFile();
 const text = fs.readFileSync(RBAC_FILE, 'utf8');

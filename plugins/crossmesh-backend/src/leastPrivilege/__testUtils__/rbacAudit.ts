@@ -1,5 +1,5 @@
 import { RequiredAccess } from '../../onboarding/preflight/requiredAccess';
-import { describeRule, RbacFile, RuleRef } from './rbacFile';
+import { describeRule, RbacFile, RuleRef } from '../../__testUtils__/rbacFile';
 
 /** Who a binding names. */
 export interface RbacSubject {

@@ -1,5 +1,5 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { RuleRef } from './rbacFile';
+import type { RuleRef } from '../../__testUtils__/rbacFile';
 import type { ClusterAdmin } from '../../__testUtils__/clusterAdmin';
 import type {
   Caller,

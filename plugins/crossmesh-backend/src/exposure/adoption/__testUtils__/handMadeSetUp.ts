@@ -71,6 +71,23 @@ export async function createHandMadeEntry(
   });
 }
 
+/** Deletes every ServiceEntry in the cluster, hand-made or crossmesh's, as admin. */
+export async function deleteAllServiceEntries(cluster: TestCluster) {
+  const { customObjects } = await adminApis(cluster);
+  const list: any = await customObjects.listClusterCustomObject(
+    SERVICE_ENTRIES,
+  );
+  await Promise.all(
+    list.items.map((item: any) =>
+      customObjects.deleteNamespacedCustomObject({
+        ...SERVICE_ENTRIES,
+        namespace: item.metadata.namespace,
+        name: item.metadata.name,
+      }),
+    ),
+  );
+}
+
 /** Every ServiceEntry for `host` in the cluster, hand-made or not, read as admin. */
 export async function entriesForHost(
   cluster: TestCluster,

@@ -91,11 +91,18 @@ describe('request form routes over HTTP', () => {
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'shop', name: 'svc-2' },
     ]);
+  });
+
+  // A backend (and database) of its own for each test: none sees another's requests.
+  beforeEach(async () => {
     backend = await startBackend(bed);
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await backend?.stop();
+  });
+
+  afterAll(async () => {
     await bed?.stop();
   });
 
@@ -273,9 +280,14 @@ describe('request form routes over HTTP', () => {
 
   it("answers 503 with the reason when the source cluster cannot be read, without the API server's address", async () => {
     await bed.stopCluster('cluster-3');
-    const res = await as('alice').get(
-      '/service-ports?entityRef=component%3Adefault%2Ffar',
-    );
+    let res;
+    try {
+      res = await as('alice').get(
+        '/service-ports?entityRef=component%3Adefault%2Ffar',
+      );
+    } finally {
+      await bed.startCluster('cluster-3');
+    }
     expect(res.status).toBe(503);
     expect(res.body.error.message).toMatch(
       /^Cannot read Service shop\/far in cluster cluster-3: cannot reach the API server at <API server of cluster-3> \(ECONNREFUSED\)/,

@@ -7,6 +7,7 @@ import {
 } from '../../__testUtils__/testBackend';
 import {
   createHandMadeEntry,
+  deleteAllServiceEntries,
   entriesForHost,
   serviceEntrySnapshot,
   watchHostEntries,
@@ -45,7 +46,6 @@ function component(name: string, namespace = 'bar'): Entity {
 describe('adopting a hand-made .global set-up over HTTP, against real API servers', () => {
   let bed: TestBed;
   let backend: CrossmeshTestBackend;
-  let adopted: any;
 
   const reconcilePass = () => backend.reconcile();
 
@@ -68,6 +68,12 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-4' },
     ]);
+  });
+
+  // Each test starts from the same hand-made set-up and an empty database, so none depends
+  // on what another adopted, approved or deleted.
+  beforeEach(async () => {
+    await Promise.all(bed.clusters.map(deleteAllServiceEntries));
     const [databaseId] = databases.eachSupportedId().flat().reverse();
     backend = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
@@ -110,8 +116,11 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await backend?.stop();
+  });
+
+  afterAll(async () => {
     await bed?.stop();
   });
 
@@ -253,6 +262,7 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
 
   it('adopts a host: an active request with the same VIP, audited, and crossmesh’s entry in place before the hand-made one goes', async () => {
     const [cluster1, , cluster3] = bed.clusters;
+    let adopted: any;
     const watches = await Promise.all(
       [cluster1, cluster3].map(c => watchHostEntries(c, HOST)),
     );
@@ -383,6 +393,15 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
 
   it('only removes a hand-made entry left beside an exposure that already serves its cluster', async () => {
     const [cluster1] = bed.clusters;
+    const requested = await as('bob').post('/exposures', {
+      entityRef: 'component:default/svc-4',
+      consumerClusters: ['cluster-1'],
+      reason: 'svc-1 calls svc-4',
+    });
+    expect(
+      (await as('carol').post(`/exposures/${requested.body.id}/approve`))
+        .status,
+    ).toBe(200);
     await reconcilePass(); // svc-4's approved request becomes active in cluster-1
     const [served] = (
       await as('carol').get(
@@ -429,6 +448,11 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
   });
 
   it('removes an adopted exposure on revoke like any other', async () => {
+    const adoption = await as('carol').post('/adoption', {
+      candidateIds: ['cluster-3/bar/svc-2-bar'],
+    });
+    expect(adoption.status).toBe(200);
+    const adopted = adoption.body.items[0].request;
     const revoked = await as('carol').post(`/exposures/${adopted.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body.state).toBe('revoking');

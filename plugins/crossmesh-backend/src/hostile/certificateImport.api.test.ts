@@ -185,13 +185,20 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
     );
 
     it('imports the good root the bad ones were made beside', async () => {
-      const imported = await api.as('carol').post('/trust/root/import', root);
-      expect(imported.status).toBe(201);
-      expect(imported.body).toMatchObject({
-        source: 'imported',
-        subject: 'O=Istio, CN=Root CA',
-        holdsKey: true,
-      });
+      // Its own backend: once a root is in, every import is refused with 409, whichever
+      // test runs next.
+      const own = await startHostileBackend({ databases, bed });
+      try {
+        const imported = await own.as('carol').post('/trust/root/import', root);
+        expect(imported.status).toBe(201);
+        expect(imported.body).toMatchObject({
+          source: 'imported',
+          subject: 'O=Istio, CN=Root CA',
+          holdsKey: true,
+        });
+      } finally {
+        await own.stop();
+      }
     });
   });
 
@@ -199,24 +206,31 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
     let api: HostileBackend;
     let root: OpensslCa;
     let csrPem: string;
-    beforeAll(async () => {
-      api = await startHostileBackend({
+
+    /** A backend holding the offline root's certificate, with a CSR pending for `cluster`. */
+    async function awaitingIntermediate(cluster: string) {
+      const backend = await startHostileBackend({
         databases,
         bed,
         trust: { mode: 'offline-root' },
       });
-      root = pki.selfSigned();
-      const carol = api.as('carol');
+      const carol = backend.as('carol');
       const imported = await carol.post('/trust/root/import', {
         certPem: root.certPem,
       });
-      const csr = await carol.post('/trust/clusters/cluster-2/csr');
+      const csr = await carol.post(`/trust/clusters/${cluster}/csr`);
       if (imported.status !== 201 || csr.status !== 201) {
+        await backend.stop();
         throw new Error(
           `set-up failed: ${JSON.stringify([imported.body, csr.body])}`,
         );
       }
-      csrPem = csr.body.csrPem;
+      return { backend, csrPem: csr.body.csrPem as string };
+    }
+
+    beforeAll(async () => {
+      root = pki.selfSigned();
+      ({ backend: api, csrPem } = await awaitingIntermediate('cluster-2'));
     });
     afterAll(async () => {
       await api?.stop();
@@ -310,17 +324,23 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
     );
 
     it('accepts the good intermediate the bad ones were made beside, and writes cacerts', async () => {
-      const response = await api
-        .as('carol')
-        .put('/trust/clusters/cluster-2/intermediate', {
-          certPem: signed(INTERMEDIATE_EXTENSIONS),
+      // Its own backend and cluster, so the refusals see nothing it wrote, in any order.
+      const own = await awaitingIntermediate('cluster-1');
+      try {
+        const response = await own.backend
+          .as('carol')
+          .put('/trust/clusters/cluster-1/intermediate', {
+            certPem: signed(INTERMEDIATE_EXTENSIONS, { csr: own.csrPem }),
+          });
+        expect(response.status).toBe(200);
+        expect(response.body.distribution).toMatchObject({
+          cluster: 'cluster-1',
+          secretWritten: true,
         });
-      expect(response.status).toBe(200);
-      expect(response.body.distribution).toMatchObject({
-        cluster: 'cluster-2',
-        secretWritten: true,
-      });
-      expect(await secretExists(bed, 1)).toBe(true);
+        expect(await secretExists(bed, 0)).toBe(true);
+      } finally {
+        await own.backend.stop();
+      }
     });
   });
 });

@@ -231,15 +231,28 @@ describe('cluster membership and .global DNS over HTTP', () => {
   it('refuses to wire a cluster without istiocoredns, naming the fix', async () => {
     const { call } = await start();
     const { core } = await adminApis(bed.clusters[1]);
-    await core.deleteNamespacedService({
-      name: 'istiocoredns',
-      namespace: 'istio-system',
-    });
-    const refused = await call('post', '/clusters/cluster-2/dns');
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toContain(
-      "the legacy-global DNS strategy needs the istiocoredns Service in namespace istio-system, and cluster 'cluster-2' has none",
-    );
+    const where = { name: 'istiocoredns', namespace: 'istio-system' };
+    const istiocoredns = await core.readNamespacedService(where);
+    await core.deleteNamespacedService(where);
+    try {
+      const refused = await call('post', '/clusters/cluster-2/dns');
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toContain(
+        "the legacy-global DNS strategy needs the istiocoredns Service in namespace istio-system, and cluster 'cluster-2' has none",
+      );
+    } finally {
+      // Back as it was (same cluster IP), for the tests that wire cluster-2, in any order.
+      await core.createNamespacedService({
+        namespace: where.namespace,
+        body: {
+          metadata: {
+            name: where.name,
+            labels: istiocoredns.metadata?.labels,
+          },
+          spec: istiocoredns.spec,
+        },
+      });
+    }
   });
 
   it('refuses registration and DNS wiring without crossmesh.cluster.manage', async () => {

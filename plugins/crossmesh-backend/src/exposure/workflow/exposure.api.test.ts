@@ -27,6 +27,10 @@ describe('exposure workflow over HTTP', () => {
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);
+  });
+
+  // A backend (and so a database) of its own for each test: no test sees another's requests.
+  beforeEach(async () => {
     backend = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       users: owners,
@@ -42,21 +46,39 @@ describe('exposure workflow over HTTP', () => {
     });
   });
 
-  afterAll(async () => {
+  afterEach(async () => {
     await backend?.stop();
+  });
+
+  afterAll(async () => {
     await bed?.stop();
   });
 
   const as = (user: string) => backend.as(user);
 
-  let bobsRequest: any;
+  const asked = {
+    entityRef: 'component:default/svc-2',
+    consumerClusters: ['cluster-1'],
+    reason: 'svc-1 in cluster-1 calls svc-2',
+  };
+
+  /** Bob's pending request for svc-2, consumed by cluster-1. */
+  async function requestedByBob() {
+    const created = await as('bob').post('/exposures', asked);
+    expect(created.status).toBe(201);
+    return created.body;
+  }
+
+  /** Bob's request, approved by carol. */
+  async function approvedForBob() {
+    const request = await requestedByBob();
+    const approved = await as('carol').post(`/exposures/${request.id}/approve`);
+    expect(approved.status).toBe(200);
+    return approved.body;
+  }
 
   it('lets an owner request an exposure, filling the service from the annotations', async () => {
-    const created = await as('bob').post('/exposures', {
-      entityRef: 'component:default/svc-2',
-      consumerClusters: ['cluster-1'],
-      reason: 'svc-1 in cluster-1 calls svc-2',
-    });
+    const created = await as('bob').post('/exposures', asked);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       state: 'pending',
@@ -70,15 +92,13 @@ describe('exposure workflow over HTTP', () => {
       requestedBy: 'user:default/bob',
       vip: null,
     });
-    bobsRequest = created.body;
-
     const duplicate = await as('bob').post('/exposures', {
       entityRef: 'component:default/svc-2',
       consumerClusters: ['cluster-1', 'cluster-3'],
       reason: 'again',
     });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.error.message).toContain(bobsRequest.id);
+    expect(duplicate.body.error.message).toContain(created.body.id);
   });
 
   it('refuses non-owners and bad input, naming the field and the rule, and writes nothing', async () => {
@@ -133,6 +153,7 @@ describe('exposure workflow over HTTP', () => {
   });
 
   it('previews the exact manifests approval would apply, with the remote gateway on 15443', async () => {
+    const bobsRequest = await requestedByBob();
     const preview = await as('carol').get(
       `/exposures/${bobsRequest.id}/preview`,
     );
@@ -157,6 +178,7 @@ describe('exposure workflow over HTTP', () => {
   });
 
   it('lets an approver approve, gives the host a VIP from 240.0.0.0/4, and nobody approves their own request', async () => {
+    const bobsRequest = await requestedByBob();
     const byOwner = await as('bob').post(
       `/exposures/${bobsRequest.id}/approve`,
     );
@@ -213,6 +235,16 @@ describe('exposure workflow over HTTP', () => {
   });
 
   it('lets the owner ask to revoke but not cancel an approved request, and audits every step', async () => {
+    const bobsRequest = await approvedForBob();
+    const davesOwn = await as('dave').post('/exposures', {
+      entityRef: 'component:default/svc-2',
+      consumerClusters: ['cluster-3'],
+      reason: 'cluster-3 too',
+    });
+    expect(
+      (await as('carol').post(`/exposures/${davesOwn.body.id}/reject`)).status,
+    ).toBe(200);
+
     const cancel = await as('bob').post(`/exposures/${bobsRequest.id}/cancel`);
     expect(cancel.status).toBe(409);
     const revoke = await as('bob').post(`/exposures/${bobsRequest.id}/revoke`);

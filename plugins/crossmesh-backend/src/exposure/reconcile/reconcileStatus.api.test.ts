@@ -52,6 +52,10 @@ describe('GET /reconcile/status against real API servers', () => {
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);
+  });
+
+  // A backend with an empty database for each test: no test sees another's passes.
+  beforeEach(async () => {
     const [databaseId] = databases.eachSupportedId().flat().reverse();
     backend = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
@@ -62,8 +66,11 @@ describe('GET /reconcile/status against real API servers', () => {
     backends.push(backend);
   });
 
+  afterEach(async () => {
+    await Promise.all(backends.splice(0).map(b => b.stop()));
+  });
+
   afterAll(async () => {
-    await Promise.all(backends.map(b => b.stop()));
     await bed?.stop();
   });
 
@@ -133,9 +140,14 @@ describe('GET /reconcile/status against real API servers', () => {
 
   it('shows a stopped cluster failed with its error, and the others still ok', async () => {
     await bed.stopCluster('cluster-1');
-    await reconcilePass();
+    let response;
+    try {
+      await reconcilePass();
+      response = await as('carol').get('/reconcile/status');
+    } finally {
+      await bed.startCluster('cluster-1');
+    }
 
-    const response = await as('carol').get('/reconcile/status');
     expect(response.status).toBe(200);
     const [cluster1, cluster2, cluster3] = response.body.items;
     expect(cluster1).toMatchObject({
