@@ -26,6 +26,16 @@ describe('DNS capture of the dns-proxy strategy, read from real API servers', ()
 
   afterEach(async () => {
     await Promise.all(backends.splice(0).map(b => b.stop()));
+    // Each case starts without a mesh config, as the bed has none.
+    const { core } = await adminApis(bed.clusters[0]);
+    try {
+      await core.deleteNamespacedConfigMap({
+        name: 'istio',
+        namespace: 'istio-system',
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+    }
   });
 
   afterAll(async () => {
