@@ -122,6 +122,28 @@ async function screenshot(page: Page, file: string) {
 }
 
 /**
+ * Waits until the transitions and finite animations inside `root` have ended: right after
+ * an input a field's label is still moving above its value, and measuring then would see
+ * the two overlap.
+ */
+async function transitionsEnded(root: Locator) {
+  await root.evaluate(async element => {
+    await new Promise(resolve =>
+      requestAnimationFrame(() => requestAnimationFrame(resolve)),
+    );
+    await Promise.all(
+      element
+        .getAnimations({ subtree: true })
+        .filter(
+          animation =>
+            animation.effect?.getComputedTiming().endTime !== Infinity,
+        )
+        .map(animation => animation.finished.catch(() => undefined)),
+    );
+  });
+}
+
+/**
  * Checks one view as a reader would meet it: no word broken across lines and no label over
  * its value inside `root`, no serious or critical axe-core violation there, and a
  * screenshot named `<view>-<width>-<theme>.png`. Failures are soft, so one run reports
@@ -136,6 +158,7 @@ export async function checkView(
   const name = `${view}-${lookName(look)}`;
   await test.step(`check ${name}`, async () => {
     await expect(root).toBeVisible();
+    await transitionsEnded(root);
     const broken = await wordsBrokenAcrossLines(root);
     expect.soft(broken, `words broken across lines in ${name}`).toEqual([]);
     const overlaps = await labelsOverlappingValues(root);
