@@ -1,8 +1,8 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
 import {
+  component,
   CrossmeshTestBackend,
   startCrossmeshTestBackend,
 } from '../../__testUtils__/testBackend';
@@ -17,22 +17,12 @@ const owners: Record<string, string[]> = {
   'user:default/carol': ['group:default/platform-team'],
 };
 
-const svc2: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'svc-2',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': 'svc-2',
-      'backstage.io/kubernetes-namespace': 'bar',
-      'crossmesh.io/cluster': 'cluster-2',
-      'crossmesh.io/ports': 'http:8000',
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'prod' },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
-};
+const svc2 = component('svc-2', 'group:default/team-b', {
+  'backstage.io/kubernetes-id': 'svc-2',
+  'backstage.io/kubernetes-namespace': 'bar',
+  'crossmesh.io/cluster': 'cluster-2',
+  'crossmesh.io/ports': 'http:8000',
+});
 
 describe('GET /reconcile/status against real API servers', () => {
   let bed: TestBed;

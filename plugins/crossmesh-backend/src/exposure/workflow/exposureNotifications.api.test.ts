@@ -1,8 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
-import { startCrossmeshTestBackend } from '../../__testUtils__/testBackend';
+import {
+  component,
+  startCrossmeshTestBackend,
+} from '../../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
 
@@ -11,22 +13,12 @@ const owners: Record<string, string[]> = {
   'user:default/carol': ['group:default/platform-team'],
 };
 
-const svc2: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'svc-2',
-    namespace: 'default',
-    annotations: {
-      'backstage.io/kubernetes-id': 'svc-2',
-      'backstage.io/kubernetes-namespace': 'bar',
-      'crossmesh.io/cluster': 'cluster-2',
-      'crossmesh.io/ports': 'http:8000',
-    },
-  },
-  spec: { type: 'service', owner: 'group:default/team-b', lifecycle: 'x' },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/team-b' }],
-};
+const svc2 = component('svc-2', 'group:default/team-b', {
+  'backstage.io/kubernetes-id': 'svc-2',
+  'backstage.io/kubernetes-namespace': 'bar',
+  'crossmesh.io/cluster': 'cluster-2',
+  'crossmesh.io/ports': 'http:8000',
+});
 
 describe('exposure notifications over HTTP', () => {
   let bed: TestBed;
