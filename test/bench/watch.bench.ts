@@ -159,7 +159,7 @@ function wire(bed: TestBed, knex: Knex): Crossmesh {
   const reconciler = new ExposureReconciler({
     store,
     transaction: databaseExposureTransaction(knex),
-    applier: new ClusterExposureApplier(clients),
+    applier: new ClusterExposureApplier(clients, { writes: watches }),
     dns: new ClusterDnsWiring(clients),
     lease: new ReconcileLease(knex),
     watches,

@@ -190,7 +190,9 @@ export const crossmeshPlugin = createBackendPlugin({
           store: exposureStore,
           transaction: exposureTransaction,
           status: reconcileStatus,
-          applier: new ClusterExposureApplier(kubernetesClients),
+          applier: new ClusterExposureApplier(kubernetesClients, {
+            writes: watches,
+          }),
           dns: new ClusterDnsWiring(kubernetesClients),
           lease: new ReconcileLease(db),
           watches,

@@ -41,9 +41,11 @@ export function reconcilerFor(
   knex: Knex,
   options: Partial<ConstructorParameters<typeof ExposureReconciler>[0]> & {
     timeoutMs?: number;
+    /** The watches that tell the reconciler's own writes apart, as the plugin wires them. */
+    ownWrites?: ClusterWatches;
   } = {},
 ) {
-  const { timeoutMs = 10_000, ...overrides } = options;
+  const { timeoutMs = 10_000, ownWrites, ...overrides } = options;
   const connections = connectionsOf(bed);
   const clients = new KubernetesClients();
   const observer = new ClusterObserver(clients, { timeoutMs });
@@ -52,7 +54,10 @@ export function reconcilerFor(
   const reconciler = new ExposureReconciler({
     store,
     transaction: databaseExposureTransaction(knex),
-    applier: new ClusterExposureApplier(clients, { timeoutMs }),
+    applier: new ClusterExposureApplier(clients, {
+      timeoutMs,
+      writes: ownWrites,
+    }),
     dns: new ClusterDnsWiring(clients, { timeoutMs }),
     lease: new ReconcileLease(knex),
     connections,
@@ -143,6 +148,8 @@ export async function watchingReplicaFor(
   options: { watch?: boolean; timeoutMs?: number } = {},
 ) {
   const reports: ReconcileReport[] = [];
+  /** What asked for each pass that ran, in order. */
+  const causes: string[] = [];
   const watches = new ClusterWatches({
     clients: new KubernetesClients(),
     connections: connectionsOf(bed),
@@ -151,11 +158,15 @@ export async function watchingReplicaFor(
     timeoutMs: options.timeoutMs ?? 5_000,
     backoff: { baseMs: 0, maxMs: 0 },
     watches,
+    ownWrites: watches,
   });
   const { reconciler } = parts;
   const trigger = new ReconcileTrigger({
     reconcile: mode => reconciler.reconcile(mode),
-    onReport: report => reports.push(report),
+    onReport: (report, cause) => {
+      reports.push(report);
+      causes.push(cause);
+    },
   });
   if (options.watch !== false) {
     await watches.start((cluster, concern, reason) => {
@@ -168,6 +179,7 @@ export async function watchingReplicaFor(
     trigger,
     watches,
     reports,
+    causes,
     stop() {
       trigger.stop();
       watches.stop();

@@ -134,6 +134,11 @@ export class ResourceWatch {
       /** Says where the watch is, for errors: the API server's URL. */
       url: string;
       onChange: (reason: string) => void;
+      /**
+       * Changes kept in the copy but not reported: the echoes of the caller's own writes,
+       * which need no reaction.
+       */
+      isEcho?: (object: WatchedObject) => Promise<boolean>;
       onError?: (message: string) => void;
     },
   ) {}
@@ -242,7 +247,15 @@ export class ResourceWatch {
         } else {
           this.items.set(keyOf(object), object);
         }
-        this.options.onChange(`${type} ${keyOf(object)}`);
+        const reason = `${type} ${keyOf(object)}`;
+        if (!this.options.isEcho) {
+          this.options.onChange(reason);
+          return;
+        }
+        this.options.isEcho(object).then(
+          echo => echo || this.options.onChange(reason),
+          () => this.options.onChange(reason),
+        );
       },
       done,
     );

@@ -40,6 +40,8 @@ async function deleteByHand(cluster: TestCluster, host: string) {
     });
 }
 
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
 const watchesOf = (replica: Replica, cluster: string) =>
   replica.watches.status().filter(w => w.cluster === cluster);
 
@@ -127,6 +129,37 @@ describe('Watches of the clusters', () => {
         'svc-1.bar.global',
       ]),
     );
+  });
+
+  it("ask for no pass on the echoes of crossmesh's own writes, and for one on a hand delete", async () => {
+    const replica = await watchingReplicaWithApplied('r-echo', 'svc-echo');
+    const [cluster1] = bed.clusters;
+    const entry = (await managedObjects(cluster1, 'serviceentries')).find(
+      e => e.spec.hosts[0] === 'svc-echo.bar.global',
+    );
+    const key = `${entry.metadata.namespace}/${entry.metadata.name}`;
+    const passesFor = (event: string) =>
+      replica.causes.filter(c => c === `cluster-1: ${event} ${key}`).length;
+    // The watch of cluster-1 saw the approval's write come back (it holds the object)...
+    await eventually('the watch holds the written ServiceEntry', async () =>
+      expect(
+        replica.watches
+          .managedObjects('cluster-1')
+          ?.some(o => o.metadata.name === entry.metadata.name),
+      ).toBe(true),
+    );
+    await sleep(1_000);
+    // ...and asked for no pass for it.
+    expect(passesFor('ADDED')).toBe(0);
+
+    await deleteByHand(cluster1, 'svc-echo.bar.global');
+    await eventually('the watch repairs the delete', async () =>
+      expect(await hosts(cluster1)).toContain('svc-echo.bar.global'),
+    );
+    await sleep(1_000);
+    expect(passesFor('DELETED')).toBe(1);
+    // The repair's own write came back as ADDED, and asked for nothing.
+    expect(passesFor('ADDED')).toBe(0);
   });
 
   it('re-establish a watch whose credentials were revoked, and converge what changed meanwhile', async () => {

@@ -32,6 +32,7 @@ import {
 } from './istioObjects';
 import { FIELD_MANAGER } from '../../clusters/ownership';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
+import type { WriteTracker } from './OwnWrites';
 import { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
 
 /**
@@ -84,8 +85,12 @@ export class ClusterExposureApplier {
 
   constructor(
     private readonly clients: KubernetesClients,
-    /** `timeoutMs`: how long one request may take; default 30 s. */
-    private readonly options: { timeoutMs?: number } = {},
+    private readonly options: {
+      /** How long one request may take; default 30 s. */
+      timeoutMs?: number;
+      /** Runs each write, to tell its watch event apart (the cluster's watches). */
+      writes?: WriteTracker;
+    } = {},
   ) {}
 
   /**
@@ -210,7 +215,7 @@ export class ClusterExposureApplier {
 
       let written: ObservedKubeObject;
       try {
-        written = await send(tally, 'writes', () =>
+        written = await this.write(tally, connection.name, () =>
           api.patchNamespacedCustomObject(
             {
               ...where,
@@ -234,7 +239,7 @@ export class ClusterExposureApplier {
       if (cleanup) {
         // Fields someone else added to the spec stay theirs after an apply; remove them.
         try {
-          await send(tally, 'writes', () =>
+          await this.write(tally, connection.name, () =>
             api.patchNamespacedCustomObject(
               {
                 ...where,
@@ -268,7 +273,7 @@ export class ClusterExposureApplier {
     await inParallel(plan.delete, problems, async object => {
       const label = describeObject(object);
       try {
-        await send(tally, 'writes', () =>
+        await this.write(tally, connection.name, () =>
           api.deleteNamespacedCustomObject({
             ...locate(object),
             // The object found by the LIST, not one made under its name since.
@@ -290,6 +295,18 @@ export class ClusterExposureApplier {
       }
       return undefined;
     });
+  }
+
+  /** Sends one write, through the tracker that tells its watch event apart. */
+  private write<T>(
+    tally: ConvergeTally,
+    cluster: string,
+    request: () => Promise<T>,
+  ): Promise<T> {
+    const { writes } = this.options;
+    return send(tally, 'writes', () =>
+      writes ? writes.track(cluster, request) : request(),
+    );
   }
 
   /**

@@ -12,6 +12,7 @@ import {
 import { DNS_CONFIG_MAPS } from '../dns/dnsFlavour';
 import type { ObservedKubeObject } from '../render/types';
 import { MANAGED_KINDS, MANAGED_SELECTOR } from './istioObjects';
+import { OwnWrites, WriteTracker } from './OwnWrites';
 
 /**
  * What a change in a cluster is about: the Istio objects and DNS wiring the reconciler
@@ -51,8 +52,9 @@ interface NamedWatch {
  *
  * @internal
  */
-export class ClusterWatches {
+export class ClusterWatches implements WriteTracker {
   private readonly watches = new Map<string, NamedWatch[]>();
+  private readonly ownWrites = new OwnWrites();
 
   constructor(
     private readonly options: {
@@ -87,6 +89,9 @@ export class ClusterWatches {
           kubeConfig,
           url: connection.url,
           onChange: reason => onChange(connection.name, concern, reason),
+          isEcho: managed
+            ? object => this.ownWrites.isEcho(connection.name, object)
+            : undefined,
           onError: message =>
             this.options.onError?.(connection.name, name, message),
         }),
@@ -127,6 +132,14 @@ export class ClusterWatches {
       this.watches.set(connection.name, watches);
       for (const w of watches) w.watch.start();
     }
+  }
+
+  /**
+   * Runs one of crossmesh's writes of a managed object, so that its event (the echo) does
+   * not ask for another pass: the pass that wrote it left the cluster as it wants it.
+   */
+  track<T>(cluster: string, write: () => Promise<T>): Promise<T> {
+    return this.ownWrites.track(cluster, write);
   }
 
   stop(): void {
