@@ -24,7 +24,8 @@ export type NewAuditEvent = Pick<AuditEvent, 'actor' | 'action'> &
  */
 export interface AuditLogQuery {
   clusterName?: string;
-  action?: string;
+  /** One action, or any of several. */
+  action?: string | readonly string[];
   actor?: string;
   limit: number;
   offset: number;

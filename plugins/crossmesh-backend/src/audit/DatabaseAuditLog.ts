@@ -5,6 +5,7 @@ import {
   timestampFromDb,
   timestampToDb,
 } from '../database/timestamps';
+import { pageWithTotal } from '../database/pageWithTotal';
 import { AuditLog, AuditLogQuery, NewAuditEvent } from './AuditLog';
 
 const TABLE = 'audit_events';
@@ -64,26 +65,26 @@ export class DatabaseAuditLog implements AuditLog {
       if (query.clusterName !== undefined) {
         q.where('cluster_name', query.clusterName);
       }
-      if (query.action !== undefined) {
+      if (typeof query.action === 'string') {
         q.where('action', query.action);
+      } else if (query.action !== undefined) {
+        q.whereIn('action', query.action);
       }
       if (query.actor !== undefined) {
         q.where('actor', query.actor);
       }
       return q;
     };
-    const [rows, [{ count }]] = await Promise.all([
-      filtered()
-        .select('*')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .offset(query.offset),
-      filtered().count({ count: '*' }),
-    ]);
-    return {
-      items: (rows as AuditRow[]).map(eventFromRow),
-      totalCount: Number(count),
-    };
+    const { rows, totalCount } = await pageWithTotal<AuditRow>(
+      this.db,
+      filtered,
+      {
+        orderBy: [{ column: 'id', order: 'desc' }],
+        limit: query.limit,
+        offset: query.offset,
+      },
+    );
+    return { items: rows.map(eventFromRow), totalCount };
   }
 }
 

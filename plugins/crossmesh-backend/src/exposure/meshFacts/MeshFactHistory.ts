@@ -63,15 +63,11 @@ export class MeshFactHistory {
   }
 
   private async allChanges(): Promise<MeshFactChange[]> {
-    const lists = await Promise.all(
-      MEMBERSHIP_ACTIONS.map(action =>
-        this.options.audit.list({
-          action,
-          limit: MAX_MEMBERSHIP_EVENTS,
-          offset: 0,
-        }),
-      ),
-    );
-    return lists.flatMap(l => l.items).flatMap(factChangesOf);
+    const { items } = await this.options.audit.list({
+      action: MEMBERSHIP_ACTIONS,
+      limit: MAX_MEMBERSHIP_EVENTS,
+      offset: 0,
+    });
+    return items.flatMap(factChangesOf);
   }
 }

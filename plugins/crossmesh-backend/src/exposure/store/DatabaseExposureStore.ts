@@ -11,6 +11,7 @@ import {
   nullableTimestampToDb,
   timestampToDb,
 } from '../../database/timestamps';
+import { pageWithTotal } from '../../database/pageWithTotal';
 import { ipv4ToNumber } from '../vip/ipv4';
 import {
   clusterFromRow,
@@ -118,21 +119,19 @@ export class DatabaseExposureStore implements ExposureStore {
       }
       return q;
     };
-    const [rows, [{ count }]] = await Promise.all([
-      filtered()
-        .select('*')
-        .orderBy([
+    const { rows, totalCount } = await pageWithTotal<RequestRow>(
+      this.db,
+      filtered,
+      {
+        orderBy: [
           { column: 'requested_at', order: 'desc' },
           { column: 'id', order: 'desc' },
-        ])
-        .limit(query.limit)
-        .offset(query.offset),
-      filtered().count({ count: '*' }),
-    ]);
-    return {
-      items: await this.withClusters(rows as RequestRow[]),
-      totalCount: Number(count),
-    };
+        ],
+        limit: query.limit,
+        offset: query.offset,
+      },
+    );
+    return { items: await this.withClusters(rows), totalCount };
   }
 
   async findOpenRequests(
