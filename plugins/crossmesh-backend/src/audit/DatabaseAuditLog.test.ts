@@ -125,7 +125,7 @@ describe('DatabaseAuditLog', () => {
         });
       });
 
-      it('filters by cluster, action and actor', async () => {
+      it('filters by cluster, action (one or any of several) and actor', async () => {
         const { log } = await createLog();
         const [generate, issue1, issue2, distribute, issue1b] = await seed(log);
 
@@ -143,6 +143,16 @@ describe('DatabaseAuditLog', () => {
             offset: 0,
           }),
         ).toEqual({ items: [issue1b, issue2, issue1], totalCount: 3 });
+        expect(
+          await log.list({
+            action: ['root.generate', 'intermediate.issue', 'not.recorded'],
+            limit: 10,
+            offset: 0,
+          }),
+        ).toEqual({
+          items: [issue1b, issue2, issue1, generate],
+          totalCount: 4,
+        });
         expect(
           await log.list({
             actor: 'user:default/alice',

@@ -5,7 +5,6 @@ import {
   timestampFromDb,
   timestampToDb,
 } from '../database/timestamps';
-import { pageWithTotal } from '../database/pageWithTotal';
 import { AuditLog, AuditLogQuery, NewAuditEvent } from './AuditLog';
 
 const TABLE = 'audit_events';
@@ -75,16 +74,18 @@ export class DatabaseAuditLog implements AuditLog {
       }
       return q;
     };
-    const { rows, totalCount } = await pageWithTotal<AuditRow>(
-      this.db,
-      filtered,
-      {
-        orderBy: [{ column: 'id', order: 'desc' }],
-        limit: query.limit,
-        offset: query.offset,
-      },
-    );
-    return { items: rows.map(eventFromRow), totalCount };
+    const [rows, [{ count }]] = await Promise.all([
+      filtered()
+        .select('*')
+        .orderBy('id', 'desc')
+        .limit(query.limit)
+        .offset(query.offset),
+      filtered().count({ count: '*' }),
+    ]);
+    return {
+      items: (rows as AuditRow[]).map(eventFromRow),
+      totalCount: Number(count),
+    };
   }
 }
 

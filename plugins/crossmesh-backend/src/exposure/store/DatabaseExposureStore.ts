@@ -11,7 +11,6 @@ import {
   nullableTimestampToDb,
   timestampToDb,
 } from '../../database/timestamps';
-import { pageWithTotal } from '../../database/pageWithTotal';
 import { ipv4ToNumber } from '../vip/ipv4';
 import {
   clusterFromRow,
@@ -119,19 +118,21 @@ export class DatabaseExposureStore implements ExposureStore {
       }
       return q;
     };
-    const { rows, totalCount } = await pageWithTotal<RequestRow>(
-      this.db,
-      filtered,
-      {
-        orderBy: [
+    const [rows, [{ count }]] = await Promise.all([
+      filtered()
+        .select('*')
+        .orderBy([
           { column: 'requested_at', order: 'desc' },
           { column: 'id', order: 'desc' },
-        ],
-        limit: query.limit,
-        offset: query.offset,
-      },
-    );
-    return { items: await this.withClusters(rows), totalCount };
+        ])
+        .limit(query.limit)
+        .offset(query.offset),
+      filtered().count({ count: '*' }),
+    ]);
+    return {
+      items: await this.withClusters(rows as RequestRow[]),
+      totalCount: Number(count),
+    };
   }
 
   async findOpenRequests(
