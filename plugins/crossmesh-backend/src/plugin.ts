@@ -47,6 +47,13 @@ import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
  *
  * @public
  */
+/**
+ * The scheduler task of the timer's reconcile pass; tests trigger it by this id.
+ *
+ * @internal
+ */
+export const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
+
 export const crossmeshPlugin = createBackendPlugin({
   pluginId: 'crossmesh',
   register(env) {
@@ -216,7 +223,7 @@ export const crossmeshPlugin = createBackendPlugin({
         // task's timeout, so work would resume only minutes after a crash. Changes trigger
         // passes of their own at once (ADR 0030); the timer is the safety net.
         await scheduler.scheduleTask({
-          id: 'crossmesh-reconcile-exposures',
+          id: RECONCILE_TASK,
           scope: 'local',
           frequency: { seconds: settings.reconcileIntervalSeconds },
           timeout: { minutes: 5 },

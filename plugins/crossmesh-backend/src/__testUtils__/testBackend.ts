@@ -18,7 +18,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { crossmeshPlugin } from '../plugin';
+import { crossmeshPlugin, RECONCILE_TASK } from '../plugin';
 
 /**
  * The one way tests start the crossmesh backend plugin: the real plugin over real clusters
@@ -65,8 +65,7 @@ export const usersWithDefaultOnPlatformTeam: Readonly<
 /** A key-encryption secret for tests only. */
 export const TEST_KEK = 'a-test-key-encryption-secret-of-enough-length';
 
-/** The task id of the reconciler's pass. */
-export const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
+export { RECONCILE_TASK };
 
 /** A Component whose annotations name its Kubernetes Service, as service owners write them. */
 export function component(

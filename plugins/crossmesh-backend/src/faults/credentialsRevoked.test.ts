@@ -1,3 +1,4 @@
+import { RECONCILE_TASK } from '../plugin';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -68,7 +69,7 @@ describeOnPostgres("A cluster's credentials revoked", () => {
     const reconcile = () =>
       eventually('a reconcile pass is triggered', async () => {
         const triggered = await approver.post(
-          '/.backstage/scheduler/v1/tasks/crossmesh-reconcile-exposures/trigger',
+          `/.backstage/scheduler/v1/tasks/${RECONCILE_TASK}/trigger`,
         );
         expect(triggered.status).toBe(200);
       });
@@ -201,7 +202,7 @@ describeOnPostgres("A cluster's credentials revoked", () => {
         const active = await approver.get('/exposures?state=active');
         if (active.body.totalCount !== 3) {
           await approver.post(
-            '/.backstage/scheduler/v1/tasks/crossmesh-reconcile-exposures/trigger',
+            `/.backstage/scheduler/v1/tasks/${RECONCILE_TASK}/trigger`,
           );
         }
         expect(active.body.totalCount).toBe(3);

@@ -1,3 +1,4 @@
+import { RECONCILE_TASK } from '../plugin';
 import { join } from 'node:path';
 import {
   HostileBackend,
@@ -86,7 +87,7 @@ describeIfRunnable('the HTTP API, fuzzed from its OpenAPI spec', () => {
       }),
       201,
     );
-    await api.runTask('crossmesh-reconcile-exposures');
+    await api.runTask(RECONCILE_TASK);
     parameters.requestId = pending.id;
     parameters.clusterName = 'cluster-3';
   });

@@ -1,3 +1,4 @@
+import { RECONCILE_TASK } from '../plugin';
 import { validateLabelValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { parseAllDocuments } from 'yaml';
 import { findGlobalServerBlocks } from '../exposure/dns/corefile';
@@ -231,7 +232,7 @@ describe('hostile input through the HTTP API, on real clusters', () => {
     expect(approved.status).toBe(200);
     expect(approved.body.decisionComment).toBe(HOSTILE_FREE_TEXT);
 
-    await api.runTask('crossmesh-reconcile-exposures');
+    await api.runTask(RECONCILE_TASK);
     const active = await bob.get(`/exposures/${id}`);
     expect(active.body.state).toBe('active');
 

@@ -1,3 +1,4 @@
+import { RECONCILE_TASK } from '../../plugin';
 import { clusterWriteLog } from './clusterWriteLog';
 import { HostileBackend } from './hostileBackend';
 import { opensslWorkbench } from './opensslCa';
@@ -54,7 +55,7 @@ export async function meshInUse(api: HostileBackend) {
     201,
   );
   await expectStatus(carol.post(`/exposures/${request.id}/approve`, {}), 200);
-  await api.runTask('crossmesh-reconcile-exposures');
+  await api.runTask(RECONCILE_TASK);
   expect((await carol.get(`/exposures/${request.id}`)).body.state).toBe(
     'active',
   );
