@@ -68,7 +68,9 @@ run_jest() {
   "$@" 2>&1 | tee ".crossmesh/logs/jest-$name.log"
   code=${PIPESTATUS[0]}
   if [ "$code" != 0 ]; then
-    grep -aE '^FAIL |^  ● |^Seed: ' ".crossmesh/logs/jest-$name.log" | grep -av '● Console' >>"$JEST_FAILURES"
+    # jest names each failure twice (as it happens, and in its summary): keep the first.
+    grep -aE '^FAIL |^  ● |^Seed: ' ".crossmesh/logs/jest-$name.log" | grep -av '● Console' |
+      awk '!seen[$0]++' >>"$JEST_FAILURES"
   fi
   return "$code"
 }
