@@ -54,8 +54,17 @@ state_dir() {
   fi
 }
 
+# The URL of the server already running on this checkout's state, if one runs: its port is
+# the fourth line of postmaster.pid, whatever CROSSMESH_PG_PORT says now.
+running_url() {
+  local pid_file
+  pid_file="$(state_dir)/data/postmaster.pid"
+  [ -f "$pid_file" ] || return 1
+  echo "postgresql://postgres@127.0.0.1:$(sed -n 4p "$pid_file")/postgres"
+}
+
 start() {
-  local bin state
+  local bin state running
   bin="$(find_bin)" || { echo "PostgreSQL is not installed: run 'apt-get install postgresql' (or scripts/setup.sh)." >&2; exit 1; }
   state="$(state_dir)"
   mkdir -p "$state"
@@ -67,11 +76,15 @@ start() {
     as_owner "$bin/initdb" --pgdata="$state/data" --username=postgres --auth=trust --encoding=UTF8 --no-sync >"$state/initdb.log" 2>&1 \
       || { cat "$state/initdb.log" >&2; exit 1; }
   fi
-  if ! as_owner "$bin/pg_ctl" --pgdata="$state/data" status >/dev/null 2>&1; then
-    as_owner "$bin/pg_ctl" --pgdata="$state/data" --log="$state/server.log" --wait --timeout=60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$state' -c fsync=off -c max_connections=200" \
-      start >/dev/null || { tail -20 "$state/server.log" >&2; exit 1; }
+  if as_owner "$bin/pg_ctl" --pgdata="$state/data" status >/dev/null 2>&1; then
+    running="$(running_url)" || running="$URL"
+    [ "$running" = "$URL" ] || echo "PostgreSQL of this checkout already runs at $running (not port $PORT); using it." >&2
+    echo "$running"
+    return 0
   fi
+  as_owner "$bin/pg_ctl" --pgdata="$state/data" --log="$state/server.log" --wait --timeout=60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$state' -c fsync=off -c max_connections=200" \
+    start >/dev/null || { tail -20 "$state/server.log" >&2; exit 1; }
   echo "$URL"
 }
 
@@ -93,7 +106,7 @@ clean() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  url) echo "$URL" ;;
+  url) running_url || echo "$URL" ;;
   dir) state_dir ;;
   clean) clean ;;
   *) echo "usage: $0 start|stop|url|dir|clean (state: $(state_dir))" >&2; exit 2 ;;
