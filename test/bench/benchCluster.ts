@@ -1,7 +1,9 @@
 /*
- * What the benchmarks on the test bed share: admin clients of its API servers, and the
- * API servers' own count of the requests they served (`apiserver_request_total`).
+ * What the benchmarks on the test bed share: admin clients of its API servers, the API
+ * servers' own count of the requests they served (`apiserver_request_total`), and the
+ * requests of user crossmesh in their audit logs.
  */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { TestCluster } from '@crossmesh/test-bed';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
@@ -188,3 +190,59 @@ export const total = (counts: Map<string, number> | undefined) =>
 
 export const isWrite = (key: string) =>
   /^(POST|PUT|PATCH|DELETE|APPLY|CREATE|UPDATE|DELETECOLLECTION) /i.test(key);
+
+/**
+ * Counts the requests user crossmesh makes from now on, per cluster and `VERB resource`, from
+ * the API servers' audit logs (the bed must run with `auditCrossmeshReads`). Only crossmesh's
+ * own requests: the API servers' informers and the bench's admin are other users. A watch
+ * counts when it starts (its `ResponseStarted` event), any other request when it completes.
+ */
+export function crossmeshRequestsFrom(clusters: TestCluster[]) {
+  const from = new Map(
+    clusters.map(c => [c.name, statSync(c.auditLogPath).size]),
+  );
+  return (): Map<string, Map<string, number>> =>
+    new Map(
+      clusters.map(cluster => {
+        const counts = new Map<string, number>();
+        for (const line of appendedSince(
+          cluster.auditLogPath,
+          from.get(cluster.name)!,
+        ).split('\n')) {
+          const event = parseAuditLine(line);
+          if (!event) continue;
+          if (event.user?.username !== 'crossmesh') continue;
+          const started = event.stage === 'ResponseStarted';
+          const completed =
+            event.stage === 'ResponseComplete' && event.verb !== 'watch';
+          if (!started && !completed) continue;
+          const key = `${event.verb.toUpperCase()} ${
+            event.objectRef?.resource ?? event.requestURI
+          }`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        return [cluster.name, counts] as const;
+      }),
+    );
+}
+
+function appendedSince(file: string, offset: number): string {
+  const size = statSync(file).size;
+  const buffer = Buffer.alloc(Math.max(0, size - offset));
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8');
+}
+
+/** One audit event; undefined for an empty line or one cut by the window's edges. */
+function parseAuditLine(line: string): any {
+  try {
+    return line ? JSON.parse(line) : undefined;
+  } catch {
+    return undefined;
+  }
+}

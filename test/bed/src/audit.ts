@@ -1,27 +1,42 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { crossmeshUser } from './crossmeshAccess';
+
 /**
  * Every write by a client (not by the apiserver itself), at Metadata level: who wrote which
  * object with which verb and what the answer was. Tests count crossmesh's writes with it.
+ * With `crossmeshReads`, every read of user crossmesh too (get, list, watch), so that all
+ * of crossmesh's requests can be counted (the watch bench).
  */
-const auditPolicy = {
-  apiVersion: 'audit.k8s.io/v1',
-  kind: 'Policy',
-  omitStages: ['RequestReceived'],
-  rules: [
-    { level: 'None', users: ['system:apiserver'] },
-    {
-      level: 'Metadata',
-      verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
-    },
-    { level: 'None' },
-  ],
-};
+function auditPolicy(crossmeshReads: boolean) {
+  return {
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived'],
+    rules: [
+      { level: 'None', users: ['system:apiserver'] },
+      ...(crossmeshReads
+        ? [{ level: 'Metadata', users: [crossmeshUser] }]
+        : []),
+      {
+        level: 'Metadata',
+        verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
+      },
+      { level: 'None' },
+    ],
+  };
+}
 
 /** Writes the bed's audit policy (JSON, which the apiserver reads as YAML) and returns its path. */
-export function writeAuditPolicy(stateDir: string): string {
+export function writeAuditPolicy(
+  stateDir: string,
+  options: { crossmeshReads?: boolean } = {},
+): string {
   const file = path.join(stateDir, 'audit-policy.yaml');
-  fs.writeFileSync(file, JSON.stringify(auditPolicy, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(auditPolicy(options.crossmeshReads ?? false), null, 2),
+  );
   return file;
 }

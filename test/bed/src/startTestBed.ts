@@ -131,7 +131,9 @@ export async function startTestBed(
       peerPort: etcdPeerPort,
     });
 
-    const auditPolicyFile = writeAuditPolicy(stateDir);
+    const auditPolicyFile = writeAuditPolicy(stateDir, {
+      crossmeshReads: options.auditCrossmeshReads,
+    });
     const specs = new Map<string, ApiserverSpec>();
     const clusters: TestCluster[] = await Promise.all(
       options.clusters.map(async (name, index) => {

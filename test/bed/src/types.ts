@@ -31,6 +31,11 @@ export interface TestBedOptions {
    * Its clusters run istiod (added to `istiod` if missing). Needs root. Default: off.
    */
   dataPlane?: boolean | DataPlaneOptions;
+  /**
+   * Log every request of user `crossmesh` in the clusters' audit logs, reads included, not
+   * only the writes of every client (the default). For counting crossmesh's requests.
+   */
+  auditCrossmeshReads?: boolean;
   /** Where etcd data, certificates, logs, pids and kubeconfigs go. Default: a fresh temp dir, removed by `stop()`. */
   stateDir?: string;
   /** Receives progress lines. */
