@@ -92,7 +92,7 @@ describe('trust API against real API servers', () => {
     const call = await startBackend({
       keyEncryptionSecret: KEK,
       intermediateKeyType: 'rsa-2048',
-      workloadCertificateTtl: '3s',
+      workloadCertificateTtl: '6s',
     });
 
     const root = await call('post', '/trust/root', { keyType: 'ecdsa-p256' });
@@ -179,6 +179,29 @@ describe('trust API against real API servers', () => {
     expect(started.body.rotation.phase).toBe('trusting-both');
     const state = await call('get', '/trust');
     const newRoot = state.body.roots.find((r: any) => r.state === 'incoming');
+    // Every phase waits one workload-certificate lifetime after it took effect (ADR 0022).
+    // Asked at once, before the slower checks of the files below, while it is still too early.
+    expect(state.body.workloadCertificateTtlSeconds).toBe(6);
+    const wait = state.body.rotationWait;
+    // Each cluster's clock starts at its istiod's restart (whole seconds) or the phase's start.
+    expect(wait.heldBackBy.length).toBeGreaterThan(0);
+    expect(['cluster-1', 'cluster-2']).toEqual(
+      expect.arrayContaining(wait.heldBackBy),
+    );
+    expect(Date.parse(wait.mayAdvanceAt) - Date.parse(wait.tookEffectAt)).toBe(
+      6000,
+    );
+    const early = await call('post', '/trust/rotation/advance');
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe(
+      `Workloads may still trust only the old root: istiod in ${wait.heldBackBy.join(
+        ', ',
+      )} serves both roots since ${
+        wait.tookEffectAt
+      }, and a workload takes new roots when it renews its certificate, within one workload-certificate lifetime (crossmesh.trust.workloadCertificateTtl: 6 s). The intermediates may move to the new root at ${
+        wait.mayAdvanceAt
+      }; ask again then`,
+    );
     let files = decode((await readSecretAsAdmin(bed.clusters[0])).data);
     expect(
       certificatesIn(files['root-cert.pem'])
@@ -190,32 +213,16 @@ describe('trust API against real API servers', () => {
       'ca-cert.pem: OK',
     ]);
 
-    // Every phase waits one workload-certificate lifetime after it took effect (ADR 0022).
-    expect(state.body.workloadCertificateTtlSeconds).toBe(3);
-    const wait = state.body.rotationWait;
-    // Each cluster's clock starts at its istiod's restart (whole seconds) or the phase's start.
-    expect(wait.heldBackBy.length).toBeGreaterThan(0);
-    expect(['cluster-1', 'cluster-2']).toEqual(
-      expect.arrayContaining(wait.heldBackBy),
-    );
-    expect(Date.parse(wait.mayAdvanceAt) - Date.parse(wait.tookEffectAt)).toBe(
-      3000,
-    );
-    const early = await call('post', '/trust/rotation/advance');
-    expect(early.status).toBe(409);
-    expect(early.body.error.message).toBe(
-      `Workloads may still trust only the old root: istiod in ${wait.heldBackBy.join(
-        ', ',
-      )} serves both roots since ${
-        wait.tookEffectAt
-      }, and a workload takes new roots when it renews its certificate, within one workload-certificate lifetime (crossmesh.trust.workloadCertificateTtl: 3 s). The intermediates may move to the new root at ${
-        wait.mayAdvanceAt
-      }; ask again then`,
-    );
     await waitUntil(wait.mayAdvanceAt);
 
     const moved = await call('post', '/trust/rotation/advance');
     expect(moved.body.rotation.phase).toBe('intermediates-moved');
+    const movedWait = (await call('get', '/trust')).body.rotationWait;
+    const tooSoon = await call('post', '/trust/rotation/advance');
+    expect(tooSoon.status).toBe(409);
+    expect(tooSoon.body.error.message).toContain(
+      `The old root may be dropped at ${movedWait.mayAdvanceAt}; ask again then`,
+    );
     files = decode((await readSecretAsAdmin(bed.clusters[1])).data);
     expect(
       new X509Certificate(files['ca-cert.pem']).verify(
@@ -228,12 +235,6 @@ describe('trust API against real API servers', () => {
       'ca-cert.pem: OK',
     ]);
 
-    const movedWait = (await call('get', '/trust')).body.rotationWait;
-    const tooSoon = await call('post', '/trust/rotation/advance');
-    expect(tooSoon.status).toBe(409);
-    expect(tooSoon.body.error.message).toContain(
-      `The old root may be dropped at ${movedWait.mayAdvanceAt}; ask again then`,
-    );
     await waitUntil(movedWait.mayAdvanceAt);
 
     const drop = await call('post', '/trust/rotation/advance');
