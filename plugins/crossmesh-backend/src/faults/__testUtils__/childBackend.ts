@@ -13,6 +13,9 @@ import path from 'node:path';
 import { FaultDatabase } from './faultDatabase';
 import { APPROVER_GROUP, faultServices } from './faultCatalog';
 
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 const entry = resolvePackagePath(
   '@crossmesh/backstage-plugin-crossmesh-backend',
   'src/faults/__testUtils__/backendEntry.ts',
@@ -105,6 +108,8 @@ export class ChildBackend {
       : '(no log)';
     const tail = text
       .split('\n')
+      // Without colours, which split `type="incomingRequest"` apart.
+      .map(line => line.replace(ANSI_COLOUR, ''))
       .filter(line => !line.includes('type="incomingRequest"'))
       .slice(-lines)
       .join('\n');
