@@ -3,9 +3,8 @@
  * servers' own count of the requests they served (`apiserver_request_total`), and the
  * requests of user crossmesh in their audit logs.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import type { TestCluster } from '@crossmesh/test-bed';
+import { followAuditLog, TestCluster } from '@crossmesh/test-bed';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import type { ExposureRequest } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -198,19 +197,15 @@ export const isWrite = (key: string) =>
  * counts when it starts (its `ResponseStarted` event), any other request when it completes.
  */
 export function crossmeshRequestsFrom(clusters: TestCluster[]) {
-  const from = new Map(
-    clusters.map(c => [c.name, statSync(c.auditLogPath).size]),
-  );
+  const logs = clusters.map(c => ({
+    cluster: c.name,
+    read: followAuditLog(c.auditLogPath),
+  }));
   return (): Map<string, Map<string, number>> =>
     new Map(
-      clusters.map(cluster => {
+      logs.map(({ cluster, read }) => {
         const counts = new Map<string, number>();
-        for (const line of appendedSince(
-          cluster.auditLogPath,
-          from.get(cluster.name)!,
-        ).split('\n')) {
-          const event = parseAuditLine(line);
-          if (!event) continue;
+        for (const event of read()) {
           if (event.user?.username !== 'crossmesh') continue;
           const started = event.stage === 'ResponseStarted';
           const completed =
@@ -221,28 +216,7 @@ export function crossmeshRequestsFrom(clusters: TestCluster[]) {
           }`;
           counts.set(key, (counts.get(key) ?? 0) + 1);
         }
-        return [cluster.name, counts] as const;
+        return [cluster, counts] as const;
       }),
     );
-}
-
-function appendedSince(file: string, offset: number): string {
-  const size = statSync(file).size;
-  const buffer = Buffer.alloc(Math.max(0, size - offset));
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buffer, 0, buffer.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-  return buffer.toString('utf8');
-}
-
-/** One audit event; undefined for an empty line or one cut by the window's edges. */
-function parseAuditLine(line: string): any {
-  try {
-    return line ? JSON.parse(line) : undefined;
-  } catch {
-    return undefined;
-  }
 }

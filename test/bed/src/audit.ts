@@ -40,3 +40,44 @@ export function writeAuditPolicy(
   );
   return file;
 }
+
+/**
+ * One event of a bed cluster's audit log, as much of it as tests read.
+ *
+ * @public
+ */
+export interface AuditLogEvent {
+  stage?: string;
+  verb: string;
+  requestURI?: string;
+  user?: { username?: string };
+  objectRef?: { resource?: string; namespace?: string; name?: string };
+  responseStatus?: { code?: number };
+  requestReceivedTimestamp: string;
+}
+
+/**
+ * Follows an audit log from its end now: each call returns the events written since the
+ * last one. A line still being written is kept for the next call.
+ *
+ * @public
+ */
+export function followAuditLog(file: string): () => AuditLogEvent[] {
+  let offset = fs.statSync(file).size;
+  let partial = '';
+  return () => {
+    const size = fs.statSync(file).size;
+    if (size <= offset) return [];
+    const buffer = Buffer.alloc(size - offset);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buffer, 0, buffer.length, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    offset = size;
+    const lines = (partial + buffer.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    return lines.filter(Boolean).map(line => JSON.parse(line));
+  };
+}

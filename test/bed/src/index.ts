@@ -5,6 +5,8 @@
  */
 
 export { startTestBed } from './startTestBed';
+export { followAuditLog } from './audit';
+export type { AuditLogEvent } from './audit';
 export { seedServices } from './demoServices';
 export {
   clusterRequest,

@@ -1,5 +1,4 @@
-import type { TestBed } from '@crossmesh/test-bed';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { followAuditLog, TestBed } from '@crossmesh/test-bed';
 
 /** One write the backend made to a cluster that succeeded, from the apiserver's audit log. */
 export interface ClusterWrite {
@@ -21,31 +20,12 @@ const REVIEW = /reviews$/;
 export function clusterWriteLog(bed: TestBed, username = 'crossmesh') {
   const logs = bed.clusters.map(cluster => ({
     cluster: cluster.name,
-    path: cluster.auditLogPath,
-    offset: statSync(cluster.auditLogPath).size,
-    partial: '',
+    read: followAuditLog(cluster.auditLogPath),
   }));
-
-  function readAppended(log: (typeof logs)[number]): string[] {
-    const size = statSync(log.path).size;
-    if (size <= log.offset) return [];
-    const buffer = Buffer.alloc(size - log.offset);
-    const fd = openSync(log.path, 'r');
-    try {
-      readSync(fd, buffer, 0, buffer.length, log.offset);
-    } finally {
-      closeSync(fd);
-    }
-    log.offset = size;
-    const lines = (log.partial + buffer.toString('utf8')).split('\n');
-    log.partial = lines.pop() ?? '';
-    return lines.filter(Boolean);
-  }
 
   return (): ClusterWrite[] =>
     logs.flatMap(log =>
-      readAppended(log).flatMap(line => {
-        const event = JSON.parse(line);
+      log.read().flatMap(event => {
         const ref = event.objectRef ?? {};
         const succeeded = (event.responseStatus?.code ?? 0) < 300;
         const stored =
