@@ -50,11 +50,19 @@ describe('trust and root rotation, judged by real istiods', () => {
   const logOf = (cluster: TestCluster) => () =>
     `istiod log: ${cluster.istiod!.logFile}`;
 
-  /** The roots istiod publishes for workloads in `namespace`, once they are `expected`. */
+  /**
+   * The roots istiod publishes for workloads in foo, once they are `expected` there and in
+   * istio-system, the copy crossmesh reads before it moves a rotation on. istiod updates
+   * each namespace's copy on its own, in no set order.
+   */
   function publishes(cluster: TestCluster, expected: string[]) {
     return eventually(
-      `istiod of ${cluster.name} publishes ${expected.length} root(s) in istio-ca-root-cert`,
+      `istiod of ${cluster.name} publishes ${expected.length} root(s) in istio-ca-root-cert of foo and istio-system`,
       async () => {
+        const inIstioSystem = await publishedRootCert(cluster, 'istio-system');
+        expect(fingerprints(inIstioSystem ?? '').sort()).toEqual(
+          [...expected].sort(),
+        );
         const pem = await publishedRootCert(cluster, 'foo');
         expect(fingerprints(pem ?? '').sort()).toEqual([...expected].sort());
         return pem!;
