@@ -28,6 +28,20 @@ export interface Config {
      * Default true; false leaves them to the watches and the timer.
      */
     reconcileOnChange?: boolean;
+    /**
+     * Remote secrets for multi-primary meshes (ADR 0033): in every member cluster's
+     * istio-system, a Secret labelled `istio/multiCluster: "true"` for every other member,
+     * holding a kubeconfig with a short-lived token of that cluster's reader
+     * (`deploy/istio-reader.yaml`), renewed once half its life has passed.
+     */
+    remoteSecrets?: {
+      /** Default false. */
+      enabled?: boolean;
+      /** Lifetime of each token (TokenRequest), at least 10 minutes. Default 24 hours. */
+      tokenLifetime?: HumanDuration | string;
+      /** How often tokens are checked; at most half of tokenLifetime. Default 10 minutes. */
+      checkInterval?: HumanDuration | string;
+    };
     /** How long to wait for one cluster's API server, in seconds. Default 10. */
     clusterTimeoutSeconds?: number;
     /** Who decides exposure requests. */

@@ -22,6 +22,7 @@ const LAYERS = [
   'exposure/store',
   'trust/store',
   'onboarding/membership',
+  'remoteSecrets',
   'exposure/notify',
   'exposure/meshFacts',
   'exposure/reconcile',

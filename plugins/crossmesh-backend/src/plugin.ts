@@ -41,6 +41,7 @@ import { DatabaseOnboardingJobStore } from './onboarding/job/DatabaseOnboardingJ
 import { OnboardingJobs } from './onboarding/job/OnboardingJobs';
 import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
 import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
+import { scheduleRemoteSecrets } from './remoteSecrets';
 
 /**
  * The crossmesh backend plugin.
@@ -295,12 +296,24 @@ export const crossmeshPlugin = createBackendPlugin({
           await trigger.settled();
         });
 
+        const remoteSecrets = await scheduleRemoteSecrets({
+          settings: settings.remoteSecrets,
+          clients: kubernetesClients,
+          connections: clusters,
+          members: async () =>
+            (await membershipStore.list()).map(m => m.cluster),
+          audit,
+          scheduler,
+          logger,
+          lifecycle,
+        });
         const memberships = new MembershipService(
           clusters,
           membershipStore,
           undefined,
-          event =>
-            meshFacts
+          event => {
+            remoteSecrets.membershipChanged(event.actor);
+            return meshFacts
               .membershipChanged(event)
               .catch(error =>
                 logger.warn(
@@ -310,7 +323,8 @@ export const crossmeshPlugin = createBackendPlugin({
                     error instanceof Error ? error.message : String(error)
                   }`,
                 ),
-              ),
+              );
+          },
         );
         const onboarding = new OnboardingService({
           memberships,

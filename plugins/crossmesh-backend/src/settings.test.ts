@@ -42,6 +42,11 @@ describe('readCrossmeshSettings', () => {
         renewalCheckMinutes: 60,
         workloadCertificateTtlMs: 24 * 60 * 60 * 1000,
       },
+      remoteSecrets: {
+        enabled: false,
+        tokenLifetimeSeconds: 24 * 60 * 60,
+        checkIntervalSeconds: 600,
+      },
     });
     expect(settings.clusters.map(c => c.name)).toEqual(['cluster-1']);
   });
@@ -93,6 +98,7 @@ describe('readCrossmeshSettings', () => {
         renewalCheckMinutes: 5,
         workloadCertificateTtlMs: 90_000,
       },
+      remoteSecrets: expect.objectContaining({ enabled: false }),
     });
     expect(settings.clusters[0].gatewayOverride).toMatchObject({
       address: 'gw.example.net',
@@ -112,6 +118,35 @@ describe('readCrossmeshSettings', () => {
     expect(ttl('0s')).toBe(0);
     expect(() => ttl('soon')).toThrow(
       /^crossmesh\.trust\.workloadCertificateTtl is not a duration \(.+\); give the lifetime of the mesh's workload certificates, e\.g\. '24h'/,
+    );
+  });
+
+  it('reads the remote secrets settings, and refuses a token lifetime the API server would not grant or a check too rare to renew in time', () => {
+    const remoteSecrets = (value: object) =>
+      readCrossmeshSettings(
+        new ConfigReader({ kubernetes, crossmesh: { remoteSecrets: value } }),
+      ).remoteSecrets;
+    expect(
+      remoteSecrets({
+        enabled: true,
+        tokenLifetime: '2h',
+        checkInterval: '5m',
+      }),
+    ).toEqual({
+      enabled: true,
+      tokenLifetimeSeconds: 7200,
+      checkIntervalSeconds: 300,
+    });
+    expect(() => remoteSecrets({ tokenLifetime: '5m' })).toThrow(
+      "crossmesh.remoteSecrets.tokenLifetime is 300s, shorter than the 10 minutes an API server grants a token at least; give 10m or more, e.g. '24h'",
+    );
+    expect(() =>
+      remoteSecrets({ tokenLifetime: '1h', checkInterval: '45m' }),
+    ).toThrow(
+      /^crossmesh\.remoteSecrets\.checkInterval \(2700s\) must be positive and at most half of tokenLifetime \(3600s\)/,
+    );
+    expect(() => remoteSecrets({ tokenLifetime: 'a day' })).toThrow(
+      /^crossmesh\.remoteSecrets\.tokenLifetime is not a duration/,
     );
   });
 

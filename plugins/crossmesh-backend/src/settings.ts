@@ -43,6 +43,12 @@ export interface CrossmeshSettings {
   trust: Omit<TrustSettings, 'keyTypeFor' | 'strategyOf'> & {
     renewalCheckMinutes: number;
   };
+  /** `crossmesh.remoteSecrets`: the remote secrets crossmesh keeps for istiod (ADR 0033). */
+  remoteSecrets: {
+    enabled: boolean;
+    tokenLifetimeSeconds: number;
+    checkIntervalSeconds: number;
+  };
 }
 
 const STRATEGIES: readonly MeshStrategy[] = ['legacy-global', 'dns-proxy'];
@@ -93,6 +99,47 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
         trust?.getOptionalNumber('renewalCheckMinutes') ?? 60,
       workloadCertificateTtlMs: readWorkloadCertificateTtl(config),
     },
+    remoteSecrets: readRemoteSecrets(config),
+  };
+}
+
+/** The API server's shortest TokenRequest lifetime. */
+const MIN_TOKEN_LIFETIME_S = 600;
+
+function readRemoteSecrets(config: Config): CrossmeshSettings['remoteSecrets'] {
+  const seconds = (key: string, fallbackMs: number, example: string) =>
+    Math.round(
+      (config.has(key) ? readDurationMs(config, key, example) : fallbackMs) /
+        1000,
+    );
+  const tokenLifetimeSeconds = seconds(
+    'crossmesh.remoteSecrets.tokenLifetime',
+    24 * 60 * 60 * 1000,
+    "e.g. '24h'",
+  );
+  const checkIntervalSeconds = seconds(
+    'crossmesh.remoteSecrets.checkInterval',
+    10 * 60 * 1000,
+    "e.g. '10m'",
+  );
+  if (tokenLifetimeSeconds < MIN_TOKEN_LIFETIME_S) {
+    throw new Error(
+      `crossmesh.remoteSecrets.tokenLifetime is ${tokenLifetimeSeconds}s, shorter than the 10 minutes an API server grants a token at least; give 10m or more, e.g. '24h'`,
+    );
+  }
+  if (
+    checkIntervalSeconds <= 0 ||
+    checkIntervalSeconds * 2 > tokenLifetimeSeconds
+  ) {
+    throw new Error(
+      `crossmesh.remoteSecrets.checkInterval (${checkIntervalSeconds}s) must be positive and at most half of tokenLifetime (${tokenLifetimeSeconds}s), since tokens are renewed once half their life has passed; e.g. '10m' for '24h'`,
+    );
+  }
+  return {
+    enabled:
+      config.getOptionalBoolean('crossmesh.remoteSecrets.enabled') ?? false,
+    tokenLifetimeSeconds,
+    checkIntervalSeconds,
   };
 }
 
@@ -104,22 +151,27 @@ function readWorkloadCertificateTtl(config: Config): number {
   if (!config.has(WORKLOAD_CERTIFICATE_TTL)) {
     return DEFAULT_WORKLOAD_CERTIFICATE_TTL_MS;
   }
+  return readDurationMs(
+    config,
+    WORKLOAD_CERTIFICATE_TTL,
+    "the lifetime of the mesh's workload certificates, e.g. '24h' (istiod's default)",
+  );
+}
+
+/** A duration key in milliseconds; a malformed or negative one is refused with `example`. */
+function readDurationMs(config: Config, key: string, example: string): number {
   let ms: number;
   try {
-    ms = durationToMilliseconds(
-      readDurationFromConfig(config, { key: WORKLOAD_CERTIFICATE_TTL }),
-    );
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
   } catch (error) {
     throw new Error(
-      `${WORKLOAD_CERTIFICATE_TTL} is not a duration (${
+      `${key} is not a duration (${
         (error as Error).message
-      }); give the lifetime of the mesh's workload certificates, e.g. '24h' (istiod's default) or { hours: 24 }`,
+      }); give ${example} or { hours: 24 }`,
     );
   }
   if (!Number.isFinite(ms) || ms < 0) {
-    throw new Error(
-      `${WORKLOAD_CERTIFICATE_TTL} must not be negative; give the lifetime of the mesh's workload certificates, e.g. '24h'`,
-    );
+    throw new Error(`${key} must not be negative; give ${example}`);
   }
   return ms;
 }

@@ -5,6 +5,8 @@
  */
 
 export { startTestBed } from './startTestBed';
+export { kubeRequest } from './kubeRequest';
+export type { KubeConnection, KubeResponse } from './kubeRequest';
 export { followAuditLog } from './audit';
 export type { AuditLogEvent } from './audit';
 export { seedServices } from './demoServices';
@@ -20,10 +22,11 @@ export type { CrossmeshAccess } from './crossmeshAccess';
 export {
   ingressGatewayProxy,
   publishedRootCert,
+  registryClusters,
   workloadCertificate,
   xdsSnapshot,
 } from './istio/probe';
-export type { ProbeProxy, XdsSnapshot } from './istio/probe';
+export type { ProbeProxy, RegistryCluster, XdsSnapshot } from './istio/probe';
 export { analyzeCluster } from './istio/analyze';
 export { seedWorkloads } from './dataPlane/workloads';
 export type { BedWorkload } from './dataPlane/workloads';

@@ -12,6 +12,13 @@ export const RBAC_FILE = path.resolve(
   'rbac.yaml',
 );
 
+/** `deploy/istio-reader.yaml`: the reader istiod of the other clusters reads a cluster as. */
+export const ISTIO_READER_FILE = path.resolve(
+  RBAC_FILE,
+  '..',
+  'istio-reader.yaml',
+);
+
 /** A Kubernetes object as the file holds it. */
 export interface RbacManifest {
   apiVersion: string;

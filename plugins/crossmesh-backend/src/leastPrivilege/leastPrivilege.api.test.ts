@@ -1,3 +1,4 @@
+import { REMOTE_SECRETS_TASK, remoteSecretName } from '../remoteSecrets';
 import { exposureState, reconcileErrors } from './__testUtils__/ruleScenarios';
 import {
   denied,
@@ -64,6 +65,20 @@ describe('deploy/rbac.yaml on real API servers, through the real backend', () =>
       const after = await preflight(cluster.name);
       expect(after.checks.filter(c => c.status !== 'pass')).toEqual([]);
       expect(after.ok).toBe(true);
+    }
+
+    // Remote secrets (crossmesh.remoteSecrets): each cluster holds one for every other.
+    await mesh.runTask(REMOTE_SECRETS_TASK);
+    for (const holder of bed.clusters) {
+      for (const remote of bed.clusters.filter(c => c !== holder)) {
+        const secret = await admin[holder.name].core.readNamespacedSecret({
+          name: remoteSecretName(remote.name),
+          namespace: 'istio-system',
+        });
+        expect(secret.metadata?.labels).toMatchObject({
+          'istio/multiCluster': 'true',
+        });
+      }
     }
 
     // A gateway without a load-balancer address is found on a node's nodePort.

@@ -3,6 +3,7 @@ import {
   qualifiedResource,
   REQUIRED_ACCESS,
 } from '../onboarding/preflight/requiredAccess';
+import { REMOTE_SECRETS_TASK } from '../remoteSecrets';
 import { ruleKey, ruleScenarios } from './__testUtils__/ruleScenarios';
 import { grantedOnlyBy } from './__testUtils__/rbacAudit';
 import { describeRule, withoutRule } from '../__testUtils__/rbacFile';
@@ -20,6 +21,7 @@ describe('deploy/rbac.yaml without one rule, on real API servers, through the re
   beforeAll(async () => {
     lp = await startLeastPrivilegeMesh();
     const onboarded = await lp.onboard();
+    await lp.mesh.runTask(REMOTE_SECRETS_TASK);
     const failed = [
       onboarded.root,
       ...onboarded.clusters.flatMap(c => [c.member, c.issued, c.dns]),

@@ -69,6 +69,8 @@ describe('deploy/rbac.yaml', () => {
       'RoleBinding istio-system/crossmesh',
       'Role kube-system/crossmesh',
       'RoleBinding kube-system/crossmesh',
+      'Role crossmesh-system/crossmesh',
+      'RoleBinding crossmesh-system/crossmesh',
     ]);
     const secret = file.manifests.find(m => m.kind === 'Secret')!;
     expect(secret).toMatchObject({
@@ -88,7 +90,10 @@ describe('deploy/rbac.yaml', () => {
 describe('the audit of an RBAC file (so that drift cannot pass unseen)', () => {
   it('names what a missing rule leaves ungranted', () => {
     const ref = file.rules.find(
-      r => r.namespace === 'istio-system' && r.rule.verbs.includes('update'),
+      r =>
+        r.namespace === 'istio-system' &&
+        r.rule.verbs.includes('patch') &&
+        r.rule.resources?.includes('secrets'),
     )!;
     const without = parseRbacFile(
       withoutRule(file, ref)
@@ -97,7 +102,7 @@ describe('the audit of an RBAC file (so that drift cannot pass unseen)', () => {
     );
     expect(
       auditRbac(without, REQUIRED_ACCESS).ungranted.map(describeAccess),
-    ).toEqual(['update secrets named cacerts in namespace istio-system']);
+    ).toEqual(['patch secrets named cacerts in namespace istio-system']);
   });
 
   it('names a grant nobody needs, a wildcard, a Role made cluster-wide, and a rule bound to nobody', () => {

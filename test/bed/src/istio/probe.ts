@@ -201,3 +201,38 @@ export async function workloadCertificate(
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * One cluster in istiod's registry, as `/debug/clusterz` lists it: the cluster istiod
+ * runs in, and each remote cluster it reads through a remote secret.
+ *
+ * @public
+ */
+export interface RegistryCluster {
+  id: string;
+  /** `istio-system/<secret>` for a remote cluster; empty for istiod's own. */
+  secretName: string;
+  /** `synced` once istiod has read the cluster; `syncing`, `timeout`, ... before or instead. */
+  syncStatus: string;
+}
+
+/**
+ * The clusters istiod of `cluster` has in its registry (`/debug/clusterz`).
+ *
+ * @public
+ */
+export async function registryClusters(
+  cluster: TestCluster,
+): Promise<RegistryCluster[]> {
+  const response = await fetch(`${istiodOf(cluster).debugUrl}/debug/clusterz`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok) {
+    throw new Error(
+      `istiod of ${cluster.name} answered ${
+        response.status
+      } to /debug/clusterz: ${await response.text()}`,
+    );
+  }
+  return (await response.json()) as RegistryCluster[];
+}

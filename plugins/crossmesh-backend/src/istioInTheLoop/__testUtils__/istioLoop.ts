@@ -69,6 +69,8 @@ export async function startIstioLoop(options: {
         }),
     /** One reconcile pass, as the scheduler would run it. */
     reconcilePass: () => mesh.reconcile(),
+    /** Runs a scheduled task once, now. */
+    runTask: (taskId: string) => mesh.runTask(taskId),
     async stop() {
       await mesh.stop();
       await bed.stop();

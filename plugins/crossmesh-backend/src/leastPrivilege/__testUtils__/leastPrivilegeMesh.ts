@@ -7,7 +7,7 @@ import {
   component,
   startCrossmeshTestBackend,
 } from '../../__testUtils__/testBackend';
-import { loadRbacFile } from '../../__testUtils__/rbacFile';
+import { ISTIO_READER_FILE, loadRbacFile } from '../../__testUtils__/rbacFile';
 
 export const file = loadRbacFile();
 export const SERVICE_ACCOUNT_USER =
@@ -89,6 +89,7 @@ export async function startLeastPrivilegeMesh() {
       const clusterApi = await clusterAdmin(cluster);
       admin[cluster.name] = clusterApi;
       await clusterApi.applyAll(file.manifests);
+      await clusterApi.applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
       tokens[cluster.name] = await clusterApi.serviceAccountToken(
         'crossmesh-system',
         'crossmesh',
@@ -128,7 +129,7 @@ export async function startLeastPrivilegeMesh() {
   const mesh = await startCrossmeshTestBackend({
     kubernetes,
     // The watch scenarios read what the watches saw.
-    crossmesh: { watchClusters: true },
+    crossmesh: { watchClusters: true, remoteSecrets: { enabled: true } },
     entities,
   });
 

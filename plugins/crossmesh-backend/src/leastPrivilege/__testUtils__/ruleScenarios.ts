@@ -1,5 +1,10 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { RuleRef } from '../../__testUtils__/rbacFile';
+import {
+  REMOTE_SECRET_ACTIONS,
+  REMOTE_SECRETS_TASK,
+  remoteSecretName,
+} from '../../remoteSecrets';
 import type { ClusterAdmin } from '../../__testUtils__/clusterAdmin';
 import type {
   Caller,
@@ -525,5 +530,26 @@ export function ruleScenarios(
       cluster: 'cluster-2',
       act: () => dnsRefusal(mesh, 'cluster-2'),
     },
+    'crossmesh-system:create:serviceaccounts/token': {
+      cluster: 'cluster-1',
+      // cluster-2's remote secret for cluster-1 is gone, so a pass needs a new token.
+      arrange: async () => {
+        await admin['cluster-2'].core.deleteNamespacedSecret({
+          name: remoteSecretName('cluster-1'),
+          namespace: 'istio-system',
+        });
+      },
+      act: () => remoteSecretFailure(mesh),
+      restore: () => mesh.runTask(REMOTE_SECRETS_TASK),
+    },
   };
+}
+
+/** Runs a remote-secrets pass; resolves to the failure it audited. */
+async function remoteSecretFailure(mesh: CrossmeshTestBackend) {
+  await mesh.runTask(REMOTE_SECRETS_TASK);
+  const answer = await carol(mesh).get(
+    `/audit-events?action=${REMOTE_SECRET_ACTIONS.failed}&limit=1`,
+  );
+  return answer.body.items[0]?.details?.error ?? 'no failure was audited';
 }

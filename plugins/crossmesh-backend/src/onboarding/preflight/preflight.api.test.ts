@@ -195,6 +195,8 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
         'access:create:gateways.networking.istio.io',
         'access:create:secrets:istio-system',
         'access:create:serviceentries.networking.istio.io',
+        // Reading is not asking for the reader's tokens (crossmesh.remoteSecrets).
+        'access:create:serviceaccounts/token:crossmesh-system',
         'access:delete:destinationrules.networking.istio.io',
         'access:delete:gateways.networking.istio.io',
         'access:delete:secrets:istio-system',

@@ -1,4 +1,5 @@
 import { DNS_CONFIG_MAPS } from '../../exposure/dns/dnsFlavour';
+import { READER } from '../../remoteSecrets/remoteSecret';
 
 /**
  * One thing crossmesh's credentials must be allowed to do in a cluster.
@@ -135,8 +136,8 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'secrets',
     namespace: 'istio-system',
-    names: CACERTS,
-    purpose: 'reads cacerts',
+    purpose:
+      'reads cacerts, and the remote secrets it keeps for istiod (crossmesh.remoteSecrets)',
   },
   {
     verb: 'watch',
@@ -152,15 +153,16 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'secrets',
     namespace: 'istio-system',
-    purpose: 'creates cacerts',
+    purpose:
+      'creates cacerts, and the remote secrets istiod reads the other clusters with (crossmesh.remoteSecrets)',
   },
   {
     verb: 'update',
     group: '',
     resource: 'secrets',
     namespace: 'istio-system',
-    names: CACERTS,
-    purpose: 'replaces cacerts with a new intermediate',
+    purpose:
+      'replaces cacerts with a new intermediate, and a remote secret with a renewed token (crossmesh.remoteSecrets)',
   },
   {
     verb: 'patch',
@@ -175,8 +177,8 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     group: '',
     resource: 'secrets',
     namespace: 'istio-system',
-    names: CACERTS,
-    purpose: 'recreates a cacerts Secret that is immutable or of another type',
+    purpose:
+      'recreates a cacerts Secret that is immutable or of another type, and removes the remote secrets it wrote for former members (crossmesh.remoteSecrets)',
   },
   {
     verb: 'get',
@@ -236,6 +238,15 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     'AuthorizationPolicies (dns-proxy, exporting cluster: only approved consumers pass)',
     ISTIO_SECURITY,
   ),
+  {
+    verb: 'create',
+    group: '',
+    resource: 'serviceaccounts/token',
+    namespace: READER.namespace,
+    names: [READER.serviceAccount],
+    purpose:
+      'asks for short-lived tokens of the reader istiod of the other clusters reads this one as (crossmesh.remoteSecrets)',
+  },
 ];
 
 /**

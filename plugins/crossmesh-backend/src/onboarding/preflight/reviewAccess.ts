@@ -25,6 +25,8 @@ export async function reviewAccess(
   access: RequiredAccess,
 ): Promise<AccessReview> {
   const names = access.names?.length ? access.names : [undefined];
+  // `serviceaccounts/token`: RBAC writes a subresource after a slash, a review apart.
+  const [resource, subresource] = access.resource.split('/');
   const reviews = await Promise.all(
     names.map(async name => {
       const review = await authorization.createSelfSubjectAccessReview({
@@ -35,7 +37,8 @@ export async function reviewAccess(
             resourceAttributes: {
               verb: access.verb,
               group: access.group,
-              resource: access.resource,
+              resource,
+              ...(subresource ? { subresource } : {}),
               ...(access.namespace ? { namespace: access.namespace } : {}),
               ...(name ? { name } : {}),
             },

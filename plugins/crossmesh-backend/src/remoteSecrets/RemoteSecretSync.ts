@@ -1,0 +1,312 @@
+import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import type { AuditLog } from '../audit';
+import type { ClusterConnection } from '../clusters/clusterConnections';
+import type { KubernetesClients } from '../clusters/KubernetesClients';
+import {
+  describeKubernetesError,
+  isNotFound,
+} from '../clusters/kubernetesErrors';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../clusters/ownership';
+import {
+  READER,
+  ReaderToken,
+  RemoteCluster,
+  remoteSecretAction,
+  remoteSecretName,
+  REMOTE_SECRET_NAMESPACE,
+  renderRemoteSecret,
+} from './remoteSecret';
+
+/** A token of the remote cluster's reader could not be had; the message says why. */
+class ReaderTokenError extends Error {}
+
+/**
+ * What one pass did with the remote secret `cluster` holds for `remoteCluster`.
+ *
+ * @internal
+ */
+export interface RemoteSecretReport {
+  /** Where the secret lives: its istiod reads `remoteCluster` with it. */
+  cluster: string;
+  remoteCluster: string;
+  outcome: 'written' | 'kept' | 'removed' | 'foreign' | 'failed';
+  /** Why it was written, or what was wrong. */
+  detail?: string;
+  expiresAt?: string;
+  renewedAt?: string;
+}
+
+/** @internal */
+export interface RemoteSecretSyncOptions {
+  clients: KubernetesClients;
+  connections: ClusterConnection[];
+  /** The clusters that are members of the mesh now. */
+  members: () => Promise<string[]>;
+  audit: AuditLog;
+  tokenLifetimeSeconds: number;
+  now?: () => Date;
+}
+
+/** The audit actions of remote-secret writes, removals and failures. @internal */
+export const REMOTE_SECRET_ACTIONS = {
+  written: 'remote-secret.written',
+  removed: 'remote-secret.removed',
+  failed: 'remote-secret.failed',
+} as const;
+
+/**
+ * Keeps, in every member cluster's istio-system, a remote secret for every other member:
+ * a kubeconfig with a short-lived token of the other cluster's reader (TokenRequest),
+ * renewed once half its life has passed. Secrets crossmesh wrote for clusters that are no
+ * longer members are removed; secrets it did not write are left alone and reported.
+ *
+ * @internal
+ */
+export class RemoteSecretSync {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RemoteSecretSyncOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * One pass over every pair of configured clusters; each write is audited. Passes of this
+   * instance run one after another (across replicas, the scheduler's task lock does that).
+   */
+  sync(actor: string): Promise<RemoteSecretReport[]> {
+    const pass = this.previous.then(() => this.pass(actor));
+    this.previous = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private previous: Promise<unknown> = Promise.resolve();
+
+  /** Resolves once the passes asked for so far have ended. */
+  async settled(): Promise<void> {
+    await this.previous;
+  }
+
+  private async pass(actor: string): Promise<RemoteSecretReport[]> {
+    const memberNames = new Set(await this.options.members());
+    const { connections } = this.options;
+    const members = connections.filter(c => memberNames.has(c.name));
+    const tokens = new Map<string, Promise<ReaderToken>>();
+    const tokenOf = (remote: ClusterConnection) => {
+      let token = tokens.get(remote.name);
+      if (!token) {
+        token = this.requestToken(remote);
+        tokens.set(remote.name, token);
+      }
+      return token;
+    };
+
+    const reports = await Promise.all(
+      members.flatMap(holder =>
+        connections
+          .filter(remote => remote.name !== holder.name)
+          .map(remote =>
+            memberNames.has(remote.name)
+              ? this.keepFresh(holder, remote, tokenOf, actor)
+              : this.removeFormer(holder, remote, actor),
+          ),
+      ),
+    );
+    return reports.filter((r): r is RemoteSecretReport => r !== undefined);
+  }
+
+  private async keepFresh(
+    holder: ClusterConnection,
+    remote: ClusterConnection,
+    tokenOf: (remote: ClusterConnection) => Promise<ReaderToken>,
+    actor: string,
+  ): Promise<RemoteSecretReport> {
+    const pair = { cluster: holder.name, remoteCluster: remote.name };
+    try {
+      const { core } = await this.options.clients.forCluster(holder);
+      const existing = await readSecret(core, remoteSecretName(remote.name));
+      const target = remoteClusterOf(remote);
+      const now = this.now();
+      const decision = remoteSecretAction(existing, target, {
+        now,
+        tokenLifetimeMs: this.options.tokenLifetimeSeconds * 1000,
+      });
+      if (decision.action === 'foreign') {
+        return {
+          ...pair,
+          outcome: 'foreign',
+          detail: `istio-system/${remoteSecretName(remote.name)} in ${
+            holder.name
+          } was not written by crossmesh, which leaves it alone; delete it (kubectl -n istio-system delete secret ${remoteSecretName(
+            remote.name,
+          )}) for crossmesh to keep a short-lived one there instead`,
+        };
+      }
+      if (decision.action === 'keep') {
+        return {
+          ...pair,
+          outcome: 'kept',
+          expiresAt: decision.expiresAt.toISOString(),
+          renewedAt: decision.renewedAt?.toISOString(),
+        };
+      }
+      const token = await tokenOf(remote);
+      const secret = renderRemoteSecret(target, token, now);
+      if (existing) {
+        secret.metadata!.resourceVersion = existing.metadata?.resourceVersion;
+        await core.replaceNamespacedSecret({
+          name: secret.metadata!.name!,
+          namespace: REMOTE_SECRET_NAMESPACE,
+          body: secret,
+        });
+      } else {
+        await core.createNamespacedSecret({
+          namespace: REMOTE_SECRET_NAMESPACE,
+          body: secret,
+        });
+      }
+      const expiresAt = token.expiresAt.toISOString();
+      await this.options.audit.append({
+        actor,
+        action: REMOTE_SECRET_ACTIONS.written,
+        clusterName: holder.name,
+        details: {
+          remoteCluster: remote.name,
+          secret: `${REMOTE_SECRET_NAMESPACE}/${secret.metadata!.name}`,
+          reason: decision.reason,
+          tokenExpiresAt: expiresAt,
+        },
+      });
+      return {
+        ...pair,
+        outcome: 'written',
+        detail: decision.reason,
+        expiresAt,
+        renewedAt: now.toISOString(),
+      };
+    } catch (error) {
+      return this.failed(pair, error, holder, actor);
+    }
+  }
+
+  private async removeFormer(
+    holder: ClusterConnection,
+    former: ClusterConnection,
+    actor: string,
+  ): Promise<RemoteSecretReport | undefined> {
+    const pair = { cluster: holder.name, remoteCluster: former.name };
+    const name = remoteSecretName(former.name);
+    try {
+      const { core } = await this.options.clients.forCluster(holder);
+      const existing = await readSecret(core, name);
+      if (existing?.metadata?.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) {
+        return undefined;
+      }
+      await core.deleteNamespacedSecret({
+        name,
+        namespace: REMOTE_SECRET_NAMESPACE,
+      });
+      await this.options.audit.append({
+        actor,
+        action: REMOTE_SECRET_ACTIONS.removed,
+        clusterName: holder.name,
+        details: {
+          remoteCluster: former.name,
+          secret: `${REMOTE_SECRET_NAMESPACE}/${name}`,
+          reason: `${former.name} is not a member of the mesh`,
+        },
+      });
+      return { ...pair, outcome: 'removed' };
+    } catch (error) {
+      return this.failed(pair, error, holder, actor);
+    }
+  }
+
+  private async requestToken(remote: ClusterConnection): Promise<ReaderToken> {
+    const { core } = await this.options.clients.forCluster(remote);
+    let answer;
+    try {
+      answer = await core.createNamespacedServiceAccountToken({
+        name: READER.serviceAccount,
+        namespace: READER.namespace,
+        body: {
+          spec: {
+            audiences: [],
+            expirationSeconds: this.options.tokenLifetimeSeconds,
+          },
+        },
+      });
+    } catch (error) {
+      throw new ReaderTokenError(
+        `requesting a token of ${READER.namespace}/${
+          READER.serviceAccount
+        } in ${remote.name} failed: ${describeKubernetesError(
+          error,
+          remote.url,
+        )}${
+          isNotFound(error)
+            ? `; apply deploy/istio-reader.yaml in ${remote.name}`
+            : ''
+        }`,
+      );
+    }
+    const token = answer.status?.token;
+    const expiresAt = answer.status?.expirationTimestamp;
+    if (!token || !expiresAt) {
+      throw new ReaderTokenError(
+        `the API server of ${remote.name} answered a TokenRequest without a token or expiry`,
+      );
+    }
+    return { token, expiresAt: new Date(expiresAt) };
+  }
+
+  private async failed(
+    pair: { cluster: string; remoteCluster: string },
+    error: unknown,
+    holder: ClusterConnection,
+    actor: string,
+  ): Promise<RemoteSecretReport> {
+    const detail =
+      error instanceof ReaderTokenError
+        ? error.message
+        : describeKubernetesError(error, holder.url);
+    await this.options.audit
+      .append({
+        actor,
+        action: REMOTE_SECRET_ACTIONS.failed,
+        clusterName: pair.cluster,
+        details: { remoteCluster: pair.remoteCluster, error: detail },
+      })
+      .catch(() => undefined);
+    return { ...pair, outcome: 'failed', detail };
+  }
+}
+
+async function readSecret(
+  core: CoreV1Api,
+  name: string,
+): Promise<V1Secret | undefined> {
+  try {
+    return await core.readNamespacedSecret({
+      name,
+      namespace: REMOTE_SECRET_NAMESPACE,
+    });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function remoteClusterOf(connection: ClusterConnection): RemoteCluster {
+  const caData =
+    connection.caData ??
+    (connection.caFile
+      ? fs.readFileSync(connection.caFile).toString('base64')
+      : undefined);
+  return {
+    name: connection.name,
+    url: connection.url,
+    caData,
+    skipTLSVerify: connection.skipTLSVerify,
+  };
+}
