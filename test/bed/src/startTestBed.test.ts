@@ -9,7 +9,6 @@ jest.setTimeout(120_000);
 
 const clusterNames = ['cluster-1', 'cluster-2', 'cluster-3'];
 let bed: TestBed;
-let startSeconds: number;
 
 const asAdmin = (cluster: TestCluster): KubeConnection => ({
   url: cluster.url,
@@ -36,7 +35,7 @@ beforeAll(async () => {
     clusters: clusterNames,
     istioVersions: { 'cluster-2': '1.7.0' },
   });
-  startSeconds = (Date.now() - started) / 1000;
+  const startSeconds = (Date.now() - started) / 1000;
   // eslint-disable-next-line no-console
   console.log(`3 clusters started and seeded in ${startSeconds.toFixed(1)} s`);
 });
@@ -46,10 +45,11 @@ afterAll(async () => {
 });
 
 describe('startTestBed', () => {
-  it('starts three seeded clusters in under 20 seconds', () => {
+  // How long the start takes is printed above, not asserted: a wall-clock bound in a test
+  // fails on a busy machine without anything being wrong (figures belong in test/bench).
+  it('starts three seeded clusters, each at its own address', () => {
     expect(bed.clusters.map(c => c.name)).toEqual(clusterNames);
     expect(new Set(bed.clusters.map(c => c.url)).size).toBe(3);
-    expect(startSeconds).toBeLessThan(20);
   });
 
   it('serves the Istio CRDs, readable through the admin kubeconfig with the real client', async () => {
