@@ -18,6 +18,7 @@ const LAYERS = [
   'exposure/lifecycle',
   'exposure/render',
   'exposure/dns',
+  'exposure/meshConfig',
   'trust/cluster',
   'exposure/store',
   'trust/store',

@@ -1,0 +1,177 @@
+import { TestCluster, xdsSnapshot } from '@crossmesh/test-bed';
+import { REMOTE_SECRETS_TASK, remoteSecretName } from '../remoteSecrets';
+import {
+  DesiredServiceSettings,
+  editServiceSettings,
+} from '../exposure/meshConfig/serviceSettings';
+import { clusterAdmin } from '../__testUtils__/clusterAdmin';
+import { eventually } from '../__testUtils__/eventually';
+import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
+import {
+  createNamespace,
+  createServices,
+} from './__testUtils__/clusterServices';
+import { endpointAddresses } from './__testUtils__/envoyConfig';
+import { startIstioLoop } from './__testUtils__/istioLoop';
+
+jest.setTimeout(600_000);
+
+const SVC2 = 'svc-2.bar.svc.cluster.local';
+const SVC2_CLUSTER = `outbound|8000||${SVC2}`;
+/** svc-2's one endpoint, in cluster-2 (no kubelet runs: the EndpointSlice is written by hand). */
+const SVC2_ENDPOINT = '10.2.0.5';
+
+/**
+ * Global by approval only (multi-primary), as istiod reads the mesh config crossmesh's editor
+ * writes: every Service is shared mesh-wide until `serviceSettings` makes
+ * `*.svc.cluster.local` cluster-local, and an approved host, more specific than the
+ * wildcard, is shared again.
+ */
+describe('serviceSettings as crossmesh writes them, judged by a real istiod', () => {
+  let loop: Awaited<ReturnType<typeof startIstioLoop>>;
+  let cluster1: TestCluster;
+  let cluster2: TestCluster;
+  let installedMesh: string;
+
+  beforeAll(async () => {
+    loop = await startIstioLoop({
+      bed: { clusters: ['cluster-1', 'cluster-2'], istiod: true },
+      crossmesh: { remoteSecrets: { enabled: true } },
+    });
+    [cluster1, cluster2] = loop.bed.clusters;
+    for (const cluster of loop.bed.clusters) {
+      await (
+        await clusterAdmin(cluster)
+      ).applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
+      await createNamespace(cluster, 'foo');
+    }
+    await createServices(cluster2, 'bar', [
+      { name: 'svc-2', port: { name: 'http', port: 8000 } },
+    ]);
+    const admin2 = await clusterAdmin(cluster2);
+    await admin2.apply({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'svc-2-1',
+        namespace: 'bar',
+        labels: { 'kubernetes.io/service-name': 'svc-2' },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [SVC2_ENDPOINT], conditions: { ready: true } }],
+      ports: [{ name: 'http', port: 8000, protocol: 'TCP' }],
+    } as any);
+    // The mesh config the bed installs with istiod, before crossmesh edits it.
+    installedMesh = (
+      await (
+        await clusterAdmin(cluster1)
+      ).core.readNamespacedConfigMap({
+        name: 'istio',
+        namespace: 'istio-system',
+      })
+    ).data!.mesh;
+    for (const cluster of loop.bed.clusters) {
+      const member = await loop
+        .as('carol')
+        .put(`/clusters/${cluster.name}/membership`, {
+          network: 'network-1',
+        });
+      if (![200, 201].includes(member.status)) {
+        throw new Error(`membership of ${cluster.name}: ${member.text}`);
+      }
+    }
+    await loop.runTask(REMOTE_SECRETS_TASK);
+    await (
+      await clusterAdmin(cluster1)
+    ).core.readNamespacedSecret({
+      name: remoteSecretName(cluster2.name),
+      namespace: 'istio-system',
+    });
+  });
+  afterAll(async () => {
+    await loop?.stop();
+  });
+
+  /** Writes cluster-1's mesh config as crossmesh's editor leaves it for `desired`. */
+  async function meshConfigFor(
+    desired: DesiredServiceSettings,
+    text = installedMesh,
+  ) {
+    const admin1 = await clusterAdmin(cluster1);
+    const edit = editServiceSettings(text, desired);
+    await admin1.core.patchNamespacedConfigMap(
+      {
+        name: 'istio',
+        namespace: 'istio-system',
+        body: { data: { mesh: edit.text } },
+      },
+      admin1.mergePatch,
+    );
+    return edit.text;
+  }
+
+  /**
+   * svc-2's endpoints a sidecar of cluster-1 receives, once they are `expected`; no cluster
+   * for svc-2 at all counts as none.
+   */
+  function sidecarOfCluster1Gets(expected: string[], why: string) {
+    return eventually(
+      `a sidecar of cluster-1 receives ${JSON.stringify(
+        expected,
+      )} for ${SVC2} (${why})`,
+      async () => {
+        const snapshot = await xdsSnapshot(cluster1, {
+          namespace: 'foo',
+          serviceAccount: 'sleep',
+        });
+        const cluster = snapshot.clusters.find(c => c.name === SVC2_CLUSTER);
+        const received = cluster ? endpointAddresses(snapshot, cluster) : [];
+        expect(received).toEqual(expected);
+        return received;
+      },
+      { detail: () => `istiod log: ${cluster1.istiod!.logFile}` },
+    );
+  }
+
+  it('shares every Service mesh-wide until the mesh config says otherwise (multi-primary default)', async () => {
+    expect(
+      await sidecarOfCluster1Gets(
+        [`${SVC2_ENDPOINT}:8000`],
+        'no serviceSettings',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('keeps services in their cluster by default, and shares an approved host again: the specific host wins over the wildcard', async () => {
+    await meshConfigFor({ clusterLocal: ['*.svc.cluster.local'], global: [] });
+    await sidecarOfCluster1Gets([], 'cluster-local by default');
+
+    const approved = await meshConfigFor({
+      clusterLocal: ['*.svc.cluster.local'],
+      global: [SVC2],
+    });
+    await sidecarOfCluster1Gets(
+      [`${SVC2_ENDPOINT}:8000`],
+      'approved: the specific host is global',
+    );
+
+    // A hand-written, more specific wildcard beside crossmesh's entries: the exact host
+    // still wins.
+    const text = approved.replace(
+      '  # crossmesh:end\n',
+      '  # crossmesh:end\n  - settings:\n      clusterLocal: true\n    hosts:\n      - "*.bar.svc.cluster.local"\n',
+    );
+    await meshConfigFor(
+      { clusterLocal: ['*.svc.cluster.local'], global: [SVC2] },
+      text,
+    );
+    await sidecarOfCluster1Gets(
+      [`${SVC2_ENDPOINT}:8000`],
+      `${SVC2} over a hand-written *.bar.svc.cluster.local`,
+    );
+
+    // Revoked: the host leaves crossmesh's entries, and svc-2 is cluster-local again.
+    await meshConfigFor({ clusterLocal: ['*.svc.cluster.local'], global: [] });
+    expect(await sidecarOfCluster1Gets([], 'revoked')).toEqual([]);
+  });
+});
