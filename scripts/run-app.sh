@@ -29,7 +29,7 @@ yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \
   --state-dir "$STATE/bed" \
   --write-config "$BED_CONFIG" \
-  --demo-services "${istiod[@]}" &
+  --demo-services --apply "$ROOT/deploy/istio-reader.yaml" "${istiod[@]}" &
 bed_pid=$!
 
 cleanup() {

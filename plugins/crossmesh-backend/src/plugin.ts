@@ -385,6 +385,9 @@ export const crossmeshPlugin = createBackendPlugin({
             }),
             reconcileStatus,
             watches,
+            remoteSecrets: remoteSecrets.inspect
+              ? { inspect: remoteSecrets.inspect }
+              : undefined,
             audit,
             adoption: new AdoptionService({
               connections: clusters,

@@ -10,6 +10,9 @@ import { crossmeshApiRef } from './api';
 import { CrossmeshMeshOverviewPage, crossmeshPlugin } from './plugin';
 import { westCluster } from './__testUtils__/clusters';
 
+// A whole page in a test app, on a shared 2-core machine (as renderOverview allows).
+jest.setTimeout(30_000);
+
 describe('crossmeshPlugin', () => {
   it('provides the crossmesh api', () => {
     expect(crossmeshPlugin.getId()).toBe('crossmesh');

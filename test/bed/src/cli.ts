@@ -4,11 +4,24 @@ import { parseArgs } from 'node:util';
 import { demoServices, seedServices } from './demoServices';
 import { seedWorkloads } from './dataPlane/workloads';
 import { renderAppConfig } from './kubeconfig';
+import yaml from 'js-yaml';
+import type { Manifest } from './resourcePaths';
+import { apply } from './seedCluster';
 import { startTestBed } from './startTestBed';
+import type { TestCluster } from './types';
+
+function adminConnectionOf(cluster: TestCluster) {
+  return {
+    url: cluster.url,
+    ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
+    token: cluster.adminToken,
+  };
+}
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
                  [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
                  [--istiod] [--istiod-clusters <name,name,...>] [--data-plane]
+                 [--apply <file.yaml>]
 
 Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
 foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.
@@ -18,7 +31,9 @@ svc-2 in bar on cluster-2, port http 8000) for the demo and the end-to-end tests
 by build-istio.sh; those clusters are seeded with the version it reports.
 --data-plane (as root) also runs the bed's data plane: per cluster its DNS and an ingress gateway,
 and Istio's sample workloads with sidecars (sleep in foo on cluster-1, svc-2 in bar on cluster-2),
-each in a network namespace of its own; implies --istiod.`;
+each in a network namespace of its own; implies --istiod.
+--apply creates the objects of a YAML file (several documents) in every cluster, as its admin,
+e.g. deploy/istio-reader.yaml for the demo's remote secrets; repeat it for more files.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -57,6 +72,7 @@ async function main() {
       istiod: { type: 'boolean' },
       'istiod-clusters': { type: 'string' },
       'data-plane': { type: 'boolean' },
+      apply: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -144,6 +160,17 @@ async function main() {
         .map(s => `${s.cluster}:${s.namespace}/${s.name}`)
         .join(', ')}`,
     );
+  }
+  for (const file of values.apply ?? []) {
+    const manifests = yaml
+      .loadAll(fs.readFileSync(fromInvocationDir(file), 'utf8'))
+      .filter(Boolean) as Manifest[];
+    for (const cluster of bed.clusters) {
+      for (const manifest of manifests) {
+        await apply(adminConnectionOf(cluster), manifest);
+      }
+    }
+    log(`applied ${file} (${manifests.length} objects) in every cluster`);
   }
   if (values['write-config']) {
     const file = fromInvocationDir(values['write-config']);

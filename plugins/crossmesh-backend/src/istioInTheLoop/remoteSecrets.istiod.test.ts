@@ -146,6 +146,29 @@ describe('remote secrets, judged by real istiods', () => {
       'system:serviceaccount:crossmesh-system:crossmesh-istio-reader',
     );
 
+    // What the mesh overview shows: every pair, fresh, and nothing secret.
+    const listed = await loop.as('bob').get('/remote-secrets');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({
+      enabled: true,
+      items: [
+        {
+          cluster: 'cluster-1',
+          remoteCluster: 'cluster-2',
+          state: 'fresh',
+          expiresAt,
+          renewedAt: expect.any(String),
+          detail: null,
+        },
+        expect.objectContaining({
+          cluster: 'cluster-2',
+          remoteCluster: 'cluster-1',
+          state: 'fresh',
+        }),
+      ],
+    });
+    expect(listed.text).not.toContain(token);
+
     const audit = await loop
       .as('carol')
       .get('/audit-events?action=remote-secret.written&limit=10');
@@ -282,6 +305,12 @@ describe('remote secrets, judged by real istiods', () => {
       name: 'crossmesh-istio-reader',
       namespace: 'crossmesh-system',
     });
+
+    expect(
+      (await loop.as('bob').get('/remote-secrets')).body.items.map(
+        (i: { state: string }) => i.state,
+      ),
+    ).toEqual(['missing', 'foreign']);
 
     const { sync, events } = syncAt(new Date());
     const reports = await sync.sync('test');

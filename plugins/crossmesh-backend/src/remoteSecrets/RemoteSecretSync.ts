@@ -8,18 +8,38 @@ import {
   isNotFound,
 } from '../clusters/kubernetesErrors';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../clusters/ownership';
+import type { RemoteSecretState as RemoteSecretStateView } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
+  EXPIRES_AT_ANNOTATION,
   READER,
   ReaderToken,
   RemoteCluster,
   remoteSecretAction,
   remoteSecretName,
   REMOTE_SECRET_NAMESPACE,
+  RENEWED_AT_ANNOTATION,
   renderRemoteSecret,
 } from './remoteSecret';
 
 /** A token of the remote cluster's reader could not be had; the message says why. */
 class ReaderTokenError extends Error {}
+
+/**
+ * The remote secret `cluster` holds for `remoteCluster`, as read now: `fresh`, `due` for
+ * renewal (or rewriting), `missing`, `foreign` (not crossmesh's) or `unreadable`.
+ *
+ * @internal
+ */
+export type RemoteSecretState = RemoteSecretStateView;
+
+function stateOf(
+  existing: V1Secret | undefined,
+  decision: ReturnType<typeof remoteSecretAction>,
+): RemoteSecretState['state'] {
+  if (!existing) return 'missing';
+  if (decision.action === 'keep') return 'fresh';
+  return decision.action === 'foreign' ? 'foreign' : 'due';
+}
 
 /**
  * What one pass did with the remote secret `cluster` holds for `remoteCluster`.
@@ -85,6 +105,58 @@ export class RemoteSecretSync {
   /** Resolves once the passes asked for so far have ended. */
   async settled(): Promise<void> {
     await this.previous;
+  }
+
+  /**
+   * What every member holds for every other member now, read and judged as a pass would,
+   * writing nothing.
+   */
+  async inspect(): Promise<RemoteSecretState[]> {
+    const memberNames = new Set(await this.options.members());
+    const members = this.options.connections.filter(c =>
+      memberNames.has(c.name),
+    );
+    const now = this.now();
+    return Promise.all(
+      members.flatMap(holder =>
+        members
+          .filter(remote => remote.name !== holder.name)
+          .map(async (remote): Promise<RemoteSecretState> => {
+            const pair = { cluster: holder.name, remoteCluster: remote.name };
+            try {
+              const { core } = await this.options.clients.forCluster(holder);
+              const existing = await readSecret(
+                core,
+                remoteSecretName(remote.name),
+              );
+              const decision = remoteSecretAction(
+                existing,
+                remoteClusterOf(remote),
+                {
+                  now,
+                  tokenLifetimeMs: this.options.tokenLifetimeSeconds * 1000,
+                },
+              );
+              const annotations = existing?.metadata?.annotations ?? {};
+              return {
+                ...pair,
+                state: stateOf(existing, decision),
+                expiresAt: annotations[EXPIRES_AT_ANNOTATION] ?? null,
+                renewedAt: annotations[RENEWED_AT_ANNOTATION] ?? null,
+                detail: decision.action === 'write' ? decision.reason : null,
+              };
+            } catch (error) {
+              return {
+                ...pair,
+                state: 'unreadable',
+                expiresAt: null,
+                renewedAt: null,
+                detail: describeKubernetesError(error, holder.url),
+              };
+            }
+          }),
+      ),
+    );
   }
 
   private async pass(actor: string): Promise<RemoteSecretReport[]> {

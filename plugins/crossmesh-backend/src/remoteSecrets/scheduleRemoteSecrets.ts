@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit';
 import type { ClusterConnection } from '../clusters/clusterConnections';
 import type { KubernetesClients } from '../clusters/KubernetesClients';
 import { logRemoteSecretReports } from './logRemoteSecretReports';
-import { RemoteSecretSync } from './RemoteSecretSync';
+import { RemoteSecretState, RemoteSecretSync } from './RemoteSecretSync';
 
 /**
  * The scheduler task that keeps the remote secrets fresh (`crossmesh.remoteSecrets`).
@@ -36,7 +36,11 @@ export async function scheduleRemoteSecrets(options: {
   scheduler: SchedulerService;
   logger: LoggerService;
   lifecycle: LifecycleService;
-}): Promise<{ membershipChanged: (actor: string) => void }> {
+}): Promise<{
+  membershipChanged: (actor: string) => void;
+  /** Absent when remote secrets are off. */
+  inspect?: () => Promise<RemoteSecretState[]>;
+}> {
   const { settings, logger } = options;
   if (!settings.enabled) {
     return { membershipChanged: () => {} };
@@ -59,6 +63,7 @@ export async function scheduleRemoteSecrets(options: {
   // A pass under way ends before the database closes under it.
   options.lifecycle.addShutdownHook(() => sync.settled());
   return {
+    inspect: () => sync.inspect(),
     // A new member needs its remote secrets now, not at the next check.
     membershipChanged: actor => {
       pass(actor).catch(error =>

@@ -1,3 +1,4 @@
+import type { RemoteSecretState } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   HttpAuthService,
   PermissionsService,
@@ -55,6 +56,8 @@ export async function createRouter(options: {
   reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
   /** Absent when crossmesh.watchClusters is off. */
   watches?: Pick<ClusterWatches, 'status'>;
+  /** Absent when crossmesh.remoteSecrets is off. */
+  remoteSecrets?: { inspect(): Promise<RemoteSecretState[]> };
   adoption: AdoptionService;
   audit: Pick<AuditLog, 'list'>;
 }): Promise<express.Router> {

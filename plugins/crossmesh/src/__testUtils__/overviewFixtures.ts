@@ -222,6 +222,7 @@ export function fakeApi(overrides: Partial<CrossmeshApi> = {}): CrossmeshApi {
     getTrust: async () => trustState(),
     getTrustDrift: async () => ({ items: drift }),
     getReconcileStatus: async () => ({ items: reconcileStatus() }),
+    getRemoteSecrets: async () => ({ enabled: false, items: [] }),
     listExposures: async () => ({ items: [], totalCount: 0 }),
     listAuditEvents: async () => ({ items: [], totalCount: 0 }),
     getPreflight: async () => preflightReport,

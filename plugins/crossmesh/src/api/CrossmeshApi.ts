@@ -22,6 +22,7 @@ import {
   OnboardingJobInput,
   PreflightReport,
   ReconcileStatusList,
+  RemoteSecretList,
   ServicePorts,
   TrustInspection,
   TrustState,
@@ -43,6 +44,8 @@ export interface CrossmeshApi {
   getOnboardingJob(jobId: string): Promise<OnboardingJob>;
   /** What the last reconcile pass did in each cluster. */
   getReconcileStatus(): Promise<ReconcileStatusList>;
+  /** The remote secrets each member holds for the others (`crossmesh.remoteSecrets`). */
+  getRemoteSecrets(): Promise<RemoteSecretList>;
 
   /** Roots, intermediates, pending CSRs and rotation. */
   getTrust(): Promise<TrustState>;

@@ -81,6 +81,18 @@ describe('CrossmeshClient', () => {
     ]);
   });
 
+  it('reads the remote secrets', async () => {
+    server.use(
+      http.get('http://backstage.test/api/crossmesh/remote-secrets', () =>
+        HttpResponse.json({ enabled: false, items: [] }),
+      ),
+    );
+    await expect(client.getRemoteSecrets()).resolves.toEqual({
+      enabled: false,
+      items: [],
+    });
+  });
+
   it('starts an onboarding job with its input, and reads a job by its encoded id', async () => {
     const calls: string[] = [];
     server.use(

@@ -23,6 +23,7 @@ import {
   OnboardingJobInput,
   PreflightReport,
   ReconcileStatusList,
+  RemoteSecretList,
   ServicePorts,
   TrustInspection,
   TrustState,
@@ -64,6 +65,10 @@ export class CrossmeshClient implements CrossmeshApi {
 
   async getReconcileStatus(): Promise<ReconcileStatusList> {
     return this.request('GET', '/reconcile/status');
+  }
+
+  async getRemoteSecrets(): Promise<RemoteSecretList> {
+    return this.request('GET', '/remote-secrets');
   }
 
   async getTrust(): Promise<TrustState> {

@@ -1,6 +1,7 @@
 import {
   crossmeshClusterManagePermission,
   crossmeshClusterReadPermission,
+  RemoteSecretState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ReconcileStatusStore } from '../../exposure/reconcile/ReconcileStatusStore';
 import type { ClusterWatches } from '../../exposure/reconcile/ClusterWatches';
@@ -26,6 +27,8 @@ export function addClusterRoutes(
     reconcileStatus: Pick<ReconcileStatusStore, 'list'>;
     /** Absent when crossmesh.watchClusters is off. */
     watches?: Pick<ClusterWatches, 'status'>;
+    /** Absent when crossmesh.remoteSecrets is off. */
+    remoteSecrets?: { inspect(): Promise<RemoteSecretState[]> };
   },
 ) {
   const { authorize, authorizePlatform } = access;
@@ -82,6 +85,14 @@ export function addClusterRoutes(
   router.get('/reconcile/status', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
     res.json({ items: await services.reconcileStatus.list() });
+  });
+
+  router.get('/remote-secrets', async (req, res) => {
+    await authorize(req, crossmeshClusterReadPermission);
+    res.json({
+      enabled: services.remoteSecrets !== undefined,
+      items: (await services.remoteSecrets?.inspect()) ?? [],
+    });
   });
 
   router.get('/reconcile/watches', async (req, res) => {

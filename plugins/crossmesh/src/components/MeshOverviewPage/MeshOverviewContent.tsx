@@ -6,6 +6,7 @@ import { MeshGraphCard } from '../MeshGraph';
 import { useReadableStyles } from '../shared';
 import { TrustSection } from '../Trust';
 import { ClustersSection } from './ClustersSection';
+import { RemoteSecretsCard, useRemoteSecrets } from './RemoteSecretsCard';
 import { useClusterDetails } from './useClusterDetails';
 
 /**
@@ -19,6 +20,7 @@ import { useClusterDetails } from './useClusterDetails';
 export function MeshOverviewContent() {
   const clusters = useMeshClusters();
   const details = useClusterDetails();
+  const remoteSecrets = useRemoteSecrets();
   const classes = useReadableStyles();
   const [auditVersion, setAuditVersion] = useState(0);
   return (
@@ -26,6 +28,14 @@ export function MeshOverviewContent() {
       <Grid item xs={12}>
         <ClustersSection {...clusters} details={details} />
       </Grid>
+      {(remoteSecrets.error || remoteSecrets.value?.enabled) && (
+        <Grid item xs={12}>
+          <RemoteSecretsCard
+            list={remoteSecrets.value}
+            error={remoteSecrets.error}
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <TrustSection
           clusters={clusters.clusters}

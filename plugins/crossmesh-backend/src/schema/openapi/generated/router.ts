@@ -1478,6 +1478,63 @@ export const spec = {
         required: ['cluster', 'watch', 'synced', 'error', 'history'],
         additionalProperties: false,
       },
+      RemoteSecretList: {
+        type: 'object',
+        properties: {
+          enabled: {
+            type: 'boolean',
+            description: 'False when crossmesh.remoteSecrets.enabled is off.',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RemoteSecretState',
+            },
+          },
+        },
+        required: ['enabled', 'items'],
+        additionalProperties: false,
+      },
+      RemoteSecretState: {
+        type: 'object',
+        properties: {
+          cluster: {
+            type: 'string',
+            description:
+              'Where the secret lives; its istiod reads remoteCluster with it.',
+          },
+          remoteCluster: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['fresh', 'due', 'missing', 'foreign', 'unreadable'],
+            description:
+              "fresh; due for renewal at the next pass (past half its token's life, or stale);\nmissing; foreign (not written by crossmesh, left alone); unreadable.\n",
+          },
+          expiresAt: {
+            type: ['string', 'null'],
+            description: "When its token expires, from crossmesh's annotation.",
+          },
+          renewedAt: {
+            type: ['string', 'null'],
+            description: 'When crossmesh last wrote it.',
+          },
+          detail: {
+            type: ['string', 'null'],
+            description: 'Why it is due, or why it cannot be read.',
+          },
+        },
+        required: [
+          'cluster',
+          'remoteCluster',
+          'state',
+          'expiresAt',
+          'renewedAt',
+          'detail',
+        ],
+        additionalProperties: false,
+      },
       PreflightCheck: {
         type: 'object',
         properties: {
@@ -2391,6 +2448,38 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/ClusterWatchList',
+                },
+              },
+            },
+          },
+          '403': {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/remote-secrets': {
+      get: {
+        operationId: 'GetRemoteSecrets',
+        tags: ['Clusters'],
+        description:
+          "The remote secrets crossmesh keeps (crossmesh.remoteSecrets): for every member\ncluster, the one it holds for every other member, read from the clusters now, with\nits token's expiry and last renewal. Nothing secret is returned.\n",
+        security: [
+          {},
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One item per ordered pair of member clusters.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RemoteSecretList',
                 },
               },
             },

@@ -29,6 +29,7 @@ import { OnboardingJob } from '../models/OnboardingJob.model';
 import { OnboardingJobInput } from '../models/OnboardingJobInput.model';
 import { PreflightReport } from '../models/PreflightReport.model';
 import { ReconcileStatusList } from '../models/ReconcileStatusList.model';
+import { RemoteSecretList } from '../models/RemoteSecretList.model';
 
 /**
  * @public
@@ -77,6 +78,12 @@ export type GetOnboardingJob = {
  */
 export type GetReconcileStatus = {
   response: ReconcileStatusList | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetRemoteSecrets = {
+  response: RemoteSecretList | Error | Error;
 };
 /**
  * @public
@@ -373,6 +380,8 @@ export type EndpointMap = {
   '#get|/onboarding-jobs/{jobId}': GetOnboardingJob;
 
   '#get|/reconcile/status': GetReconcileStatus;
+
+  '#get|/remote-secrets': GetRemoteSecrets;
 
   '#get|/clusters': ListClusters;
 

@@ -60,6 +60,8 @@ export * from './PreflightCheck.model';
 export * from './PreflightReport.model';
 export * from './ReconcileDnsState.model';
 export * from './ReconcileStatusList.model';
+export * from './RemoteSecretList.model';
+export * from './RemoteSecretState.model';
 export * from './Root.model';
 export * from './Rotation.model';
 export * from './RotationRequest.model';
