@@ -1,14 +1,28 @@
-import { InfoCard, Table, TableColumn } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   RemoteSecretList,
   RemoteSecretState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import Box from '@material-ui/core/Box';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { crossmeshApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
-import { CARD_TITLE, StatusKind, StatusLabel } from '../shared';
+import {
+  CARD_TITLE,
+  Identifier,
+  ScrollArea,
+  StatusKind,
+  StatusLabel,
+  useReadableStyles,
+  Words,
+} from '../shared';
 import { expiryLabel, timeAgo } from './time';
 
 const STATES: Record<
@@ -22,38 +36,56 @@ const STATES: Record<
   unreadable: { status: 'error', words: 'Cannot be read' },
 };
 
-const columns: TableColumn<RemoteSecretState>[] = [
-  {
-    title: 'istiod of',
-    field: 'cluster',
-    render: row => <strong>{row.cluster}</strong>,
-  },
-  { title: 'reads', field: 'remoteCluster' },
-  {
-    title: 'Secret',
-    render: row => {
-      const state = STATES[row.state];
-      return (
-        <>
-          <StatusLabel status={state.status}>{state.words}</StatusLabel>
-          {row.detail && (
-            <Typography variant="body2" color="textSecondary">
-              {row.detail}
-            </Typography>
-          )}
-        </>
-      );
-    },
-  },
-  {
-    title: 'Token expires',
-    render: row => (row.expiresAt ? expiryLabel(row.expiresAt) : '—'),
-  },
-  {
-    title: 'Last renewed',
-    render: row => (row.renewedAt ? timeAgo(row.renewedAt) : '—'),
-  },
-];
+/** One row per pair: who reads whom, the secret's state, its token's expiry and renewal. */
+function RemoteSecretsTable({ items }: { items: RemoteSecretState[] }) {
+  const classes = useReadableStyles();
+  return (
+    <Table aria-label="Remote secrets" size="small" className={classes.table}>
+      <TableHead>
+        <TableRow>
+          <TableCell>istiod of</TableCell>
+          <TableCell>Reads</TableCell>
+          <TableCell>Secret</TableCell>
+          <TableCell>Token expires</TableCell>
+          <TableCell>Last renewed</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {items.map(row => {
+          const state = STATES[row.state];
+          return (
+            <TableRow key={`${row.cluster}/${row.remoteCluster}`}>
+              <TableCell component="th" scope="row">
+                <Identifier value={row.cluster} />
+              </TableCell>
+              <TableCell>
+                <Identifier value={row.remoteCluster} />
+              </TableCell>
+              <TableCell>
+                <StatusLabel status={state.status}>{state.words}</StatusLabel>
+                {row.detail && (
+                  <Typography variant="body2" color="textSecondary">
+                    {row.detail}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell>
+                <Words>
+                  {row.expiresAt ? expiryLabel(row.expiresAt) : 'None'}
+                </Words>
+              </TableCell>
+              <TableCell>
+                <Words>
+                  {row.renewedAt ? timeAgo(row.renewedAt) : 'Never'}
+                </Words>
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}
 
 /** The remote secrets, read once when the overview opens. */
 export function useRemoteSecrets() {
@@ -86,22 +118,18 @@ export function RemoteSecretsCard(props: {
       subheader="What each cluster's istiod reads the other members with: short-lived tokens of their reader, renewed once half their life has passed"
       noPadding
     >
-      <Table
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-        columns={columns}
-        data={list?.items ?? []}
-        emptyContent={
-          <Typography style={{ padding: 16 }}>
+      {list?.items.length ? (
+        <ScrollArea label="Remote secrets table">
+          <RemoteSecretsTable items={list.items} />
+        </ScrollArea>
+      ) : (
+        <Box p={2}>
+          <Typography>
             No pairs yet: remote secrets are kept once two clusters are members
             of the mesh.
           </Typography>
-        }
-      />
+        </Box>
+      )}
     </InfoCard>
   );
 }
