@@ -8,7 +8,7 @@ import {
   isNotFound,
 } from '../clusters/kubernetesErrors';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../clusters/ownership';
-import type { RemoteSecretState as RemoteSecretStateView } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { RemoteSecretState } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
   EXPIRES_AT_ANNOTATION,
   READER,
@@ -23,14 +23,6 @@ import {
 
 /** A token of the remote cluster's reader could not be had; the message says why. */
 class ReaderTokenError extends Error {}
-
-/**
- * The remote secret `cluster` holds for `remoteCluster`, as read now: `fresh`, `due` for
- * renewal (or rewriting), `missing`, `foreign` (not crossmesh's) or `unreadable`.
- *
- * @internal
- */
-export type RemoteSecretState = RemoteSecretStateView;
 
 function stateOf(
   existing: V1Secret | undefined,

@@ -7,7 +7,8 @@ import type { AuditLog } from '../audit';
 import type { ClusterConnection } from '../clusters/clusterConnections';
 import type { KubernetesClients } from '../clusters/KubernetesClients';
 import { logRemoteSecretReports } from './logRemoteSecretReports';
-import { RemoteSecretState, RemoteSecretSync } from './RemoteSecretSync';
+import type { RemoteSecretState } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { RemoteSecretSync } from './RemoteSecretSync';
 
 /**
  * The scheduler task that keeps the remote secrets fresh (`crossmesh.remoteSecrets`).
