@@ -8,15 +8,7 @@ import yaml from 'js-yaml';
 import type { Manifest } from './resourcePaths';
 import { apply } from './seedCluster';
 import { startTestBed } from './startTestBed';
-import type { TestCluster } from './types';
-
-function adminConnectionOf(cluster: TestCluster) {
-  return {
-    url: cluster.url,
-    ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-    token: cluster.adminToken,
-  };
-}
+import { adminConnection } from './kubeRequest';
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
                  [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
@@ -167,7 +159,7 @@ async function main() {
       .filter(Boolean) as Manifest[];
     for (const cluster of bed.clusters) {
       for (const manifest of manifests) {
-        await apply(adminConnectionOf(cluster), manifest);
+        await apply(adminConnection(cluster), manifest);
       }
     }
     log(`applied ${file} (${manifests.length} objects) in every cluster`);

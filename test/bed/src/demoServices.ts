@@ -1,4 +1,4 @@
-import { KubeConnection } from './kubeRequest';
+import { adminConnection } from './kubeRequest';
 import type { Manifest } from './resourcePaths';
 import { apply } from './seedCluster';
 import type { TestCluster } from './types';
@@ -82,11 +82,7 @@ export async function seedServices(
           ].join(',')}.`,
         );
       }
-      const connection: KubeConnection = {
-        url: cluster.url,
-        ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-        token: cluster.adminToken,
-      };
+      const connection = adminConnection(cluster);
       for (const manifest of serviceManifests(service)) {
         await apply(connection, manifest);
       }

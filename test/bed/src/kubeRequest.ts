@@ -1,4 +1,5 @@
 import https from 'node:https';
+import type { TestCluster } from './types';
 
 /** Where and as whom to call one apiserver. */
 export interface KubeConnection {
@@ -6,6 +7,15 @@ export interface KubeConnection {
   /** PEM of the CA the apiserver's certificate chains to. */
   ca: string;
   token?: string;
+}
+
+/** The cluster's API server as its admin (`system:masters`). */
+export function adminConnection(cluster: TestCluster): KubeConnection {
+  return {
+    url: cluster.url,
+    ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
+    token: cluster.adminToken,
+  };
 }
 
 export interface KubeResponse {

@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConnection, expectOk, kubeRequest } from '../kubeRequest';
+import {
+  KubeConnection,
+  adminConnection,
+  expectOk,
+  kubeRequest,
+} from '../kubeRequest';
 import { ManagedProcess, startProcess, stopProcess } from '../processes';
 import { freePorts } from '../ports';
 import { apply } from '../seedCluster';
@@ -106,11 +111,7 @@ export class DataPlane {
   }
 
   private admin(cluster: TestCluster): KubeConnection {
-    return {
-      url: cluster.url,
-      ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-      token: cluster.adminToken,
-    };
+    return adminConnection(cluster);
   }
 
   private discoveryAddress(cluster: TestCluster) {

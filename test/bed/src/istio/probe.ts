@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { KubeConnection, expectOk, kubeRequest } from '../kubeRequest';
+import { adminConnection, expectOk, kubeRequest } from '../kubeRequest';
 import { apply } from '../seedCluster';
 import type { TestCluster, TestIstiod } from '../types';
 import { findIstioProbe } from './istioBinaries';
@@ -103,14 +103,6 @@ export function xdsSnapshot(
     ...(labels ? [`--labels=${labels}`] : []),
     ...(proxy.dnsCapture ? ['--dns-capture'] : []),
   ]);
-}
-
-function adminConnection(cluster: TestCluster): KubeConnection {
-  return {
-    url: cluster.url,
-    ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-    token: cluster.adminToken,
-  };
 }
 
 /**
