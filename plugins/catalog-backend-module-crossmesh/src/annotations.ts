@@ -8,7 +8,7 @@ export const CLUSTER_ANNOTATIONS = {
   clusterName: 'crossmesh.io/cluster-name',
   /** Istio's version, from istiod's image tag. Absent when Istio was not found. */
   istioVersion: 'crossmesh.io/istio-version',
-  /** `legacy-global` or `dns-proxy`. Absent when unknown. */
+  /** `legacy-global`, `dns-proxy` or `multi-primary`. Absent when unknown. */
   strategy: 'crossmesh.io/strategy',
   /** `<address>:<port>` other clusters reach this cluster's gateway on. */
   gatewayAddress: 'crossmesh.io/gateway-address',

@@ -9,6 +9,7 @@ import { DatabaseClusterObservationStore } from './clusters/DatabaseClusterObser
 import { migrateCrossmeshDatabase } from './database/migrations';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { MeshConfigWiring } from './exposure/meshConfig/MeshConfigWiring';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
@@ -202,6 +203,7 @@ export const crossmeshPlugin = createBackendPlugin({
             writes: watches,
           }),
           dns: new ClusterDnsWiring(kubernetesClients),
+          meshConfig: new MeshConfigWiring(kubernetesClients),
           lease: new ReconcileLease(db),
           watches,
           render,

@@ -51,7 +51,11 @@ export interface CrossmeshSettings {
   };
 }
 
-const STRATEGIES: readonly MeshStrategy[] = ['legacy-global', 'dns-proxy'];
+const STRATEGIES: readonly MeshStrategy[] = [
+  'legacy-global',
+  'dns-proxy',
+  'multi-primary',
+];
 const TRUST_MODES: readonly TrustMode[] = ['managed', 'offline-root'];
 const KEY_TYPES: readonly KeyType[] = ['rsa-4096', 'rsa-2048', 'ecdsa-p256'];
 

@@ -5,10 +5,13 @@ import type { ClusterMembership } from './onboarding';
  *
  * `legacy-global`: Istio 1.6–1.8, CoreDNS stub domain to istiocoredns.
  * `dns-proxy`: Istio 1.8 and later, sidecar DNS proxy plus AUTO_PASSTHROUGH gateway.
+ * `multi-primary`: current Istio; each istiod reads the other clusters through remote
+ * secrets, services keep their `<svc>.<ns>.svc.cluster.local` names and are cluster-local
+ * until an exposure is approved (ADR 0035). Chosen by `crossmesh.strategy`, never detected.
  *
  * @public
  */
-export type MeshStrategy = 'legacy-global' | 'dns-proxy';
+export type MeshStrategy = 'legacy-global' | 'dns-proxy' | 'multi-primary';
 
 /**
  * Where a cluster's east-west gateway address came from. `config` is an address a person
@@ -65,7 +68,9 @@ export interface MeshCluster {
   gateway: GatewayAddress | null;
   /**
    * Whether the sidecars' DNS proxy captures DNS (`ISTIO_META_DNS_CAPTURE` in the mesh
-   * config), which `.global` names need under `dns-proxy`. Only read under that strategy.
+   * config), which `.global` names need under `dns-proxy`, and which resolves a
+   * `.svc.cluster.local` name of another cluster under `multi-primary`. Only read under
+   * those strategies.
    */
   dnsCapture?: 'enabled' | 'disabled' | 'unknown';
   /** What {@link MeshCluster.dnsCapture} is based on, and how to enable it when off. */

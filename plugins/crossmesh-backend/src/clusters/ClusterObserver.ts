@@ -22,8 +22,8 @@ const ISTIO_NAMESPACE = 'istio-system';
 
 /**
  * Reads what crossmesh needs to know about a cluster: whether it answers, Istio's
- * version, the strategy in force, the gateway address and, under `dns-proxy`, whether
- * the sidecars capture DNS.
+ * version, the strategy in force, the gateway address and, under `dns-proxy` and
+ * `multi-primary`, whether the sidecars capture DNS.
  *
  * @internal
  */
@@ -120,10 +120,6 @@ export class ClusterObserver {
       service: gatewayService ?? undefined,
       nodes,
     });
-    if (!resolution.gateway) {
-      problems.push(resolution.problem);
-    }
-
     const configured = this.options.configuredStrategy;
     const detected = version ? strategyForIstioVersion(version) : null;
     let strategySource: MeshCluster['strategySource'] = null;
@@ -133,8 +129,12 @@ export class ClusterObserver {
       strategySource = 'detected';
     }
     const strategy = configured ?? detected;
+    // multi-primary clusters on one network reach each other's pods without a gateway.
+    if (!resolution.gateway && strategy !== 'multi-primary') {
+      problems.push(resolution.problem);
+    }
     const dns =
-      strategy === 'dns-proxy'
+      strategy === 'dns-proxy' || strategy === 'multi-primary'
         ? await readDnsCapture(core, connection.url)
         : undefined;
     return {

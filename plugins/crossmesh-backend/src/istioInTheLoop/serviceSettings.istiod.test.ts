@@ -9,6 +9,7 @@ import { eventually } from '../__testUtils__/eventually';
 import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
+  createReadyEndpoint,
   createServices,
 } from './__testUtils__/clusterServices';
 import { endpointAddresses } from './__testUtils__/envoyConfig';
@@ -48,19 +49,11 @@ describe('serviceSettings as crossmesh writes them, judged by a real istiod', ()
     await createServices(cluster2, 'bar', [
       { name: 'svc-2', port: { name: 'http', port: 8000 } },
     ]);
-    const admin2 = await clusterAdmin(cluster2);
-    await admin2.apply({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: 'svc-2-1',
-        namespace: 'bar',
-        labels: { 'kubernetes.io/service-name': 'svc-2' },
-      },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: [SVC2_ENDPOINT], conditions: { ready: true } }],
-      ports: [{ name: 'http', port: 8000, protocol: 'TCP' }],
-    } as any);
+    await createReadyEndpoint(
+      cluster2,
+      { namespace: 'bar', name: 'svc-2' },
+      { address: SVC2_ENDPOINT, port: { name: 'http', port: 8000 } },
+    );
     // The mesh config the bed installs with istiod, before crossmesh edits it.
     installedMesh = (
       await (

@@ -51,6 +51,7 @@ describe('deploy/rbac.yaml without one rule, on real API servers, through the re
     const scenarios = ruleScenarios({
       mesh,
       admin,
+      connections: lp.connections,
       gatewayAddress: Object.fromEntries(
         bed.clusters.map(c => [c.name, c.gatewayAddress]),
       ),

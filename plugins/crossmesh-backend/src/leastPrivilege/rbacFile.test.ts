@@ -139,7 +139,7 @@ metadata:
     const audit = auditRbac(clusterWide, REQUIRED_ACCESS);
     expect(audit.unbound.map(describeRule)).toEqual(
       expect.arrayContaining([
-        'Role istio-system/crossmesh rule 6 (create secrets)',
+        'Role istio-system/crossmesh rule 7 (create secrets)',
       ]),
     );
     expect(audit.ungranted.map(describeAccess)).toContain(

@@ -13,6 +13,15 @@ export interface DesiredServiceSettings {
   global: string[];
 }
 
+/**
+ * What a multi-primary cluster keeps cluster-local unless an exposure says otherwise: every
+ * Service (istiod gives a host the setting of its most specific match, so an exposure's
+ * host wins over it).
+ *
+ * @internal
+ */
+export const CLUSTER_LOCAL_BY_DEFAULT = '*.svc.cluster.local';
+
 /** A hand-written `serviceSettings` host, where it is and what it sets. @internal */
 export interface HandWrittenHost {
   host: string;

@@ -20,6 +20,11 @@ import { ReconcileLease } from './ReconcileLease';
 import { clusterReconcileStatuses } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
 import { DnsPassResult, wireGlobalDns } from './wireGlobalDns';
+import { wireServiceSettings } from './wireServiceSettings';
+import type {
+  MeshConfigResult,
+  MeshConfigWiring,
+} from '../meshConfig/MeshConfigWiring';
 import type { MeshRenderSettings } from '../render';
 import type { ObservedKubeObject } from '../render/types';
 
@@ -32,6 +37,8 @@ export interface ReconcileReport {
   clusters: ClusterConvergence[];
   /** `.global` DNS wiring per cluster (legacy-global only), when anything was done or failed. */
   dns: DnsPassResult;
+  /** Mesh-config `serviceSettings` per cluster (multi-primary only), when written or failed. */
+  meshConfig?: MeshConfigResult[];
   /** Requests that changed state in this pass, as `id: from -> to`. */
   transitions: string[];
   /** Set when another replica held the lease, so this pass wrote nothing. */
@@ -81,6 +88,8 @@ export class ExposureReconciler {
       transaction: ExposureTransaction;
       applier: ClusterExposureApplier;
       dns: ClusterDnsWiring;
+      /** Keeps multi-primary clusters' `serviceSettings`; without it they are not touched. */
+      meshConfig?: MeshConfigWiring;
       lease: ReconcileLease;
       /**
        * Clusters registered in the mesh: in legacy-global meshes they keep `.global` DNS
@@ -238,14 +247,22 @@ export class ExposureReconciler {
       wiring: this.options.dns,
       members: (await this.options.dnsMembers?.()) ?? [],
     });
-    for (const d of dns.filter(x => x.error)) {
+    const meshConfig = this.options.meshConfig
+      ? await wireServiceSettings({
+          requests,
+          observed,
+          connections,
+          wiring: this.options.meshConfig,
+        })
+      : [];
+    for (const d of [...dns, ...meshConfig].filter(x => x.error)) {
       const result = results.find(r => r.cluster === d.cluster);
       if (result) {
         result.error = [result.error, d.error].filter(Boolean).join('; ');
       }
     }
     const byCluster = new Map(results.map(r => [r.cluster, r]));
-    await this.auditClusterWrites(results, dns);
+    await this.auditClusterWrites(results, dns, meshConfig);
 
     for (const r of requests) {
       const now = this.now().toISOString();
@@ -311,6 +328,7 @@ export class ExposureReconciler {
     return {
       clusters: results,
       dns,
+      ...(meshConfig.length > 0 ? { meshConfig } : {}),
       transitions,
       ...(nextEndDate ? { nextEndDate } : {}),
     };
@@ -338,6 +356,7 @@ export class ExposureReconciler {
   private async auditClusterWrites(
     results: ClusterConvergence[],
     dns: ReconcileReport['dns'],
+    meshConfig: MeshConfigResult[],
   ) {
     for (const r of results.filter(x => x.writes > 0)) {
       await this.options.audit.append({
@@ -357,6 +376,13 @@ export class ExposureReconciler {
         actor: 'crossmesh:reconciler',
         action: 'cluster.dns-changed',
         clusterName: d.cluster,
+      });
+    }
+    for (const m of meshConfig.filter(x => x.changed)) {
+      await this.options.audit.append({
+        actor: 'crossmesh:reconciler',
+        action: 'cluster.mesh-config-changed',
+        clusterName: m.cluster,
       });
     }
   }

@@ -21,6 +21,9 @@ export function logReconcileReport(
       `crossmesh .global DNS in ${d.cluster}: ${d.error ?? 'updated'}`,
     );
   }
+  for (const m of report.meshConfig?.filter(x => x.changed) ?? []) {
+    logger.info(`crossmesh updated the serviceSettings of ${m.cluster}`);
+  }
   for (const c of report.clusters.filter(r => r.error)) {
     logger.warn(`crossmesh could not converge ${c.cluster}: ${c.error}`);
   }

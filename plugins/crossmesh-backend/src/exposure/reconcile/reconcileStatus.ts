@@ -27,7 +27,10 @@ export function dnsOutcomeOf(
   wantsForwarding: boolean,
   attempt: { changed: boolean; error?: string } | undefined,
 ): ClusterDnsOutcome {
-  if (observed?.reachable && observed.strategy === 'dns-proxy') {
+  if (
+    observed?.reachable &&
+    (observed.strategy === 'dns-proxy' || observed.strategy === 'multi-primary')
+  ) {
     return { dns: 'not-needed', dnsError: null };
   }
   if (!attempt) {

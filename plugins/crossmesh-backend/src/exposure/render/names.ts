@@ -76,3 +76,16 @@ export function requestIdLabelValue(requestId: string): string {
         .digest('hex')
         .slice(0, 56)}`;
 }
+
+/**
+ * The name a service has inside the mesh under `multi-primary`: its Kubernetes name, which
+ * every cluster with the same Service name and namespace shares once it is not cluster-local.
+ *
+ * @internal
+ */
+export function meshHostOfService(service: {
+  name: string;
+  namespace: string;
+}): string {
+  return `${service.name}.${service.namespace}.svc.cluster.local`;
+}

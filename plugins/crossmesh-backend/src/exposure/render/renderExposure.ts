@@ -82,7 +82,10 @@ function duplicates(
   });
 }
 
-function validateInput(input: ExposureRenderInput): void {
+function validateInput(
+  strategy: MeshStrategy,
+  input: ExposureRenderInput,
+): void {
   const results: NameValidation[] = [validateGlobalHost(input.host, 'host')];
   if (typeof input.requestId !== 'string' || input.requestId === '') {
     results.push({
@@ -148,12 +151,14 @@ function validateInput(input: ExposureRenderInput): void {
     results.push(validateDns1123Label(namespace, `admittedNamespaces[${i}]`)),
   );
   const gateway = input.remoteGateway;
-  if (!isIpv4(gateway?.address)) {
-    results.push(
-      validateDns1123Subdomain(gateway?.address, 'remoteGateway.address'),
-    );
+  if (strategy !== 'multi-primary' || gateway !== undefined) {
+    if (!isIpv4(gateway?.address as string)) {
+      results.push(
+        validateDns1123Subdomain(gateway?.address, 'remoteGateway.address'),
+      );
+    }
+    results.push(validatePort(gateway?.port, 'remoteGateway.port'));
   }
-  results.push(validatePort(gateway?.port, 'remoteGateway.port'));
   if (input.localService) {
     results.push(
       validateDns1123Label(input.localService.name, 'localService.name'),
@@ -252,9 +257,9 @@ function consumerServiceEntry(
     addresses: [input.vip],
     endpoints: [
       {
-        address: input.remoteGateway.address,
+        address: input.remoteGateway!.address,
         ports: Object.fromEntries(
-          input.ports.map(port => [port.name, input.remoteGateway.port]),
+          input.ports.map(port => [port.name, input.remoteGateway!.port]),
         ),
       },
     ],
@@ -392,8 +397,11 @@ function globalPassthroughGateway(): KubeObject {
  * `dns-proxy` (Istio 1.8 and later): the calling cluster also gets an ISTIO_MUTUAL
  * DestinationRule for the host beside each ServiceEntry; the exporting cluster gets a
  * ServiceEntry pointing the host at the local Service, the shared AUTO_PASSTHROUGH Gateway
- * on 15443, and an AuthorizationPolicy that admits only the host's consumers. The shared Gateway has a fixed name and no request-id label: one per cluster serves
- * every exposure.
+ * on 15443, and an AuthorizationPolicy that admits only the host's consumers. The shared
+ * Gateway has a fixed name and no request-id label: one per cluster serves every exposure.
+ *
+ * `multi-primary`: nothing per exposure; the consumer clusters' mesh configs make the
+ * Service's `.svc.cluster.local` name global instead (ADR 0035).
  *
  * @throws InputError naming every invalid field.
  * @internal
@@ -402,7 +410,7 @@ export function renderExposure(
   strategy: MeshStrategy,
   input: ExposureRenderInput,
 ): RenderedExposure {
-  validateInput(input);
+  validateInput(strategy, input);
   switch (strategy) {
     case 'legacy-global':
       return {
@@ -423,6 +431,10 @@ export function renderExposure(
           exporterAuthorizationPolicy(input),
         ],
       };
+    case 'multi-primary':
+      // istiod shares the Service itself once the consumer clusters' mesh configs stop
+      // keeping its name cluster-local (wireServiceSettings); no Istio object is needed.
+      return { consumer: [], exporter: [] };
     default:
       throw new InputError(`Unknown mesh strategy '${String(strategy)}'`);
   }

@@ -72,7 +72,7 @@ export function sourceClusterProblem(
   if (!source) {
     return `cluster ${cluster} has not been observed yet`;
   }
-  if (!source.gateway) {
+  if (!source.gateway && source.strategy !== 'multi-primary') {
     return `the gateway address of ${cluster} is unknown: ${
       source.error ?? `set crossmesh.clusters.${cluster}.gatewayAddress`
     }`;
@@ -139,7 +139,9 @@ export function manifestsForRequest(
     vip: request.vip,
     ports: request.service.ports,
     exportTo: request.consumerNamespaces,
-    remoteGateway: { address: gateway!.address, port: gateway!.port },
+    ...(gateway
+      ? { remoteGateway: { address: gateway.address, port: gateway.port } }
+      : {}),
     localService: {
       name: request.service.name,
       namespace: request.service.namespace,

@@ -32,8 +32,11 @@ export interface ExposureRenderInput {
    * certificate, within it. No bound when absent or 0.
    */
   maxConnectionDurationSeconds?: number;
-  /** The exporting cluster's gateway, as the consumer cluster reaches it. */
-  remoteGateway: { address: string; port: number };
+  /**
+   * The exporting cluster's gateway, as the consumer cluster reaches it; needed by every
+   * strategy but `multi-primary`.
+   */
+  remoteGateway?: { address: string; port: number };
   /** The Service behind the host in the exporting cluster; default: parsed from the host. */
   localService?: { name: string; namespace: string };
   /**

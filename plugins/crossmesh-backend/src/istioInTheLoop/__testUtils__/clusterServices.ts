@@ -103,3 +103,26 @@ export async function applyAsAdmin(
   kubeConfig.loadFromFile(cluster.kubeconfigPath);
   await k8s.KubernetesObjectApi.makeApiClient(kubeConfig).create(object);
 }
+
+/**
+ * The one ready endpoint of Service `namespace/name`, written by hand as the EndpointSlice
+ * controller would (no kubelet runs here, so no Pod becomes ready).
+ */
+export async function createReadyEndpoint(
+  cluster: TestCluster,
+  service: { namespace: string; name: string },
+  endpoint: { address: string; port: { name: string; port: number } },
+) {
+  await applyAsAdmin(cluster, {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${service.name}-1`,
+      namespace: service.namespace,
+      labels: { 'kubernetes.io/service-name': service.name },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [endpoint.address], conditions: { ready: true } }],
+    ports: [{ ...endpoint.port, protocol: 'TCP' }],
+  } as Parameters<typeof applyAsAdmin>[1]);
+}

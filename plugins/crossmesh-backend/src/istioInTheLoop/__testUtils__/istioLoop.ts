@@ -3,6 +3,7 @@ import {
   AnalysisMessage,
   analyzeCluster,
   startTestBed,
+  TestBed,
   TestBedOptions,
   TestCluster,
 } from '@crossmesh/test-bed';
@@ -40,10 +41,13 @@ export async function startIstioLoop(options: {
   bed: TestBedOptions;
   entities?: Entity[];
   crossmesh?: { trust?: object; [key: string]: unknown };
+  /** Runs on the bed before crossmesh starts, e.g. to read what the installer left. */
+  beforeCrossmesh?: (bed: TestBed) => Promise<void>;
 }) {
   const bed = await startTestBed(options.bed);
   let mesh: CrossmeshTestBackend;
   try {
+    await options.beforeCrossmesh?.(bed);
     mesh = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       // What istiod does follows what crossmesh writes, including its repairs.

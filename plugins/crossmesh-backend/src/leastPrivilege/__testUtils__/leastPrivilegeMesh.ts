@@ -1,3 +1,5 @@
+import { ConfigReader } from '@backstage/config';
+import { readClusterConnections } from '../../clusters/clusterConnections';
 import type { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { seedServices, startTestBed } from '@crossmesh/test-bed';
 import fs from 'node:fs';
@@ -188,6 +190,9 @@ export async function startLeastPrivilegeMesh() {
   return {
     bed,
     mesh,
+    /** How crossmesh reaches each cluster: as the file's ServiceAccount. */
+    connections: readClusterConnections(new ConfigReader({ kubernetes } as any))
+      .clusters,
     admin,
     seededCoredns,
     carol,

@@ -1,3 +1,6 @@
+import { ClusterConnection } from '../../clusters/clusterConnections';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { MeshConfigWiring } from '../../exposure/meshConfig/MeshConfigWiring';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { RuleRef } from '../../__testUtils__/rbacFile';
 import {
@@ -45,6 +48,8 @@ export interface RuleScenario {
 export interface ScenarioContext {
   mesh: CrossmeshTestBackend;
   admin: Record<string, ClusterAdmin>;
+  /** How crossmesh reaches each cluster: as the file's ServiceAccount. */
+  connections: ClusterConnection[];
   gatewayAddress: Record<string, string>;
   /** kube-system/coredns of cluster-2 as the bed seeded it, before onboarding. */
   seededCoredns: V1ConfigMap;
@@ -422,6 +427,20 @@ export function ruleScenarios(
       cluster: 'cluster-3',
       act: async () =>
         (await carol(mesh).get('/clusters/cluster-3')).body.dnsCaptureDetail,
+    },
+    // The mesh is not multi-primary (a strategy of the whole mesh), so the mesh-config
+    // writer is driven directly, with crossmesh's credentials; cluster-3 has a mesh config.
+    'istio-system:update:configmaps': {
+      cluster: 'cluster-3',
+      act: async () => {
+        const result = await new MeshConfigWiring(
+          new KubernetesClients(),
+        ).setServiceSettings(
+          context.connections.find(c => c.name === 'cluster-3')!,
+          { clusterLocal: ['*.svc.cluster.local'], global: [] },
+        );
+        return result.error ?? 'written';
+      },
     },
     'istio-system:get:secrets': {
       cluster: 'cluster-1',

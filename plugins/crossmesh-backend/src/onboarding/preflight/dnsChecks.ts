@@ -13,12 +13,14 @@ import { DNS_CONFIG_MAP_OF, isGlobalDnsWired } from './globalDnsWiring';
 import { STRATEGY } from './istioChecks';
 import { PreflightSession } from './PreflightSession';
 import { CheckDefinition } from './runChecks';
+import { meshConfigCheck } from './meshConfigCheck';
 
 const KUBE_SYSTEM = 'kube-system';
 
 /**
  * How `.global` names resolve under the strategy in force: istiocoredns and the cluster
- * DNS's forwarding (legacy-global), or the sidecars' DNS capture (dns-proxy). Without a
+ * DNS's forwarding (legacy-global), or the sidecars' DNS capture (dns-proxy; multi-primary,
+ * with the mesh config crossmesh edits). Without a
  * strategy, one check that is skipped because the strategy check did not pass.
  *
  * @internal
@@ -29,6 +31,11 @@ export function dnsChecks(
 ): CheckDefinition[] {
   if (strategy === 'dns-proxy') {
     return [dnsCaptureCheck(session)];
+  }
+  if (strategy === 'multi-primary') {
+    // No Service stub is written in consumer clusters: callers resolve another cluster's
+    // Service name through the sidecars' DNS proxy.
+    return [dnsCaptureCheck(session), meshConfigCheck(session)];
   }
   if (strategy === 'legacy-global') {
     return legacyGlobalChecks(session);

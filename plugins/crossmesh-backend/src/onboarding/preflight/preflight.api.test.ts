@@ -206,6 +206,7 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
         'access:patch:gateways.networking.istio.io',
         'access:patch:secrets:istio-system',
         'access:patch:serviceentries.networking.istio.io',
+        'access:update:configmaps:istio-system',
         'access:update:configmaps:kube-system',
         'access:update:secrets:istio-system',
         // Reading is not watching.

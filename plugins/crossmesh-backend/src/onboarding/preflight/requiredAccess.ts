@@ -122,7 +122,16 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     namespace: 'istio-system',
     names: ['istio', 'istio-ca-root-cert'],
     purpose:
-      'reads whether sidecars capture DNS (dns-proxy), and the roots istiod publishes before a rotation drops the old root',
+      'reads whether sidecars capture DNS (dns-proxy, multi-primary), and the roots istiod publishes before a rotation drops the old root',
+  },
+  {
+    verb: 'update',
+    group: '',
+    resource: 'configmaps',
+    namespace: 'istio-system',
+    names: ['istio'],
+    purpose:
+      'keeps its serviceSettings in the mesh config: services cluster-local unless an exposure is approved (multi-primary)',
   },
   {
     verb: 'list',

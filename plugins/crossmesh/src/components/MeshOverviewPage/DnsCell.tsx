@@ -7,7 +7,10 @@ import { StatusLabel, Words } from '../shared';
 import { reconcileOf } from './clusterDetailOf';
 import { Loadable } from './useClusterDetails';
 
-/** Under dns-proxy the sidecars resolve `.global`, provided they capture DNS. */
+/**
+ * Under dns-proxy the sidecars resolve `.global`, and under multi-primary another cluster's
+ * Service names, provided they capture DNS.
+ */
 function DnsProxyCell({ cluster }: { cluster: MeshCluster }) {
   const capture = cluster.dnsCapture ?? 'unknown';
   const detail = cluster.dnsCaptureDetail
@@ -35,7 +38,10 @@ export function DnsCell(props: {
   reconcile: Loadable<ClusterReconcileStatus[]>;
 }) {
   const { cluster, reconcile } = props;
-  if (cluster.strategy === 'dns-proxy') {
+  if (
+    cluster.strategy === 'dns-proxy' ||
+    cluster.strategy === 'multi-primary'
+  ) {
     return <DnsProxyCell cluster={cluster} />;
   }
   const found = reconcileOf(cluster.name, reconcile);

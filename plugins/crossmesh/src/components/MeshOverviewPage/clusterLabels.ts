@@ -7,6 +7,7 @@ import {
 const strategyNames: Record<MeshStrategy, string> = {
   'legacy-global': 'Legacy .global (istiocoredns)',
   'dns-proxy': 'DNS proxy',
+  'multi-primary': 'Multi-primary',
 };
 
 const gatewaySources: Record<GatewayAddressSource, string> = {

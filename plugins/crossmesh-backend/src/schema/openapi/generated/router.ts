@@ -138,7 +138,7 @@ export const spec = {
       },
       MeshStrategy: {
         type: 'string',
-        enum: ['legacy-global', 'dns-proxy'],
+        enum: ['legacy-global', 'dns-proxy', 'multi-primary'],
       },
       GatewayAddress: {
         type: 'object',
@@ -2498,7 +2498,7 @@ export const spec = {
         operationId: 'GetClusterPreflight',
         tags: ['Clusters'],
         description:
-          "Checks whether the cluster is ready for the mesh, reading only: the API server\nanswers and accepts crossmesh's token; crossmesh may do every verb on every resource\nit uses (one SelfSubjectAccessReview each); Istio, istiod's version, the strategy,\nthe gateway's 15443 port and address; `.global` DNS (istiocoredns, DNS flavour and\nwiring for legacy-global, DNS capture for dns-proxy); and `cacerts` chaining to the\nmesh root. A check whose dependency failed is `skipped`.\n",
+          "Checks whether the cluster is ready for the mesh, reading only: the API server\nanswers and accepts crossmesh's token; crossmesh may do every verb on every resource\nit uses (one SelfSubjectAccessReview each); Istio, istiod's version, the strategy,\nthe gateway's 15443 port and address; `.global` DNS (istiocoredns, DNS flavour and\nwiring for legacy-global, DNS capture for dns-proxy and multi-primary); and `cacerts` chaining to the\nmesh root. A check whose dependency failed is `skipped`.\n",
         security: [
           {},
           {

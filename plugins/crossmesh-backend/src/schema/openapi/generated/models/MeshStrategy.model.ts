@@ -7,4 +7,4 @@
 /**
  * @public
  */
-export type MeshStrategy = 'legacy-global' | 'dns-proxy';
+export type MeshStrategy = 'legacy-global' | 'dns-proxy' | 'multi-primary';

@@ -1,0 +1,107 @@
+import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import {
+  CrossmeshTestBackend,
+  startCrossmeshTestBackend,
+  usersWithDefaultOnPlatformTeam,
+} from '../../__testUtils__/testBackend';
+import { adminApis } from '../../__testUtils__/trustTestKit';
+
+jest.setTimeout(180_000);
+
+/** The mesh config `istioctl install` leaves with the DNS proxy on. */
+const INSTALLED = [
+  'defaultConfig:',
+  '  proxyMetadata:',
+  '    ISTIO_META_DNS_CAPTURE: "true"',
+  'rootNamespace: istio-system',
+  '',
+].join('\n');
+
+describe('preflight of a multi-primary cluster’s mesh config (real API server)', () => {
+  let bed: TestBed;
+  let backend: CrossmeshTestBackend;
+  let admin: Awaited<ReturnType<typeof adminApis>>;
+
+  beforeAll(async () => {
+    bed = await startTestBed({
+      clusters: ['cluster-1'],
+      istioVersions: { 'cluster-1': '1.22.3' },
+    });
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
+      crossmesh: { strategy: 'multi-primary' },
+    });
+    admin = await adminApis(bed.clusters[0]);
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await bed?.stop();
+  });
+
+  async function setMeshConfig(mesh: string | undefined) {
+    const target = { name: 'istio', namespace: 'istio-system' };
+    try {
+      await admin.core.deleteNamespacedConfigMap(target);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+    }
+    if (mesh !== undefined) {
+      await admin.core.createNamespacedConfigMap({
+        namespace: target.namespace,
+        body: { metadata: { name: target.name }, data: { mesh } },
+      });
+    }
+  }
+
+  async function checks(...ids: string[]) {
+    const response = await backend.call('get', '/clusters/cluster-1/preflight');
+    expect(response.status).toBe(200);
+    return ids.map(id =>
+      (response.body.checks as PreflightCheck[]).find(c => c.id === id),
+    );
+  }
+
+  it("passes on an installer's mesh config, saying what crossmesh will add", async () => {
+    await setMeshConfig(INSTALLED);
+    const [capture, meshConfig] = await checks('dns-capture', 'mesh-config');
+    expect(capture?.status).toBe('pass');
+    expect(meshConfig).toMatchObject({
+      status: 'pass',
+      detail:
+        'crossmesh will add its serviceSettings (*.svc.cluster.local cluster-local until an exposure is approved) and keep every other line',
+    });
+    // Preflight only reads.
+    const after = await admin.core.readNamespacedConfigMap({
+      name: 'istio',
+      namespace: 'istio-system',
+    });
+    expect(after.data?.mesh).toBe(INSTALLED);
+  });
+
+  it('fails on serviceSettings written in one line, naming the line and the fix', async () => {
+    await setMeshConfig(
+      `${INSTALLED}serviceSettings: [{settings: {clusterLocal: true}, hosts: ["*"]}]\n`,
+    );
+    const [meshConfig] = await checks('mesh-config');
+    expect(meshConfig).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(
+        /^serviceSettings on line 5 is written in one line .*write it as a block list/,
+      ),
+      remedy: expect.stringContaining('meshConfig.serviceSettings'),
+    });
+  });
+
+  it('fails when the mesh config is missing, and so does the DNS capture check', async () => {
+    await setMeshConfig(undefined);
+    const [capture, meshConfig] = await checks('dns-capture', 'mesh-config');
+    expect(capture?.status).toBe('warn');
+    expect(meshConfig).toMatchObject({
+      status: 'fail',
+      detail:
+        'ConfigMap istio-system/istio was not found; istiod reads the mesh config from it',
+    });
+  });
+});
