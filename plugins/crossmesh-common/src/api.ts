@@ -337,6 +337,11 @@ export interface ExposurePreview {
     cluster: string;
     role: 'consumer' | 'exporter';
     yaml: string;
+    /**
+     * multi-primary: the `serviceSettings` entry approval adds to this cluster's mesh config
+     * (ConfigMap `istio-system/istio`), as YAML; `yaml` is then empty.
+     */
+    meshConfig?: string;
     error?: string;
   }[];
 }

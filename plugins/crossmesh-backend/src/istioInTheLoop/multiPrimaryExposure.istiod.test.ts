@@ -183,6 +183,25 @@ describe('multi-primary exposures, judged by real istiods', () => {
         global: [SVC2],
       }).text,
     );
+    // What the approver was shown is what the consumer's mesh config holds, and no Istio
+    // object is rendered for any cluster.
+    const preview = await loop
+      .as('carol')
+      .get(`/exposures/${request.id}/preview`);
+    expect(preview.body.clusters).toEqual([
+      {
+        cluster: consumer.name,
+        role: 'consumer',
+        yaml: '',
+        meshConfig: `- settings:\n    clusterLocal: false\n  hosts:\n    - "${SVC2}"\n`,
+      },
+    ]);
+    const indented = preview.body.clusters[0].meshConfig
+      .trimEnd()
+      .split('\n')
+      .map((line: string) => `  ${line}`)
+      .join('\n');
+    expect(await meshConfigOf(consumer)).toContain(indented);
     await sidecarGets(consumer, [`${SVC2_ENDPOINT}:8000`], 'approved');
     await sidecarGets(bystander, [], 'not a consumer');
     // Only the consumer's mesh config changed for it.

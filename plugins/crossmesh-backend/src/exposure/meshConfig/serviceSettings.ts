@@ -200,14 +200,35 @@ function renderBlock(
 ): string[] {
   return [
     `${indent}${BEGIN_LINE}`,
-    ...entries.flatMap(e => [
-      `${indent}- settings:`,
-      `${indent}    clusterLocal: ${e.clusterLocal}`,
-      `${indent}  hosts:`,
-      ...e.hosts.map(h => `${indent}    - ${JSON.stringify(h)}`),
-    ]),
+    ...entries.flatMap(e => entryLines(e.clusterLocal, e.hosts, indent)),
     `${indent}${END}`,
   ];
+}
+
+function entryLines(
+  clusterLocal: boolean,
+  hosts: string[],
+  indent: string,
+): string[] {
+  return [
+    `${indent}- settings:`,
+    `${indent}    clusterLocal: ${clusterLocal}`,
+    `${indent}  hosts:`,
+    ...hosts.map(h => `${indent}    - ${JSON.stringify(h)}`),
+  ];
+}
+
+/**
+ * One `serviceSettings` entry as crossmesh writes it in its block, unindented: what a preview
+ * shows an approver.
+ *
+ * @internal
+ */
+export function serviceSettingsEntry(
+  clusterLocal: boolean,
+  hosts: string[],
+): string {
+  return `${entryLines(clusterLocal, hosts, '').join('\n')}\n`;
 }
 
 /** Every host of `serviceSettings` in `text` outside crossmesh's block, with its line and setting. */

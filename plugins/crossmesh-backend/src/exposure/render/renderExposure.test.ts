@@ -264,6 +264,21 @@ describe('renderExposure', () => {
     });
   });
 
+  it('multi-primary: no object on either side, and no gateway needed; the .global strategies still need one', () => {
+    const { remoteGateway: _gateway, ...withoutGateway } = input;
+    expect(renderExposure('multi-primary', withoutGateway)).toEqual({
+      consumer: [],
+      exporter: [],
+    });
+    expect(() => renderExposure('dns-proxy', withoutGateway)).toThrow(
+      /remoteGateway\.address/,
+    );
+    // The request's own fields are checked all the same.
+    expect(() =>
+      renderExposure('multi-primary', { ...withoutGateway, ports: [] }),
+    ).toThrow('ports must list at least one port');
+  });
+
   it('renders the same objects every time', () => {
     expect(renderExposure('dns-proxy', input)).toEqual(
       renderExposure('dns-proxy', input),

@@ -2,6 +2,7 @@ import type {
   ExposureRequest,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { meshHostOfService } from './names';
 import { renderExposure } from './renderExposure';
 import type { KubeObject } from './types';
 
@@ -47,6 +48,11 @@ export interface ClusterManifests {
   cluster: string;
   role: 'consumer' | 'exporter';
   objects: KubeObject[];
+  /**
+   * multi-primary: the hosts the cluster's mesh config makes global for the request (the
+   * reconciler's `serviceSettingsFor` gathers them over every live request).
+   */
+  globalHosts?: string[];
 }
 
 /**
@@ -149,8 +155,17 @@ export function manifestsForRequest(
     admittedNamespaces: admittedNamespaces([request, ...otherExposuresOfHost]),
     maxConnectionDurationSeconds: mesh.connectionLifetimeSeconds,
   });
+  const globalHosts =
+    strategy === 'multi-primary'
+      ? { globalHosts: [meshHostOfService(request.service)] }
+      : {};
   const clusters: ClusterManifests[] = request.consumerClusters.map(
-    cluster => ({ cluster, role: 'consumer', objects: rendered.consumer }),
+    cluster => ({
+      cluster,
+      role: 'consumer',
+      objects: rendered.consumer,
+      ...globalHosts,
+    }),
   );
   if (rendered.exporter.length > 0) {
     clusters.push({

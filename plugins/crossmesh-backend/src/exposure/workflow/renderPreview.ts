@@ -4,6 +4,7 @@ import {
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { manifestsForRequest, MeshRenderSettings, toYaml } from '../render';
+import { serviceSettingsEntry } from '../meshConfig/serviceSettings';
 import { ExposureStore } from '../store/ExposureStore';
 import { allocateVip, ipv4ToNumber } from '../vip';
 
@@ -22,6 +23,8 @@ export interface ExposurePreview {
     cluster: string;
     role: 'consumer' | 'exporter';
     yaml: string;
+    /** multi-primary: the `serviceSettings` entry approval adds to the cluster's mesh config. */
+    meshConfig?: string;
     error?: string;
   }>;
 }
@@ -95,11 +98,16 @@ export async function renderPreview(
   }
   return {
     ...preview,
-    clusters: manifests.clusters.map(({ cluster, role, objects }) => ({
-      cluster,
-      role,
-      yaml: toYaml(objects),
-    })),
+    clusters: manifests.clusters.map(
+      ({ cluster, role, objects, globalHosts }) => ({
+        cluster,
+        role,
+        yaml: toYaml(objects),
+        ...(globalHosts
+          ? { meshConfig: serviceSettingsEntry(false, globalHosts) }
+          : {}),
+      }),
+    ),
   };
 }
 

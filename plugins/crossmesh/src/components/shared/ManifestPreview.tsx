@@ -5,17 +5,31 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { Words } from './Words';
 
-/** The exact YAML approval would apply, one block per cluster. */
+/**
+ * The exact YAML approval would apply, one block per cluster; under multi-primary, the
+ * mesh-config entry each consumer cluster gains, and what that grants.
+ */
 export function ManifestPreview(props: { preview: ExposurePreview }) {
   const { preview } = props;
+  const multiPrimary = preview.clusters.some(c => c.meshConfig !== undefined);
   return (
     <Box>
-      <Typography variant="body2" paragraph>
-        Host <code>{preview.host}</code>, VIP <code>{preview.vip}</code>
-        {preview.vipIsProvisional
-          ? ' (provisional: the VIP is allocated at approval)'
-          : ''}
-      </Typography>
+      {multiPrimary ? (
+        <Typography variant="body2" paragraph>
+          Multi-primary mesh: approval writes no Istio object. Each consumer
+          cluster's mesh config stops keeping the Service cluster-local, so
+          every workload in that cluster can reach it by its own name, in any
+          namespace: the grant is the clusters, not the namespaces. Other
+          clusters keep receiving none of its endpoints.
+        </Typography>
+      ) : (
+        <Typography variant="body2" paragraph>
+          Host <code>{preview.host}</code>, VIP <code>{preview.vip}</code>
+          {preview.vipIsProvisional
+            ? ' (provisional: the VIP is allocated at approval)'
+            : ''}
+        </Typography>
+      )}
       {preview.clusters.map(cluster => (
         <Box
           key={`${cluster.role}-${cluster.cluster}`}
@@ -25,6 +39,8 @@ export function ManifestPreview(props: { preview: ExposurePreview }) {
         >
           <Typography variant="subtitle2" component="h4">
             {cluster.cluster} ({cluster.role})
+            {cluster.meshConfig !== undefined &&
+              ': serviceSettings added to the mesh config (ConfigMap istio-system/istio)'}
           </Typography>
           {cluster.error ? (
             <Alert severity="error">
@@ -34,7 +50,7 @@ export function ManifestPreview(props: { preview: ExposurePreview }) {
             // Plain text: the highlighter's YAML colours fall below WCAG's contrast
             // ratio on both of Backstage's themes.
             <CodeSnippet
-              text={cluster.yaml}
+              text={cluster.meshConfig ?? cluster.yaml}
               language="text"
               showCopyCodeButton
             />

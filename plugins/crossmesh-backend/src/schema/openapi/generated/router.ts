@@ -1264,6 +1264,11 @@ export const spec = {
                 yaml: {
                   type: 'string',
                 },
+                meshConfig: {
+                  type: 'string',
+                  description:
+                    "multi-primary: the serviceSettings entry approval adds to this cluster's mesh config (ConfigMap istio-system/istio), as YAML; `yaml` is then empty.",
+                },
                 error: {
                   type: 'string',
                 },

@@ -11,6 +11,10 @@ export interface ExposurePreviewClustersInner {
   cluster: string;
   role: ExposurePreviewClustersInnerRoleEnum;
   yaml: string;
+  /**
+   * multi-primary: the serviceSettings entry approval adds to this cluster\'s mesh config (ConfigMap istio-system/istio), as YAML; `yaml` is then empty.
+   */
+  meshConfig?: string;
   error?: string;
 }
 
