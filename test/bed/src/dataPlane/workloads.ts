@@ -23,6 +23,12 @@ export interface BedWorkload {
   sidecar?: boolean;
   /** The catalog component the Service belongs to (`backstage.io/kubernetes-id`); default `name`. */
   component?: string;
+  /**
+   * Give the Service a ClusterIP (default: headless). Only sidecar-captured traffic reaches
+   * it, since no kube-proxy runs: the caller's Envoy routes the address to the endpoints
+   * istiod sends, as in a real cluster.
+   */
+  clusterIp?: boolean;
 }
 
 /** Istio's multicluster sample as the seed runs it: sleep in foo on cluster-1 calls svc-2 in bar on cluster-2. */
@@ -70,7 +76,7 @@ export function workloadManifests(
         },
       },
       spec: {
-        clusterIP: 'None',
+        ...(workload.clusterIp ? {} : { clusterIP: 'None' }),
         selector: labels,
         ports: workload.ports.map(p => ({
           ...p,
