@@ -1,8 +1,4 @@
-import {
-  TestCluster,
-  registryClusters,
-  xdsSnapshot,
-} from '@crossmesh/test-bed';
+import { TestCluster, registryClusters } from '@crossmesh/test-bed';
 import { REMOTE_SECRETS_TASK } from '../remoteSecrets';
 import {
   CLUSTER_LOCAL_BY_DEFAULT,
@@ -16,11 +12,11 @@ import {
   createReadyEndpoint,
   createServices,
 } from './__testUtils__/clusterServices';
-import { endpointAddresses } from './__testUtils__/envoyConfig';
 import {
   exposeAndApply,
   revokeExposure,
   serviceComponent,
+  sidecarReceives,
   startIstioLoop,
 } from './__testUtils__/istioLoop';
 
@@ -127,25 +123,8 @@ describe('multi-primary exposures, judged by real istiods', () => {
     await loop?.stop();
   });
 
-  /** svc-2's endpoints a sidecar of `cluster` receives once they are `expected`. */
-  function sidecarGets(cluster: TestCluster, expected: string[], why: string) {
-    return eventually(
-      `a sidecar of ${cluster.name} receives ${JSON.stringify(
-        expected,
-      )} for ${SVC2} (${why})`,
-      async () => {
-        const snapshot = await xdsSnapshot(cluster, {
-          namespace: 'foo',
-          serviceAccount: 'sleep',
-        });
-        const found = snapshot.clusters.find(c => c.name === SVC2_CLUSTER);
-        const received = found ? endpointAddresses(snapshot, found) : [];
-        expect(received).toEqual(expected);
-        return received;
-      },
-      { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
-    );
-  }
+  const sidecarGets = (cluster: TestCluster, expected: string[], why: string) =>
+    sidecarReceives(cluster, SVC2_CLUSTER, expected, why);
 
   it('before any approval, a sidecar of another cluster receives none of svc-2, and the mesh configs keep every other byte', async () => {
     await loop.reconcilePass();

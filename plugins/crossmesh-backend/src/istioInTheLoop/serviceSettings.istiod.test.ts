@@ -1,19 +1,17 @@
-import { TestCluster, xdsSnapshot } from '@crossmesh/test-bed';
+import { TestCluster } from '@crossmesh/test-bed';
 import { REMOTE_SECRETS_TASK, remoteSecretName } from '../remoteSecrets';
 import {
   DesiredServiceSettings,
   editServiceSettings,
 } from '../exposure/meshConfig/serviceSettings';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
-import { eventually } from '../__testUtils__/eventually';
 import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
   createReadyEndpoint,
   createServices,
 } from './__testUtils__/clusterServices';
-import { endpointAddresses } from './__testUtils__/envoyConfig';
-import { startIstioLoop } from './__testUtils__/istioLoop';
+import { sidecarReceives, startIstioLoop } from './__testUtils__/istioLoop';
 
 jest.setTimeout(600_000);
 
@@ -103,28 +101,8 @@ describe('serviceSettings as crossmesh writes them, judged by a real istiod', ()
     return edit.text;
   }
 
-  /**
-   * svc-2's endpoints a sidecar of cluster-1 receives, once they are `expected`; no cluster
-   * for svc-2 at all counts as none.
-   */
-  function sidecarOfCluster1Gets(expected: string[], why: string) {
-    return eventually(
-      `a sidecar of cluster-1 receives ${JSON.stringify(
-        expected,
-      )} for ${SVC2} (${why})`,
-      async () => {
-        const snapshot = await xdsSnapshot(cluster1, {
-          namespace: 'foo',
-          serviceAccount: 'sleep',
-        });
-        const cluster = snapshot.clusters.find(c => c.name === SVC2_CLUSTER);
-        const received = cluster ? endpointAddresses(snapshot, cluster) : [];
-        expect(received).toEqual(expected);
-        return received;
-      },
-      { detail: () => `istiod log: ${cluster1.istiod!.logFile}` },
-    );
-  }
+  const sidecarOfCluster1Gets = (expected: string[], why: string) =>
+    sidecarReceives(cluster1, SVC2_CLUSTER, expected, why);
 
   it('shares every Service mesh-wide until the mesh config says otherwise (multi-primary default)', async () => {
     expect(

@@ -6,12 +6,15 @@ import {
   TestBed,
   TestBedOptions,
   TestCluster,
+  xdsSnapshot,
 } from '@crossmesh/test-bed';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../../__testUtils__/eventually';
+import { endpointAddresses } from './envoyConfig';
 import {
   component,
   CrossmeshTestBackend,
@@ -182,4 +185,32 @@ export async function analyzerFindingsSince(
     .filter(m => m.level === 'Error' || m.level === 'Warning')
     .filter(m => !known.has(describeMessage(m)) || /crossmesh/.test(m.origin))
     .map(m => `${cluster.name}: ${describeMessage(m)}`);
+}
+
+/**
+ * The endpoints a sidecar of `cluster` (sleep in foo) receives for Envoy cluster
+ * `outbound`, once they are `expected`; no such cluster at all counts as none.
+ */
+export function sidecarReceives(
+  cluster: TestCluster,
+  outbound: string,
+  expected: string[],
+  why: string,
+) {
+  return eventually(
+    `a sidecar of ${cluster.name} receives ${JSON.stringify(
+      expected,
+    )} for ${outbound} (${why})`,
+    async () => {
+      const snapshot = await xdsSnapshot(cluster, {
+        namespace: 'foo',
+        serviceAccount: 'sleep',
+      });
+      const found = snapshot.clusters.find(c => c.name === outbound);
+      const received = found ? endpointAddresses(snapshot, found) : [];
+      expect(received).toEqual(expected);
+      return received;
+    },
+    { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
+  );
 }
