@@ -10,8 +10,19 @@ export interface Config {
      * Overrides the strategy detected from istiod's version, for the whole mesh.
      * `legacy-global`: Istio 1.6–1.8 (stub domain to istiocoredns).
      * `dns-proxy`: Istio 1.8 and later (sidecar DNS proxy, AUTO_PASSTHROUGH gateway).
+     * `multi-primary`: current Istio joined by remote secrets; services cluster-local until
+     * an exposure is approved (never detected, ADR 0035).
      */
-    strategy?: 'legacy-global' | 'dns-proxy';
+    strategy?: 'legacy-global' | 'dns-proxy' | 'multi-primary';
+    /** Settings of the multi-primary strategy. */
+    multiPrimary?: {
+      /**
+       * Keep writing the dns-proxy `.global` objects of every exposure beside the mesh-config
+       * entries, so callers move from `<svc>.<ns>.global` to `<svc>.<ns>.svc.cluster.local`
+       * at their own pace (operator guide: moving from `.global`). Default false.
+       */
+      keepGlobalNames?: boolean;
+    };
     /**
      * How often the reconciler converges every cluster to the database with fresh LISTs, in
      * seconds: the safety net behind the watches and the passes each change triggers.

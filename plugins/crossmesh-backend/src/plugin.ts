@@ -171,6 +171,7 @@ export const crossmeshPlugin = createBackendPlugin({
           connectionLifetimeSeconds: Math.round(
             settings.trust.workloadCertificateTtlMs / 2000,
           ),
+          keepGlobalNames: settings.keepGlobalNames,
         };
         const exposureStore = new DatabaseExposureStore(db);
         const exposureTransaction = databaseExposureTransaction(db);

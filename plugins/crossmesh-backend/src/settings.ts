@@ -43,6 +43,8 @@ export interface CrossmeshSettings {
   trust: Omit<TrustSettings, 'keyTypeFor' | 'strategyOf'> & {
     renewalCheckMinutes: number;
   };
+  /** `crossmesh.multiPrimary.keepGlobalNames`: `.global` objects beside multi-primary's entries. */
+  keepGlobalNames: boolean;
   /** `crossmesh.remoteSecrets`: the remote secrets crossmesh keeps for istiod (ADR 0033). */
   remoteSecrets: {
     enabled: boolean;
@@ -104,6 +106,9 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
       workloadCertificateTtlMs: readWorkloadCertificateTtl(config),
     },
     remoteSecrets: readRemoteSecrets(config),
+    keepGlobalNames:
+      config.getOptionalBoolean('crossmesh.multiPrimary.keepGlobalNames') ??
+      false,
   };
 }
 

@@ -74,11 +74,15 @@ export type RequestManifests =
 export function sourceClusterProblem(
   cluster: string,
   source: SourceClusterFacts | undefined,
+  keepGlobalNames = false,
 ): string | undefined {
   if (!source) {
     return `cluster ${cluster} has not been observed yet`;
   }
-  if (!source.gateway && source.strategy !== 'multi-primary') {
+  if (
+    !source.gateway &&
+    objectStrategy(source.strategy, { keepGlobalNames }) !== 'multi-primary'
+  ) {
     return `the gateway address of ${cluster} is unknown: ${
       source.error ?? `set crossmesh.clusters.${cluster}.gatewayAddress`
     }`;
@@ -89,6 +93,16 @@ export function sourceClusterProblem(
     }); set crossmesh.strategy`;
   }
   return undefined;
+}
+
+/** The strategy whose objects a request gets: dns-proxy's while multi-primary keeps `.global` names. */
+function objectStrategy<S extends MeshCluster['strategy']>(
+  strategy: S,
+  mesh: MeshRenderSettings,
+): S | 'dns-proxy' {
+  return strategy === 'multi-primary' && mesh.keepGlobalNames
+    ? 'dns-proxy'
+    : strategy;
 }
 
 /**
@@ -115,6 +129,11 @@ export function admittedNamespaces(
 export interface MeshRenderSettings {
   /** The longest life of a caller's connection to an exposed host, in seconds (ADR 0023). */
   connectionLifetimeSeconds?: number;
+  /**
+   * multi-primary: render the dns-proxy `.global` objects as well, while callers move to the
+   * `.svc.cluster.local` name.
+   */
+  keepGlobalNames?: boolean;
 }
 
 /**
@@ -134,12 +153,16 @@ export function manifestsForRequest(
   otherExposuresOfHost: Array<Pick<ExposureRequest, 'consumerNamespaces'>> = [],
   mesh: MeshRenderSettings = {},
 ): RequestManifests {
-  const problem = sourceClusterProblem(request.sourceCluster, source);
+  const problem = sourceClusterProblem(
+    request.sourceCluster,
+    source,
+    mesh.keepGlobalNames,
+  );
   if (problem) {
     return { problem };
   }
   const { strategy, gateway } = source as Required<SourceClusterFacts>;
-  const rendered = renderExposure(strategy!, {
+  const rendered = renderExposure(objectStrategy(strategy!, mesh), {
     requestId: request.id || DRAFT_REQUEST_ID,
     host: request.host,
     vip: request.vip,
