@@ -21,6 +21,7 @@ import { clusterReconcileStatuses } from './reconcileStatus';
 import { ReconcileStatusStore } from './ReconcileStatusStore';
 import { DnsPassResult, wireGlobalDns } from './wireGlobalDns';
 import { wireServiceSettings } from './wireServiceSettings';
+import { auditClusterWrites } from './auditClusterWrites';
 import type {
   MeshConfigResult,
   MeshConfigWiring,
@@ -262,7 +263,7 @@ export class ExposureReconciler {
       }
     }
     const byCluster = new Map(results.map(r => [r.cluster, r]));
-    await this.auditClusterWrites(results, dns, meshConfig);
+    await auditClusterWrites(this.options.audit, { results, dns, meshConfig });
 
     for (const r of requests) {
       const now = this.now().toISOString();
@@ -350,41 +351,6 @@ export class ExposureReconciler {
     const count = (previous?.count ?? 0) + 1;
     const delay = count <= 1 ? 0 : Math.min(baseMs * 2 ** (count - 2), maxMs);
     this.failures.set(result.cluster, { count, nextAttemptAt: nowMs + delay });
-  }
-
-  /** Every pass that wrote to a cluster leaves one audit event per cluster it wrote to. */
-  private async auditClusterWrites(
-    results: ClusterConvergence[],
-    dns: ReconcileReport['dns'],
-    meshConfig: MeshConfigResult[],
-  ) {
-    for (const r of results.filter(x => x.writes > 0)) {
-      await this.options.audit.append({
-        actor: 'crossmesh:reconciler',
-        action: 'cluster.converged',
-        clusterName: r.cluster,
-        details: {
-          applied: r.applied,
-          deleted: r.deleted,
-          writes: r.writes,
-          ...(r.error ? { error: r.error } : {}),
-        },
-      });
-    }
-    for (const d of dns.filter(x => x.changed)) {
-      await this.options.audit.append({
-        actor: 'crossmesh:reconciler',
-        action: 'cluster.dns-changed',
-        clusterName: d.cluster,
-      });
-    }
-    for (const m of meshConfig.filter(x => x.changed)) {
-      await this.options.audit.append({
-        actor: 'crossmesh:reconciler',
-        action: 'cluster.mesh-config-changed',
-        clusterName: m.cluster,
-      });
-    }
   }
 
   /** Requests whose objects belong in the clusters or are on their way out. */
