@@ -1,11 +1,10 @@
-import { TestCluster, registryClusters } from '@crossmesh/test-bed';
+import { TestCluster } from '@crossmesh/test-bed';
 import { REMOTE_SECRETS_TASK } from '../remoteSecrets';
 import {
   CLUSTER_LOCAL_BY_DEFAULT,
   editServiceSettings,
 } from '../exposure/meshConfig/serviceSettings';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
-import { eventually } from '../__testUtils__/eventually';
 import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
@@ -15,6 +14,7 @@ import {
 import {
   exposeAndApply,
   revokeExposure,
+  hasSynced,
   serviceComponent,
   sidecarReceives,
   startIstioLoop,
@@ -33,22 +33,6 @@ const SVC2_ENDPOINT = '10.2.0.5';
  * Service's own name global in the consumer clusters' mesh configs only, judged by what real
  * istiods send a sidecar.
  */
-/** Waits until istiod of `cluster` has `remote` in its registry, synced. */
-function hasSynced(cluster: TestCluster, remote: TestCluster) {
-  return eventually(
-    `istiod of ${cluster.name} has synced ${remote.name}`,
-    async () => {
-      const entry = (await registryClusters(cluster)).find(
-        c => c.id === remote.name,
-      );
-      if (entry?.syncStatus !== 'synced') {
-        throw new Error(`registry entry: ${JSON.stringify(entry)}`);
-      }
-    },
-    { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
-  );
-}
-
 describe('multi-primary exposures, judged by real istiods', () => {
   let loop: Awaited<ReturnType<typeof startIstioLoop>>;
   let consumer: TestCluster;

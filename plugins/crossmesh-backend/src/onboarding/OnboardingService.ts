@@ -28,9 +28,13 @@ export class OnboardingService {
   ) {}
 
   async preflight(clusterName: string): Promise<PreflightReport> {
-    const { connection, gatewayOverrideOrigin } =
+    const { connection, gatewayOverrideOrigin, network } =
       await this.options.memberships.connectionOf(clusterName);
-    return this.options.preflight.check(connection, gatewayOverrideOrigin);
+    return this.options.preflight.check(
+      connection,
+      gatewayOverrideOrigin,
+      network,
+    );
   }
 
   /**

@@ -7,6 +7,7 @@ import {
 import {
   KubeObject,
   manifestsForRequest,
+  memberNetworks,
   MeshRenderSettings,
   RequestManifests,
 } from '../render';
@@ -47,12 +48,13 @@ export function desiredState(
   );
   const problems = new Map<string, string>();
   const live = requests.filter(r => isLiveExposureState(r.state));
+  const settings = { ...mesh, networks: memberNetworks(observed.values()) };
   for (const request of live) {
     const manifests = renderedOrProblem(
       request,
       observed.get(request.sourceCluster),
       live.filter(r => r.host === request.host && r.id !== request.id),
-      mesh,
+      settings,
     );
     if ('problem' in manifests) {
       problems.set(request.id, manifests.problem);

@@ -13,6 +13,7 @@ export {
 export {
   DRAFT_REQUEST_ID,
   manifestsForRequest,
+  memberNetworks,
   sourceClusterProblem,
 } from './requestManifests';
 export type {

@@ -20,6 +20,7 @@ import {
   MANAGED_BY_VALUE,
   REQUEST_ID_LABEL,
   TLS_MODE_LABEL,
+  meshHostOfService,
   objectNameForHost,
   requestIdLabelValue,
 } from './names';
@@ -387,6 +388,38 @@ function globalPassthroughGateway(): KubeObject {
 }
 
 /**
+ * multi-primary across networks: the exporting cluster's gateway passes mTLS for the
+ * Service's own name through on 15443 (istiod sends other networks' sidecars this gateway
+ * as the Service's endpoint). One per host and only that host, where Istio's east-west
+ * install passes every `*.local` name.
+ */
+function crossNetworkGateway(input: ExposureRenderInput): KubeObject {
+  const local = input.localService ?? {
+    name: parseGlobalHost(input.host)!.service,
+    namespace: parseGlobalHost(input.host)!.namespace,
+  };
+  return {
+    apiVersion: ISTIO_NETWORKING_API_VERSION,
+    kind: 'Gateway',
+    metadata: metadata(
+      objectNameForHost(input.host),
+      ISTIO_NAMESPACE,
+      input.host,
+    ),
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        {
+          port: { number: MESH_TLS_PORT, name: 'tls', protocol: 'TLS' },
+          hosts: [meshHostOfService(local)],
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+        },
+      ],
+    },
+  };
+}
+
+/**
  * The Istio objects that make one service reachable from another cluster under its `.global`
  * name, for the mesh's strategy.
  *
@@ -433,8 +466,12 @@ export function renderExposure(
       };
     case 'multi-primary':
       // istiod shares the Service itself once the consumer clusters' mesh configs stop
-      // keeping its name cluster-local (wireServiceSettings); no Istio object is needed.
-      return { consumer: [], exporter: [] };
+      // keeping its name cluster-local (wireServiceSettings); across networks, the
+      // exporting gateway must also pass its mTLS through.
+      return {
+        consumer: [],
+        exporter: input.crossNetwork ? [crossNetworkGateway(input)] : [],
+      };
     default:
       throw new InputError(`Unknown mesh strategy '${String(strategy)}'`);
   }

@@ -91,4 +91,48 @@ describe('manifestsForRequest under multi-primary', () => {
       ),
     });
   });
+
+  it("across networks, the source's gateway passes only the Service's own name through on 15443", () => {
+    const source = { strategy: 'multi-primary' as const, gateway };
+    const rendered = manifestsForRequest(request, source, [], {
+      networks: { 'cluster-1': 'network-1', 'cluster-2': 'network-2' },
+    });
+    expect(summary(rendered)).toEqual([
+      {
+        cluster: 'cluster-1',
+        role: 'consumer',
+        kinds: [],
+        globalHosts: ['svc-2.bar.svc.cluster.local'],
+      },
+      {
+        cluster: 'cluster-2',
+        role: 'exporter',
+        kinds: ['Gateway'],
+        globalHosts: undefined,
+      },
+    ]);
+    const gatewayObject =
+      'clusters' in rendered ? rendered.clusters[1].objects[0] : undefined;
+    expect(gatewayObject?.metadata.namespace).toBe('istio-system');
+    expect(gatewayObject?.spec).toEqual({
+      selector: { istio: 'ingressgateway' },
+      servers: [
+        {
+          port: { number: 15443, name: 'tls', protocol: 'TLS' },
+          hosts: ['svc-2.bar.svc.cluster.local'],
+          tls: { mode: 'AUTO_PASSTHROUGH' },
+        },
+      ],
+    });
+    // One network, or a consumer whose network is unknown: nothing to pass through.
+    const oneNetwork: Array<Record<string, string>> = [
+      { 'cluster-1': 'network-1', 'cluster-2': 'network-1' },
+      { 'cluster-2': 'network-2' },
+    ];
+    for (const networks of oneNetwork) {
+      expect(
+        summary(manifestsForRequest(request, source, [], { networks })),
+      ).toHaveLength(1);
+    }
+  });
 });

@@ -105,6 +105,35 @@ function objectStrategy<S extends MeshCluster['strategy']>(
     : strategy;
 }
 
+/** Whether a consumer cluster is on another network than the source (both known). */
+function crossesNetworks(
+  request: Pick<ManifestSubject, 'sourceCluster' | 'consumerClusters'>,
+  networks: Record<string, string>,
+): boolean {
+  const source = networks[request.sourceCluster];
+  return (
+    source !== undefined &&
+    request.consumerClusters.some(
+      c => networks[c] !== undefined && networks[c] !== source,
+    )
+  );
+}
+
+/**
+ * The network of each member cluster, from the clusters as observed.
+ *
+ * @internal
+ */
+export function memberNetworks(
+  clusters: Iterable<Pick<MeshCluster, 'name' | 'membership'>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    [...clusters].flatMap(c =>
+      c.membership ? [[c.name, c.membership.network]] : [],
+    ),
+  );
+}
+
 /**
  * The consumer namespaces the exporting cluster admits for a host: the union of its live
  * exposures' (a policy per exposure would refuse the others' consumers); empty, meaning any
@@ -134,6 +163,11 @@ export interface MeshRenderSettings {
    * `.svc.cluster.local` name.
    */
   keepGlobalNames?: boolean;
+  /**
+   * The network of each member cluster (its membership's). multi-primary: a consumer on
+   * another network than the source needs the source's gateway to pass the Service through.
+   */
+  networks?: Record<string, string>;
 }
 
 /**
@@ -177,6 +211,7 @@ export function manifestsForRequest(
     },
     admittedNamespaces: admittedNamespaces([request, ...otherExposuresOfHost]),
     maxConnectionDurationSeconds: mesh.connectionLifetimeSeconds,
+    crossNetwork: crossesNetworks(request, mesh.networks ?? {}),
   });
   const globalHosts =
     strategy === 'multi-primary'

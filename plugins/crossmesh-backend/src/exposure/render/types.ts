@@ -37,6 +37,11 @@ export interface ExposureRenderInput {
    * strategy but `multi-primary`.
    */
   remoteGateway?: { address: string; port: number };
+  /**
+   * multi-primary: some consumer cluster is on another network than the exporting one, so
+   * the exporting cluster's gateway passes the Service's mTLS through on 15443.
+   */
+  crossNetwork?: boolean;
   /** The Service behind the host in the exporting cluster; default: parsed from the host. */
   localService?: { name: string; namespace: string };
   /**

@@ -3,7 +3,12 @@ import {
   LIVE_EXPOSURE_STATES,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { manifestsForRequest, MeshRenderSettings, toYaml } from '../render';
+import {
+  manifestsForRequest,
+  memberNetworks,
+  MeshRenderSettings,
+  toYaml,
+} from '../render';
 import { serviceSettingsEntry } from '../meshConfig/serviceSettings';
 import { ExposureStore } from '../store/ExposureStore';
 import { allocateVip, ipv4ToNumber } from '../vip';
@@ -79,11 +84,18 @@ export async function renderPreview(
     vipIsProvisional: subject.vip === null,
   };
   const source = await deps.clusters.getCluster(subject.sourceCluster);
+  // Only multi-primary's objects depend on the consumers' networks.
+  const consumers =
+    source.strategy === 'multi-primary'
+      ? await Promise.all(
+          subject.consumerClusters.map(c => deps.clusters.getCluster(c)),
+        )
+      : [];
   const manifests = manifestsForRequest(
     { ...subject, vip },
     source,
     await otherLiveExposuresOfHost(subject, deps.store),
-    deps.render,
+    { ...deps.render, networks: memberNetworks([source, ...consumers]) },
   );
   if ('problem' in manifests) {
     return {

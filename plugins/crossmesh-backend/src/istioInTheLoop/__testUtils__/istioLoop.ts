@@ -6,6 +6,7 @@ import {
   TestBed,
   TestBedOptions,
   TestCluster,
+  registryClusters,
   xdsSnapshot,
 } from '@crossmesh/test-bed';
 import { spawnSync } from 'node:child_process';
@@ -196,6 +197,7 @@ export function sidecarReceives(
   outbound: string,
   expected: string[],
   why: string,
+  labels?: Record<string, string>,
 ) {
   return eventually(
     `a sidecar of ${cluster.name} receives ${JSON.stringify(
@@ -205,11 +207,28 @@ export function sidecarReceives(
       const snapshot = await xdsSnapshot(cluster, {
         namespace: 'foo',
         serviceAccount: 'sleep',
+        labels,
       });
       const found = snapshot.clusters.find(c => c.name === outbound);
       const received = found ? endpointAddresses(snapshot, found) : [];
       expect(received).toEqual(expected);
       return received;
+    },
+    { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
+  );
+}
+
+/** Waits until istiod of `cluster` has `remote` in its registry, synced. */
+export function hasSynced(cluster: TestCluster, remote: TestCluster) {
+  return eventually(
+    `istiod of ${cluster.name} has synced ${remote.name}`,
+    async () => {
+      const entry = (await registryClusters(cluster)).find(
+        c => c.id === remote.name,
+      );
+      if (entry?.syncStatus !== 'synced') {
+        throw new Error(`registry entry: ${JSON.stringify(entry)}`);
+      }
     },
     { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
   );

@@ -9,6 +9,8 @@ import { ClusterConnection } from '../../clusters/clusterConnections';
 export interface MemberConnection {
   connection: ClusterConnection;
   gatewayOverrideOrigin?: 'config' | 'membership';
+  /** The member's Istio network; absent for a cluster that is not a member. */
+  network?: string;
 }
 
 /**
@@ -21,11 +23,13 @@ export function applyMembership(
   connection: ClusterConnection,
   membership: ClusterMembership | undefined,
 ): MemberConnection {
+  const network = membership ? { network: membership.network } : {};
   if (connection.gatewayOverride) {
-    return { connection, gatewayOverrideOrigin: 'config' };
+    return { connection, gatewayOverrideOrigin: 'config', ...network };
   }
   if (membership?.gatewayAddress) {
     return {
+      ...network,
       connection: {
         ...connection,
         gatewayOverride: {
@@ -36,5 +40,5 @@ export function applyMembership(
       gatewayOverrideOrigin: 'membership',
     };
   }
-  return { connection };
+  return { connection, ...network };
 }

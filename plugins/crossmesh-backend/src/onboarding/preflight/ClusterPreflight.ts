@@ -8,6 +8,7 @@ import { accessChecks } from './accessChecks';
 import { cacertsCheck, PreflightTrust } from './cacertsCheck';
 import { connectionChecks } from './connectionChecks';
 import { dnsChecks } from './dnsChecks';
+import { multiPrimaryChecks } from './multiPrimaryChecks';
 import {
   GatewayOverrideOrigin,
   IstioFindings,
@@ -45,6 +46,8 @@ export class ClusterPreflight {
   async check(
     connection: ClusterConnection,
     gatewayOverrideOrigin?: GatewayOverrideOrigin,
+    /** The member's Istio network, checked under multi-primary. */
+    network?: string,
   ): Promise<PreflightReport> {
     const session = await PreflightSession.open(
       this.clients,
@@ -70,7 +73,9 @@ export class ClusterPreflight {
       describe,
     );
     const dns = await runChecks(
-      dnsChecks(session, findings.strategy),
+      findings.strategy === 'multi-primary'
+        ? multiPrimaryChecks(session, network)
+        : dnsChecks(session, findings.strategy),
       describe,
       first,
     );

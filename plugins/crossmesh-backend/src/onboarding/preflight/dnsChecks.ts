@@ -13,14 +13,13 @@ import { DNS_CONFIG_MAP_OF, isGlobalDnsWired } from './globalDnsWiring';
 import { STRATEGY } from './istioChecks';
 import { PreflightSession } from './PreflightSession';
 import { CheckDefinition } from './runChecks';
-import { meshConfigCheck } from './meshConfigCheck';
 
 const KUBE_SYSTEM = 'kube-system';
 
 /**
  * How `.global` names resolve under the strategy in force: istiocoredns and the cluster
- * DNS's forwarding (legacy-global), or the sidecars' DNS capture (dns-proxy; multi-primary,
- * with the mesh config crossmesh edits). Without a
+ * DNS's forwarding (legacy-global), or the sidecars' DNS capture (dns-proxy; multi-primary
+ * has checks of its own, multiPrimaryChecks.ts). Without a
  * strategy, one check that is skipped because the strategy check did not pass.
  *
  * @internal
@@ -31,11 +30,6 @@ export function dnsChecks(
 ): CheckDefinition[] {
   if (strategy === 'dns-proxy') {
     return [dnsCaptureCheck(session)];
-  }
-  if (strategy === 'multi-primary') {
-    // No Service stub is written in consumer clusters: callers resolve another cluster's
-    // Service name through the sidecars' DNS proxy.
-    return [dnsCaptureCheck(session), meshConfigCheck(session)];
   }
   if (strategy === 'legacy-global') {
     return legacyGlobalChecks(session);
@@ -55,7 +49,12 @@ export function dnsChecks(
   ];
 }
 
-function dnsCaptureCheck(session: PreflightSession): CheckDefinition {
+/**
+ * The sidecars' DNS proxy captures DNS (mesh config `ISTIO_META_DNS_CAPTURE`).
+ *
+ * @internal
+ */
+export function dnsCaptureCheck(session: PreflightSession): CheckDefinition {
   return {
     id: 'dns-capture',
     title: "Sidecars' DNS proxy captures DNS",

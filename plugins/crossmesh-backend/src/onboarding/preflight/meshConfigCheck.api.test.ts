@@ -5,7 +5,7 @@ import {
   startCrossmeshTestBackend,
   usersWithDefaultOnPlatformTeam,
 } from '../../__testUtils__/testBackend';
-import { adminApis } from '../../__testUtils__/trustTestKit';
+import { clusterAdmin } from '../../__testUtils__/clusterAdmin';
 
 jest.setTimeout(180_000);
 
@@ -21,7 +21,7 @@ const INSTALLED = [
 describe('preflight of a multi-primary cluster’s mesh config (real API server)', () => {
   let bed: TestBed;
   let backend: CrossmeshTestBackend;
-  let admin: Awaited<ReturnType<typeof adminApis>>;
+  let admin: Awaited<ReturnType<typeof clusterAdmin>>;
 
   beforeAll(async () => {
     bed = await startTestBed({
@@ -33,7 +33,7 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
       users: usersWithDefaultOnPlatformTeam,
       crossmesh: { strategy: 'multi-primary' },
     });
-    admin = await adminApis(bed.clusters[0]);
+    admin = await clusterAdmin(bed.clusters[0]);
   });
   afterAll(async () => {
     await backend?.stop();
@@ -102,6 +102,68 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
       status: 'fail',
       detail:
         'ConfigMap istio-system/istio was not found; istiod reads the mesh config from it',
+    });
+  });
+
+  it("checks the network labels against the membership's network", async () => {
+    await setMeshConfig(INSTALLED);
+    const [notMember] = await checks('network');
+    expect(notMember).toMatchObject({
+      status: 'pass',
+      detail:
+        'Not a member yet; istio-system has no topology.istio.io/network label (one network)',
+    });
+
+    const member = await backend.call('put', '/clusters/cluster-1/membership', {
+      network: 'network-1',
+    });
+    expect([200, 201]).toContain(member.status);
+    const [unlabelled] = await checks('network');
+    expect(unlabelled).toMatchObject({
+      status: 'warn',
+      remedy: expect.stringContaining(
+        'kubectl label namespace istio-system topology.istio.io/network=network-1',
+      ),
+    });
+
+    const label = (value: string) => ({
+      metadata: { labels: { 'topology.istio.io/network': value } },
+    });
+    await admin.core.patchNamespace(
+      { name: 'istio-system', body: label('network-2') },
+      admin.mergePatch,
+    );
+    const [other] = await checks('network');
+    expect(other).toMatchObject({
+      status: 'fail',
+      detail:
+        'Namespace istio-system says network network-2 and the membership says network-1; istiod goes by the label',
+    });
+
+    await admin.core.patchNamespace(
+      { name: 'istio-system', body: label('network-1') },
+      admin.mergePatch,
+    );
+    const [gatewayUnlabelled] = await checks('network');
+    expect(gatewayUnlabelled).toMatchObject({
+      status: 'warn',
+      remedy:
+        'kubectl -n istio-system label service istio-ingressgateway topology.istio.io/network=network-1 --overwrite',
+    });
+
+    await admin.core.patchNamespacedService(
+      {
+        name: 'istio-ingressgateway',
+        namespace: 'istio-system',
+        body: label('network-1'),
+      },
+      admin.mergePatch,
+    );
+    const [labelled] = await checks('network');
+    expect(labelled).toMatchObject({
+      status: 'pass',
+      detail:
+        'Namespace istio-system and its gateway Service say network network-1, as the membership does',
     });
   });
 });
