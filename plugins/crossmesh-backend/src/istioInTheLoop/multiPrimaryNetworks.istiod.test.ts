@@ -138,8 +138,8 @@ describe('multi-primary across networks, judged by real istiods', () => {
     });
 
   /** The Service names cluster-2's gateway passes through on 15443, once they are `expected`. */
-  const gatewayPasses = (expected: string[], why: string) =>
-    eventually(
+  function gatewayPasses(expected: string[], why: string) {
+    return eventually(
       `cluster-2's gateway passes ${JSON.stringify(expected)} (${why})`,
       async () => {
         const gateway = await xdsSnapshot(cluster2, ingressGatewayProxy);
@@ -148,14 +148,18 @@ describe('multi-primary across networks, judged by real istiods', () => {
         const snis = Object.keys(passthroughRoutes(gateway, 15443)).filter(
           sni => sni.endsWith('.svc.cluster.local'),
         );
-        expect(snis).toEqual(expected);
+        if (JSON.stringify(snis) !== JSON.stringify(expected)) {
+          throw new Error(`it passes ${JSON.stringify(snis)}`);
+        }
+        return snis;
       },
       { detail: () => `istiod log: ${cluster2.istiod!.logFile}` },
     );
+  }
 
   it('before approval: no endpoint for svc-2 in cluster-1, and the gateway passes nothing for it', async () => {
-    await cluster1Gets([], 'cluster-local by default');
-    await gatewayPasses([], 'nothing approved');
+    expect(await cluster1Gets([], 'cluster-local by default')).toEqual([]);
+    expect(await gatewayPasses([], 'nothing approved')).toEqual([]);
   });
 
   let request: { id: string };
@@ -166,13 +170,17 @@ describe('multi-primary across networks, judged by real istiods', () => {
       consumerClusters: [cluster1.name],
       reason: 'sleep in cluster-1 (network-1) calls svc-2 (network-2)',
     });
-    await cluster1Gets([`${cluster2.gatewayAddress}:15443`], 'approved');
-    await gatewayPasses([meshSni(SVC2, 8000)], 'approved');
+    expect(
+      await cluster1Gets([`${cluster2.gatewayAddress}:15443`], 'approved'),
+    ).toEqual([`${cluster2.gatewayAddress}:15443`]);
+    expect(await gatewayPasses([meshSni(SVC2, 8000)], 'approved')).toEqual([
+      meshSni(SVC2, 8000),
+    ]);
   });
 
   it('after revoke: neither', async () => {
     await revokeExposure(loop, request.id);
-    await cluster1Gets([], 'revoked');
-    await gatewayPasses([], 'revoked');
+    expect(await cluster1Gets([], 'revoked')).toEqual([]);
+    expect(await gatewayPasses([], 'revoked')).toEqual([]);
   });
 });
