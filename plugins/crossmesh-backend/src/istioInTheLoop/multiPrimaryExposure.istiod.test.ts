@@ -1,11 +1,9 @@
 import { TestCluster } from '@crossmesh/test-bed';
-import { REMOTE_SECRETS_TASK } from '../remoteSecrets';
 import {
   CLUSTER_LOCAL_BY_DEFAULT,
   editServiceSettings,
 } from '../exposure/meshConfig/serviceSettings';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
-import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
   createReadyEndpoint,
@@ -15,6 +13,7 @@ import {
   exposeAndApply,
   revokeExposure,
   hasSynced,
+  joinWithRemoteSecrets,
   serviceComponent,
   sidecarReceives,
   startIstioLoop,
@@ -77,9 +76,6 @@ describe('multi-primary exposures, judged by real istiods', () => {
     });
     [consumer, exporter, bystander] = loop.bed.clusters;
     for (const cluster of loop.bed.clusters) {
-      await (
-        await clusterAdmin(cluster)
-      ).applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
       await createNamespace(cluster, 'foo');
     }
     await createServices(exporter, 'bar', [
@@ -90,15 +86,7 @@ describe('multi-primary exposures, judged by real istiods', () => {
       { namespace: 'bar', name: 'svc-2' },
       { address: SVC2_ENDPOINT, port: { name: 'http', port: 8000 } },
     );
-    for (const cluster of loop.bed.clusters) {
-      const member = await loop
-        .as('carol')
-        .put(`/clusters/${cluster.name}/membership`, { network: 'network-1' });
-      if (![200, 201].includes(member.status)) {
-        throw new Error(`membership of ${cluster.name}: ${member.text}`);
-      }
-    }
-    await loop.runTask(REMOTE_SECRETS_TASK);
+    await joinWithRemoteSecrets(loop, ['network-1', 'network-1', 'network-1']);
     await Promise.all(
       [consumer, bystander].map(cluster => hasSynced(cluster, exporter)),
     );

@@ -3,10 +3,8 @@ import {
   ingressGatewayProxy,
   xdsSnapshot,
 } from '@crossmesh/test-bed';
-import { REMOTE_SECRETS_TASK } from '../remoteSecrets';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
 import { eventually } from '../__testUtils__/eventually';
-import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
   createReadyEndpoint,
@@ -16,6 +14,7 @@ import { meshSni, passthroughRoutes } from './__testUtils__/envoyConfig';
 import {
   exposeAndApply,
   hasSynced,
+  joinWithRemoteSecrets,
   revokeExposure,
   serviceComponent,
   sidecarReceives,
@@ -50,7 +49,6 @@ describe('multi-primary across networks, judged by real istiods', () => {
     [cluster1, cluster2] = loop.bed.clusters;
     for (const [index, cluster] of loop.bed.clusters.entries()) {
       const admin = await clusterAdmin(cluster);
-      await admin.applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
       await createNamespace(cluster, 'foo');
       // What an install with values.global.network leaves: the network on the system
       // namespace, and on the gateway other networks reach this one through.
@@ -67,14 +65,6 @@ describe('multi-primary across networks, judged by real istiods', () => {
         },
         admin.mergePatch,
       );
-      const member = await loop
-        .as('carol')
-        .put(`/clusters/${cluster.name}/membership`, {
-          network: `network-${index + 1}`,
-        });
-      if (![200, 201].includes(member.status)) {
-        throw new Error(`membership of ${cluster.name}: ${member.text}`);
-      }
     }
     await createServices(cluster2, 'bar', [
       { name: 'svc-2', port: { name: 'http', port: 8000 } },
@@ -123,7 +113,7 @@ describe('multi-primary across networks, judged by real istiods', () => {
       { namespace: 'bar', name: 'svc-2' },
       { address: SVC2_ENDPOINT, port: { name: 'http', port: 8000 } },
     );
-    await loop.runTask(REMOTE_SECRETS_TASK);
+    await joinWithRemoteSecrets(loop, ['network-1', 'network-2']);
     await hasSynced(cluster1, cluster2);
     await loop.reconcilePass();
   });

@@ -1,17 +1,20 @@
 import { TestCluster } from '@crossmesh/test-bed';
-import { REMOTE_SECRETS_TASK, remoteSecretName } from '../remoteSecrets';
+import { remoteSecretName } from '../remoteSecrets';
 import {
   DesiredServiceSettings,
   editServiceSettings,
 } from '../exposure/meshConfig/serviceSettings';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
-import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
 import {
   createNamespace,
   createReadyEndpoint,
   createServices,
 } from './__testUtils__/clusterServices';
-import { sidecarReceives, startIstioLoop } from './__testUtils__/istioLoop';
+import {
+  joinWithRemoteSecrets,
+  sidecarReceives,
+  startIstioLoop,
+} from './__testUtils__/istioLoop';
 
 jest.setTimeout(600_000);
 
@@ -39,9 +42,6 @@ describe('serviceSettings as crossmesh writes them, judged by a real istiod', ()
     });
     [cluster1, cluster2] = loop.bed.clusters;
     for (const cluster of loop.bed.clusters) {
-      await (
-        await clusterAdmin(cluster)
-      ).applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
       await createNamespace(cluster, 'foo');
     }
     await createServices(cluster2, 'bar', [
@@ -61,17 +61,7 @@ describe('serviceSettings as crossmesh writes them, judged by a real istiod', ()
         namespace: 'istio-system',
       })
     ).data!.mesh;
-    for (const cluster of loop.bed.clusters) {
-      const member = await loop
-        .as('carol')
-        .put(`/clusters/${cluster.name}/membership`, {
-          network: 'network-1',
-        });
-      if (![200, 201].includes(member.status)) {
-        throw new Error(`membership of ${cluster.name}: ${member.text}`);
-      }
-    }
-    await loop.runTask(REMOTE_SECRETS_TASK);
+    await joinWithRemoteSecrets(loop, ['network-1', 'network-1']);
     await (
       await clusterAdmin(cluster1)
     ).core.readNamespacedSecret({

@@ -14,7 +14,10 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REMOTE_SECRETS_TASK } from '../../remoteSecrets';
+import { clusterAdmin } from '../../__testUtils__/clusterAdmin';
 import { eventually } from '../../__testUtils__/eventually';
+import { ISTIO_READER_FILE, loadRbacFile } from '../../__testUtils__/rbacFile';
 import { endpointAddresses } from './envoyConfig';
 import {
   component,
@@ -232,4 +235,32 @@ export function hasSynced(cluster: TestCluster, remote: TestCluster) {
     },
     { detail: () => `istiod log: ${cluster.istiod!.logFile}` },
   );
+}
+
+/**
+ * Every cluster of the loop's bed joins the mesh as crossmesh keeps remote secrets for it:
+ * the reader an admin applies (`deploy/istio-reader.yaml`), the membership on
+ * `networks[i]`, then one pass of the remote-secrets task.
+ */
+export async function joinWithRemoteSecrets(
+  loop: Pick<
+    Awaited<ReturnType<typeof startIstioLoop>>,
+    'bed' | 'as' | 'runTask'
+  >,
+  networks: string[],
+) {
+  for (const [index, cluster] of loop.bed.clusters.entries()) {
+    await (
+      await clusterAdmin(cluster)
+    ).applyAll(loadRbacFile(ISTIO_READER_FILE).manifests);
+    const member = await loop
+      .as('carol')
+      .put(`/clusters/${cluster.name}/membership`, {
+        network: networks[index],
+      });
+    if (![200, 201].includes(member.status)) {
+      throw new Error(`membership of ${cluster.name}: ${member.text}`);
+    }
+  }
+  await loop.runTask(REMOTE_SECRETS_TASK);
 }
