@@ -15,10 +15,16 @@ import {
   remoteSecretName,
   RemoteSecretSync,
 } from '../remoteSecrets';
+import { REVOKE_GRACE_MS } from '../remoteSecrets/remoteSecret';
+import {
+  createNamespace,
+  createReadyEndpoint,
+  createServices,
+} from './__testUtils__/clusterServices';
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
 import { eventually } from '../__testUtils__/eventually';
 import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
-import { startIstioLoop } from './__testUtils__/istioLoop';
+import { sidecarReceives, startIstioLoop } from './__testUtils__/istioLoop';
 
 jest.setTimeout(600_000);
 
@@ -94,6 +100,27 @@ describe('remote secrets, judged by real istiods', () => {
       server: kubeconfig.clusters[0].cluster.server as string,
       expiresAt: secret.metadata!.annotations!['crossmesh.io/token-expires-at'],
     };
+  }
+
+  /** What `remote`'s API server answers a read made with `token`: 200, or 401 once revoked. */
+  async function readWith(remote: TestCluster, token: string) {
+    const answer = await kubeRequest(
+      {
+        url: remote.url,
+        ca: Buffer.from(remote.caData, 'base64').toString('utf8'),
+        token,
+      },
+      '/api/v1/namespaces/bar/services',
+    );
+    return answer.status;
+  }
+
+  /** The API server keeps a token it accepted for 10 s (its token cache), then refuses it. */
+  function refused(remote: TestCluster, token: string) {
+    return eventually(
+      `the API server of ${remote.name} refuses the revoked token`,
+      async () => expect(await readWith(remote, token)).toBe(401),
+    );
   }
 
   it('before onboarding, each istiod knows only its own cluster', async () => {
@@ -205,27 +232,42 @@ describe('remote secrets, judged by real istiods', () => {
     return { sync, events };
   }
 
-  it('renews a token past half its life, and istiod keeps the remote cluster in its registry throughout', async () => {
+  it('renews a token past half its life and revokes the old one after a grace period; istiod keeps the remote cluster in its registry throughout', async () => {
     const before = await remoteSecretToken(cluster1, cluster2);
 
     const fresh = await syncAt(new Date()).sync.sync('test');
     expect(fresh.map(r => r.outcome)).toEqual(['kept', 'kept']);
 
-    // Watch istiod's registry while the clock moves past half the tokens' life. istiod
-    // builds the remote cluster anew from the renewed secret and stops the old one only once
-    // the new one has synced, so cluster-2 must never be missing.
+    // Watch istiod's registry while the clock moves past half the tokens' life and past
+    // the grace period. istiod builds the remote cluster anew from the renewed secret and
+    // stops the old one only once the new one has synced, so cluster-2 must never be
+    // missing, and it reads with the new token by the time the old one is refused.
     const missing: string[] = [];
     const remoteId = cluster2.name;
     let watching = true;
     const watcher = (async () => {
       while (watching) {
         const seen: RegistryCluster[] = await registryClusters(cluster1);
+        // While it builds the new one, the entry reads `syncing`; the old one serves.
         if (!seen.some(c => c.id === remoteId)) {
           missing.push(JSON.stringify(seen));
         }
         await new Promise(resolve => setTimeout(resolve, 50));
       }
     })();
+    try {
+      await renewAndRevoke(before);
+      await new Promise(resolve => setTimeout(resolve, 1_000));
+    } finally {
+      watching = false;
+      await watcher;
+    }
+    expect(missing).toEqual([]);
+  });
+
+  async function renewAndRevoke(
+    before: Awaited<ReturnType<typeof remoteSecretToken>>,
+  ) {
     const logBefore = fs.readFileSync(cluster1.istiod!.logFile, 'utf8').length;
     const later = new Date(Date.now() + (HOUR_S / 2 + 60) * 1000);
     const renewed = await syncAt(later).sync.sync('test');
@@ -257,13 +299,65 @@ describe('remote secrets, judged by real istiods', () => {
       },
       { detail: logOf(cluster1) },
     );
-    await new Promise(resolve => setTimeout(resolve, 1_000));
-    watching = false;
-    await watcher;
-    expect(missing).toEqual([]);
+    // Within the grace period, the replaced token still reads.
+    expect(await readWith(cluster2, before.token)).toBe(200);
+    const withinGrace = await syncAt(
+      new Date(+later + REVOKE_GRACE_MS - 1000),
+    ).sync.sync('test');
+    expect(withinGrace.map(r => r.outcome)).toEqual(['kept', 'kept']);
+
+    const { sync, events } = syncAt(new Date(+later + REVOKE_GRACE_MS));
+    const revoked = await sync.sync('test');
+    expect(revoked.map(r => `${r.cluster}: ${r.outcome}`)).toEqual([
+      'cluster-1: revoked',
+      'cluster-2: revoked',
+    ]);
+    expect(events.map(e => `${e.clusterName} ${e.action}`).sort()).toEqual([
+      'cluster-1 remote-secret.token-revoked',
+      'cluster-2 remote-secret.token-revoked',
+    ]);
+    await refused(cluster2, before.token);
+    expect(await readWith(cluster2, after.token)).toBe(200);
+    expect((await remoteSecretToken(cluster1, cluster2)).token).toBe(
+      after.token,
+    );
+    const afterRevoke = await syncAt(
+      new Date(+later + REVOKE_GRACE_MS + 60_000),
+    ).sync.sync('test');
+    expect(afterRevoke.map(r => r.outcome)).toEqual(['kept', 'kept']);
+  }
+
+  it("an API server that refuses the old token changes nothing: after a restart of cluster-2's API server, istiod of cluster-1 still reads it, with the new token", async () => {
+    const logBefore = fs.readFileSync(cluster1.istiod!.logFile, 'utf8').length;
+    // Every connection istiod has to cluster-2 drops, so every read it makes from now on
+    // shows the token it holds.
+    await createNamespace(cluster1, 'foo');
+    await loop.bed.stopCluster(cluster2.name);
+    await loop.bed.startCluster(cluster2.name);
+    await createServices(cluster2, 'bar', [
+      { name: 'svc-late', port: { name: 'http', port: 8000 } },
+    ]);
+    await createReadyEndpoint(
+      cluster2,
+      { namespace: 'bar', name: 'svc-late' },
+      { address: '10.2.0.9', port: { name: 'http', port: 8000 } },
+    );
+    await sidecarReceives(
+      cluster1,
+      'outbound|8000||svc-late.bar.svc.cluster.local',
+      ['10.2.0.9:8000'],
+      'istiod of cluster-1 reads a Service made in cluster-2 after the restart',
+    );
+    await readsRemote(cluster1, cluster2);
+    const log = fs
+      .readFileSync(cluster1.istiod!.logFile, 'utf8')
+      .slice(logBefore);
+    expect(log).not.toMatch(/Unauthorized/i);
   });
 
-  it('removes the secret of a cluster that is no longer a member, and istiod drops it from its registry', async () => {
+  it('removes the secret of a cluster that is no longer a member, revokes the token that cluster holds, and istiod drops it from its registry', async () => {
+    const held = await remoteSecretToken(cluster2, cluster1);
+    expect(await readWith(cluster1, held.token)).toBe(200);
     const { sync, events } = syncAt(new Date(), ['cluster-1']);
     const reports = await sync.sync('test');
     expect(reports).toEqual([
@@ -276,6 +370,8 @@ describe('remote secrets, judged by real istiods', () => {
         details: expect.objectContaining({ remoteCluster: 'cluster-2' }),
       }),
     ]);
+    // cluster-2 left: the token it holds to read cluster-1 is refused.
+    await refused(cluster1, held.token);
     await eventually(
       'istiod of cluster-1 no longer has cluster-2 in its registry',
       async () => {

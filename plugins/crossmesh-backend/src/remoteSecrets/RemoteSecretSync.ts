@@ -10,19 +10,22 @@ import {
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../clusters/ownership';
 import type { RemoteSecretState } from '@crossmesh/backstage-plugin-crossmesh-common';
 import {
+  issueReaderToken,
+  ReaderTokenError,
+  revokeReaderTokens,
+} from './readerTokens';
+import {
   EXPIRES_AT_ANNOTATION,
-  READER,
-  ReaderToken,
   RemoteCluster,
   remoteSecretAction,
   remoteSecretName,
   REMOTE_SECRET_NAMESPACE,
   RENEWED_AT_ANNOTATION,
   renderRemoteSecret,
+  SUPERSEDED_ANCHOR_ANNOTATION,
+  TOKEN_ANCHOR_ANNOTATION,
+  tokenAnchorName,
 } from './remoteSecret';
-
-/** A token of the remote cluster's reader could not be had; the message says why. */
-class ReaderTokenError extends Error {}
 
 function stateOf(
   existing: V1Secret | undefined,
@@ -42,7 +45,8 @@ export interface RemoteSecretReport {
   /** Where the secret lives: its istiod reads `remoteCluster` with it. */
   cluster: string;
   remoteCluster: string;
-  outcome: 'written' | 'kept' | 'removed' | 'foreign' | 'failed';
+  /** `revoked`: kept, and the token it replaced is refused from now on. */
+  outcome: 'written' | 'kept' | 'revoked' | 'removed' | 'foreign' | 'failed';
   /** Why it was written, or what was wrong. */
   detail?: string;
   expiresAt?: string;
@@ -63,14 +67,16 @@ export interface RemoteSecretSyncOptions {
 /** The audit actions of remote-secret writes, removals and failures. @internal */
 export const REMOTE_SECRET_ACTIONS = {
   written: 'remote-secret.written',
+  revoked: 'remote-secret.token-revoked',
   removed: 'remote-secret.removed',
   failed: 'remote-secret.failed',
 } as const;
 
 /**
  * Keeps, in every member cluster's istio-system, a remote secret for every other member:
- * a kubeconfig with a short-lived token of the other cluster's reader (TokenRequest),
- * renewed once half its life has passed. Secrets crossmesh wrote for clusters that are no
+ * a kubeconfig with a short-lived token of the other cluster's reader (TokenRequest, one
+ * per pair, bound to an anchor Secret), renewed once half its life has passed; the token it
+ * replaced is revoked a grace period later. Secrets crossmesh wrote for clusters that are no
  * longer members are removed; secrets it did not write are left alone and reported.
  *
  * @internal
@@ -155,15 +161,6 @@ export class RemoteSecretSync {
     const memberNames = new Set(await this.options.members());
     const { connections } = this.options;
     const members = connections.filter(c => memberNames.has(c.name));
-    const tokens = new Map<string, Promise<ReaderToken>>();
-    const tokenOf = (remote: ClusterConnection) => {
-      let token = tokens.get(remote.name);
-      if (!token) {
-        token = this.requestToken(remote);
-        tokens.set(remote.name, token);
-      }
-      return token;
-    };
 
     const reports = await Promise.all(
       members.flatMap(holder =>
@@ -171,7 +168,7 @@ export class RemoteSecretSync {
           .filter(remote => remote.name !== holder.name)
           .map(remote =>
             memberNames.has(remote.name)
-              ? this.keepFresh(holder, remote, tokenOf, actor)
+              ? this.keepFresh(holder, remote, actor)
               : this.removeFormer(holder, remote, actor),
           ),
       ),
@@ -182,7 +179,6 @@ export class RemoteSecretSync {
   private async keepFresh(
     holder: ClusterConnection,
     remote: ClusterConnection,
-    tokenOf: (remote: ClusterConnection) => Promise<ReaderToken>,
     actor: string,
   ): Promise<RemoteSecretReport> {
     const pair = { cluster: holder.name, remoteCluster: remote.name };
@@ -207,15 +203,28 @@ export class RemoteSecretSync {
         };
       }
       if (decision.action === 'keep') {
-        return {
+        const kept = {
           ...pair,
-          outcome: 'kept',
           expiresAt: decision.expiresAt.toISOString(),
           renewedAt: decision.renewedAt?.toISOString(),
         };
+        if (!decision.revoke) return { ...kept, outcome: 'kept' };
+        await this.revokeSuperseded(holder, remote, existing!, actor);
+        return { ...kept, outcome: 'revoked' };
       }
-      const token = await tokenOf(remote);
-      const secret = renderRemoteSecret(target, token, now);
+      const remoteCore = (await this.options.clients.forCluster(remote)).core;
+      const currentAnchor = managedAnnotation(
+        existing,
+        TOKEN_ANCHOR_ANNOTATION,
+      );
+      const token = await issueReaderToken(
+        remoteCore,
+        remote,
+        holder.name,
+        currentAnchor,
+        this.options.tokenLifetimeSeconds,
+      );
+      const secret = renderRemoteSecret(target, token, now, currentAnchor);
       if (existing) {
         secret.metadata!.resourceVersion = existing.metadata?.resourceVersion;
         await core.replaceNamespacedSecret({
@@ -270,6 +279,14 @@ export class RemoteSecretSync {
         name,
         namespace: REMOTE_SECRET_NAMESPACE,
       });
+      // The former member may still hold tokens of this cluster's reader: refuse them.
+      for (const generation of ['a', 'b'] as const) {
+        await revokeReaderTokens(
+          core,
+          holder,
+          tokenAnchorName(former.name, generation),
+        );
+      }
       await this.options.audit.append({
         actor,
         action: REMOTE_SECRET_ACTIONS.removed,
@@ -286,42 +303,38 @@ export class RemoteSecretSync {
     }
   }
 
-  private async requestToken(remote: ClusterConnection): Promise<ReaderToken> {
-    const { core } = await this.options.clients.forCluster(remote);
-    let answer;
-    try {
-      answer = await core.createNamespacedServiceAccountToken({
-        name: READER.serviceAccount,
-        namespace: READER.namespace,
-        body: {
-          spec: {
-            audiences: [],
-            expirationSeconds: this.options.tokenLifetimeSeconds,
-          },
-        },
-      });
-    } catch (error) {
-      throw new ReaderTokenError(
-        `requesting a token of ${READER.namespace}/${
-          READER.serviceAccount
-        } in ${remote.name} failed: ${describeKubernetesError(
-          error,
-          remote.url,
-        )}${
-          isNotFound(error)
-            ? `; apply deploy/istio-reader.yaml in ${remote.name}`
-            : ''
-        }`,
-      );
-    }
-    const token = answer.status?.token;
-    const expiresAt = answer.status?.expirationTimestamp;
-    if (!token || !expiresAt) {
-      throw new ReaderTokenError(
-        `the API server of ${remote.name} answered a TokenRequest without a token or expiry`,
-      );
-    }
-    return { token, expiresAt: new Date(expiresAt) };
+  /**
+   * Revokes the token `existing` replaced, now that its grace has passed, and forgets it
+   * in the secret (istiod ignores the change: the kubeconfig is the same).
+   */
+  private async revokeSuperseded(
+    holder: ClusterConnection,
+    remote: ClusterConnection,
+    existing: V1Secret,
+    actor: string,
+  ): Promise<void> {
+    const anchor =
+      existing.metadata!.annotations![SUPERSEDED_ANCHOR_ANNOTATION];
+    const remoteCore = (await this.options.clients.forCluster(remote)).core;
+    await revokeReaderTokens(remoteCore, remote, anchor);
+    const { core } = await this.options.clients.forCluster(holder);
+    const annotations = { ...existing.metadata!.annotations };
+    delete annotations[SUPERSEDED_ANCHOR_ANNOTATION];
+    await core.replaceNamespacedSecret({
+      name: existing.metadata!.name!,
+      namespace: REMOTE_SECRET_NAMESPACE,
+      body: { ...existing, metadata: { ...existing.metadata, annotations } },
+    });
+    await this.options.audit.append({
+      actor,
+      action: REMOTE_SECRET_ACTIONS.revoked,
+      clusterName: holder.name,
+      details: {
+        remoteCluster: remote.name,
+        anchor: `${remote.name}: ${anchor}`,
+        reason: 'its successor has been in place for the grace period',
+      },
+    });
   }
 
   private async failed(
@@ -359,6 +372,15 @@ async function readSecret(
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+function managedAnnotation(
+  secret: V1Secret | undefined,
+  key: string,
+): string | undefined {
+  return secret?.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
+    ? secret.metadata.annotations?.[key]
+    : undefined;
 }
 
 function remoteClusterOf(connection: ClusterConnection): RemoteCluster {

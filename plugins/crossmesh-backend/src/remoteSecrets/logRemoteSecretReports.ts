@@ -12,8 +12,12 @@ export function logRemoteSecretReports(
       logger.info(
         `crossmesh wrote ${pair} (${r.detail}); its token expires at ${r.expiresAt}`,
       );
+    } else if (r.outcome === 'revoked') {
+      logger.info(`crossmesh revoked the token that ${pair} held before`);
     } else if (r.outcome === 'removed') {
-      logger.info(`crossmesh removed ${pair}`);
+      logger.info(
+        `crossmesh removed ${pair}, and revoked the tokens ${r.remoteCluster} held for ${r.cluster}`,
+      );
     } else if (r.outcome === 'failed' || r.outcome === 'foreign') {
       logger.warn(`crossmesh could not keep ${pair}: ${r.detail}`);
     }

@@ -1,8 +1,10 @@
 import { parse } from 'yaml';
 import {
   EXPIRES_AT_ANNOTATION,
+  nextTokenAnchor,
   remoteSecretAction,
   renderRemoteSecret,
+  REVOKE_GRACE_MS,
 } from './remoteSecret';
 
 const remote = {
@@ -15,6 +17,7 @@ const issuedAt = new Date('2026-12-03T10:00:00Z');
 const token = {
   token: 'reader-token',
   expiresAt: new Date(+issuedAt + DAY_MS),
+  anchor: 'crossmesh-istio-reader-for-cluster-1-a',
 };
 const after = (ms: number) => new Date(+issuedAt + ms);
 
@@ -32,6 +35,7 @@ describe('renderRemoteSecret', () => {
         'networking.istio.io/cluster': 'cluster-2',
         'crossmesh.io/token-expires-at': '2026-12-04T10:00:00.000Z',
         'crossmesh.io/renewed-at': '2026-12-03T10:00:00.000Z',
+        'crossmesh.io/token-anchor': 'crossmesh-istio-reader-for-cluster-1-a',
       },
     });
     expect(Object.keys(secret.data!)).toEqual(['cluster-2']);
@@ -62,6 +66,20 @@ describe('renderRemoteSecret', () => {
   });
 });
 
+describe('nextTokenAnchor', () => {
+  it("alternates between the pair's two anchors, starting with the first", () => {
+    expect(nextTokenAnchor('cluster-1')).toBe(
+      'crossmesh-istio-reader-for-cluster-1-a',
+    );
+    expect(
+      nextTokenAnchor('cluster-1', 'crossmesh-istio-reader-for-cluster-1-a'),
+    ).toBe('crossmesh-istio-reader-for-cluster-1-b');
+    expect(
+      nextTokenAnchor('cluster-1', 'crossmesh-istio-reader-for-cluster-1-b'),
+    ).toBe('crossmesh-istio-reader-for-cluster-1-a');
+  });
+});
+
 describe('remoteSecretAction', () => {
   const written = renderRemoteSecret(remote, token, issuedAt);
   const decide = (existing: typeof written | undefined, now: Date) =>
@@ -83,6 +101,47 @@ describe('remoteSecretAction', () => {
     expect(decide(written, after(DAY_MS / 2 + 1))).toEqual({
       action: 'write',
       reason: 'its token expires at 2026-12-04T10:00:00.000Z',
+    });
+  });
+
+  it('revokes the token a renewed secret replaced once the grace period has passed, not before', () => {
+    const renewed = renderRemoteSecret(
+      remote,
+      { ...token, anchor: 'crossmesh-istio-reader-for-cluster-1-b' },
+      issuedAt,
+      'crossmesh-istio-reader-for-cluster-1-a',
+    );
+    expect(
+      renewed.metadata!.annotations!['crossmesh.io/superseded-token-anchor'],
+    ).toBe('crossmesh-istio-reader-for-cluster-1-a');
+    expect(decide(renewed, after(REVOKE_GRACE_MS - 1))).toEqual({
+      action: 'keep',
+      expiresAt: token.expiresAt,
+      renewedAt: issuedAt,
+    });
+    expect(decide(renewed, after(REVOKE_GRACE_MS))).toEqual({
+      action: 'keep',
+      expiresAt: token.expiresAt,
+      renewedAt: issuedAt,
+      revoke: 'crossmesh-istio-reader-for-cluster-1-a',
+    });
+    expect(decide(written, after(REVOKE_GRACE_MS))).toEqual({
+      action: 'keep',
+      expiresAt: token.expiresAt,
+      renewedAt: issuedAt,
+    });
+  });
+
+  it('measures half the life the API server granted, which may be shorter than the one asked for', () => {
+    const capped = renderRemoteSecret(
+      remote,
+      { ...token, expiresAt: after(DAY_MS / 4) },
+      issuedAt,
+    );
+    expect(decide(capped, after(DAY_MS / 8 - 1)).action).toBe('keep');
+    expect(decide(capped, after(DAY_MS / 8 + 1))).toEqual({
+      action: 'write',
+      reason: 'its token expires at 2026-12-03T16:00:00.000Z',
     });
   });
 

@@ -23,6 +23,39 @@ export const CLUSTER_ANNOTATION = 'networking.istio.io/cluster';
 export const EXPIRES_AT_ANNOTATION = 'crossmesh.io/token-expires-at';
 /** @internal */
 export const RENEWED_AT_ANNOTATION = 'crossmesh.io/renewed-at';
+/** The anchor (see {@link tokenAnchorName}) the secret's token is bound to. @internal */
+export const TOKEN_ANCHOR_ANNOTATION = 'crossmesh.io/token-anchor';
+/** The anchor of the token this secret replaced, until crossmesh revokes it. @internal */
+export const SUPERSEDED_ANCHOR_ANNOTATION =
+  'crossmesh.io/superseded-token-anchor';
+
+/**
+ * How long a replaced token stays valid after its successor was written: istiod builds
+ * the remote cluster anew from the renewed secret within seconds, and reads with the old
+ * token until it has.
+ *
+ * @internal
+ */
+export const REVOKE_GRACE_MS = 5 * 60 * 1000;
+
+/**
+ * The Secret, in the remote cluster's `crossmesh-system`, that the reader's tokens held by
+ * `holder` are bound to (TokenRequest's boundObjectRef): deleting it makes the API server
+ * refuse them at once. Each pair alternates between two, so that the token in use and the
+ * one it replaces are bound to different anchors.
+ *
+ * @internal
+ */
+export function tokenAnchorName(holder: string, generation: 'a' | 'b'): string {
+  return `${READER.serviceAccount}-for-${holder}-${generation}`;
+}
+
+/** The anchor a renewed token of `holder`'s pair is bound to: not the current one. @internal */
+export function nextTokenAnchor(holder: string, current?: string): string {
+  return current === tokenAnchorName(holder, 'a')
+    ? tokenAnchorName(holder, 'b')
+    : tokenAnchorName(holder, 'a');
+}
 
 /**
  * `istio-remote-secret-<cluster>`, the name `istioctl create-remote-secret` gives it, so
@@ -43,10 +76,11 @@ export interface RemoteCluster {
   skipTLSVerify?: boolean;
 }
 
-/** A token of the reader, from a TokenRequest. @internal */
+/** A token of the reader, from a TokenRequest bound to `anchor`. @internal */
 export interface ReaderToken {
   token: string;
   expiresAt: Date;
+  anchor: string;
 }
 
 /**
@@ -59,6 +93,7 @@ export function renderRemoteSecret(
   remote: RemoteCluster,
   token: ReaderToken,
   renewedAt: Date,
+  supersededAnchor?: string,
 ): V1Secret {
   const kubeconfig = {
     apiVersion: 'v1',
@@ -99,6 +134,10 @@ export function renderRemoteSecret(
         [CLUSTER_ANNOTATION]: remote.name,
         [EXPIRES_AT_ANNOTATION]: token.expiresAt.toISOString(),
         [RENEWED_AT_ANNOTATION]: renewedAt.toISOString(),
+        [TOKEN_ANCHOR_ANNOTATION]: token.anchor,
+        ...(supersededAnchor && supersededAnchor !== token.anchor
+          ? { [SUPERSEDED_ANCHOR_ANNOTATION]: supersededAnchor }
+          : {}),
       },
     },
     data: {
@@ -114,20 +153,24 @@ export function renderRemoteSecret(
  *
  * - `write`: there is none, or crossmesh's is past half its token's life, or reads another
  *   address or CA than the remote cluster has now;
- * - `keep`: crossmesh's is fresh;
+ * - `keep`: crossmesh's is fresh; `revoke` names the anchor of the token it replaced, once
+ *   {@link REVOKE_GRACE_MS} has passed since;
  * - `foreign`: one of that name that crossmesh did not write, left alone.
  *
  * @internal
  */
 export type RemoteSecretAction =
   | { action: 'write'; reason: string }
-  | { action: 'keep'; expiresAt: Date; renewedAt?: Date }
+  | { action: 'keep'; expiresAt: Date; renewedAt?: Date; revoke?: string }
   | { action: 'foreign' };
 
 /**
  * Decides {@link RemoteSecretAction} from the secret as read (`undefined` when absent).
  * Tokens are renewed once half their life has passed, so a renewal that fails has the
- * other half to be retried in.
+ * other half to be retried in. The life is the one the API server granted (from the renewal
+ * to the expiry), which may be shorter than the one asked for
+ * (`--service-account-max-token-expiration`); `tokenLifetimeMs` stands in for it only where
+ * the renewal time is not recorded.
  *
  * @internal
  */
@@ -147,8 +190,12 @@ export function remoteSecretAction(
   if (Number.isNaN(expiresAt.getTime())) {
     return { action: 'write', reason: 'its expiry is not recorded' };
   }
+  const renewedAt = new Date(annotations[RENEWED_AT_ANNOTATION] ?? '');
+  const life = Number.isNaN(renewedAt.getTime())
+    ? options.tokenLifetimeMs
+    : expiresAt.getTime() - renewedAt.getTime();
   const remaining = expiresAt.getTime() - options.now.getTime();
-  if (remaining < options.tokenLifetimeMs / 2) {
+  if (remaining < life / 2) {
     return {
       action: 'write',
       reason: `its token expires at ${expiresAt.toISOString()}`,
@@ -161,11 +208,15 @@ export function remoteSecretAction(
   if ((server['certificate-authority-data'] ?? undefined) !== remote.caData) {
     return { action: 'write', reason: "the API server's CA changed" };
   }
-  const renewedAt = new Date(annotations[RENEWED_AT_ANNOTATION] ?? '');
+  const superseded = annotations[SUPERSEDED_ANCHOR_ANNOTATION];
+  const graceOver =
+    Number.isNaN(renewedAt.getTime()) ||
+    options.now.getTime() - renewedAt.getTime() >= REVOKE_GRACE_MS;
   return {
     action: 'keep',
     expiresAt,
     ...(Number.isNaN(renewedAt.getTime()) ? {} : { renewedAt }),
+    ...(superseded && graceOver ? { revoke: superseded } : {}),
   };
 }
 

@@ -549,18 +549,33 @@ export function ruleScenarios(
       cluster: 'cluster-2',
       act: () => dnsRefusal(mesh, 'cluster-2'),
     },
-    'crossmesh-system:create:serviceaccounts/token': {
-      cluster: 'cluster-1',
-      // cluster-2's remote secret for cluster-1 is gone, so a pass needs a new token.
-      arrange: async () => {
-        await admin['cluster-2'].core.deleteNamespacedSecret({
-          name: remoteSecretName('cluster-1'),
-          namespace: 'istio-system',
-        });
-      },
-      act: () => remoteSecretFailure(mesh),
-      restore: () => mesh.runTask(REMOTE_SECRETS_TASK),
+    // cluster-2's remote secret for cluster-1 is gone, so a pass needs a new token of
+    // cluster-1's reader: it deletes the token anchor's stale generation, makes the anchor
+    // anew and asks for a token bound to it.
+    'crossmesh-system:create:serviceaccounts/token': newReaderToken(
+      mesh,
+      admin,
+    ),
+    'crossmesh-system:create:secrets': newReaderToken(mesh, admin),
+    'crossmesh-system:delete:secrets': newReaderToken(mesh, admin),
+  };
+}
+
+/** A remote-secrets pass that needs a new token of cluster-1's reader for cluster-2. */
+function newReaderToken(
+  mesh: CrossmeshTestBackend,
+  admin: Record<string, ClusterAdmin>,
+): RuleScenario {
+  return {
+    cluster: 'cluster-1',
+    arrange: async () => {
+      await admin['cluster-2'].core.deleteNamespacedSecret({
+        name: remoteSecretName('cluster-1'),
+        namespace: 'istio-system',
+      });
     },
+    act: () => remoteSecretFailure(mesh),
+    restore: () => mesh.runTask(REMOTE_SECRETS_TASK),
   };
 }
 

@@ -197,6 +197,8 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
         'access:create:serviceentries.networking.istio.io',
         // Reading is not asking for the reader's tokens (crossmesh.remoteSecrets).
         'access:create:serviceaccounts/token:crossmesh-system',
+        'access:create:secrets:crossmesh-system',
+        'access:delete:secrets:crossmesh-system',
         'access:delete:destinationrules.networking.istio.io',
         'access:delete:gateways.networking.istio.io',
         'access:delete:secrets:istio-system',

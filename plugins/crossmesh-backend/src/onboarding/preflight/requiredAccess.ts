@@ -256,6 +256,22 @@ export const REQUIRED_ACCESS: readonly RequiredAccess[] = [
     purpose:
       'asks for short-lived tokens of the reader istiod of the other clusters reads this one as (crossmesh.remoteSecrets)',
   },
+  {
+    verb: 'create',
+    group: '',
+    resource: 'secrets',
+    namespace: READER.namespace,
+    purpose:
+      'makes the anchor Secret each reader token is bound to (crossmesh.remoteSecrets)',
+  },
+  {
+    verb: 'delete',
+    group: '',
+    resource: 'secrets',
+    namespace: READER.namespace,
+    purpose:
+      'revokes a replaced reader token, or one a former member holds, by deleting its anchor (crossmesh.remoteSecrets)',
+  },
 ];
 
 /**
