@@ -22,6 +22,14 @@ export interface Config {
        * at their own pace (operator guide: moving from `.global`). Default false.
        */
       keepGlobalNames?: boolean;
+      /**
+       * The Istio revisions whose istiods run in the clusters: crossmesh keeps its
+       * serviceSettings in each one's mesh config, `istio-system/istio` for `default` and
+       * `istio-system/istio-<revision>` for the others (both during a canary upgrade). A
+       * revision other than `default` needs its ConfigMap named in deploy/rbac.yaml.
+       * Default ['default'].
+       */
+      revisions?: string[];
     };
     /**
      * How often the reconciler converges every cluster to the database with fresh LISTs, in

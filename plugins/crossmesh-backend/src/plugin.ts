@@ -204,7 +204,10 @@ export const crossmeshPlugin = createBackendPlugin({
             writes: watches,
           }),
           dns: new ClusterDnsWiring(kubernetesClients),
-          meshConfig: new MeshConfigWiring(kubernetesClients),
+          meshConfig: new MeshConfigWiring(
+            kubernetesClients,
+            settings.meshConfigRevisions,
+          ),
           lease: new ReconcileLease(db),
           watches,
           render,
@@ -341,6 +344,7 @@ export const crossmeshPlugin = createBackendPlugin({
             {
               ...clusterReading,
               allocatedVips: () => exposureStore.listVips(),
+              meshConfigRevisions: settings.meshConfigRevisions,
             },
           ),
           observe: name => clusterService.getCluster(name),

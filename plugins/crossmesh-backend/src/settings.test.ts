@@ -47,6 +47,7 @@ describe('readCrossmeshSettings', () => {
         tokenLifetimeSeconds: 24 * 60 * 60,
         checkIntervalSeconds: 600,
       },
+      meshConfigRevisions: ['default'],
     });
     expect(settings.clusters.map(c => c.name)).toEqual(['cluster-1']);
   });
@@ -147,6 +148,23 @@ describe('readCrossmeshSettings', () => {
     );
     expect(() => remoteSecrets({ tokenLifetime: 'a day' })).toThrow(
       /^crossmesh\.remoteSecrets\.tokenLifetime is not a duration/,
+    );
+  });
+
+  it('reads the Istio revisions whose mesh configs multi-primary keeps, and refuses what no revision is called', () => {
+    const revisions = (value: string[]) =>
+      readCrossmeshSettings(
+        new ConfigReader({
+          kubernetes,
+          crossmesh: { multiPrimary: { revisions: value } },
+        }),
+      ).meshConfigRevisions;
+    expect(revisions(['1-24', 'default', '1-24'])).toEqual(['1-24', 'default']);
+    expect(() => revisions([])).toThrow(
+      /^crossmesh\.multiPrimary\.revisions is empty; name the Istio revisions/,
+    );
+    expect(() => revisions(['1.24'])).toThrow(
+      "crossmesh.multiPrimary.revisions holds '1.24', which is not an Istio revision name (lowercase letters, digits and '-', as in istioctl install --revision 1-24); use 'default' for an install without a revision",
     );
   });
 

@@ -45,6 +45,8 @@ export interface CrossmeshSettings {
   };
   /** `crossmesh.multiPrimary.keepGlobalNames`: `.global` objects beside multi-primary's entries. */
   keepGlobalNames: boolean;
+  /** `crossmesh.multiPrimary.revisions`: whose mesh configs crossmesh keeps. */
+  meshConfigRevisions: string[];
   /** `crossmesh.remoteSecrets`: the remote secrets crossmesh keeps for istiod (ADR 0033). */
   remoteSecrets: {
     enabled: boolean;
@@ -109,7 +111,28 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
     keepGlobalNames:
       config.getOptionalBoolean('crossmesh.multiPrimary.keepGlobalNames') ??
       false,
+    meshConfigRevisions: readRevisions(config),
   };
+}
+
+/** A revision as `istioctl install --revision` accepts it: part of a DNS label. */
+const REVISION = /^[a-z0-9]([a-z0-9-]{0,56}[a-z0-9])?$/;
+
+function readRevisions(config: Config): string[] {
+  const key = 'crossmesh.multiPrimary.revisions';
+  const revisions = config.getOptionalStringArray(key) ?? ['default'];
+  if (revisions.length === 0) {
+    throw new Error(
+      `${key} is empty; name the Istio revisions whose istiods run in the clusters, e.g. ['default'] or ['1-24', '1-25'] during a canary upgrade`,
+    );
+  }
+  const bad = revisions.find(r => !REVISION.test(r));
+  if (bad !== undefined) {
+    throw new Error(
+      `${key} holds '${bad}', which is not an Istio revision name (lowercase letters, digits and '-', as in istioctl install --revision 1-24); use 'default' for an install without a revision`,
+    );
+  }
+  return [...new Set(revisions)];
 }
 
 /** The API server's shortest TokenRequest lifetime. */

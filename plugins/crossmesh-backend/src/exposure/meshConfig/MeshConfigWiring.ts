@@ -12,9 +12,18 @@ import {
   MeshConfigConflictError,
 } from './serviceSettings';
 
-/** Where istiod reads the mesh config of its default revision. */
-const MESH_CONFIG = { namespace: 'istio-system', name: 'istio' };
+const MESH_CONFIG_NAMESPACE = 'istio-system';
 const MESH_KEY = 'mesh';
+
+/**
+ * The ConfigMap istiod of `revision` reads its mesh config from: `istio` for the default
+ * revision, `istio-<revision>` for one installed with `--revision` (or `revision:` in Helm).
+ *
+ * @internal
+ */
+export function meshConfigMapName(revision: string): string {
+  return revision === 'default' ? 'istio' : `istio-${revision}`;
+}
 const ATTEMPTS = 3;
 
 /**
@@ -29,53 +38,73 @@ export interface MeshConfigResult {
 }
 
 /**
- * Keeps crossmesh's `serviceSettings` in a cluster's mesh config (ConfigMap
- * `istio-system/istio`, key `mesh`), which istiod watches and applies without a restart.
- * Each write is a replace guarded by resourceVersion: when someone else changed the
- * ConfigMap meanwhile, the edit is made again on what is there now, so their change stays.
+ * Keeps crossmesh's `serviceSettings` in a cluster's mesh configs (ConfigMap
+ * `istio-system/istio`, or `istio-<revision>` of each revision crossmesh is told of, key
+ * `mesh`), which istiod watches and applies without a restart. Each write is a replace
+ * guarded by resourceVersion: when someone else changed the ConfigMap meanwhile, the edit is
+ * made again on what is there now, so their change stays.
  *
  * @internal
  */
 export class MeshConfigWiring {
-  constructor(private readonly clients: KubernetesClients) {}
+  private readonly configMaps: string[];
+
+  constructor(
+    private readonly clients: KubernetesClients,
+    /** `crossmesh.multiPrimary.revisions`; every revision's istiod reads its own. */
+    revisions: string[] = ['default'],
+  ) {
+    this.configMaps = revisions.map(meshConfigMapName);
+  }
 
   async setServiceSettings(
     connection: ClusterConnection,
     desired: DesiredServiceSettings,
   ): Promise<MeshConfigResult> {
-    const cluster = connection.name;
-    const where = `ConfigMap ${MESH_CONFIG.namespace}/${MESH_CONFIG.name} in ${cluster}`;
+    const results = [];
+    for (const name of this.configMaps) {
+      results.push(await this.write(connection, name, desired));
+    }
+    const errors = results.flatMap(r => (r.error ? [r.error] : []));
+    return {
+      cluster: connection.name,
+      changed: results.some(r => r.changed),
+      ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+    };
+  }
+
+  private async write(
+    connection: ClusterConnection,
+    name: string,
+    desired: DesiredServiceSettings,
+  ): Promise<{ changed: boolean; error?: string }> {
+    const where = `ConfigMap ${MESH_CONFIG_NAMESPACE}/${name} in ${connection.name}`;
+    const target = { namespace: MESH_CONFIG_NAMESPACE, name };
     try {
       const { core } = await this.clients.forCluster(connection);
       for (let attempt = 1; ; attempt++) {
-        const current: V1ConfigMap = await core.readNamespacedConfigMap(
-          MESH_CONFIG,
-        );
+        const current: V1ConfigMap = await core.readNamespacedConfigMap(target);
         const text = current.data?.[MESH_KEY] ?? '';
         const edit = editServiceSettings(text, desired);
         if (!edit.changed) {
-          return { cluster, changed: false };
+          return { changed: false };
         }
         try {
           await core.replaceNamespacedConfigMap({
-            ...MESH_CONFIG,
+            ...target,
             body: {
               ...current,
               data: { ...current.data, [MESH_KEY]: edit.text },
             },
           });
-          return { cluster, changed: true };
+          return { changed: true };
         } catch (error) {
           if (isConflict(error) && attempt < ATTEMPTS) continue;
           throw error;
         }
       }
     } catch (error) {
-      return {
-        cluster,
-        changed: false,
-        error: describe(error, where, connection.url),
-      };
+      return { changed: false, error: describe(error, where, connection.url) };
     }
   }
 }

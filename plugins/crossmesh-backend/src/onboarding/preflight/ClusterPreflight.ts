@@ -36,6 +36,8 @@ export class ClusterPreflight {
       now?: () => Date;
       /** crossmesh's VIPs, checked against what the cluster's other allocators use. */
       allocatedVips?: AllocatedVips;
+      /** `crossmesh.multiPrimary.revisions`: the mesh configs checked under multi-primary. */
+      meshConfigRevisions?: string[];
     },
   ) {}
 
@@ -74,7 +76,7 @@ export class ClusterPreflight {
     );
     const dns = await runChecks(
       findings.strategy === 'multi-primary'
-        ? multiPrimaryChecks(session, network)
+        ? multiPrimaryChecks(session, network, this.options.meshConfigRevisions)
         : dnsChecks(session, findings.strategy),
       describe,
       first,

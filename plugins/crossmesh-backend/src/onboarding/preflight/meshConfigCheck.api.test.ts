@@ -70,7 +70,7 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
     expect(meshConfig).toMatchObject({
       status: 'pass',
       detail:
-        'crossmesh will add its serviceSettings (*.svc.cluster.local cluster-local until an exposure is approved) and keep every other line',
+        'crossmesh will add its serviceSettings to ConfigMap istio-system/istio (*.svc.cluster.local cluster-local until an exposure is approved) and keep every other line',
     });
     // Preflight only reads.
     const after = await admin.core.readNamespacedConfigMap({
@@ -88,7 +88,7 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
     expect(meshConfig).toMatchObject({
       status: 'fail',
       detail: expect.stringMatching(
-        /^serviceSettings on line 5 is written in one line .*write it as a block list/,
+        /^ConfigMap istio-system\/istio: serviceSettings on line 5 is written in one line .*write it as a block list/,
       ),
       remedy: expect.stringContaining('meshConfig.serviceSettings'),
     });
@@ -101,7 +101,7 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
     expect(meshConfig).toMatchObject({
       status: 'fail',
       detail:
-        'ConfigMap istio-system/istio was not found; istiod reads the mesh config from it',
+        'ConfigMap istio-system/istio was not found; istiod of revision default reads the mesh config from it',
     });
   });
 
@@ -164,6 +164,71 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
       status: 'pass',
       detail:
         'Namespace istio-system and its gateway Service say network network-1, as the membership does',
+    });
+  });
+});
+
+describe('preflight of the mesh configs of revision-tagged istiods (real API server)', () => {
+  let bed: TestBed;
+  let backend: CrossmeshTestBackend;
+
+  beforeAll(async () => {
+    bed = await startTestBed({
+      clusters: ['cluster-1'],
+      istioVersions: { 'cluster-1': '1.24.2' },
+    });
+    backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      users: usersWithDefaultOnPlatformTeam,
+      crossmesh: {
+        strategy: 'multi-primary',
+        multiPrimary: { revisions: ['1-24', '1-25'] },
+      },
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await bed?.stop();
+  });
+
+  it("checks each revision's ConfigMap, and names the one that is missing with the fix", async () => {
+    const admin = await clusterAdmin(bed.clusters[0]);
+    await admin.core.createNamespacedConfigMap({
+      namespace: 'istio-system',
+      body: {
+        metadata: { name: 'istio-1-24', labels: { 'istio.io/rev': '1-24' } },
+        data: { mesh: `# revision 1-24\n${INSTALLED}` },
+      },
+    });
+    const response = await backend.call('get', '/clusters/cluster-1/preflight');
+    const meshConfig = (response.body.checks as PreflightCheck[]).find(
+      c => c.id === 'mesh-config',
+    );
+    expect(meshConfig).toEqual({
+      id: 'mesh-config',
+      title: 'crossmesh can keep serviceSettings in the mesh config',
+      status: 'fail',
+      detail:
+        'ConfigMap istio-system/istio-1-25 was not found; istiod of revision 1-25 reads the mesh config from it',
+      remedy:
+        'Install revision 1-25 of Istio, or remove it from crossmesh.multiPrimary.revisions',
+    });
+
+    await admin.core.createNamespacedConfigMap({
+      namespace: 'istio-system',
+      body: {
+        metadata: { name: 'istio-1-25' },
+        data: { mesh: INSTALLED },
+      },
+    });
+    const again = await backend.call('get', '/clusters/cluster-1/preflight');
+    expect(
+      (again.body.checks as PreflightCheck[]).find(c => c.id === 'mesh-config'),
+    ).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(
+        /^crossmesh will add its serviceSettings to ConfigMap istio-system\/istio-1-24 .*; crossmesh will add its serviceSettings to ConfigMap istio-system\/istio-1-25 /,
+      ),
     });
   });
 });

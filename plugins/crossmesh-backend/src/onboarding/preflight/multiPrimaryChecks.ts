@@ -20,10 +20,11 @@ const NETWORK_LABEL = 'topology.istio.io/network';
 export function multiPrimaryChecks(
   session: PreflightSession,
   network: string | undefined,
+  revisions?: string[],
 ): CheckDefinition[] {
   return [
     dnsCaptureCheck(session),
-    meshConfigCheck(session),
+    meshConfigCheck(session, revisions),
     networkCheck(session, network),
   ];
 }
