@@ -11,7 +11,7 @@ export const ONBOARDING_STEPS = [
   { id: 'preflight', title: 'Preflight' },
   { id: 'issue-intermediate', title: 'Issuing the intermediate CA' },
   { id: 'distribute-cacerts', title: 'Writing cacerts' },
-  { id: 'wire-dns', title: 'Wiring .global DNS' },
+  { id: 'wire-dns', title: 'Wiring DNS' },
   { id: 'register-membership', title: 'Registering the cluster' },
   { id: 'final-preflight', title: 'The final preflight' },
 ] as const;

@@ -38,9 +38,10 @@ export class OnboardingService {
   }
 
   /**
-   * Makes `.global` names resolve in the cluster: under legacy-global, crossmesh's entry
-   * in the cluster DNS forwards them to istiocoredns; under dns-proxy nothing is needed.
-   * Idempotent.
+   * Makes the names of other clusters' services resolve in the cluster: under
+   * legacy-global, crossmesh's entry in the cluster DNS forwards `.global` names to
+   * istiocoredns; under dns-proxy and multi-primary the sidecars' DNS proxy answers them, so
+   * nothing is needed. Idempotent.
    */
   async wireDns(clusterName: string, actor: string): Promise<DnsWiringResult> {
     const { connection } = await this.options.memberships.connectionOf(
@@ -52,13 +53,22 @@ export class OnboardingService {
         `Cluster '${clusterName}' cannot be read, so its DNS was not wired: ${cluster.error}`,
       );
     }
-    if (cluster.strategy === 'dns-proxy') {
+    if (
+      cluster.strategy === 'dns-proxy' ||
+      cluster.strategy === 'multi-primary'
+    ) {
+      const names =
+        cluster.strategy === 'dns-proxy'
+          ? '.global names'
+          : "other clusters' Service names (<svc>.<ns>.svc.cluster.local)";
       return {
         cluster: clusterName,
         strategy: cluster.strategy,
         changed: false,
         action: 'none',
-        detail: `Under the dns-proxy strategy the sidecars' DNS proxy resolves .global names, so the cluster DNS needs no entry${
+        detail: `Under the ${
+          cluster.strategy
+        } strategy the sidecars' DNS proxy resolves ${names}, so the cluster DNS needs no entry${
           cluster.dnsCaptureDetail ? `; ${cluster.dnsCaptureDetail}` : ''
         }`,
       };

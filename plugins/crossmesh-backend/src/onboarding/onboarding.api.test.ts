@@ -228,6 +228,23 @@ describe('cluster membership and .global DNS over HTTP', () => {
     });
   });
 
+  it('needs no DNS entry under multi-primary, where the sidecars resolve Service names', async () => {
+    const { call } = await start({ crossmesh: { strategy: 'multi-primary' } });
+    const before = await corefileOf(bed.clusters[1]);
+    const wired = await call('post', '/clusters/cluster-2/dns');
+    expect(wired.status).toBe(200);
+    expect(wired.body).toMatchObject({
+      cluster: 'cluster-2',
+      strategy: 'multi-primary',
+      changed: false,
+      action: 'none',
+      detail: expect.stringMatching(
+        /^Under the multi-primary strategy the sidecars' DNS proxy resolves other clusters' Service names \(<svc>\.<ns>\.svc\.cluster\.local\), so the cluster DNS needs no entry/,
+      ),
+    });
+    expect(await corefileOf(bed.clusters[1])).toBe(before);
+  });
+
   it('refuses to wire a cluster without istiocoredns, naming the fix', async () => {
     const { call } = await start();
     const { core } = await adminApis(bed.clusters[1]);

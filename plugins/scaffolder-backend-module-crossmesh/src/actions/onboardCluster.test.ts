@@ -219,7 +219,7 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
     } finally {
       await lift();
     }
-    expect(failed.error?.message).toMatch(/^Wiring \.global DNS failed: /);
+    expect(failed.error?.message).toMatch(/^Wiring DNS failed: /);
     expect(failed.error?.message).toContain(REFUSED_CONFIGMAP_WRITE);
     expect((failed.error as { code?: string }).code).toBe(
       'crossmesh.onboarding.step-failed',

@@ -258,12 +258,12 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
     });
     expect(job.failure).toMatchObject({
       code: ONBOARDING_ERROR_CODES.stepFailed,
-      message: expect.stringMatching(/^Wiring \.global DNS failed: /),
+      message: expect.stringMatching(/^Wiring DNS failed: /),
     });
     expect(job.failure.message).toContain(REFUSED_CONFIGMAP_WRITE);
     expect(job.steps[3].failure).toEqual(job.failure);
     expect(job.resume).toMatch(
-      /^Done before the failure, and kept: Issuing the intermediate CA \(Issued intermediate serial .*\); Writing cacerts \(.*\)\. Wiring \.global DNS did not finish; what it did is in its messages, and running it again completes it\. Fix the cause above, then start onboarding of cluster-2 again with the same input: /,
+      /^Done before the failure, and kept: Issuing the intermediate CA \(Issued intermediate serial .*\); Writing cacerts \(.*\)\. Wiring DNS did not finish; what it did is in its messages, and running it again completes it\. Fix the cause above, then start onboarding of cluster-2 again with the same input: /,
     );
     expect(await auditActions('cluster-2')).toEqual([
       'cacerts.distributed',

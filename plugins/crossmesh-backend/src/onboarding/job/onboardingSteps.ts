@@ -255,14 +255,20 @@ export function dryRunPlan(
         : `issue an intermediate CA (${
             membership.keyType ?? 'the configured key type'
           }) from the mesh root and write cacerts, restarting istiod and istio-ingressgateway`,
-    'wire-dns': dnsPlan(wiring?.status),
+    'wire-dns': dnsPlan(wiring?.status, check('mesh-config') !== undefined),
     'register-membership': `register ${job.cluster} on network ${
       membership.network
     }${gatewayOf(membership)}, then run the preflight again`,
   };
 }
 
-function dnsPlan(wiring: PreflightCheck['status'] | undefined): string {
+function dnsPlan(
+  wiring: PreflightCheck['status'] | undefined,
+  multiPrimary: boolean,
+): string {
+  if (multiPrimary) {
+    return "wire no DNS: the sidecars' DNS proxy resolves other clusters' Service names";
+  }
   if (!wiring) {
     return "wire no DNS: the sidecars' DNS proxy resolves .global names";
   }

@@ -91,7 +91,7 @@ describe('Add cluster', () => {
       'Preflight',
       'Issuing the intermediate CA',
       'Writing cacerts',
-      'Wiring .global DNS',
+      'Wiring DNS',
       'Registering the cluster',
       'The final preflight',
     ]) {
@@ -127,7 +127,7 @@ describe('Add cluster', () => {
       within(dialog).getByRole('button', { name: 'Start onboarding' }),
     );
 
-    expect(await step(dialog, /^Wiring \.global DNS: Failed$/)).toBeVisible();
+    expect(await step(dialog, /^Wiring DNS: Failed$/)).toBeVisible();
     expect(
       within(dialog).getByRole('listitem', { name: 'Writing cacerts: Done' }),
     ).toBeVisible();

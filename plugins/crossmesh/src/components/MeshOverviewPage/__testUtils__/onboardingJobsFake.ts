@@ -115,5 +115,5 @@ export class OnboardingJobsFake {
 export const DNS_REFUSED: OnboardingFailure = {
   code: ONBOARDING_ERROR_CODES.stepFailed,
   name: 'ConflictError',
-  message: 'Wiring .global DNS failed: the API server refused the Corefile',
+  message: 'Wiring DNS failed: the API server refused the Corefile',
 };
