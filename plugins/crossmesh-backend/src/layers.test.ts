@@ -19,6 +19,7 @@ const LAYERS = [
   'exposure/render',
   'exposure/dns',
   'exposure/meshConfig',
+  'exposure/delivery',
   'trust/cluster',
   'exposure/store',
   'trust/store',

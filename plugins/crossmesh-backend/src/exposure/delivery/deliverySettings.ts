@@ -1,0 +1,176 @@
+import type { Config } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+
+/**
+ * A Git repository crossmesh opens pull requests on, and the forge that serves it.
+ *
+ * @internal
+ */
+export interface GitRepository {
+  /** As configured, without a trailing `.git` or slash. */
+  url: string;
+  /** Which `integrations` entry authenticates crossmesh there. */
+  provider: 'gitea';
+  host: string;
+  owner: string;
+  name: string;
+}
+
+/**
+ * How crossmesh delivers a cluster's objects: it writes them itself (`direct`, the default),
+ * or opens pull requests on a repository that Flux or Argo CD applies (`git`).
+ *
+ * @internal
+ */
+export type ClusterDelivery =
+  | { mode: 'direct' }
+  | {
+      mode: 'git';
+      repository: GitRepository;
+      /** The branch Flux applies; pull requests target it. */
+      branch: string;
+      /** The folder of the repository that holds the cluster's objects and kustomization. */
+      path: string;
+      /** `auto`: crossmesh merges its own pull requests; `reviewers`: people do. */
+      merge: 'auto' | 'reviewers';
+    };
+
+/** @internal */
+export interface DeliverySettings {
+  /** The delivery of `cluster`: `direct` unless configured otherwise. */
+  of(cluster: string): ClusterDelivery;
+  /** The clusters delivered through Git. */
+  gitClusters(): string[];
+}
+
+const KEY = 'crossmesh.delivery.clusters';
+/** A Git branch name that needs no quoting anywhere: no `..`, no leading `-` or `/`. */
+const BRANCH = /^(?!-|\/)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+(?<![./])$/;
+
+/**
+ * Reads `crossmesh.delivery.clusters`, each entry naming a cluster of the Kubernetes
+ * configuration; throws an error that names the key, what is wrong and the fix.
+ *
+ * @internal
+ */
+export function readDeliverySettings(
+  config: Config,
+  knownClusters: string[],
+): DeliverySettings {
+  const integrations = ScmIntegrations.fromConfig(config);
+  const byCluster = new Map<string, ClusterDelivery>();
+  const entries = config.getOptionalConfigArray(KEY) ?? [];
+  entries.forEach((entry, index) => {
+    const at = `${KEY}[${index}]`;
+    const cluster = entry.getString('cluster');
+    if (!knownClusters.includes(cluster)) {
+      throw new Error(
+        `${at}.cluster is '${cluster}', which is not a cluster of kubernetes.clusterLocatorMethods; name one of ${knownClusters.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (byCluster.has(cluster)) {
+      throw new Error(
+        `${at} names cluster '${cluster}' again; give each cluster one entry`,
+      );
+    }
+    const mode = entry.getOptionalString('mode') ?? 'direct';
+    if (mode === 'direct') {
+      byCluster.set(cluster, { mode: 'direct' });
+      return;
+    }
+    if (mode !== 'git') {
+      throw new Error(`${at}.mode is '${mode}'; use 'direct' or 'git'`);
+    }
+    const branch = entry.getOptionalString('branch') ?? 'main';
+    if (!BRANCH.test(branch)) {
+      throw new Error(
+        `${at}.branch is '${branch}', which is not a branch name crossmesh can use (letters, digits, '.', '_', '-' and '/', no '..')`,
+      );
+    }
+    const merge = entry.getOptionalString('merge') ?? 'reviewers';
+    if (merge !== 'auto' && merge !== 'reviewers') {
+      throw new Error(
+        `${at}.merge is '${merge}'; use 'reviewers' (people merge crossmesh's pull requests) or 'auto' (crossmesh merges them)`,
+      );
+    }
+    byCluster.set(cluster, {
+      mode: 'git',
+      repository: readRepository(
+        entry.getString('repository'),
+        `${at}.repository`,
+        integrations,
+      ),
+      branch,
+      path: readPath(entry.getOptionalString('path') ?? cluster, `${at}.path`),
+      merge,
+    });
+  });
+  return {
+    of: cluster => byCluster.get(cluster) ?? { mode: 'direct' },
+    gitClusters: () =>
+      [...byCluster]
+        .filter(([, delivery]) => delivery.mode === 'git')
+        .map(([cluster]) => cluster),
+  };
+}
+
+function readRepository(
+  value: string,
+  key: string,
+  integrations: ScmIntegrations,
+): GitRepository {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `${key} is '${value}', which is not a URL; give the repository's web address, e.g. https://gitea.example.net/platform/mesh`,
+    );
+  }
+  const integration = integrations.gitea.byUrl(url.toString());
+  if (!integration) {
+    const other = integrations.byUrl(url.toString());
+    throw new Error(
+      other
+        ? `${key}: ${url.host} is a ${other.type} integration, and crossmesh opens pull requests on Gitea only so far`
+        : `${key}: no entry of integrations matches host ${url.host}; add one under integrations.gitea with crossmesh's token`,
+    );
+  }
+  const base = new URL(integration.config.baseUrl ?? `https://${url.host}`);
+  const rest = url.pathname
+    .slice(base.pathname.replace(/\/$/, '').length)
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean);
+  if (rest.length !== 2) {
+    throw new Error(
+      `${key} is '${value}'; give the repository's address as ${base
+        .toString()
+        .replace(/\/$/, '')}/<owner>/<repository>`,
+    );
+  }
+  const [owner, name] = rest;
+  return {
+    url: `${base.toString().replace(/\/$/, '')}/${owner}/${name}`,
+    provider: 'gitea',
+    host: url.host,
+    owner,
+    name,
+  };
+}
+
+function readPath(value: string, key: string): string {
+  const parts = value.split('/').filter(Boolean);
+  if (
+    value.startsWith('/') ||
+    parts.length === 0 ||
+    parts.some(p => p === '.' || p === '..')
+  ) {
+    throw new Error(
+      `${key} is '${value}'; give a folder inside the repository, relative to its root and without '.' or '..', e.g. clusters/cluster-2/crossmesh`,
+    );
+  }
+  return parts.join('/');
+}
