@@ -49,3 +49,5 @@ export type {
   TestCluster,
   TestIstiod,
 } from './types';
+export { startGitea } from './gitea';
+export type { TestGitea } from './gitea';
