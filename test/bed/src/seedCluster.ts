@@ -22,7 +22,7 @@ export interface SeedOptions {
   timeoutMs?: number;
 }
 
-function readYamlManifests(file: string): Manifest[] {
+export function readYamlManifests(file: string): Manifest[] {
   return (yaml.loadAll(fs.readFileSync(file, 'utf8')) as Manifest[]).filter(
     doc => doc && typeof doc === 'object' && doc.kind,
   );
@@ -123,13 +123,22 @@ async function waitForServed(
 }
 
 /** Waits until every Istio CRD is Established and its objects can be listed. */
-export async function waitForIstioCrds(
+export function waitForIstioCrds(
   connection: KubeConnection,
+  timeoutMs = 60_000,
+): Promise<void> {
+  return waitForCrds(connection, istioCrds(), timeoutMs);
+}
+
+/** Waits until every CRD given is Established and its objects can be listed. */
+export async function waitForCrds(
+  connection: KubeConnection,
+  crds: Manifest[],
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await Promise.all(
-    istioCrds().map(async crd => {
+    crds.map(async crd => {
       await waitForEstablished(connection, crd, deadline);
       await waitForServed(connection, crd, deadline);
     }),

@@ -99,25 +99,28 @@ describe('multi-primary with revision-tagged istiods, judged by real istiods', (
     await loop?.stop();
   });
 
-  /** Each of the consumer's mesh configs is its installer's plus crossmesh's entries. */
-  async function expectMeshConfigs(global: string[]) {
-    for (const name of ['istio', `istio-${REVISION}`]) {
-      expect(await meshConfigOf(consumer, name)).toBe(
+  const REVISIONS = ['istio', `istio-${REVISION}`];
+  const consumerMeshConfigs = () =>
+    Promise.all(REVISIONS.map(name => meshConfigOf(consumer, name)));
+  /** Each of the consumer's mesh configs as its installer wrote it plus crossmesh's entries. */
+  const installedPlus = (global: string[]) =>
+    REVISIONS.map(
+      name =>
         editServiceSettings(installed.get(`${consumer.name}/${name}`)!, {
           clusterLocal: [CLUSTER_LOCAL_BY_DEFAULT],
           global,
         }).text,
-      );
-    }
-  }
+    );
 
   const sidecarGets = (expected: string[], why: string) =>
     sidecarReceives(consumer, `outbound|8000||${SVC2}`, expected, why);
 
   it("keeps crossmesh's entries in both revisions' mesh configs; the revision's istiod keeps svc-2 in its cluster", async () => {
     await loop.reconcilePass();
-    await expectMeshConfigs([]);
-    await sidecarGets([], 'cluster-local by default, read from istio-1-24');
+    expect(await consumerMeshConfigs()).toEqual(installedPlus([]));
+    expect(
+      await sidecarGets([], 'cluster-local by default, read from istio-1-24'),
+    ).toEqual([]);
   });
 
   it("after approval, revision 1-24's istiod sends svc-2's endpoint; after revoke, none", async () => {
@@ -126,11 +129,13 @@ describe('multi-primary with revision-tagged istiods, judged by real istiods', (
       consumerClusters: [consumer.name],
       reason: 'sleep in cluster-1 calls svc-2',
     });
-    await expectMeshConfigs([SVC2]);
-    await sidecarGets([`${SVC2_ENDPOINT}:8000`], 'approved');
+    expect(await consumerMeshConfigs()).toEqual(installedPlus([SVC2]));
+    expect(await sidecarGets([`${SVC2_ENDPOINT}:8000`], 'approved')).toEqual([
+      `${SVC2_ENDPOINT}:8000`,
+    ]);
 
     await revokeExposure(loop, request.id);
-    await expectMeshConfigs([]);
-    await sidecarGets([], 'revoked');
+    expect(await consumerMeshConfigs()).toEqual(installedPlus([]));
+    expect(await sidecarGets([], 'revoked')).toEqual([]);
   });
 });

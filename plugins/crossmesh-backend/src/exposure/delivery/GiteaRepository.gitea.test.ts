@@ -89,15 +89,16 @@ describe('GiteaRepository, on a real Gitea', () => {
     expect(contentOf(await repo().readFolder('main', FOLDER))).toEqual(desired);
   });
 
-  it('proposes a removal of every file, and a pull request closed unmerged reads as closed', async () => {
+  it('proposes a removal of every object, and a pull request closed unmerged reads as closed', async () => {
     const current = contentOf(await repo().readFolder('main', FOLDER));
     const removal = await repo().propose(FOLDER, {
       base: 'main',
       head: 'crossmesh/cluster-1/remove-1',
-      ...treeChanges(current, new Map()),
+      ...treeChanges(current, renderGitTree([])),
       title: 'crossmesh: remove svc-2.bar.global from cluster-1',
       body: 'Revoked by bob',
     });
+    // Every file changes: the objects' go, the kustomization lists none.
     expect(await repo().changedFiles(removal.number)).toEqual(
       [...current.keys()].map(file => `${FOLDER}/${file}`).sort(),
     );

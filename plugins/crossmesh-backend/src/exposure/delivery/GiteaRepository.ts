@@ -186,12 +186,23 @@ export class GiteaRepository {
     return files.map(f => f.filename).sort();
   }
 
-  /** Merges a pull request and deletes its branch. */
+  /**
+   * Merges a pull request and deletes its branch. Gitea checks a new pull request's
+   * mergeability in the background and answers 405 "try again later" until it has: that is
+   * waited out, up to 15 s.
+   */
   async merge(number: number): Promise<PullRequest> {
-    await this.call('POST', `/pulls/${number}/merge`, {
-      Do: 'merge',
-      delete_branch_after_merge: true,
-    });
+    const body = { Do: 'merge', delete_branch_after_merge: true };
+    for (let waited = 0; ; waited += 250) {
+      const busy = await this.call<null>(
+        'POST',
+        `/pulls/${number}/merge`,
+        body,
+        waited < 15_000 ? [405] : [],
+      );
+      if (busy !== null) break;
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
     return this.pullRequest(number);
   }
 
@@ -226,12 +237,12 @@ export class GiteaRepository {
     return found !== null;
   }
 
-  /** One API call; a status in `absent` answers null, any other failure a typed error. */
+  /** One API call; a status in `nullOn` answers null (absent, or busy), any other failure a typed error; an empty body answers the empty string. */
   private async call<T>(
     method: string,
     path: string,
     body?: unknown,
-    absent: number[] = [],
+    nullOn: number[] = [],
     as: 'json' | 'text' = 'json',
   ): Promise<T> {
     const url = `${this.api}${path}`;
@@ -254,11 +265,11 @@ export class GiteaRepository {
         }); check that it runs and the repository's address in crossmesh.delivery`,
       );
     }
-    if (absent.includes(response.status)) return null as T;
+    if (nullOn.includes(response.status)) return null as T;
     if (response.ok) {
       const text = await response.text();
       if (as === 'text') return text as T;
-      return (text ? JSON.parse(text) : undefined) as T;
+      return (text ? JSON.parse(text) : '') as T;
     }
     const message = await response
       .json()

@@ -68,6 +68,12 @@ describe('renderGitTree', () => {
     );
   });
 
+  it('keeps the kustomization when no object is left: Flux neither applies nor prunes a folder that is gone', () => {
+    const empty = renderGitTree([]);
+    expect([...empty.keys()]).toEqual(['kustomization.yaml']);
+    expect(parse(empty.get('kustomization.yaml')!).resources).toEqual([]);
+  });
+
   it('names a cluster-scoped object by kind and name', () => {
     expect(
       gitFileName({

@@ -30,7 +30,8 @@ export function gitFileName(object: GitObject): string {
 
 /**
  * The files of a cluster's folder in the repository: one per object, in the YAML the preview
- * shows, and a kustomization listing them. Key material never goes to Git: a Secret is
+ * shows, and a kustomization listing them, kept when it lists none (Flux reports a missing
+ * folder as an error and prunes nothing). Key material never goes to Git: a Secret is
  * refused, whatever it holds.
  *
  * @internal

@@ -1,0 +1,157 @@
+import {
+  kubeRequest,
+  startFlux,
+  startGitea,
+  startTestBed,
+  TestBed,
+  TestFlux,
+  TestGitea,
+} from '@crossmesh/test-bed';
+import { eventually } from '../../__testUtils__/eventually';
+import { renderExposure } from '../render';
+import type { GitRepository } from './deliverySettings';
+import { GiteaRepository } from './GiteaRepository';
+import { renderGitTree, treeChanges } from './gitTree';
+
+jest.setTimeout(300_000);
+
+const FOLDER = 'clusters/cluster-1';
+
+/**
+ * The real parts of GitOps delivery together: crossmesh's folder of a cluster, proposed and
+ * merged on a real Gitea, applied to a real API server by real Flux controllers, and pruned
+ * again by a removal pull request.
+ */
+describe('a merged pull request, applied by Flux', () => {
+  let bed: TestBed;
+  let gitea: TestGitea;
+  let flux: TestFlux;
+  let repo: GiteaRepository;
+
+  const asAdmin = () => ({
+    url: bed.clusters[0].url,
+    ca: Buffer.from(bed.clusters[0].caData, 'base64').toString('utf8'),
+    token: bed.clusters[0].adminToken,
+  });
+
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1'] });
+    gitea = await startGitea(bed.stateDir);
+    await gitea.createRepository('mesh');
+    const repository: GitRepository = {
+      url: `${gitea.url}/${gitea.username}/mesh`,
+      provider: 'gitea',
+      host: new URL(gitea.url).host,
+      owner: gitea.username,
+      name: 'mesh',
+    };
+    repo = new GiteaRepository(repository, gitea.token);
+    flux = await startFlux(bed.clusters[0], bed.stateDir);
+    const create = async (plural: string, group: string, body: object) => {
+      const answer = await kubeRequest(
+        asAdmin(),
+        `/apis/${group}/v1/namespaces/flux-system/${plural}`,
+        { method: 'POST', body },
+      );
+      expect(answer.status).toBe(201);
+    };
+    await create('gitrepositories', 'source.toolkit.fluxcd.io', {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'GitRepository',
+      metadata: { name: 'mesh', namespace: 'flux-system' },
+      spec: {
+        interval: '1s',
+        url: `${repository.url}.git`,
+        ref: { branch: 'main' },
+      },
+    });
+    await create('kustomizations', 'kustomize.toolkit.fluxcd.io', {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'crossmesh', namespace: 'flux-system' },
+      spec: {
+        interval: '1s',
+        sourceRef: { kind: 'GitRepository', name: 'mesh' },
+        path: `./${FOLDER}`,
+        prune: true,
+      },
+    });
+  });
+  afterAll(async () => {
+    await flux?.stop();
+    await gitea?.stop();
+    await bed?.stop();
+  });
+
+  const rendered = renderExposure('dns-proxy', {
+    requestId: 'r-1',
+    host: 'svc-2.bar.global',
+    vip: '240.0.0.7',
+    ports: [{ name: 'http', number: 8000 }],
+    remoteGateway: { address: '172.18.0.3', port: 15443 },
+  });
+
+  /** The names of the objects crossmesh rendered that the cluster holds now. */
+  async function live(): Promise<string[]> {
+    const found: string[] = [];
+    for (const object of rendered.consumer) {
+      const plural = `${object.kind.toLowerCase()}s`.replace(/ys$/, 'ies');
+      const answer = await kubeRequest(
+        asAdmin(),
+        `/apis/${object.apiVersion}/namespaces/${object.metadata.namespace}/${plural}/${object.metadata.name}`,
+      );
+      if (answer.status === 200)
+        found.push(`${object.kind}/${object.metadata.name}`);
+    }
+    return found.sort();
+  }
+  const names = rendered.consumer
+    .map(o => `${o.kind}/${o.metadata.name}`)
+    .sort();
+  const logs = () => `Flux logs: ${flux.logFiles.join(', ')}`;
+
+  it('applies the objects once their pull request is merged, not before', async () => {
+    const pull = await repo.propose(FOLDER, {
+      base: 'main',
+      head: 'crossmesh/cluster-1/apply',
+      ...treeChanges(new Map(), renderGitTree(rendered.consumer)),
+      title: 'crossmesh: svc-2.bar.global for cluster-1',
+      body: 'Approved by carol',
+    });
+    await new Promise(resolve => setTimeout(resolve, 3_000));
+    expect(await live()).toEqual([]);
+
+    await repo.merge(pull.number);
+    await eventually(
+      'Flux applies the merged objects',
+      async () => {
+        expect(await live()).toEqual(names);
+      },
+      { detail: logs },
+    );
+  });
+
+  it('prunes them once the removal pull request is merged', async () => {
+    const current = new Map(
+      [...(await repo.readFolder('main', FOLDER))].map(([f, { content }]) => [
+        f,
+        content,
+      ]),
+    );
+    const pull = await repo.propose(FOLDER, {
+      base: 'main',
+      head: 'crossmesh/cluster-1/remove',
+      ...treeChanges(current, renderGitTree([])),
+      title: 'crossmesh: remove svc-2.bar.global from cluster-1',
+      body: 'Revoked by bob',
+    });
+    await repo.merge(pull.number);
+    await eventually(
+      'Flux prunes the removed objects',
+      async () => {
+        expect(await live()).toEqual([]);
+      },
+      { detail: logs },
+    );
+  });
+});
