@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { adminConnection } from './kubeRequest';
-import { packageDir } from './paths';
+import { runBuildScript } from './paths';
 import { freePorts } from './ports';
 import {
   logTail,
@@ -14,8 +12,6 @@ import {
 } from './processes';
 import { apply, readYamlManifests, waitForCrds } from './seedCluster';
 import type { TestCluster } from './types';
-
-const run = promisify(execFile);
 
 /**
  * Flux's source-controller and kustomize-controller, run out of cluster against one bed
@@ -30,24 +26,12 @@ export interface TestFlux {
   stop(): Promise<void>;
 }
 
-async function fluxDir(): Promise<string> {
-  const script = path.join(packageDir, 'build-flux.sh');
-  try {
-    const { stdout } = await run('bash', [script], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout.trim().split('\n').pop() ?? '';
-  } catch (error) {
-    throw new Error(
-      `${script} failed to provide Flux: ${
-        (error as { stderr?: string }).stderr
-          ?.trim()
-          .split('\n')
-          .slice(-20)
-          .join('\n') || String(error)
-      }\nInstall Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_FLUX_BIN.`,
-    );
-  }
+function fluxDir(): Promise<string> {
+  return runBuildScript(
+    'build-flux.sh',
+    'Flux',
+    'Install Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_FLUX_BIN.',
+  );
 }
 
 function healthy(port: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { packageDir } from './paths';
+import { runBuildScript } from './paths';
 import { freePort } from './ports';
 import { logTail, startProcess, stopProcess } from './processes';
 
@@ -30,24 +30,12 @@ export interface TestGitea {
 }
 
 /** Runs build-gitea.sh (instant once cached); returns the folder with gitea, options, templates. */
-async function giteaDir(): Promise<string> {
-  const script = path.join(packageDir, 'build-gitea.sh');
-  try {
-    const { stdout } = await run('bash', [script], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout.trim().split('\n').pop() ?? '';
-  } catch (error) {
-    throw new Error(
-      `${script} failed to provide Gitea: ${
-        (error as { stderr?: string }).stderr
-          ?.trim()
-          .split('\n')
-          .slice(-20)
-          .join('\n') || String(error)
-      }\nInstall Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_GITEA_BIN.`,
-    );
-  }
+function giteaDir(): Promise<string> {
+  return runBuildScript(
+    'build-gitea.sh',
+    'Gitea',
+    'Install Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_GITEA_BIN.',
+  );
 }
 
 function appIni(dir: string, port: number, staticRoot: string): string {

@@ -33,6 +33,35 @@ export function sharedFile(...segments: string[]): string {
   return file;
 }
 
+/**
+ * Runs one of the bed's build scripts (instant once its output is cached) and returns the
+ * directory it printed last; on failure, says what it was to provide, the end of its
+ * output, and `remedy`.
+ */
+export async function runBuildScript(
+  script: string,
+  what: string,
+  remedy: string,
+): Promise<string> {
+  const file = path.join(packageDir, script);
+  try {
+    const { stdout } = await promisify(execFile)('bash', [file], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout.trim().split('\n').pop() ?? '';
+  } catch (error) {
+    throw new Error(
+      `${file} failed to provide ${what}: ${
+        (error as { stderr?: string }).stderr
+          ?.trim()
+          .split('\n')
+          .slice(-20)
+          .join('\n') || String(error)
+      }\n${remedy}`,
+    );
+  }
+}
+
 export interface Binaries {
   kubeApiserver: string;
   etcd: string;
@@ -43,20 +72,12 @@ let binariesPromise: Promise<Binaries> | undefined;
 /** Runs build-binaries.sh (instant once cached) and returns the kube-apiserver and etcd paths. */
 export function findBinaries(): Promise<Binaries> {
   binariesPromise ??= (async () => {
-    const script = path.join(packageDir, 'build-binaries.sh');
-    let dir: string;
-    try {
-      const { stdout } = await promisify(execFile)('bash', [script], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      dir = stdout.trim().split('\n').pop() ?? '';
-    } catch (error) {
-      throw new Error(
-        `${script} failed to provide kube-apiserver and etcd: ${
-          (error as { stderr?: string }).stderr?.trim() || String(error)
-        }\nInstall Go to build them, or set KUBEBUILDER_ASSETS to a directory holding both binaries.`,
-      );
-    }
+    const script = 'build-binaries.sh';
+    const dir = await runBuildScript(
+      script,
+      'kube-apiserver and etcd',
+      'Install Go to build them, or set KUBEBUILDER_ASSETS to a directory holding both binaries.',
+    );
     const binaries = {
       kubeApiserver: path.join(dir, 'kube-apiserver'),
       etcd: path.join(dir, 'etcd'),

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { packageDir } from '../paths';
+import { runBuildScript } from '../paths';
 
 const run = promisify(execFile);
 
@@ -15,24 +15,12 @@ export interface IstioBinaries {
   version: string;
 }
 
-async function runScript(script: string, what: string): Promise<string> {
-  const file = path.join(packageDir, script);
-  try {
-    const { stdout } = await run('bash', [file], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout.trim().split('\n').pop() ?? '';
-  } catch (error) {
-    throw new Error(
-      `${file} failed to provide ${what}: ${
-        (error as { stderr?: string }).stderr
-          ?.trim()
-          .split('\n')
-          .slice(-20)
-          .join('\n') || String(error)
-      }\nInstall Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_ISTIO_BIN to a folder holding pilot-discovery, pilot-agent and istioctl.`,
-    );
-  }
+function runScript(script: string, what: string): Promise<string> {
+  return runBuildScript(
+    script,
+    what,
+    'Install Go 1.26 to build it (scripts/setup.sh --for-tests does), or set CROSSMESH_ISTIO_BIN to a folder holding pilot-discovery, pilot-agent and istioctl.',
+  );
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { renderExposure } from '../render';
 import type { GitRepository } from './deliverySettings';
 import { GiteaRepository } from './GiteaRepository';
+import { giteaRepository } from './__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(120_000);
@@ -20,14 +21,7 @@ describe('GiteaRepository, on a real Gitea', () => {
   beforeAll(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crossmesh-gitea-'));
     gitea = await startGitea(stateDir);
-    await gitea.createRepository('mesh');
-    repository = {
-      url: `${gitea.url}/${gitea.username}/mesh`,
-      provider: 'gitea',
-      host: new URL(gitea.url).host,
-      owner: gitea.username,
-      name: 'mesh',
-    };
+    ({ repository } = await giteaRepository(gitea, 'mesh'));
   });
   afterAll(async () => {
     await gitea?.stop();

@@ -9,8 +9,8 @@ import {
 } from '@crossmesh/test-bed';
 import { eventually } from '../../__testUtils__/eventually';
 import { renderExposure } from '../render';
-import type { GitRepository } from './deliverySettings';
-import { GiteaRepository } from './GiteaRepository';
+import type { GiteaRepository } from './GiteaRepository';
+import { giteaRepository } from './__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(300_000);
@@ -37,15 +37,9 @@ describe('a merged pull request, applied by Flux', () => {
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1'] });
     gitea = await startGitea(bed.stateDir);
-    await gitea.createRepository('mesh');
-    const repository: GitRepository = {
-      url: `${gitea.url}/${gitea.username}/mesh`,
-      provider: 'gitea',
-      host: new URL(gitea.url).host,
-      owner: gitea.username,
-      name: 'mesh',
-    };
-    repo = new GiteaRepository(repository, gitea.token);
+    const made = await giteaRepository(gitea, 'mesh');
+    repo = made.repo;
+    const repository = made.repository;
     flux = await startFlux(bed.clusters[0], bed.stateDir);
     const create = async (plural: string, group: string, body: object) => {
       const answer = await kubeRequest(
