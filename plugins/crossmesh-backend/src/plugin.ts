@@ -7,6 +7,7 @@ import { ClusterObserver } from './clusters/ClusterObserver';
 import { KubernetesClients } from './clusters/KubernetesClients';
 import { DatabaseClusterObservationStore } from './clusters/DatabaseClusterObservationStore';
 import { migrateCrossmeshDatabase } from './database/migrations';
+import { startingAlone } from './database/startupLock';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { MeshConfigWiring } from './exposure/meshConfig/MeshConfigWiring';
@@ -107,7 +108,7 @@ export const crossmeshPlugin = createBackendPlugin({
           }`,
         );
 
-        const db = await migrateCrossmeshDatabase(database);
+        const db = await database.getClient();
         const membershipStore = new DatabaseMembershipStore(db);
         const store = new DatabaseClusterObservationStore(db);
         const kubernetesClients = new KubernetesClients();
@@ -141,27 +142,32 @@ export const crossmeshPlugin = createBackendPlugin({
               (await clusterService.getCluster(name)).strategy,
           },
         });
-        await scheduler.scheduleTask({
-          id: 'crossmesh-renew-intermediates',
-          frequency: { minutes: settings.trust.renewalCheckMinutes },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 1 },
-          fn: async () => {
-            const renewed = await trust.intermediates.renewExpiring(
-              'crossmesh:scheduler',
-            );
-            for (const r of renewed) {
-              logger.info(
-                `crossmesh renewed the intermediate CA of ${
-                  r.intermediate.clusterName
-                } (serial ${r.intermediate.serial})${
-                  r.distribution.error
-                    ? `; distribution failed: ${r.distribution.error}`
-                    : ''
-                }`,
+        // The scheduler creates its own tables at the first task that is not local: that
+        // and the migrations happen while no other replica is doing the same.
+        await startingAlone(db, async () => {
+          await migrateCrossmeshDatabase(database);
+          await scheduler.scheduleTask({
+            id: 'crossmesh-renew-intermediates',
+            frequency: { minutes: settings.trust.renewalCheckMinutes },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 1 },
+            fn: async () => {
+              const renewed = await trust.intermediates.renewExpiring(
+                'crossmesh:scheduler',
               );
-            }
-          },
+              for (const r of renewed) {
+                logger.info(
+                  `crossmesh renewed the intermediate CA of ${
+                    r.intermediate.clusterName
+                  } (serial ${r.intermediate.serial})${
+                    r.distribution.error
+                      ? `; distribution failed: ${r.distribution.error}`
+                      : ''
+                  }`,
+                );
+              }
+            },
+          });
         });
 
         // Callers' connections live at most half a workload-certificate lifetime, so none
