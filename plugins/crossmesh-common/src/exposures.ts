@@ -32,10 +32,32 @@ export interface ExposureClusterStatus {
   cluster: string;
   /** `consumer`: gets the ServiceEntry; `exporter`: the cluster the service runs in. */
   role: 'consumer' | 'exporter';
-  state: 'pending' | 'applied' | 'failed' | 'removed';
+  /**
+   * `waiting-for-merge` and `syncing` are the steps of a cluster whose objects go through
+   * Git: its pull request is open, then merged and not yet live.
+   */
+  state:
+    | 'pending'
+    | 'waiting-for-merge'
+    | 'syncing'
+    | 'applied'
+    | 'failed'
+    | 'removed';
   /** The last error in words, while `state` is `failed` (or a retry is pending). */
   lastError: string | null;
+  /** The pull request that carries this request's change to the cluster's Git folder. */
+  pullRequest?: ExposurePullRequest;
   updatedAt: string;
+}
+
+/**
+ * A pull request crossmesh opened on a cluster's Git repository.
+ *
+ * @public
+ */
+export interface ExposurePullRequest {
+  number: number;
+  url: string;
 }
 
 /**

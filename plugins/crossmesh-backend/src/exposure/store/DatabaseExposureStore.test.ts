@@ -488,6 +488,24 @@ describe('DatabaseExposureStore', () => {
       ).rejects.toThrow();
     });
 
+    it('keeps the pull request of a cluster delivered through Git, and drops it when the status has none', async () => {
+      const { store } = await createStore();
+      await store.insertRequest(request('req-1'));
+      const waiting = status('cluster-1', 'consumer', {
+        state: 'waiting-for-merge',
+        pullRequest: {
+          number: 7,
+          url: 'http://127.0.0.1:3000/platform/mesh/pulls/7',
+        },
+      });
+      await store.setClusterStatus('req-1', waiting);
+      expect((await store.getRequest('req-1'))?.clusters).toEqual([waiting]);
+
+      const direct = status('cluster-1', 'consumer', { state: 'applied' });
+      await store.setClusterStatus('req-1', direct);
+      expect((await store.getRequest('req-1'))?.clusters).toEqual([direct]);
+    });
+
     describe('in an exposure transaction', () => {
       it('rolls back everything written when the work throws, its own savepoints too', async () => {
         const { knex } = await createStore();
@@ -658,10 +676,13 @@ describe('DatabaseExposureStore', () => {
       );
       await store.allocateVip('svc-2.bar.global', 'req-1', lowestFree);
 
-      await knex.migrate.down({
-        ...migrations,
-        name: '20261125c_exposures.js',
-      });
+      // Newest first: the later migration alters a table of the first.
+      for (const name of [
+        '20261204_cluster_pull_requests.js',
+        '20261125c_exposures.js',
+      ]) {
+        await knex.migrate.down({ ...migrations, name });
+      }
       for (const table of TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }

@@ -191,7 +191,13 @@ export class DatabaseExposureStore implements ExposureStore {
     await this.db<ClusterRow>(CLUSTERS)
       .insert(clusterToRow(id, status))
       .onConflict(['request_id', 'cluster', 'role'])
-      .merge(['state', 'last_error', 'updated_at']);
+      .merge([
+        'state',
+        'last_error',
+        'pull_request_number',
+        'pull_request_url',
+        'updated_at',
+      ]);
   }
 
   async allocateVip(

@@ -52,6 +52,8 @@ export interface ClusterRow {
   role: string;
   state: string;
   last_error: string | null;
+  pull_request_number?: number | null;
+  pull_request_url?: string | null;
   updated_at: DbTimestamp;
 }
 
@@ -130,6 +132,8 @@ export function clusterToRow(
     role: status.role,
     state: status.state,
     last_error: status.lastError,
+    pull_request_number: status.pullRequest?.number ?? null,
+    pull_request_url: status.pullRequest?.url ?? null,
     updated_at: timestampToDb(status.updatedAt, 'updatedAt'),
   };
 }
@@ -141,6 +145,14 @@ export function clusterFromRow(row: ClusterRow): ExposureClusterStatus {
     role: row.role as ExposureClusterStatus['role'],
     state: row.state as ExposureClusterStatus['state'],
     lastError: row.last_error,
+    ...(row.pull_request_number && row.pull_request_url
+      ? {
+          pullRequest: {
+            number: row.pull_request_number,
+            url: row.pull_request_url,
+          },
+        }
+      : {}),
     updatedAt: timestampFromDb(row.updated_at),
   };
 }

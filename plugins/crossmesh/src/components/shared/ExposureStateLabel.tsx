@@ -1,3 +1,4 @@
+import { Link } from '@backstage/core-components';
 import {
   ExposureClusterStatus,
   ExposureRequestState,
@@ -35,12 +36,17 @@ const clusterStates: Record<
   { words: string; status: StatusKind }
 > = {
   pending: { words: 'Waiting to apply', status: 'pending' },
+  'waiting-for-merge': { words: 'Waiting for merge', status: 'pending' },
+  syncing: { words: 'Syncing from Git', status: 'running' },
   applied: { words: 'Applied', status: 'ok' },
   failed: { words: 'Failed', status: 'error' },
   removed: { words: 'Removed', status: 'aborted' },
 };
 
-/** One cluster's progress on a request, with the last error in words when it failed. */
+/**
+ * One cluster's progress on a request, with the last error in words when it failed, and
+ * the pull request that carries it when the cluster is delivered through Git.
+ */
 export function ClusterProgressLabel(props: { status: ExposureClusterStatus }) {
   const { status } = props;
   const { words, status: kind } = clusterStates[status.state];
@@ -51,9 +57,18 @@ export function ClusterProgressLabel(props: { status: ExposureClusterStatus }) {
         ? `: ${status.lastError}`
         : ` (last error: ${status.lastError})`;
   }
+  const pullRequest = status.pullRequest;
   return (
     <StatusLabel status={kind}>
       <Words>{`${words}${status.state === 'applied' ? '' : error}`}</Words>
+      {pullRequest && (
+        <>
+          {' '}
+          <Link to={pullRequest.url} target="_blank" rel="noopener">
+            (pull request #{pullRequest.number})
+          </Link>
+        </>
+      )}
     </StatusLabel>
   );
 }

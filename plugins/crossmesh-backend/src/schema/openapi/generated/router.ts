@@ -1002,10 +1002,32 @@ export const spec = {
           },
           state: {
             type: 'string',
-            enum: ['pending', 'applied', 'failed', 'removed'],
+            enum: [
+              'pending',
+              'waiting-for-merge',
+              'syncing',
+              'applied',
+              'failed',
+              'removed',
+            ],
           },
           lastError: {
             type: ['string', 'null'],
+          },
+          pullRequest: {
+            type: 'object',
+            description:
+              "The pull request that carries the change to the cluster's Git folder (clusters delivered through Git).",
+            properties: {
+              number: {
+                type: 'integer',
+              },
+              url: {
+                type: 'string',
+              },
+            },
+            required: ['number', 'url'],
+            additionalProperties: false,
           },
           updatedAt: {
             type: 'string',
