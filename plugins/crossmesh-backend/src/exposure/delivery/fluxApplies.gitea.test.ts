@@ -10,7 +10,11 @@ import {
 import { eventually } from '../../__testUtils__/eventually';
 import { renderExposure } from '../render';
 import type { GiteaRepository } from './GiteaRepository';
-import { giteaRepository } from './__testUtils__/giteaRepository';
+import {
+  asAdmin,
+  fluxAppliesFolder,
+  giteaRepository,
+} from './__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(300_000);
@@ -28,48 +32,13 @@ describe('a merged pull request, applied by Flux', () => {
   let flux: TestFlux;
   let repo: GiteaRepository;
 
-  const asAdmin = () => ({
-    url: bed.clusters[0].url,
-    ca: Buffer.from(bed.clusters[0].caData, 'base64').toString('utf8'),
-    token: bed.clusters[0].adminToken,
-  });
-
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1'] });
     gitea = await startGitea(bed.stateDir);
     const made = await giteaRepository(gitea, 'mesh');
     repo = made.repo;
-    const repository = made.repository;
     flux = await startFlux(bed.clusters[0], bed.stateDir);
-    const create = async (plural: string, group: string, body: object) => {
-      const answer = await kubeRequest(
-        asAdmin(),
-        `/apis/${group}/v1/namespaces/flux-system/${plural}`,
-        { method: 'POST', body },
-      );
-      expect(answer.status).toBe(201);
-    };
-    await create('gitrepositories', 'source.toolkit.fluxcd.io', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
-      metadata: { name: 'mesh', namespace: 'flux-system' },
-      spec: {
-        interval: '1s',
-        url: `${repository.url}.git`,
-        ref: { branch: 'main' },
-      },
-    });
-    await create('kustomizations', 'kustomize.toolkit.fluxcd.io', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'crossmesh', namespace: 'flux-system' },
-      spec: {
-        interval: '1s',
-        sourceRef: { kind: 'GitRepository', name: 'mesh' },
-        path: `./${FOLDER}`,
-        prune: true,
-      },
-    });
+    await fluxAppliesFolder(bed.clusters[0], made.repository, FOLDER);
   });
   afterAll(async () => {
     await flux?.stop();
@@ -91,7 +60,7 @@ describe('a merged pull request, applied by Flux', () => {
     for (const object of rendered.consumer) {
       const plural = `${object.kind.toLowerCase()}s`.replace(/ys$/, 'ies');
       const answer = await kubeRequest(
-        asAdmin(),
+        asAdmin(bed.clusters[0]),
         `/apis/${object.apiVersion}/namespaces/${object.metadata.namespace}/${plural}/${object.metadata.name}`,
       );
       if (answer.status === 200)

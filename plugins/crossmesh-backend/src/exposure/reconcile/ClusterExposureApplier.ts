@@ -11,7 +11,6 @@ import {
 import {
   isConflict,
   loadKubernetesModule,
-  TimeoutError,
 } from '../../clusters/kubernetesModule';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../render/names';
 import {
@@ -20,7 +19,6 @@ import {
   inParallel,
   send,
   stopIfUnreachable,
-  StopError,
   Tally,
 } from './apiRequests';
 import {
@@ -34,6 +32,7 @@ import { FIELD_MANAGER } from '../../clusters/ownership';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
 import type { WriteTracker } from './OwnWrites';
 import { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
+import { readManagedObjects } from './readManagedObjects';
 
 /**
  * What {@link ClusterExposureApplier.converge} did in one cluster.
@@ -57,6 +56,22 @@ export interface ClusterConvergence {
    * objects not named here were converged.
    */
   error?: string;
+  /**
+   * Clusters delivered through Git: requests whose objects are on their way (pull request
+   * open, or merged and not yet live), by request-id label value; `*` holds back all.
+   */
+  pending?: ReadonlyMap<string, PendingDelivery>;
+}
+
+/**
+ * Where a request's change to a cluster delivered through Git is.
+ *
+ * @internal
+ */
+export interface PendingDelivery {
+  step: 'waiting-for-merge' | 'syncing';
+  pullRequest?: { number: number; url: string };
+  detail: string;
 }
 
 /** Up to this many objects of a kind to create are checked by name rather than by a LIST. */
@@ -151,41 +166,9 @@ export class ClusterExposureApplier {
     const api = await this.customObjectsApi(connection);
     const k8s = await loadKubernetesModule();
 
-    const actual: ObservedKubeObject[] = observed ? [...observed] : [];
-    for (const { kind, plural, apiVersion } of observed ? [] : MANAGED_KINDS) {
-      const [group, version] = apiVersion.split('/');
-      let list: { items?: ObservedKubeObject[] };
-      try {
-        list = await send(tally, 'reads', () =>
-          api.listClusterCustomObject({
-            group,
-            version,
-            plural,
-            labelSelector: MANAGED_SELECTOR,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof TimeoutError) {
-          throw error;
-        }
-        throw new StopError(
-          `crossmesh could not list its ${kind} objects, so it changed nothing: ${describeKubernetesError(
-            error,
-            connection.url,
-          )}`,
-          error,
-        );
-      }
-      for (const item of list.items ?? []) {
-        // Items of a custom resource list carry these, but a missing one must not
-        // make two objects of different kinds look alike.
-        actual.push({
-          ...item,
-          apiVersion: item.apiVersion ?? apiVersion,
-          kind: item.kind ?? kind,
-        });
-      }
-    }
+    const actual = observed
+      ? [...observed]
+      : await readManagedObjects(api, tally);
 
     const plan = planClusterChanges(
       desired,

@@ -28,6 +28,10 @@ import type {
 } from '../meshConfig/MeshConfigWiring';
 import type { MeshRenderSettings } from '../render';
 import type { ObservedKubeObject } from '../render/types';
+import type { DeliverySettings } from '../delivery/deliverySettings';
+import type { GitClusterDelivery } from './GitClusterDelivery';
+import { recordClusterProgress } from './clusterProgress';
+import { pullRequestText } from './pullRequestText';
 
 /**
  * What one reconcile pass did.
@@ -88,6 +92,16 @@ export class ExposureReconciler {
       /** Each state change is written with its audit event in one transaction. */
       transaction: ExposureTransaction;
       applier: ClusterExposureApplier;
+      /**
+       * Clusters whose objects go through Git: crossmesh proposes them there and reads the
+       * cluster to see them live. Without it, every cluster is written directly.
+       */
+      git?: {
+        delivery: DeliverySettings;
+        deliver: GitClusterDelivery;
+        /** Where pull requests link back to (`app.baseUrl`). */
+        appBaseUrl: string;
+      };
       dns: ClusterDnsWiring;
       /** Keeps multi-primary clusters' `serviceSettings`; without it they are not touched. */
       meshConfig?: MeshConfigWiring;
@@ -169,7 +183,7 @@ export class ExposureReconciler {
   }
 
   private async converge(fresh: boolean): Promise<ReconcileReport> {
-    const { store, applier, connections } = this.options;
+    const { store, connections } = this.options;
     const transitions: string[] = [];
     let requests = await this.openRequests();
 
@@ -205,33 +219,28 @@ export class ExposureReconciler {
       connections.map(c => {
         const failing = this.failures.get(c.name);
         if (!fresh && failing && failing.nextAttemptAt > nowMs) {
-          return Promise.resolve<ClusterConvergence>({
-            cluster: c.name,
-            applied: 0,
-            deleted: 0,
-            unchanged: 0,
-            reads: 0,
-            writes: 0,
-            error: `backing off after ${
-              failing.count
-            } failed passes; next attempt at ${new Date(
-              failing.nextAttemptAt,
-            ).toISOString()}`,
-          });
+          return Promise.resolve(
+            untouched(
+              c.name,
+              `backing off after ${
+                failing.count
+              } failed passes; next attempt at ${new Date(
+                failing.nextAttemptAt,
+              ).toISOString()}`,
+            ),
+          );
         }
         return desired.held.has(c.name)
-          ? Promise.resolve<ClusterConvergence>({
-              cluster: c.name,
-              applied: 0,
-              deleted: 0,
-              unchanged: 0,
-              reads: 0,
-              writes: 0,
-              error: `not converged while a request it serves cannot be rendered: ${desired.held.get(
+          ? Promise.resolve(
+              untouched(
                 c.name,
-              )}`,
-            })
-          : applier.converge(
+                `not converged while a request it serves cannot be rendered: ${desired.held.get(
+                  c.name,
+                )}`,
+              ),
+            )
+          : this.deliver(
+              requests,
               c,
               desired.objects.get(c.name)!,
               fresh ? undefined : this.options.watches?.managedObjects(c.name),
@@ -267,43 +276,14 @@ export class ExposureReconciler {
 
     for (const r of requests) {
       const now = this.now().toISOString();
-      const involved: Array<{
-        cluster: string;
-        role: 'consumer' | 'exporter';
-      }> = [
-        ...r.consumerClusters.map(cluster => ({
-          cluster,
-          role: 'consumer' as const,
-        })),
-        { cluster: r.sourceCluster, role: 'exporter' as const },
-      ];
-      let allDone = true;
-      for (const { cluster, role } of involved) {
-        const result = byCluster.get(cluster);
-        const error = desired.problems.get(r.id) ?? result?.error ?? null;
-        let state: 'failed' | 'removed' | 'applied' = 'applied';
-        if (error) {
-          state = 'failed';
-        } else if (r.state === 'revoking') {
-          state = 'removed';
-        }
-        if (error) allDone = false;
-        const previous = r.clusters.find(
-          s => s.cluster === cluster && s.role === role,
-        );
-        if (state === 'failed' && previous?.state !== 'failed') {
-          await this.options.onOutcome?.(r, 'failed', `${cluster}: ${error}`);
-        }
-        if (previous?.state !== state || previous?.lastError !== error) {
-          await store.setClusterStatus(r.id, {
-            cluster,
-            role,
-            state,
-            lastError: error,
-            updatedAt: now,
-          });
-        }
-      }
+      const allDone = await recordClusterProgress(r, {
+        results: byCluster,
+        problem: desired.problems.get(r.id),
+        store,
+        audit: this.options.audit,
+        onOutcome: this.options.onOutcome,
+        now,
+      });
       if (allDone && r.state === 'applying') {
         if (await this.move(r, 'applied', transitions)) {
           await this.options.onOutcome?.(
@@ -333,6 +313,26 @@ export class ExposureReconciler {
       transitions,
       ...(nextEndDate ? { nextEndDate } : {}),
     };
+  }
+
+  /** Through Git for clusters delivered so, directly for the others. */
+  private deliver(
+    requests: ExposureRequest[],
+    connection: ClusterConnection,
+    objects: Parameters<ClusterExposureApplier['converge']>[1],
+    observed: ObservedKubeObject[] | undefined,
+  ): Promise<ClusterConvergence> {
+    const delivery = this.options.git?.delivery.of(connection.name);
+    if (delivery?.mode === 'git') {
+      return this.options.git!.deliver.converge(
+        connection,
+        delivery,
+        objects,
+        observed,
+        pullRequestText(requests, this.options.git!.appBaseUrl),
+      );
+    }
+    return this.options.applier.converge(connection, objects, observed);
   }
 
   private recordAttempt(result: ClusterConvergence, nowMs: number) {
@@ -390,4 +390,17 @@ export class ExposureReconciler {
     }
     return moved;
   }
+}
+
+/** A cluster this pass left alone, and why. */
+function untouched(cluster: string, error: string): ClusterConvergence {
+  return {
+    cluster,
+    applied: 0,
+    deleted: 0,
+    unchanged: 0,
+    reads: 0,
+    writes: 0,
+    error,
+  };
 }

@@ -1,4 +1,4 @@
-import type { TestGitea } from '@crossmesh/test-bed';
+import { kubeRequest, TestBed, TestGitea } from '@crossmesh/test-bed';
 import type { GitRepository } from '../deliverySettings';
 import { GiteaRepository } from '../GiteaRepository';
 
@@ -16,4 +16,82 @@ export async function giteaRepository(
     name,
   };
   return { repository, repo: new GiteaRepository(repository, gitea.token) };
+}
+
+/** The bed cluster's admin credentials, for kubeRequest. */
+export function asAdmin(cluster: TestBed['clusters'][number]) {
+  return {
+    url: cluster.url,
+    ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
+    token: cluster.adminToken,
+  };
+}
+
+/**
+ * Points the Flux of `cluster` at `folder` of the repository: a GitRepository and a pruning
+ * Kustomization in `flux-system`, both checked every second.
+ */
+export async function fluxAppliesFolder(
+  cluster: TestBed['clusters'][number],
+  repository: GitRepository,
+  folder: string,
+): Promise<void> {
+  const create = async (plural: string, group: string, body: object) => {
+    const answer = await kubeRequest(
+      asAdmin(cluster),
+      `/apis/${group}/v1/namespaces/flux-system/${plural}`,
+      { method: 'POST', body },
+    );
+    if (answer.status !== 201) {
+      throw new Error(
+        `creating the Flux ${plural} answered ${
+          answer.status
+        }: ${JSON.stringify(answer.body)}`,
+      );
+    }
+  };
+  await create('gitrepositories', 'source.toolkit.fluxcd.io', {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name: 'mesh', namespace: 'flux-system' },
+    spec: {
+      interval: '1s',
+      url: `${repository.url}.git`,
+      ref: { branch: 'main' },
+    },
+  });
+  await create('kustomizations', 'kustomize.toolkit.fluxcd.io', {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: 'crossmesh', namespace: 'flux-system' },
+    spec: {
+      interval: '1s',
+      sourceRef: { kind: 'GitRepository', name: 'mesh' },
+      path: `./${folder}`,
+      prune: true,
+    },
+  });
+}
+
+/** Suspends or resumes the Kustomization of {@link fluxAppliesFolder}, as an operator does. */
+export async function suspendFlux(
+  cluster: TestBed['clusters'][number],
+  suspend: boolean,
+): Promise<void> {
+  const answer = await kubeRequest(
+    asAdmin(cluster),
+    '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/crossmesh',
+    {
+      method: 'PATCH',
+      contentType: 'application/merge-patch+json',
+      body: { spec: { suspend } },
+    },
+  );
+  if (answer.status !== 200) {
+    throw new Error(
+      `suspending the Flux Kustomization answered ${
+        answer.status
+      }: ${JSON.stringify(answer.body)}`,
+    );
+  }
 }

@@ -1,0 +1,277 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  startFlux,
+  startGitea,
+  startTestBed,
+  TestBed,
+  TestFlux,
+  TestGitea,
+} from '@crossmesh/test-bed';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { eventually } from '../../__testUtils__/eventually';
+import {
+  insertApprovedRequest,
+  managedObjects,
+  migratedDatabase,
+  reconcilerFor,
+} from '../../__testUtils__/reconcilerFixture';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import type {
+  ClusterDelivery,
+  DeliverySettings,
+  GitRepository,
+} from '../delivery/deliverySettings';
+import { GiteaRepository } from '../delivery/GiteaRepository';
+import {
+  fluxAppliesFolder,
+  giteaRepository,
+  suspendFlux,
+} from '../delivery/__testUtils__/giteaRepository';
+import { KUSTOMIZATION_FILE } from '../delivery/gitTree';
+import { toYaml } from '../render';
+import { GitClusterDelivery } from './GitClusterDelivery';
+
+jest.setTimeout(300_000);
+
+const FOLDER = 'clusters/cluster-1';
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/**
+ * cluster-1 takes its objects from Git (Gitea, applied by Flux); cluster-2 is written
+ * directly: one exposure from cluster-2 to cluster-1 crosses both modes.
+ */
+describe('the reconciler, for a cluster delivered through Git', () => {
+  let bed: TestBed;
+  let gitea: TestGitea;
+  let flux: TestFlux;
+  let repository: GitRepository;
+  let repo: GiteaRepository;
+  let parts: ReturnType<typeof reconcilerFor>;
+
+  const git: ClusterDelivery = {
+    mode: 'git',
+    repository: undefined as unknown as GitRepository,
+    branch: 'main',
+    path: FOLDER,
+    merge: 'reviewers',
+  };
+
+  beforeAll(async () => {
+    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    gitea = await startGitea(bed.stateDir);
+    ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
+    (git as { repository: GitRepository }).repository = repository;
+    flux = await startFlux(bed.clusters[0], bed.stateDir);
+    await fluxAppliesFolder(bed.clusters[0], repository, FOLDER);
+    const delivery: DeliverySettings = {
+      of: cluster => (cluster === 'cluster-1' ? git : { mode: 'direct' }),
+      gitClusters: () => ['cluster-1'],
+    };
+    parts = reconcilerFor(bed, await migratedDatabase(databases, 'SQLITE_3'), {
+      git: {
+        delivery,
+        deliver: new GitClusterDelivery({
+          clients: new KubernetesClients(),
+          forge: d => new GiteaRepository(d.repository, gitea.token),
+        }),
+        appBaseUrl: 'http://backstage.test',
+      },
+    });
+  });
+  afterAll(async () => {
+    await flux?.stop();
+    await gitea?.stop();
+    await bed?.stop();
+  });
+
+  const statusIn = async (id: string, cluster: string) =>
+    (await parts.store.getRequest(id))!.clusters.find(
+      c => c.cluster === cluster,
+    );
+  const logs = () => `Flux logs: ${flux.logFiles.join(', ')}`;
+
+  async function closePullRequest(number: number) {
+    const answer = await fetch(
+      `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls/${number}`,
+      {
+        method: 'PATCH',
+        headers: {
+          authorization: `token ${gitea.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ state: 'closed' }),
+      },
+    );
+    expect(answer.status).toBe(201);
+  }
+
+  it('opens one pull request with the objects, waits for its merge, and turns active once Flux made them live', async () => {
+    await insertApprovedRequest(parts.store, 'r-1', 'svc-2');
+    await parts.reconciler.reconcile();
+
+    const waiting = await statusIn('r-1', 'cluster-1');
+    expect(waiting).toMatchObject({
+      state: 'waiting-for-merge',
+      lastError: null,
+    });
+    expect(await statusIn('r-1', 'cluster-2')).toMatchObject({
+      state: 'applied',
+    });
+    expect((await parts.store.getRequest('r-1'))!.state).toBe('applying');
+    const number = waiting!.pullRequest!.number;
+    const pull = await repo.pullRequest(number);
+    expect(pull).toMatchObject({ state: 'open', base: 'main' });
+    expect(waiting!.pullRequest!.url).toBe(pull.url);
+
+    // Its title and body say what it is for and link back.
+    const details = await (
+      await fetch(
+        `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls/${number}`,
+        { headers: { authorization: `token ${gitea.token}` } },
+      )
+    ).json();
+    expect(details.title).toBe(
+      'crossmesh: expose svc-2.bar.global in cluster-1',
+    );
+    expect(details.body).toContain('approved by user:default/carol');
+    expect(details.body).toContain(
+      'http://backstage.test/catalog/default/component/svc-2/mesh',
+    );
+
+    // Nothing in cluster-1 before the merge; a second pass opens nothing new.
+    expect(await managedObjects(bed.clusters[0], 'serviceentries')).toEqual([]);
+    await parts.reconciler.reconcile();
+    expect((await statusIn('r-1', 'cluster-1'))!.pullRequest!.number).toBe(
+      number,
+    );
+
+    // The pull request holds one file per object plus the kustomization, each object the
+    // request's, in the YAML crossmesh renders.
+    const files = await repo.readFolder('main', FOLDER);
+    expect(files.size).toBe(0);
+    const changed = await repo.changedFiles(number);
+    expect(changed).toContain(`${FOLDER}/${KUSTOMIZATION_FILE}`);
+    const proposed = await repo.readFolder(pull.head, FOLDER);
+    const objects = [...proposed]
+      .filter(([file]) => file !== KUSTOMIZATION_FILE)
+      .map(([, { content }]) => parse(content));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) {
+      expect(object.metadata.labels['crossmesh.io/request-id']).toBe('r-1');
+      expect(
+        proposed.get(
+          `${object.kind.toLowerCase()}.${object.metadata.namespace}.${
+            object.metadata.name
+          }.yaml`,
+        )!.content,
+      ).toBe(toYaml([object]));
+    }
+
+    const mergedAt = Date.now();
+    await repo.merge(number);
+    await eventually(
+      'the request turns active once Flux applied the merged objects',
+      async () => {
+        await parts.reconciler.reconcile();
+        expect((await parts.store.getRequest('r-1'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+    // eslint-disable-next-line no-console
+    console.log(`merge -> active: ${Date.now() - mergedAt} ms`);
+    expect(await statusIn('r-1', 'cluster-1')).toMatchObject({
+      state: 'applied',
+      pullRequest: { number },
+    });
+    const live = await managedObjects(bed.clusters[0], 'serviceentries');
+    expect(live.map(o => o.spec.hosts[0])).toEqual(['svc-2.bar.global']);
+    // Flux made it, not crossmesh.
+    expect(
+      live[0].metadata.managedFields.map((f: any) => f.manager),
+    ).not.toContain('crossmesh');
+  });
+
+  it('opens a removal pull request on revoke, and the request is revoked once its objects are gone', async () => {
+    expect(
+      await parts.store.transitionRequest('r-1', 'active', 'revoking', {}),
+    ).toBe(true);
+    await parts.reconciler.reconcile();
+    const waiting = await statusIn('r-1', 'cluster-1');
+    expect(waiting).toMatchObject({ state: 'waiting-for-merge' });
+    const details = await repo.pullRequest(waiting!.pullRequest!.number);
+    expect(details.state).toBe('open');
+
+    // Merged while Flux is suspended: Git holds the removal, the cluster does not yet.
+    await suspendFlux(bed.clusters[0], true);
+    await repo.merge(details.number);
+    await parts.reconciler.reconcile();
+    expect(await statusIn('r-1', 'cluster-1')).toMatchObject({
+      state: 'syncing',
+      pullRequest: { number: details.number },
+    });
+    expect((await parts.store.getRequest('r-1'))!.state).toBe('revoking');
+    expect(
+      await managedObjects(bed.clusters[0], 'serviceentries'),
+    ).toHaveLength(1);
+
+    await suspendFlux(bed.clusters[0], false);
+    await eventually(
+      'the request is revoked once Flux pruned its objects',
+      async () => {
+        await parts.reconciler.reconcile();
+        expect((await parts.store.getRequest('r-1'))!.state).toBe('revoked');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+    expect(await managedObjects(bed.clusters[0], 'serviceentries')).toEqual([]);
+  });
+
+  it('marks the cluster failed, with the reason, when its pull request is closed without merge', async () => {
+    await insertApprovedRequest(parts.store, 'r-2', 'svc-3');
+    await parts.reconciler.reconcile();
+    const waiting = await statusIn('r-2', 'cluster-1');
+    await closePullRequest(waiting!.pullRequest!.number);
+
+    await parts.reconciler.reconcile();
+    const failed = await statusIn('r-2', 'cluster-1');
+    expect(failed!.state).toBe('failed');
+    expect(failed!.lastError).toContain(
+      `pull request #${waiting!.pullRequest!.number}`,
+    );
+    expect(failed!.lastError).toContain('closed without being merged');
+    // It stays closed: crossmesh does not open the same change again behind the reviewers.
+    await parts.reconciler.reconcile();
+    expect((await statusIn('r-2', 'cluster-1'))!.pullRequest!.number).toBe(
+      waiting!.pullRequest!.number,
+    );
+  });
+
+  it('never commits private key bytes: the whole history of the repository is scanned', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crossmesh-history-'));
+    try {
+      const url = new URL(`${repository.url}.git`);
+      url.username = gitea.username;
+      url.password = gitea.token;
+      execFileSync('git', [
+        'clone',
+        '--quiet',
+        '--mirror',
+        url.toString(),
+        dir,
+      ]);
+      const history = execFileSync(
+        'git',
+        ['-C', dir, 'log', '--all', '-p', '--format=commit %H'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      ).toString('utf8');
+      expect(history).toContain('kind: ServiceEntry');
+      expect(history).not.toMatch(/PRIVATE KEY|kind: Secret\b/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

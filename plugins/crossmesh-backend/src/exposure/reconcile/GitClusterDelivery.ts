@@ -1,0 +1,270 @@
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import {
+  ClusterConnection,
+  unsupportedAuthProblem,
+} from '../../clusters/clusterConnections';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { loadKubernetesModule } from '../../clusters/kubernetesModule';
+import type { KubeObject, ObservedKubeObject } from '../render/types';
+import { describeStop } from './apiRequests';
+import type {
+  ClusterConvergence,
+  PendingDelivery,
+} from './ClusterExposureApplier';
+import { checkDesired } from './istioObjects';
+import { planClusterChanges } from './plan';
+import { readManagedObjects } from './readManagedObjects';
+import type { ClusterDelivery } from '../delivery/deliverySettings';
+import type { PullRequest } from '../delivery/GiteaRepository';
+import {
+  AffectedRequests,
+  describeNotLive,
+  requestsOfFileChanges,
+  requestsOfObjects,
+} from '../delivery/gitProgress';
+import { renderGitTree, treeChanges } from '../delivery/gitTree';
+
+type GitDelivery = Extract<ClusterDelivery, { mode: 'git' }>;
+
+/**
+ * The key of {@link ClusterConvergence.pending} for what holds back every request.
+ *
+ * @internal
+ */
+export const ALL_REQUESTS = '*';
+
+/** What a Git delivery needs of a forge: Gitea today, GitHub and GitLab the same way. */
+export interface GitForge {
+  readFolder(
+    branch: string,
+    folder: string,
+  ): Promise<Map<string, { content: string; sha: string }>>;
+  propose(
+    folder: string,
+    change: {
+      base: string;
+      head: string;
+      write: Array<{ file: string; content: string }>;
+      remove: string[];
+      title: string;
+      body: string;
+    },
+  ): Promise<PullRequest>;
+  merge(number: number): Promise<PullRequest>;
+}
+
+/**
+ * The words of a pull request, made from the requests its change carries.
+ *
+ * @internal
+ */
+export type PullRequestText = (change: {
+  cluster: string;
+  path: string;
+  requests: AffectedRequests;
+  write: ReadonlyArray<{ file: string; content: string }>;
+  remove: ReadonlyArray<string>;
+}) => { title: string; body: string };
+
+function shortHash(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [file, content] of [...files].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    hash.update(`${file}\0${content}\0`);
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * The branch of one change: the same change of the same folder always gets the same name,
+ * so a replica proposing it again (or after a crash) finds what was made, and a folder that
+ * moved on meanwhile gets a new one.
+ *
+ * @internal
+ */
+export function changeBranch(
+  cluster: string,
+  current: ReadonlyMap<string, string>,
+  desired: ReadonlyMap<string, string>,
+): string {
+  return `crossmesh/${cluster}/${shortHash(current)}-${shortHash(desired)}`;
+}
+
+/**
+ * Delivers a cluster's objects through Git: it never writes them to the cluster. The
+ * cluster's folder in the repository is compared with what crossmesh wants there; a
+ * difference becomes a pull request (merged by crossmesh when so configured), and once Git
+ * holds it, the cluster is read until Flux or Argo CD has made it live. What the cluster
+ * holds apart from Git is reported, not repaired: Git is the truth in this mode.
+ *
+ * @internal
+ */
+export class GitClusterDelivery {
+  private readonly customObjects = new WeakMap<KubeConfig, CustomObjectsApi>();
+
+  constructor(
+    private readonly options: {
+      clients: KubernetesClients;
+      forge: (delivery: GitDelivery) => GitForge;
+      /** How long one request to the API server may take; default 30 s. */
+      timeoutMs?: number;
+    },
+  ) {}
+
+  async converge(
+    connection: ClusterConnection,
+    delivery: GitDelivery,
+    desired: KubeObject[],
+    observed: ObservedKubeObject[] | undefined,
+    text: PullRequestText,
+  ): Promise<ClusterConvergence> {
+    const result: ClusterConvergence = {
+      cluster: connection.name,
+      applied: 0,
+      deleted: 0,
+      unchanged: 0,
+      reads: 0,
+      writes: 0,
+      pending: new Map(),
+    };
+    const problems: string[] = [];
+    const { objects } = checkDesired(desired, problems);
+    try {
+      const step = await this.throughGit(
+        connection.name,
+        delivery,
+        objects,
+        text,
+      );
+      if (step) {
+        result.pending = step;
+      } else {
+        const authProblem = unsupportedAuthProblem(connection);
+        if (authProblem) return { ...result, error: authProblem };
+        result.pending = await this.live(connection, objects, observed, result);
+      }
+    } catch (error) {
+      problems.unshift(
+        error instanceof Error && error.name !== 'Error'
+          ? error.message
+          : describeStop(error, connection),
+      );
+    }
+    if (problems.length > 0) {
+      result.error = `cluster '${connection.name}': ${problems.join('; ')}`;
+    }
+    return result;
+  }
+
+  /**
+   * Proposes what Git lacks, and says which requests wait on it; none when the folder
+   * already holds what crossmesh wants.
+   */
+  private async throughGit(
+    cluster: string,
+    delivery: GitDelivery,
+    objects: KubeObject[],
+    text: PullRequestText,
+  ): Promise<Map<string, PendingDelivery> | undefined> {
+    const forge = this.options.forge(delivery);
+    const desired = renderGitTree(objects);
+    const current = new Map(
+      [...(await forge.readFolder(delivery.branch, delivery.path))].map(
+        ([file, { content }]) => [file, content],
+      ),
+    );
+    const { write, remove } = treeChanges(current, desired);
+    if (write.length === 0 && remove.length === 0) return undefined;
+
+    const requests = requestsOfFileChanges(current, desired);
+    const { title, body } = text({
+      cluster,
+      path: delivery.path,
+      requests,
+      write,
+      remove,
+    });
+    let pullRequest = await forge.propose(delivery.path, {
+      base: delivery.branch,
+      head: changeBranch(cluster, current, desired),
+      write,
+      remove,
+      title,
+      body,
+    });
+    if (pullRequest.state === 'closed') {
+      throw new Error(
+        `pull request #${pullRequest.number} (${pullRequest.url}) was closed without being merged, so its change is not in Git; reopen and merge it, or revoke the request`,
+      );
+    }
+    if (pullRequest.state === 'open' && delivery.merge === 'auto') {
+      pullRequest = await forge.merge(pullRequest.number);
+    }
+    const pending: PendingDelivery =
+      pullRequest.state === 'open'
+        ? {
+            step: 'waiting-for-merge',
+            pullRequest,
+            detail: `waiting for pull request #${pullRequest.number} to be merged`,
+          }
+        : {
+            step: 'syncing',
+            pullRequest,
+            detail: `pull request #${pullRequest.number} is merged; waiting for the cluster to apply it`,
+          };
+    return byRequest(requests, pending);
+  }
+
+  /** Requests whose objects Git holds but the cluster does not show yet. */
+  private async live(
+    connection: ClusterConnection,
+    objects: KubeObject[],
+    observed: ObservedKubeObject[] | undefined,
+    result: ClusterConvergence,
+  ): Promise<Map<string, PendingDelivery>> {
+    const actual =
+      observed ??
+      (await readManagedObjects(await this.customObjectsApi(connection), {
+        result,
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+        url: connection.url,
+      }));
+    const plan = planClusterChanges(objects, actual);
+    result.unchanged = plan.unchanged;
+    if (plan.apply.length === 0 && plan.delete.length === 0) return new Map();
+    const notLive = requestsOfObjects([...plan.apply, ...plan.delete]);
+    return byRequest(notLive, {
+      step: 'syncing',
+      detail: `Git holds the change; ${describeNotLive(
+        plan.apply,
+        plan.delete,
+      )}`,
+    });
+  }
+
+  private async customObjectsApi(
+    connection: ClusterConnection,
+  ): Promise<CustomObjectsApi> {
+    const { kubeConfig } = await this.options.clients.forCluster(connection);
+    let api = this.customObjects.get(kubeConfig);
+    if (!api) {
+      const k8s = await loadKubernetesModule();
+      api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+      this.customObjects.set(kubeConfig, api);
+    }
+    return api;
+  }
+}
+
+/** Shared objects hold back every request of the cluster: the key `*` says so. */
+function byRequest(
+  requests: AffectedRequests,
+  pending: PendingDelivery,
+): Map<string, PendingDelivery> {
+  const map = new Map<string, PendingDelivery>();
+  for (const label of requests.labels) map.set(label, pending);
+  if (requests.shared) map.set(ALL_REQUESTS, pending);
+  return map;
+}
