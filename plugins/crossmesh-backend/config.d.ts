@@ -131,6 +131,28 @@ export interface Config {
        */
       workloadCertificateTtl?: string | HumanDuration;
     };
+    /**
+     * How each cluster's objects are delivered (ADR 0037): `direct` (the default) writes
+     * them with crossmesh's credentials; `git` opens pull requests on a repository that Flux
+     * or Argo CD applies, and reads the cluster to see them live. Credentials come from the
+     * `integrations` entry of the repository's host (Gitea: its `password`, an access token).
+     */
+    delivery?: {
+      clusters?: Array<{
+        /** A cluster of `kubernetes.clusterLocatorMethods`. */
+        cluster: string;
+        /** Default `direct`. */
+        mode?: 'direct' | 'git';
+        /** The repository's web address, e.g. https://gitea.example.net/platform/mesh. */
+        repository?: string;
+        /** The branch Flux applies; pull requests target it. Default `main`. */
+        branch?: string;
+        /** The cluster's folder in the repository. Default: the cluster's name. */
+        path?: string;
+        /** `reviewers` (default): people merge crossmesh's pull requests; `auto`: crossmesh does. */
+        merge?: 'reviewers' | 'auto';
+      }>;
+    };
     /** Per-cluster settings, keyed by the cluster's name in the Kubernetes plugin's config. */
     clusters?: {
       [clusterName: string]: {

@@ -14,6 +14,8 @@ import { MeshConfigWiring } from './exposure/meshConfig/MeshConfigWiring';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
+import { GitClusterDelivery } from './exposure/reconcile/GitClusterDelivery';
+import { GiteaRepository } from './exposure/delivery/GiteaRepository';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { ReconcileTrigger } from './exposure/reconcile/ReconcileTrigger';
 import { ClusterWatches } from './exposure/reconcile/ClusterWatches';
@@ -215,6 +217,15 @@ export const crossmeshPlugin = createBackendPlugin({
             settings.meshConfigRevisions,
           ),
           lease: new ReconcileLease(db),
+          git: {
+            delivery: settings.delivery,
+            deliver: new GitClusterDelivery({
+              clients: kubernetesClients,
+              forge: d => new GiteaRepository(d.repository, d.token),
+              timeoutMs: settings.clusterTimeoutMs,
+            }),
+            appBaseUrl: settings.appBaseUrl,
+          },
           watches,
           render,
           dnsMembers: async () =>

@@ -11,6 +11,10 @@ import {
 } from './clusters/clusterConnections';
 import { deriveKek, KeyType } from './pki';
 import { TrustMode, TrustSettings } from './trust';
+import {
+  DeliverySettings,
+  readDeliverySettings,
+} from './exposure/delivery/deliverySettings';
 
 /**
  * Everything crossmesh reads from the app's config, read once by the plugin and handed
@@ -47,6 +51,10 @@ export interface CrossmeshSettings {
   keepGlobalNames: boolean;
   /** `crossmesh.multiPrimary.revisions`: whose mesh configs crossmesh keeps. */
   meshConfigRevisions: string[];
+  /** `crossmesh.delivery`: clusters whose objects go through Git (ADR 0037). */
+  delivery: DeliverySettings;
+  /** `app.baseUrl`: where pull requests and notifications link back to. */
+  appBaseUrl: string;
   /** `crossmesh.remoteSecrets`: the remote secrets crossmesh keeps for istiod (ADR 0033). */
   remoteSecrets: {
     enabled: boolean;
@@ -77,6 +85,11 @@ export function readCrossmeshSettings(config: Config): CrossmeshSettings {
   return {
     clusters,
     unsupportedLocators,
+    delivery: readDeliverySettings(
+      config,
+      clusters.map(c => c.name),
+    ),
+    appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
     strategy: oneOf(config, 'crossmesh.strategy', STRATEGIES),
     clusterTimeoutMs:
       (config.getOptionalNumber('crossmesh.clusterTimeoutSeconds') ?? 10) *

@@ -48,6 +48,7 @@ describe('readDeliverySettings', () => {
       branch: 'main',
       path: 'cluster-2',
       merge: 'reviewers',
+      token: 'token',
     });
     expect(settings.of('cluster-1')).toEqual({ mode: 'direct' });
     expect(settings.gitClusters()).toEqual(['cluster-2']);
@@ -145,6 +146,30 @@ describe('readDeliverySettings', () => {
       ]),
     ).toThrow(
       "crossmesh.delivery.clusters[1] names cluster 'cluster-1' again; give each cluster one entry",
+    );
+  });
+
+  it('says which integration lacks the token when the Gitea entry has no password', () => {
+    expect(() =>
+      readDeliverySettings(
+        new ConfigReader({
+          integrations: { gitea: [{ host: 'gitea.example.net' }] },
+          crossmesh: {
+            delivery: {
+              clusters: [
+                {
+                  cluster: 'cluster-1',
+                  mode: 'git',
+                  repository: 'https://gitea.example.net/platform/mesh',
+                },
+              ],
+            },
+          },
+        }),
+        ['cluster-1'],
+      ),
+    ).toThrow(
+      "crossmesh.delivery.clusters[0].repository: the integrations.gitea entry of gitea.example.net has no password; set it to an access token of crossmesh's Gitea user with write access to platform/mesh",
     );
   });
 });

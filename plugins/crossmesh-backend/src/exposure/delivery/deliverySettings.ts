@@ -33,6 +33,8 @@ export type ClusterDelivery =
       path: string;
       /** `auto`: crossmesh merges its own pull requests; `reviewers`: people do. */
       merge: 'auto' | 'reviewers';
+      /** crossmesh's access token on the forge: the integration's `password`. */
+      token: string;
     };
 
 /** @internal */
@@ -95,16 +97,18 @@ export function readDeliverySettings(
         `${at}.merge is '${merge}'; use 'reviewers' (people merge crossmesh's pull requests) or 'auto' (crossmesh merges them)`,
       );
     }
+    const { repository, token } = readRepository(
+      entry.getString('repository'),
+      `${at}.repository`,
+      integrations,
+    );
     byCluster.set(cluster, {
       mode: 'git',
-      repository: readRepository(
-        entry.getString('repository'),
-        `${at}.repository`,
-        integrations,
-      ),
+      repository,
       branch,
       path: readPath(entry.getOptionalString('path') ?? cluster, `${at}.path`),
       merge,
+      token,
     });
   });
   return {
@@ -120,7 +124,7 @@ function readRepository(
   value: string,
   key: string,
   integrations: ScmIntegrations,
-): GitRepository {
+): { repository: GitRepository; token: string } {
   let url: URL;
   try {
     url = new URL(value);
@@ -152,12 +156,21 @@ function readRepository(
     );
   }
   const [owner, name] = rest;
+  const token = integration.config.password;
+  if (!token) {
+    throw new Error(
+      `${key}: the integrations.gitea entry of ${url.host} has no password; set it to an access token of crossmesh's Gitea user with write access to ${owner}/${name}`,
+    );
+  }
   return {
-    url: `${base.toString().replace(/\/$/, '')}/${owner}/${name}`,
-    provider: 'gitea',
-    host: url.host,
-    owner,
-    name,
+    repository: {
+      url: `${base.toString().replace(/\/$/, '')}/${owner}/${name}`,
+      provider: 'gitea',
+      host: url.host,
+      owner,
+      name,
+    },
+    token,
   };
 }
 
