@@ -5,7 +5,7 @@ import path from 'node:path';
 import { renderExposure } from '../render';
 import type { GitRepository } from './deliverySettings';
 import { GiteaRepository } from './GiteaRepository';
-import { giteaRepository } from './__testUtils__/giteaRepository';
+import { giteaRepository } from '../../__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(120_000);

@@ -14,7 +14,7 @@ import {
   asAdmin,
   fluxAppliesFolder,
   giteaRepository,
-} from './__testUtils__/giteaRepository';
+} from '../../__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(300_000);

@@ -30,7 +30,7 @@ import {
   fluxAppliesFolder,
   giteaRepository,
   suspendFlux,
-} from '../delivery/__testUtils__/giteaRepository';
+} from '../../__testUtils__/giteaRepository';
 import { KUSTOMIZATION_FILE } from '../delivery/gitTree';
 import { toYaml } from '../render';
 import { GitClusterDelivery } from './GitClusterDelivery';
@@ -52,21 +52,20 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   let repo: GiteaRepository;
   let parts: ReturnType<typeof reconcilerFor>;
 
-  const git: ClusterDelivery = {
-    mode: 'git',
-    repository: undefined as unknown as GitRepository,
-    branch: 'main',
-    path: FOLDER,
-    merge: 'reviewers',
-  };
-
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     gitea = await startGitea(bed.stateDir);
     ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
-    (git as { repository: GitRepository }).repository = repository;
     flux = await startFlux(bed.clusters[0], bed.stateDir);
     await fluxAppliesFolder(bed.clusters[0], repository, FOLDER);
+    const git: ClusterDelivery = {
+      mode: 'git',
+      repository,
+      branch: 'main',
+      path: FOLDER,
+      merge: 'reviewers',
+      token: gitea.token,
+    };
     const delivery: DeliverySettings = {
       of: cluster => (cluster === 'cluster-1' ? git : { mode: 'direct' }),
       gitClusters: () => ['cluster-1'],
@@ -76,7 +75,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
         delivery,
         deliver: new GitClusterDelivery({
           clients: new KubernetesClients(),
-          forge: d => new GiteaRepository(d.repository, gitea.token),
+          forge: d => new GiteaRepository(d.repository, d.token),
         }),
         appBaseUrl: 'http://backstage.test',
       },

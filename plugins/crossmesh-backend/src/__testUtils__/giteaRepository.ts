@@ -1,6 +1,6 @@
 import { kubeRequest, TestBed, TestGitea } from '@crossmesh/test-bed';
-import type { GitRepository } from '../deliverySettings';
-import { GiteaRepository } from '../GiteaRepository';
+import type { GitRepository } from '../exposure/delivery/deliverySettings';
+import { GiteaRepository } from '../exposure/delivery/GiteaRepository';
 
 /** Makes repository `name` on the bed's Gitea; returns it as crossmesh's settings name it. */
 export async function giteaRepository(
