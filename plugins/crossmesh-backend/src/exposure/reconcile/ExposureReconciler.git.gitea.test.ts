@@ -8,6 +8,7 @@ import {
   TestGitea,
 } from '@crossmesh/test-bed';
 import { execFileSync } from 'node:child_process';
+import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,8 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   let repository: GitRepository;
   let repo: GiteaRepository;
   let parts: ReturnType<typeof reconcilerFor>;
+  let knex: Knex;
+  let git: ClusterDelivery;
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
@@ -58,7 +61,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
     flux = await startFlux(bed.clusters[0], bed.stateDir);
     await fluxAppliesFolder(bed.clusters[0], repository, FOLDER);
-    const git: ClusterDelivery = {
+    git = {
       mode: 'git',
       repository,
       branch: 'main',
@@ -70,7 +73,8 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       of: cluster => (cluster === 'cluster-1' ? git : { mode: 'direct' }),
       gitClusters: () => ['cluster-1'],
     };
-    parts = reconcilerFor(bed, await migratedDatabase(databases, 'SQLITE_3'), {
+    knex = await migratedDatabase(databases, 'SQLITE_3');
+    parts = reconcilerFor(bed, knex, {
       git: {
         delivery,
         deliver: new GitClusterDelivery({
@@ -227,6 +231,75 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       { detail: logs, intervalMs: 250 },
     );
     expect(await managedObjects(bed.clusters[0], 'serviceentries')).toEqual([]);
+  });
+
+  it('says on the request when Gitea is down or refuses the token, and opens one pull request once it answers', async () => {
+    await insertApprovedRequest(parts.store, 'r-3', 'svc-4');
+    const replicaWith = (url: string, token: string) =>
+      reconcilerFor(bed, knex, {
+        git: {
+          delivery: {
+            of: cluster =>
+              cluster === 'cluster-1'
+                ? { ...git, repository: { ...repository, url }, token }
+                : { mode: 'direct' },
+            gitClusters: () => ['cluster-1'],
+          },
+          deliver: new GitClusterDelivery({
+            clients: new KubernetesClients(),
+            forge: d => new GiteaRepository(d.repository, d.token),
+          }),
+          appBaseUrl: 'http://backstage.test',
+        },
+      }).reconciler;
+
+    // A forge that does not answer: nothing listens on port 1.
+    await replicaWith(
+      `http://127.0.0.1:1/${repository.owner}/${repository.name}`,
+      gitea.token,
+    ).reconcile();
+    const down = await statusIn('r-3', 'cluster-1');
+    expect(down!.state).toBe('failed');
+    expect(down!.lastError).toContain(
+      `Gitea at http://127.0.0.1:1/${repository.owner}/${repository.name} cannot be reached`,
+    );
+    expect(down!.lastError).toContain(
+      "check that it runs and the repository's address",
+    );
+
+    await replicaWith(repository.url, 'not-a-token').reconcile();
+    const refused = await statusIn('r-3', 'cluster-1');
+    expect(refused!.lastError).toContain('answered 401');
+    expect(refused!.lastError).toContain(
+      `renew it in integrations.gitea (password) for ${repository.host}`,
+    );
+
+    // Answering again: the next passes open one pull request, however many run.
+    await parts.reconciler.reconcile();
+    await parts.reconciler.reconcile();
+    const waiting = await statusIn('r-3', 'cluster-1');
+    expect(waiting).toMatchObject({
+      state: 'waiting-for-merge',
+      lastError: null,
+    });
+    const open = await (
+      await fetch(
+        `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls?state=open`,
+        { headers: { authorization: `token ${gitea.token}` } },
+      )
+    ).json();
+    expect(open.map((p: { number: number }) => p.number)).toEqual([
+      waiting!.pullRequest!.number,
+    ]);
+    await repo.merge(waiting!.pullRequest!.number);
+    await eventually(
+      'r-3 turns active',
+      async () => {
+        await parts.reconciler.reconcile();
+        expect((await parts.store.getRequest('r-3'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
   });
 
   it('marks the cluster failed, with the reason, when its pull request is closed without merge', async () => {
