@@ -23,6 +23,7 @@ const BENCHMARKS: Record<string, string[]> = {
   watch: ['test/bench/watch.bench.ts', '--check'],
   bundle: ['test/bench/bundle-size.ts', '--check'],
   latency: ['test/bench/crossClusterLatency.bench.ts', '--check'],
+  gitops: ['test/bench/gitops.bench.ts', '--check'],
 };
 
 function main() {

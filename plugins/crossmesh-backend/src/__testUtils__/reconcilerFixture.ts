@@ -145,7 +145,12 @@ export async function managedObjects(
 export async function watchingReplicaFor(
   bed: TestBed,
   knex: Knex,
-  options: { watch?: boolean; timeoutMs?: number } = {},
+  options: {
+    watch?: boolean;
+    timeoutMs?: number;
+    /** Passed to the reconciler, e.g. Git delivery. */
+    reconciler?: Partial<ConstructorParameters<typeof ExposureReconciler>[0]>;
+  } = {},
 ) {
   const reports: ReconcileReport[] = [];
   /** What asked for each pass that ran, in order. */
@@ -159,6 +164,7 @@ export async function watchingReplicaFor(
     backoff: { baseMs: 0, maxMs: 0 },
     watches,
     ownWrites: watches,
+    ...options.reconciler,
   });
   const { reconciler } = parts;
   const trigger = new ReconcileTrigger({
