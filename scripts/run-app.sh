@@ -8,6 +8,8 @@
 # clusters are seeded with its version instead of Istio 1.6's. With CROSSMESH_DATA_PLANE=1 (as root)
 # the clusters also get the bed's data plane: DNS, an ingress gateway and Istio's sample workloads
 # sleep and svc-2 with Envoy sidecars, in network namespaces (implies CROSSMESH_ISTIOD).
+# With CROSSMESH_GITOPS=1, cluster-1 takes crossmesh's objects through Git: a local Gitea and
+# Flux apply what approvals propose as pull requests (Gitea and Flux are built once, then cached).
 # Stops the clusters when the app stops (Ctrl-C).
 set -euo pipefail
 
@@ -24,12 +26,14 @@ rm -f "$BED_CONFIG"
 istiod=()
 [ -n "${CROSSMESH_ISTIOD:-}" ] && istiod=(--istiod)
 [ -n "${CROSSMESH_DATA_PLANE:-}" ] && istiod=(--istiod --data-plane)
+gitops=()
+[ -n "${CROSSMESH_GITOPS:-}" ] && gitops=(--gitops cluster-1)
 log "starting the test-bed clusters (state in ${STATE#$ROOT/})"
 yarn workspace @crossmesh/test-bed bed start \
   --clusters cluster-1,cluster-2 \
   --state-dir "$STATE/bed" \
   --write-config "$BED_CONFIG" \
-  --demo-services --apply "$ROOT/deploy/istio-reader.yaml" "${istiod[@]}" &
+  --demo-services --apply "$ROOT/deploy/istio-reader.yaml" "${istiod[@]}" "${gitops[@]}" &
 bed_pid=$!
 
 cleanup() {
@@ -41,12 +45,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-for _ in $(seq 1 240); do
+# Building Gitea and Flux the first time takes minutes on 2 cores.
+wait_seconds=120
+[ ${#gitops[@]} -gt 0 ] && wait_seconds=1200
+for _ in $(seq 1 $((wait_seconds * 2))); do
   [ -s "$BED_CONFIG" ] && break
   kill -0 "$bed_pid" 2>/dev/null || { log "the test bed failed to start (see above)"; exit 1; }
   sleep 0.5
 done
-[ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in 120 s"; exit 1; }
+[ -s "$BED_CONFIG" ] || { log "the test bed did not become ready in $wait_seconds s"; exit 1; }
 
 # The demo's key-encryption secret, so that crossmesh can hold the mesh's root and
 # intermediate keys: random, made once per state directory, readable only by its owner.

@@ -28,10 +28,7 @@ import knexFactory from 'knex';
 import { KubernetesClients } from '../../plugins/crossmesh-backend/src/clusters/KubernetesClients';
 import { GiteaRepository } from '../../plugins/crossmesh-backend/src/exposure/delivery/GiteaRepository';
 import { GitClusterDelivery } from '../../plugins/crossmesh-backend/src/exposure/reconcile/GitClusterDelivery';
-import {
-  fluxAppliesFolder,
-  giteaRepository,
-} from '../../plugins/crossmesh-backend/src/__testUtils__/giteaRepository';
+import { giteaRepository } from '../../plugins/crossmesh-backend/src/__testUtils__/giteaRepository';
 import { watchingReplicaFor } from '../../plugins/crossmesh-backend/src/__testUtils__/reconcilerFixture';
 import {
   adminCustomObjects,
@@ -91,7 +88,7 @@ async function main() {
     gitea = await startGitea(bed.stateDir);
     const { repository, repo } = await giteaRepository(gitea, 'mesh');
     flux = await startFlux(consumer, bed.stateDir);
-    await fluxAppliesFolder(consumer, repository, FOLDER);
+    await flux.applyFolder(repository.url, FOLDER);
     await knex.migrate.latest({
       directory: resolve(
         __dirname,

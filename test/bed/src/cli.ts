@@ -9,11 +9,12 @@ import type { Manifest } from './resourcePaths';
 import { apply } from './seedCluster';
 import { startTestBed } from './startTestBed';
 import { adminConnection } from './kubeRequest';
+import { startGitOps, TestGitOps } from './gitops';
 
 const usage = `Usage: bed start --clusters <name,name,...> [--state-dir <dir>] [--write-config <file>]
                  [--istio-version <version>] [--istio-versions <name=version,...>] [--demo-services]
                  [--istiod] [--istiod-clusters <name,name,...>] [--data-plane]
-                 [--apply <file.yaml>]
+                 [--apply <file.yaml>] [--gitops <cluster>]
 
 Starts one etcd and a kube-apiserver per cluster, seeded like an Istio install, then stays in the
 foreground until SIGINT/SIGTERM. Relative paths are taken from the directory yarn was run in.
@@ -25,7 +26,10 @@ by build-istio.sh; those clusters are seeded with the version it reports.
 and Istio's sample workloads with sidecars (sleep in foo on cluster-1, svc-2 in bar on cluster-2),
 each in a network namespace of its own; implies --istiod.
 --apply creates the objects of a YAML file (several documents) in every cluster, as its admin,
-e.g. deploy/istio-reader.yaml for the demo's remote secrets; repeat it for more files.`;
+e.g. deploy/istio-reader.yaml for the demo's remote secrets; repeat it for more files.
+--gitops delivers one cluster's objects through Git: a Gitea on loopback with repository mesh,
+and Flux applying its folder clusters/<cluster> to the cluster (both built once and cached);
+--write-config then also configures crossmesh's git delivery for that cluster.`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -50,6 +54,7 @@ function parseVersions(text: string | undefined): Record<string, string> {
 }
 
 let stopping = false;
+let gitOps: TestGitOps | undefined;
 
 async function main() {
   const { values, positionals } = parseArgs({
@@ -65,6 +70,7 @@ async function main() {
       'istiod-clusters': { type: 'string' },
       'data-plane': { type: 'boolean' },
       apply: { type: 'string', multiple: true },
+      gitops: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -127,6 +133,7 @@ async function main() {
     log(`${signal}: stopping`);
     // A signal during start: the bed's own handler has already killed its processes.
     const bed = await starting.catch(() => undefined);
+    await gitOps?.stop();
     await bed?.stop();
     process.exit(0);
   };
@@ -164,12 +171,27 @@ async function main() {
     }
     log(`applied ${file} (${manifests.length} objects) in every cluster`);
   }
+  if (values.gitops) {
+    const cluster = bed.clusters.find(c => c.name === values.gitops);
+    if (!cluster) {
+      fail(`--gitops names ${values.gitops}, which is not one of --clusters.`);
+    }
+    log(
+      `starting Gitea and Flux for ${cluster.name} (built once, then cached)`,
+    );
+    gitOps = await startGitOps(cluster, bed.stateDir);
+    log(
+      `${cluster.name} is delivered through Git: ${gitOps.repositoryUrl} (folder ${gitOps.folder}), applied by Flux; merge a pull request with: curl -X POST -H 'Authorization: token ${gitOps.gitea.token}' -H 'Content-Type: application/json' -d '{"Do":"merge"}' ${gitOps.gitea.url}/api/v1/repos/${gitOps.gitea.username}/mesh/pulls/<number>/merge`,
+    );
+  }
   if (values['write-config']) {
     const file = fromInvocationDir(values['write-config']);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, renderAppConfig(bed.kubernetesConfig()), {
-      mode: 0o600,
-    });
+    fs.writeFileSync(
+      file,
+      renderAppConfig(bed.kubernetesConfig(), gitOps?.appConfig),
+      { mode: 0o600 },
+    );
     log(`wrote the kubernetes app-config to ${file}`);
   }
   for (const cluster of bed.clusters) {

@@ -23,6 +23,16 @@ import type { TestCluster } from './types';
 export interface TestFlux {
   cluster: string;
   logFiles: string[];
+  /**
+   * Points Flux at `folder` of the Git repository `repositoryUrl` (its web address, without
+   * `.git`): a GitRepository `mesh` and a pruning Kustomization `crossmesh` in `flux-system`,
+   * both checked every second.
+   */
+  applyFolder(
+    repositoryUrl: string,
+    folder: string,
+    branch?: string,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -139,6 +149,29 @@ export async function startFlux(
   return {
     cluster: cluster.name,
     logFiles: children.map(child => child.logFile),
+    async applyFolder(repositoryUrl, folder, branch = 'main') {
+      await apply(connection, {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'mesh', namespace: 'flux-system' },
+        spec: {
+          interval: '1s',
+          url: `${repositoryUrl}.git`,
+          ref: { branch },
+        },
+      });
+      await apply(connection, {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'crossmesh', namespace: 'flux-system' },
+        spec: {
+          interval: '1s',
+          sourceRef: { kind: 'GitRepository', name: 'mesh' },
+          path: `./${folder}`,
+          prune: true,
+        },
+      });
+    },
     stop,
   };
 }

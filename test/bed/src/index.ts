@@ -53,3 +53,5 @@ export { startGitea } from './gitea';
 export type { TestGitea } from './gitea';
 export { startFlux } from './flux';
 export type { TestFlux } from './flux';
+export { startGitOps } from './gitops';
+export type { TestGitOps } from './gitops';

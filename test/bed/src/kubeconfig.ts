@@ -51,7 +51,10 @@ export function kubernetesConfigFor(clusters: TestCluster[]): KubernetesConfig {
   };
 }
 
-/** The app-config file the CLI writes: `kubernetes:` and nothing else. */
-export function renderAppConfig(config: KubernetesConfig): string {
-  return yaml.dump({ kubernetes: config }, { lineWidth: -1 });
+/** The app-config file the CLI writes: `kubernetes:`, and what `extra` adds (Git delivery). */
+export function renderAppConfig(
+  config: KubernetesConfig,
+  extra: Record<string, unknown> = {},
+): string {
+  return yaml.dump({ kubernetes: config, ...extra }, { lineWidth: -1 });
 }

@@ -21,6 +21,8 @@ const plurals: Record<string, string> = {
   CustomResourceDefinition: 'customresourcedefinitions',
   EndpointSlice: 'endpointslices',
   EnvoyFilter: 'envoyfilters',
+  GitRepository: 'gitrepositories',
+  Kustomization: 'kustomizations',
 };
 
 /** The collection path of a manifest's kind, e.g. `/apis/apps/v1/namespaces/istio-system/deployments`. */

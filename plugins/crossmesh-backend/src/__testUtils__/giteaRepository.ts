@@ -27,52 +27,6 @@ export function asAdmin(cluster: TestBed['clusters'][number]) {
   };
 }
 
-/**
- * Points the Flux of `cluster` at `folder` of the repository: a GitRepository and a pruning
- * Kustomization in `flux-system`, both checked every second.
- */
-export async function fluxAppliesFolder(
-  cluster: TestBed['clusters'][number],
-  repository: GitRepository,
-  folder: string,
-): Promise<void> {
-  const create = async (plural: string, group: string, body: object) => {
-    const answer = await kubeRequest(
-      asAdmin(cluster),
-      `/apis/${group}/v1/namespaces/flux-system/${plural}`,
-      { method: 'POST', body },
-    );
-    if (answer.status !== 201) {
-      throw new Error(
-        `creating the Flux ${plural} answered ${
-          answer.status
-        }: ${JSON.stringify(answer.body)}`,
-      );
-    }
-  };
-  await create('gitrepositories', 'source.toolkit.fluxcd.io', {
-    apiVersion: 'source.toolkit.fluxcd.io/v1',
-    kind: 'GitRepository',
-    metadata: { name: 'mesh', namespace: 'flux-system' },
-    spec: {
-      interval: '1s',
-      url: `${repository.url}.git`,
-      ref: { branch: 'main' },
-    },
-  });
-  await create('kustomizations', 'kustomize.toolkit.fluxcd.io', {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: 'crossmesh', namespace: 'flux-system' },
-    spec: {
-      interval: '1s',
-      sourceRef: { kind: 'GitRepository', name: 'mesh' },
-      path: `./${folder}`,
-      prune: true,
-    },
-  });
-}
-
 /** Suspends or resumes the Kustomization of {@link fluxAppliesFolder}, as an operator does. */
 export async function suspendFlux(
   cluster: TestBed['clusters'][number],

@@ -10,11 +10,7 @@ import {
 import { eventually } from '../../__testUtils__/eventually';
 import { renderExposure } from '../render';
 import type { GiteaRepository } from './GiteaRepository';
-import {
-  asAdmin,
-  fluxAppliesFolder,
-  giteaRepository,
-} from '../../__testUtils__/giteaRepository';
+import { asAdmin, giteaRepository } from '../../__testUtils__/giteaRepository';
 import { renderGitTree, treeChanges } from './gitTree';
 
 jest.setTimeout(300_000);
@@ -38,7 +34,7 @@ describe('a merged pull request, applied by Flux', () => {
     const made = await giteaRepository(gitea, 'mesh');
     repo = made.repo;
     flux = await startFlux(bed.clusters[0], bed.stateDir);
-    await fluxAppliesFolder(bed.clusters[0], made.repository, FOLDER);
+    await flux.applyFolder(made.repository.url, FOLDER);
   });
   afterAll(async () => {
     await flux?.stop();

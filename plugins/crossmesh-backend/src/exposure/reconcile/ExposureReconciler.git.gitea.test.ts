@@ -28,7 +28,6 @@ import type {
 } from '../delivery/deliverySettings';
 import { GiteaRepository } from '../delivery/GiteaRepository';
 import {
-  fluxAppliesFolder,
   giteaRepository,
   suspendFlux,
 } from '../../__testUtils__/giteaRepository';
@@ -60,7 +59,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     gitea = await startGitea(bed.stateDir);
     ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
     flux = await startFlux(bed.clusters[0], bed.stateDir);
-    await fluxAppliesFolder(bed.clusters[0], repository, FOLDER);
+    await flux.applyFolder(repository.url, FOLDER);
     git = {
       mode: 'git',
       repository,
