@@ -173,6 +173,33 @@ export class GiteaRepository {
     return toPullRequest(open[0]);
   }
 
+  /**
+   * Closes the open pull requests from branches starting with `headPrefix` to `base`, except
+   * `keep`, each with a comment naming the one that supersedes it: crossmesh's earlier
+   * proposals for a folder that has moved on. Returns the numbers it closed.
+   */
+  async closeSuperseded(
+    base: string,
+    headPrefix: string,
+    keep: PullRequest,
+  ): Promise<number[]> {
+    const stale = (
+      await this.call<GiteaPull[]>('GET', '/pulls?state=open&limit=50')
+    ).filter(
+      p =>
+        p.base.ref === base &&
+        p.head.ref.startsWith(headPrefix) &&
+        p.number !== keep.number,
+    );
+    for (const pull of stale) {
+      await this.call('POST', `/issues/${pull.number}/comments`, {
+        body: `Superseded by #${keep.number} (${keep.url}): crossmesh proposes the folder's whole wanted state there.`,
+      });
+      await this.call('PATCH', `/pulls/${pull.number}`, { state: 'closed' });
+    }
+    return stale.map(p => p.number);
+  }
+
   async pullRequest(number: number): Promise<PullRequest> {
     return toPullRequest(await this.call<GiteaPull>('GET', `/pulls/${number}`));
   }

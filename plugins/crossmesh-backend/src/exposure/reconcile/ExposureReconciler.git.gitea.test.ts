@@ -96,6 +96,15 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     );
   const logs = () => `Flux logs: ${flux.logFiles.join(', ')}`;
 
+  async function openPullRequests(): Promise<Array<{ number: number }>> {
+    return (
+      await fetch(
+        `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls?state=open`,
+        { headers: { authorization: `token ${gitea.token}` } },
+      )
+    ).json();
+  }
+
   async function closePullRequest(number: number) {
     const answer = await fetch(
       `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls/${number}`,
@@ -112,6 +121,10 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   }
 
   it('opens one pull request with the objects, waits for its merge, and turns active once Flux made them live', async () => {
+    // Nothing wanted in a folder that does not exist yet: no pull request for an empty one.
+    await parts.reconciler.reconcile();
+    expect(await openPullRequests()).toEqual([]);
+
     await insertApprovedRequest(parts.store, 'r-1', 'svc-2');
     await parts.reconciler.reconcile();
 
@@ -281,21 +294,53 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       state: 'waiting-for-merge',
       lastError: null,
     });
-    const open = await (
-      await fetch(
-        `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/pulls?state=open`,
-        { headers: { authorization: `token ${gitea.token}` } },
-      )
-    ).json();
-    expect(open.map((p: { number: number }) => p.number)).toEqual([
-      waiting!.pullRequest!.number,
-    ]);
+    const open = await openPullRequests();
+    expect(open.map(p => p.number)).toEqual([waiting!.pullRequest!.number]);
     await repo.merge(waiting!.pullRequest!.number);
     await eventually(
       'r-3 turns active',
       async () => {
         await parts.reconciler.reconcile();
         expect((await parts.store.getRequest('r-3'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+  });
+
+  it('closes its earlier pull request, with a comment, when another change comes before the merge', async () => {
+    await insertApprovedRequest(parts.store, 'r-4', 'svc-5');
+    await parts.reconciler.reconcile();
+    const first = (await statusIn('r-4', 'cluster-1'))!.pullRequest!;
+    await insertApprovedRequest(parts.store, 'r-5', 'svc-6');
+    await parts.reconciler.reconcile();
+
+    const second = (await statusIn('r-5', 'cluster-1'))!.pullRequest!;
+    expect(second.number).not.toBe(first.number);
+    expect((await statusIn('r-4', 'cluster-1'))!.pullRequest!.number).toBe(
+      second.number,
+    );
+    expect((await openPullRequests()).map(p => p.number)).toEqual([
+      second.number,
+    ]);
+    expect((await repo.pullRequest(first.number)).state).toBe('closed');
+    const comments = await (
+      await fetch(
+        `${gitea.url}/api/v1/repos/${repository.owner}/${repository.name}/issues/${first.number}/comments`,
+        { headers: { authorization: `token ${gitea.token}` } },
+      )
+    ).json();
+    expect(comments.map((c: { body: string }) => c.body)).toEqual([
+      expect.stringContaining(`Superseded by #${second.number}`),
+    ]);
+
+    await repo.merge(second.number);
+    await eventually(
+      'both turn active with the one merge',
+      async () => {
+        await parts.reconciler.reconcile();
+        for (const id of ['r-4', 'r-5']) {
+          expect((await parts.store.getRequest(id))!.state).toBe('active');
+        }
       },
       { detail: logs, intervalMs: 250 },
     );

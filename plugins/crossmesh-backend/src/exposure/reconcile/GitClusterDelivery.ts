@@ -52,6 +52,11 @@ export interface GitForge {
     },
   ): Promise<PullRequest>;
   merge(number: number): Promise<PullRequest>;
+  closeSuperseded(
+    base: string,
+    headPrefix: string,
+    keep: PullRequest,
+  ): Promise<number[]>;
 }
 
 /**
@@ -77,6 +82,10 @@ function shortHash(files: ReadonlyMap<string, string>): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+function branchPrefix(cluster: string): string {
+  return `crossmesh/${cluster}/`;
+}
+
 /**
  * The branch of one change: the same change of the same folder always gets the same name,
  * so a replica proposing it again (or after a crash) finds what was made, and a folder that
@@ -89,7 +98,7 @@ export function changeBranch(
   current: ReadonlyMap<string, string>,
   desired: ReadonlyMap<string, string>,
 ): string {
-  return `crossmesh/${cluster}/${shortHash(current)}-${shortHash(desired)}`;
+  return `${branchPrefix(cluster)}${shortHash(current)}-${shortHash(desired)}`;
 }
 
 /**
@@ -177,6 +186,8 @@ export class GitClusterDelivery {
     );
     const { write, remove } = treeChanges(current, desired);
     if (write.length === 0 && remove.length === 0) return undefined;
+    // Nothing wanted and no folder yet: an empty kustomization is no change worth a review.
+    if (current.size === 0 && objects.length === 0) return undefined;
 
     const requests = requestsOfFileChanges(current, desired);
     const { title, body } = text({
@@ -194,6 +205,13 @@ export class GitClusterDelivery {
       title,
       body,
     });
+    if (pullRequest.state === 'open') {
+      await forge.closeSuperseded(
+        delivery.branch,
+        branchPrefix(cluster),
+        pullRequest,
+      );
+    }
     if (pullRequest.state === 'closed') {
       throw new Error(
         `pull request #${pullRequest.number} (${pullRequest.url}) was closed without being merged, so its change is not in Git; reopen and merge it, or revoke the request`,
