@@ -1,4 +1,4 @@
-import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
 import {
   ClusterConnection,
   unsupportedAuthProblem,
@@ -32,7 +32,7 @@ import { FIELD_MANAGER } from '../../clusters/ownership';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
 import type { WriteTracker } from './OwnWrites';
 import { foreignSpecFieldsPatch, objectKey, planClusterChanges } from './plan';
-import { readManagedObjects } from './readManagedObjects';
+import { customObjectsApi, readManagedObjects } from './readManagedObjects';
 
 /**
  * What {@link ClusterExposureApplier.converge} did in one cluster.
@@ -61,6 +61,22 @@ export interface ClusterConvergence {
    * open, or merged and not yet live), by request-id label value; `*` holds back all.
    */
   pending?: ReadonlyMap<string, PendingDelivery>;
+}
+
+/**
+ * A convergence of `cluster` that has done nothing yet.
+ *
+ * @internal
+ */
+export function emptyConvergence(cluster: string): ClusterConvergence {
+  return {
+    cluster,
+    applied: 0,
+    deleted: 0,
+    unchanged: 0,
+    reads: 0,
+    writes: 0,
+  };
 }
 
 /**
@@ -96,8 +112,6 @@ interface ConvergeTally extends Tally {
  * @internal
  */
 export class ClusterExposureApplier {
-  private readonly customObjects = new WeakMap<KubeConfig, CustomObjectsApi>();
-
   constructor(
     private readonly clients: KubernetesClients,
     private readonly options: {
@@ -117,14 +131,7 @@ export class ClusterExposureApplier {
     desired: KubeObject[],
     observed?: ObservedKubeObject[],
   ): Promise<ClusterConvergence> {
-    const result: ClusterConvergence = {
-      cluster: connection.name,
-      applied: 0,
-      deleted: 0,
-      unchanged: 0,
-      reads: 0,
-      writes: 0,
-    };
+    const result = emptyConvergence(connection.name);
     const authProblem = unsupportedAuthProblem(connection);
     if (authProblem) {
       return { ...result, error: authProblem };
@@ -163,7 +170,7 @@ export class ClusterExposureApplier {
     problems: string[],
   ): Promise<void> {
     const { result } = tally;
-    const api = await this.customObjectsApi(connection);
+    const api = await customObjectsApi(this.clients, connection);
     const k8s = await loadKubernetesModule();
 
     const actual = observed
@@ -374,18 +381,5 @@ export class ClusterExposureApplier {
       }
     }
     return foreign;
-  }
-
-  private async customObjectsApi(
-    connection: ClusterConnection,
-  ): Promise<CustomObjectsApi> {
-    const { kubeConfig } = await this.clients.forCluster(connection);
-    let api = this.customObjects.get(kubeConfig);
-    if (!api) {
-      const k8s = await loadKubernetesModule();
-      api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-      this.customObjects.set(kubeConfig, api);
-    }
-    return api;
   }
 }

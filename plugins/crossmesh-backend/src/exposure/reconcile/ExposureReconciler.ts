@@ -14,6 +14,7 @@ import { nextExposureState } from '../lifecycle/requestStateMachine';
 import {
   ClusterConvergence,
   ClusterExposureApplier,
+  emptyConvergence,
 } from './ClusterExposureApplier';
 import { desiredState } from './desiredState';
 import { ReconcileLease } from './ReconcileLease';
@@ -394,13 +395,5 @@ export class ExposureReconciler {
 
 /** A cluster this pass left alone, and why. */
 function untouched(cluster: string, error: string): ClusterConvergence {
-  return {
-    cluster,
-    applied: 0,
-    deleted: 0,
-    unchanged: 0,
-    reads: 0,
-    writes: 0,
-    error,
-  };
+  return { ...emptyConvergence(cluster), error };
 }

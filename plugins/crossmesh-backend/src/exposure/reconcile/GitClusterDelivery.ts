@@ -1,22 +1,21 @@
-import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import {
   ClusterConnection,
   unsupportedAuthProblem,
 } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
-import { loadKubernetesModule } from '../../clusters/kubernetesModule';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
 import { describeStop } from './apiRequests';
-import type {
+import {
   ClusterConvergence,
+  emptyConvergence,
   PendingDelivery,
 } from './ClusterExposureApplier';
 import { checkDesired } from './istioObjects';
 import { planClusterChanges } from './plan';
-import { readManagedObjects } from './readManagedObjects';
+import { customObjectsApi, readManagedObjects } from './readManagedObjects';
 import type { ClusterDelivery } from '../delivery/deliverySettings';
-import type { PullRequest } from '../delivery/GiteaRepository';
+import type { FolderChange, PullRequest } from '../delivery/GiteaRepository';
 import {
   AffectedRequests,
   describeNotLive,
@@ -40,17 +39,7 @@ export interface GitForge {
     branch: string,
     folder: string,
   ): Promise<Map<string, { content: string; sha: string }>>;
-  propose(
-    folder: string,
-    change: {
-      base: string;
-      head: string;
-      write: Array<{ file: string; content: string }>;
-      remove: string[];
-      title: string;
-      body: string;
-    },
-  ): Promise<PullRequest>;
+  propose(folder: string, change: FolderChange): Promise<PullRequest>;
   merge(number: number): Promise<PullRequest>;
   closeSuperseded(
     base: string,
@@ -111,8 +100,6 @@ export function changeBranch(
  * @internal
  */
 export class GitClusterDelivery {
-  private readonly customObjects = new WeakMap<KubeConfig, CustomObjectsApi>();
-
   constructor(
     private readonly options: {
       clients: KubernetesClients;
@@ -130,12 +117,7 @@ export class GitClusterDelivery {
     text: PullRequestText,
   ): Promise<ClusterConvergence> {
     const result: ClusterConvergence = {
-      cluster: connection.name,
-      applied: 0,
-      deleted: 0,
-      unchanged: 0,
-      reads: 0,
-      writes: 0,
+      ...emptyConvergence(connection.name),
       pending: new Map(),
     };
     const problems: string[] = [];
@@ -244,11 +226,14 @@ export class GitClusterDelivery {
   ): Promise<Map<string, PendingDelivery>> {
     const actual =
       observed ??
-      (await readManagedObjects(await this.customObjectsApi(connection), {
-        result,
-        timeoutMs: this.options.timeoutMs ?? 30_000,
-        url: connection.url,
-      }));
+      (await readManagedObjects(
+        await customObjectsApi(this.options.clients, connection),
+        {
+          result,
+          timeoutMs: this.options.timeoutMs ?? 30_000,
+          url: connection.url,
+        },
+      ));
     const plan = planClusterChanges(objects, actual);
     result.unchanged = plan.unchanged;
     if (plan.apply.length === 0 && plan.delete.length === 0) return new Map();
@@ -260,19 +245,6 @@ export class GitClusterDelivery {
         plan.delete,
       )}`,
     });
-  }
-
-  private async customObjectsApi(
-    connection: ClusterConnection,
-  ): Promise<CustomObjectsApi> {
-    const { kubeConfig } = await this.options.clients.forCluster(connection);
-    let api = this.customObjects.get(kubeConfig);
-    if (!api) {
-      const k8s = await loadKubernetesModule();
-      api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-      this.customObjects.set(kubeConfig, api);
-    }
-    return api;
   }
 }
 

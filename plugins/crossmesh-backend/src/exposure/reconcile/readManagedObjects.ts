@@ -1,6 +1,11 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { ClusterConnection } from '../../clusters/clusterConnections';
+import type { KubernetesClients } from '../../clusters/KubernetesClients';
+import {
+  loadKubernetesModule,
+  TimeoutError,
+} from '../../clusters/kubernetesModule';
 import { describeKubernetesError } from '../../clusters/kubernetesErrors';
-import { TimeoutError } from '../../clusters/kubernetesModule';
 import type { ObservedKubeObject } from '../render/types';
 import { send, StopError, Tally } from './apiRequests';
 import { MANAGED_KINDS, MANAGED_SELECTOR } from './istioObjects';
@@ -52,4 +57,25 @@ export async function readManagedObjects(
     }
   }
   return objects;
+}
+
+const customObjectsApis = new WeakMap<KubeConfig, CustomObjectsApi>();
+
+/**
+ * The custom-objects client of a cluster's connection, made once per KubeConfig.
+ *
+ * @internal
+ */
+export async function customObjectsApi(
+  clients: KubernetesClients,
+  connection: ClusterConnection,
+): Promise<CustomObjectsApi> {
+  const { kubeConfig } = await clients.forCluster(connection);
+  let api = customObjectsApis.get(kubeConfig);
+  if (!api) {
+    const k8s = await loadKubernetesModule();
+    api = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    customObjectsApis.set(kubeConfig, api);
+  }
+  return api;
 }
