@@ -12,7 +12,7 @@ import { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { eventually } from '../../__testUtils__/eventually';
 import {
   insertApprovedRequest,
@@ -33,6 +33,7 @@ import {
 } from '../../__testUtils__/giteaRepository';
 import { KUSTOMIZATION_FILE } from '../delivery/gitTree';
 import { toYaml } from '../render';
+import { renderPreview } from '../workflow/renderPreview';
 import { GitClusterDelivery } from './GitClusterDelivery';
 
 jest.setTimeout(300_000);
@@ -125,7 +126,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     await parts.reconciler.reconcile();
     expect(await openPullRequests()).toEqual([]);
 
-    await insertApprovedRequest(parts.store, 'r-1', 'svc-2');
+    const request = await insertApprovedRequest(parts.store, 'r-1', 'svc-2');
     await parts.reconciler.reconcile();
 
     const waiting = await statusIn('r-1', 'cluster-1');
@@ -175,6 +176,23 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       .filter(([file]) => file !== KUSTOMIZATION_FILE)
       .map(([, { content }]) => parse(content));
     expect(objects.length).toBeGreaterThan(0);
+    // Exactly the objects the approver previewed for cluster-1.
+    const preview = await renderPreview(request, {
+      store: parts.store,
+      clusters: {
+        names: () => parts.connections.map(c => c.name),
+        getCluster: name =>
+          parts.observer.observe(parts.connections.find(c => c.name === name)!),
+      },
+    });
+    const previewed = parseAllDocuments(
+      preview.clusters.find(c => c.cluster === 'cluster-1')!.yaml,
+    ).map(d => d.toJS());
+    const byName = (a: any, b: any) =>
+      `${a.kind}/${a.metadata.name}`.localeCompare(
+        `${b.kind}/${b.metadata.name}`,
+      );
+    expect([...objects].sort(byName)).toEqual([...previewed].sort(byName));
     for (const object of objects) {
       expect(object.metadata.labels['crossmesh.io/request-id']).toBe('r-1');
       expect(
@@ -344,6 +362,53 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       },
       { detail: logs, intervalMs: 250 },
     );
+  });
+
+  it('merges its own pull request when the cluster is configured so, and audits each step', async () => {
+    const autoMerging = reconcilerFor(bed, knex, {
+      git: {
+        delivery: {
+          of: cluster =>
+            cluster === 'cluster-1'
+              ? { ...git, merge: 'auto' }
+              : { mode: 'direct' },
+          gitClusters: () => ['cluster-1'],
+        },
+        deliver: new GitClusterDelivery({
+          clients: new KubernetesClients(),
+          forge: d => new GiteaRepository(d.repository, d.token),
+        }),
+        appBaseUrl: 'http://backstage.test',
+      },
+    }).reconciler;
+    await insertApprovedRequest(parts.store, 'r-6', 'svc-7');
+    await autoMerging.reconcile();
+    const after = (await statusIn('r-6', 'cluster-1'))!;
+    expect(after.state).toBe('syncing');
+    expect((await repo.pullRequest(after.pullRequest!.number)).state).toBe(
+      'merged',
+    );
+    await eventually(
+      'r-6 turns active without anyone merging',
+      async () => {
+        await autoMerging.reconcile();
+        expect((await parts.store.getRequest('r-6'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+    const steps = (
+      await parts.audit.list({
+        action: ['exposure.syncing', 'exposure.active'],
+        limit: 100,
+        offset: 0,
+      })
+    ).items.filter(e => e.details?.requestId === 'r-6');
+    expect(steps.map(e => e.action)).toEqual(
+      expect.arrayContaining(['exposure.syncing', 'exposure.active']),
+    );
+    expect(
+      steps.find(e => e.action === 'exposure.syncing')!.details!.pullRequest,
+    ).toBe(after.pullRequest!.url);
   });
 
   it('marks the cluster failed, with the reason, when its pull request is closed without merge', async () => {
