@@ -85,7 +85,8 @@ export function emptyConvergence(cluster: string): ClusterConvergence {
  * @internal
  */
 export interface PendingDelivery {
-  step: 'waiting-for-merge' | 'syncing';
+  /** `refused`: its pull request was closed without merge; `detail` says so. */
+  step: 'waiting-for-merge' | 'syncing' | 'refused';
   pullRequest?: { number: number; url: string };
   detail: string;
 }

@@ -429,6 +429,9 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     expect((await statusIn('r-2', 'cluster-1'))!.pullRequest!.number).toBe(
       waiting!.pullRequest!.number,
     );
+    // The refusal is r-2's alone: a request already live in cluster-1 stays applied.
+    expect((await parts.store.getRequest('r-6'))!.state).toBe('active');
+    expect((await statusIn('r-6', 'cluster-1'))!.state).toBe('applied');
   });
 
   it('never commits private key bytes: the whole history of the repository is scanned', async () => {

@@ -195,9 +195,12 @@ export class GitClusterDelivery {
       );
     }
     if (pullRequest.state === 'closed') {
-      throw new Error(
-        `pull request #${pullRequest.number} (${pullRequest.url}) was closed without being merged, so its change is not in Git; reopen and merge it, or revoke the request`,
-      );
+      // The reviewers refused these requests' change: theirs alone, not the cluster's.
+      return byRequest(requests, {
+        step: 'refused',
+        pullRequest,
+        detail: `pull request #${pullRequest.number} (${pullRequest.url}) was closed without being merged, so its change is not in Git; reopen and merge it, or revoke the request`,
+      });
     }
     if (pullRequest.state === 'open' && delivery.merge === 'auto') {
       pullRequest = await forge.merge(pullRequest.number);

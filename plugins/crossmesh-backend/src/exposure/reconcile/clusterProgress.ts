@@ -46,17 +46,19 @@ export function clusterProgress(
   waiting?: PendingDelivery;
   pullRequest?: ExposureClusterStatus['pullRequest'];
 } {
-  const error = problem ?? result?.error ?? null;
-  const waiting = pendingFor(request, result?.pending, previous?.state);
+  const pending = pendingFor(request, result?.pending, previous?.state);
+  const refused = pending?.step === 'refused' ? pending : undefined;
+  const waiting = refused ? undefined : pending;
+  const error = problem ?? result?.error ?? refused?.detail ?? null;
   let state: ExposureClusterStatus['state'] = 'applied';
   if (error) {
     state = 'failed';
   } else if (waiting) {
-    state = waiting.step;
+    state = waiting.step as 'waiting-for-merge' | 'syncing';
   } else if (request.state === 'revoking') {
     state = 'removed';
   }
-  const pullRequest = waiting?.pullRequest ?? previous?.pullRequest;
+  const pullRequest = pending?.pullRequest ?? previous?.pullRequest;
   return {
     state,
     error,
