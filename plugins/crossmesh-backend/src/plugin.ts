@@ -16,6 +16,7 @@ import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureAppl
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { GitClusterDelivery } from './exposure/reconcile/GitClusterDelivery';
 import { GiteaRepository } from './exposure/delivery/GiteaRepository';
+import type { GitRepository } from './exposure/delivery/deliverySettings';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
 import { ReconcileTrigger } from './exposure/reconcile/ReconcileTrigger';
 import { ClusterWatches } from './exposure/reconcile/ClusterWatches';
@@ -194,6 +195,8 @@ export const crossmeshPlugin = createBackendPlugin({
           notifier,
         });
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
+        const giteaForge = (d: { repository: GitRepository; token: string }) =>
+          new GiteaRepository(d.repository, d.token);
         const watches = settings.watchClusters
           ? new ClusterWatches({
               clients: kubernetesClients,
@@ -221,7 +224,7 @@ export const crossmeshPlugin = createBackendPlugin({
             delivery: settings.delivery,
             deliver: new GitClusterDelivery({
               clients: kubernetesClients,
-              forge: d => new GiteaRepository(d.repository, d.token),
+              forge: giteaForge,
               timeoutMs: settings.clusterTimeoutMs,
             }),
             appBaseUrl: settings.appBaseUrl,
@@ -362,6 +365,10 @@ export const crossmeshPlugin = createBackendPlugin({
               ...clusterReading,
               allocatedVips: () => exposureStore.listVips(),
               meshConfigRevisions: settings.meshConfigRevisions,
+              delivery: {
+                of: cluster => settings.delivery.of(cluster),
+                forge: giteaForge,
+              },
             },
           ),
           observe: name => clusterService.getCluster(name),

@@ -17,6 +17,8 @@ import {
 import { PreflightSession } from './PreflightSession';
 import { runChecks } from './runChecks';
 import { AllocatedVips, vipChecks } from './vipChecks';
+import { deliveryCheck } from './deliveryCheck';
+import type { ClusterDelivery } from '../../exposure/delivery/deliverySettings';
 
 /**
  * Checks whether a cluster is ready for the mesh: reachable, crossmesh allowed to do all it
@@ -38,6 +40,11 @@ export class ClusterPreflight {
       allocatedVips?: AllocatedVips;
       /** `crossmesh.multiPrimary.revisions`: the mesh configs checked under multi-primary. */
       meshConfigRevisions?: string[];
+      /** How each cluster's objects are delivered, and the forge of those through Git. */
+      delivery?: {
+        of: (cluster: string) => ClusterDelivery;
+        forge: Parameters<typeof deliveryCheck>[1];
+      };
     },
   ) {}
 
@@ -71,6 +78,14 @@ export class ClusterPreflight {
         }),
         ...vipChecks(session, this.options.allocatedVips ?? (async () => [])),
         cacerts,
+        ...(this.options.delivery
+          ? [
+              deliveryCheck(
+                this.options.delivery.of(connection.name),
+                this.options.delivery.forge,
+              ),
+            ]
+          : []),
       ],
       describe,
     );
