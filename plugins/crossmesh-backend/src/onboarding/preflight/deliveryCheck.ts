@@ -1,5 +1,6 @@
 import type { ClusterDelivery } from '../../exposure/delivery/deliverySettings';
 import type { GiteaRepository } from '../../exposure/delivery/GiteaRepository';
+import { API_REACHABLE } from './connectionChecks';
 import { CheckDefinition } from './runChecks';
 
 /** What crossmesh keeps writing itself in a cluster delivered through Git, and why. */
@@ -22,6 +23,8 @@ export function deliveryCheck(
   return {
     id: 'delivery',
     title: "How crossmesh delivers the cluster's Istio objects",
+    // Like every check, none for a cluster that cannot be reached at all.
+    dependsOn: [API_REACHABLE],
     run: async () => {
       if (delivery.mode === 'direct') {
         return {
