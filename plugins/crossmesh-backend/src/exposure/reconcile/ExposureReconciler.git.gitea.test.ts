@@ -41,6 +41,28 @@ jest.setTimeout(300_000);
 const FOLDER = 'clusters/cluster-1';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
+/** A replica whose cluster-1 is delivered as `cluster1` says; cluster-2 is direct. */
+function replicaDelivering(
+  bed: TestBed,
+  knex: Knex,
+  cluster1: ClusterDelivery,
+) {
+  const delivery: DeliverySettings = {
+    of: cluster => (cluster === 'cluster-1' ? cluster1 : { mode: 'direct' }),
+    gitClusters: () => ['cluster-1'],
+  };
+  return reconcilerFor(bed, knex, {
+    git: {
+      delivery,
+      deliver: new GitClusterDelivery({
+        clients: new KubernetesClients(),
+        forge: d => new GiteaRepository(d.repository, d.token),
+      }),
+      appBaseUrl: 'http://backstage.test',
+    },
+  });
+}
+
 /**
  * cluster-1 takes its objects from Git (Gitea, applied by Flux); cluster-2 is written
  * directly: one exposure from cluster-2 to cluster-1 crosses both modes.
@@ -53,7 +75,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   let repo: GiteaRepository;
   let parts: ReturnType<typeof reconcilerFor>;
   let knex: Knex;
-  let git: ClusterDelivery;
+  let git: Extract<ClusterDelivery, { mode: 'git' }>;
 
   beforeAll(async () => {
     bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
@@ -69,21 +91,8 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       merge: 'reviewers',
       token: gitea.token,
     };
-    const delivery: DeliverySettings = {
-      of: cluster => (cluster === 'cluster-1' ? git : { mode: 'direct' }),
-      gitClusters: () => ['cluster-1'],
-    };
     knex = await migratedDatabase(databases, 'SQLITE_3');
-    parts = reconcilerFor(bed, knex, {
-      git: {
-        delivery,
-        deliver: new GitClusterDelivery({
-          clients: new KubernetesClients(),
-          forge: d => new GiteaRepository(d.repository, d.token),
-        }),
-        appBaseUrl: 'http://backstage.test',
-      },
-    });
+    parts = replicaDelivering(bed, knex, git);
   });
   afterAll(async () => {
     await flux?.stop();
@@ -266,21 +275,10 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   it('says on the request when Gitea is down or refuses the token, and opens one pull request once it answers', async () => {
     await insertApprovedRequest(parts.store, 'r-3', 'svc-4');
     const replicaWith = (url: string, token: string) =>
-      reconcilerFor(bed, knex, {
-        git: {
-          delivery: {
-            of: cluster =>
-              cluster === 'cluster-1'
-                ? { ...git, repository: { ...repository, url }, token }
-                : { mode: 'direct' },
-            gitClusters: () => ['cluster-1'],
-          },
-          deliver: new GitClusterDelivery({
-            clients: new KubernetesClients(),
-            forge: d => new GiteaRepository(d.repository, d.token),
-          }),
-          appBaseUrl: 'http://backstage.test',
-        },
+      replicaDelivering(bed, knex, {
+        ...git,
+        repository: { ...repository, url },
+        token,
       }).reconciler;
 
     // A forge that does not answer: nothing listens on port 1.
@@ -365,21 +363,9 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   });
 
   it('merges its own pull request when the cluster is configured so, and audits each step', async () => {
-    const autoMerging = reconcilerFor(bed, knex, {
-      git: {
-        delivery: {
-          of: cluster =>
-            cluster === 'cluster-1'
-              ? { ...git, merge: 'auto' }
-              : { mode: 'direct' },
-          gitClusters: () => ['cluster-1'],
-        },
-        deliver: new GitClusterDelivery({
-          clients: new KubernetesClients(),
-          forge: d => new GiteaRepository(d.repository, d.token),
-        }),
-        appBaseUrl: 'http://backstage.test',
-      },
+    const autoMerging = replicaDelivering(bed, knex, {
+      ...git,
+      merge: 'auto',
     }).reconciler;
     await insertApprovedRequest(parts.store, 'r-6', 'svc-7');
     await autoMerging.reconcile();
