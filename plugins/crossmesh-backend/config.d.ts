@@ -151,6 +151,12 @@ export interface Config {
         path?: string;
         /** `reviewers` (default): people merge crossmesh's pull requests; `auto`: crossmesh does. */
         merge?: 'reviewers' | 'auto';
+        /**
+         * Flux's Kustomization that applies the folder, as `<namespace>/<name>`. When set,
+         * crossmesh reads its status (needs `get` on it) to tell a failing apply and drift
+         * from a change still syncing.
+         */
+        kustomization?: string;
       }>;
     };
     /** Per-cluster settings, keyed by the cluster's name in the Kubernetes plugin's config. */

@@ -61,12 +61,14 @@ describe('readDeliverySettings', () => {
         branch: 'release/mesh',
         path: 'clusters//cluster-2/',
         merge: 'auto',
+        kustomization: 'flux-system/mesh',
       },
     ]).of('cluster-2');
     expect(explicit).toMatchObject({
       branch: 'release/mesh',
       path: 'clusters/cluster-2',
       merge: 'auto',
+      kustomization: { namespace: 'flux-system', name: 'mesh' },
     });
   });
 
@@ -133,6 +135,15 @@ describe('readDeliverySettings', () => {
         merge: 'yes',
       },
       "crossmesh.delivery.clusters[0].merge is 'yes'; use 'reviewers' (people merge crossmesh's pull requests) or 'auto' (crossmesh merges them)",
+    ],
+    [
+      {
+        cluster: 'cluster-1',
+        mode: 'git',
+        repository: 'https://gitea.example.net/git/platform/mesh',
+        kustomization: 'mesh',
+      },
+      "crossmesh.delivery.clusters[0].kustomization is 'mesh'; name Flux's Kustomization that applies the folder as <namespace>/<name>, e.g. flux-system/mesh",
     ],
   ])('refuses %j, saying what is wrong and the fix', (entry, message) => {
     expect(() => read([entry])).toThrow(message);

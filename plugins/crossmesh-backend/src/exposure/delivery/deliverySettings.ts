@@ -35,6 +35,8 @@ export type ClusterDelivery =
       merge: 'auto' | 'reviewers';
       /** crossmesh's access token on the forge: the integration's `password`. */
       token: string;
+      /** Flux's Kustomization that applies the folder, when crossmesh should read its status. */
+      kustomization?: { namespace: string; name: string };
     };
 
 /** @internal */
@@ -109,6 +111,10 @@ export function readDeliverySettings(
       path: readPath(entry.getOptionalString('path') ?? cluster, `${at}.path`),
       merge,
       token,
+      ...readKustomization(
+        entry.getOptionalString('kustomization'),
+        `${at}.kustomization`,
+      ),
     });
   });
   return {
@@ -186,4 +192,25 @@ function readPath(value: string, key: string): string {
     );
   }
   return parts.join('/');
+}
+
+/** A Kubernetes object name: lower-case letters, digits and '-' (DNS label). */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function readKustomization(
+  value: string | undefined,
+  key: string,
+): { kustomization?: { namespace: string; name: string } } {
+  if (value === undefined) return {};
+  const [namespace, name, ...rest] = value.split('/');
+  if (
+    rest.length > 0 ||
+    !OBJECT_NAME.test(namespace ?? '') ||
+    !OBJECT_NAME.test(name ?? '')
+  ) {
+    throw new Error(
+      `${key} is '${value}'; name Flux's Kustomization that applies the folder as <namespace>/<name>, e.g. flux-system/mesh`,
+    );
+  }
+  return { kustomization: { namespace, name } };
 }
