@@ -1,8 +1,12 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import { startCrossmeshTestBackend } from './__testUtils__/testBackend';
+import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 
 jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 describe('crossmesh backend against real API servers', () => {
   let bed: TestBed;
@@ -63,6 +67,7 @@ describe('crossmesh backend against real API servers', () => {
           port: 15443,
           source: 'loadBalancer',
         },
+        delivery: { mode: 'direct' },
         observedAt: expect.any(String),
       },
       {
@@ -80,6 +85,7 @@ describe('crossmesh backend against real API servers', () => {
           port: 15443,
           source: 'loadBalancer',
         },
+        delivery: { mode: 'direct' },
         observedAt: expect.any(String),
       },
       {
@@ -93,6 +99,7 @@ describe('crossmesh backend against real API servers', () => {
           port: 15443,
           source: 'config',
         },
+        delivery: { mode: 'direct' },
         observedAt: expect.any(String),
       },
     ]);
@@ -152,6 +159,100 @@ describe('crossmesh backend against real API servers', () => {
       name: 'cluster-3',
       reachable: true,
     });
+  });
+
+  it("shows how each cluster's objects are delivered, with the pull requests waiting for their merge, and never the forge's token", async () => {
+    const knex = await databases.init('SQLITE_3');
+    const backend = await startCrossmeshTestBackend({
+      kubernetes: bed.kubernetesConfig(),
+      knex,
+      config: {
+        integrations: {
+          gitea: [
+            {
+              host: 'gitea.example.net',
+              username: 'crossmesh',
+              password: 'the-gitea-token',
+            },
+          ],
+        },
+      },
+      crossmesh: {
+        delivery: {
+          clusters: [
+            {
+              cluster: 'cluster-2',
+              mode: 'git',
+              repository: 'https://gitea.example.net/platform/mesh',
+              path: 'clusters/cluster-2',
+            },
+          ],
+        },
+      },
+    });
+    backends.push(backend);
+    const pullRequest = {
+      number: 7,
+      url: 'https://gitea.example.net/platform/mesh/pulls/7',
+    };
+    await new DatabaseExposureStore(knex).insertRequest({
+      id: 'req-1',
+      entityRef: 'component:default/svc-1',
+      service: {
+        name: 'svc-1',
+        namespace: 'foo',
+        ports: [{ name: 'http', number: 8080 }],
+      },
+      sourceCluster: 'cluster-1',
+      consumerClusters: ['cluster-2'],
+      consumerNamespaces: [],
+      reason: 'The checkout in cluster-2 calls it',
+      endDate: null,
+      state: 'applying',
+      host: 'svc-1.foo.global',
+      vip: '240.0.0.10',
+      requestedBy: 'user:default/alice',
+      requestedAt: '2026-12-01T10:00:00.000Z',
+      decidedBy: 'user:default/carol',
+      decidedAt: '2026-12-01T10:05:00.000Z',
+      decisionComment: null,
+      clusters: [
+        {
+          cluster: 'cluster-2',
+          role: 'consumer',
+          state: 'waiting-for-merge',
+          lastError: null,
+          pullRequest,
+          updatedAt: '2026-12-01T10:06:00.000Z',
+        },
+      ],
+      updatedAt: '2026-12-01T10:06:00.000Z',
+    });
+
+    const response = await backend.call('get', '/clusters');
+
+    expect(response.status).toBe(200);
+    const deliveries = Object.fromEntries(
+      response.body.items.map((c: any) => [c.name, c.delivery]),
+    );
+    expect(deliveries).toEqual({
+      'cluster-1': { mode: 'direct' },
+      'cluster-2': {
+        mode: 'git',
+        repository: 'https://gitea.example.net/platform/mesh',
+        branch: 'main',
+        path: 'clusters/cluster-2',
+        merge: 'reviewers',
+        folderUrl:
+          'https://gitea.example.net/platform/mesh/src/branch/main/clusters/cluster-2',
+        openPullRequests: [pullRequest],
+      },
+      'cluster-3': { mode: 'direct' },
+    });
+    expect(response.text).not.toContain('the-gitea-token');
+
+    const one = await backend.call('get', '/clusters/cluster-2');
+    expect(one.body.delivery).toEqual(deliveries['cluster-2']);
   });
 
   it('refuses readers the permission policy denies', async () => {

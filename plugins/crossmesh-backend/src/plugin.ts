@@ -15,6 +15,7 @@ import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { GitClusterDelivery } from './exposure/reconcile/GitClusterDelivery';
+import { GitDnsWiring } from './exposure/dns/git/GitDnsWiring';
 import { GiteaRepository } from './exposure/delivery/GiteaRepository';
 import type { GitRepository } from './exposure/delivery/deliverySettings';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
@@ -121,11 +122,13 @@ export const crossmeshPlugin = createBackendPlugin({
         };
         const observer = new ClusterObserver(kubernetesClients, clusterReading);
 
+        const exposureStore = new DatabaseExposureStore(db);
         const clusterService = new ClusterService(
           clusters,
           observer,
           store,
           membershipStore,
+          { settings: settings.delivery, exposures: exposureStore },
         );
         const audit = new DatabaseAuditLog(db);
         const trust = createTrustServices({
@@ -182,7 +185,6 @@ export const crossmeshPlugin = createBackendPlugin({
           ),
           keepGlobalNames: settings.keepGlobalNames,
         };
-        const exposureStore = new DatabaseExposureStore(db);
         const exposureTransaction = databaseExposureTransaction(db);
         const notifier = new ExposureNotifier({
           notifications,
@@ -228,6 +230,11 @@ export const crossmeshPlugin = createBackendPlugin({
               timeoutMs: settings.clusterTimeoutMs,
             }),
             appBaseUrl: settings.appBaseUrl,
+            dns: new GitDnsWiring({
+              clients: kubernetesClients,
+              forge: giteaForge,
+              timeoutMs: settings.clusterTimeoutMs,
+            }),
           },
           watches,
           render,

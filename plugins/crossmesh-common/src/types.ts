@@ -1,3 +1,4 @@
+import type { ExposurePullRequest } from './exposures';
 import type { ClusterMembership } from './onboarding';
 
 /**
@@ -77,9 +78,35 @@ export interface MeshCluster {
   dnsCaptureDetail?: string;
   /** The cluster's registration in the mesh; absent until it is onboarded. */
   membership?: ClusterMembership;
+  /** How crossmesh delivers the cluster's objects (`crossmesh.delivery`, ADR 0037). */
+  delivery?: MeshClusterDelivery;
   /** When this view was read, ISO 8601. */
   observedAt: string;
 }
+
+/**
+ * How crossmesh delivers a cluster's Istio objects: it writes them itself (`direct`), or
+ * opens pull requests on a Git repository that Flux applies (`git`). Never holds a token.
+ *
+ * @public
+ */
+export type MeshClusterDelivery =
+  | { mode: 'direct' }
+  | {
+      mode: 'git';
+      /** The repository's web address. */
+      repository: string;
+      /** The branch Flux applies; pull requests target it. */
+      branch: string;
+      /** The cluster's folder in the repository. */
+      path: string;
+      /** `reviewers`: people merge crossmesh's pull requests; `auto`: crossmesh does. */
+      merge: 'reviewers' | 'auto';
+      /** The cluster's folder on the branch, as the forge shows it in a browser. */
+      folderUrl: string;
+      /** crossmesh's pull requests on the repository that wait for their merge. */
+      openPullRequests: ExposurePullRequest[];
+    };
 
 /**
  * Response of `GET /clusters`.

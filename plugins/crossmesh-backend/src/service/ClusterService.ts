@@ -2,6 +2,9 @@ import {
   ClusterMembership,
   MeshCluster,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { DeliverySettings } from '../exposure/delivery/deliverySettings';
+import { deliveryView } from '../exposure/delivery/deliveryView';
+import type { ExposureStore } from '../exposure/store/ExposureStore';
 import {
   ClusterConnection,
   requireConnection,
@@ -23,6 +26,11 @@ export class ClusterService {
     private readonly store: ClusterObservationStore,
     /** Members' gateway address overrides apply, and each cluster shows its membership. */
     private readonly memberships?: Pick<MembershipStore, 'list' | 'get'>,
+    /** Each cluster shows how its objects are delivered, with the pull requests open. */
+    private readonly delivery?: {
+      settings: DeliverySettings;
+      exposures: Pick<ExposureStore, 'listPullRequestsWaitingForMerge'>;
+    },
   ) {}
 
   /** Reads every cluster in parallel; one that is down does not hold back the others. */
@@ -34,7 +42,7 @@ export class ClusterService {
       this.connections.map(c => this.observe(c, members.get(c.name))),
     );
     await this.store.record(observations);
-    return observations;
+    return this.withDelivery(observations);
   }
 
   async getCluster(name: string): Promise<MeshCluster> {
@@ -44,7 +52,26 @@ export class ClusterService {
       await this.memberships?.get(name),
     );
     await this.store.record([observation]);
-    return observation;
+    const [cluster] = await this.withDelivery([observation]);
+    return cluster;
+  }
+
+  private async withDelivery(clusters: MeshCluster[]): Promise<MeshCluster[]> {
+    if (!this.delivery) return clusters;
+    const { settings, exposures } = this.delivery;
+    // Only a cluster delivered through Git can have a pull request open.
+    const pullRequests = settings.gitClusters().length
+      ? await exposures.listPullRequestsWaitingForMerge()
+      : [];
+    return clusters.map(cluster => ({
+      ...cluster,
+      delivery: deliveryView(
+        settings.of(cluster.name),
+        pullRequests
+          .filter(p => p.cluster === cluster.name)
+          .map(({ number, url }) => ({ number, url })),
+      ),
+    }));
   }
 
   private async observe(

@@ -506,6 +506,54 @@ describe('DatabaseExposureStore', () => {
       expect((await store.getRequest('req-1'))?.clusters).toEqual([direct]);
     });
 
+    it('lists the pull requests open requests wait on, each once, by cluster and number', async () => {
+      const { store } = await createStore();
+      const pullRequest = (number: number) => ({
+        number,
+        url: `http://127.0.0.1:3000/platform/mesh/pulls/${number}`,
+      });
+      const waitingOn = (cluster: string, number: number) =>
+        status(cluster, 'consumer', {
+          state: 'waiting-for-merge',
+          pullRequest: pullRequest(number),
+        });
+      // One pull request carries the changes of two requests to cluster-3.
+      await store.insertRequest(
+        request('req-1', {
+          state: 'applying',
+          clusters: [waitingOn('cluster-3', 12), waitingOn('cluster-1', 4)],
+        }),
+      );
+      await store.insertRequest(
+        request('req-2', {
+          state: 'revoking',
+          clusters: [waitingOn('cluster-3', 12)],
+        }),
+      );
+      await store.insertRequest(
+        request('req-3', {
+          state: 'active',
+          clusters: [
+            status('cluster-3', 'consumer', {
+              state: 'syncing',
+              pullRequest: pullRequest(9),
+            }),
+          ],
+        }),
+      );
+      await store.insertRequest(
+        request('req-4', {
+          state: 'cancelled',
+          clusters: [waitingOn('cluster-1', 2)],
+        }),
+      );
+
+      expect(await store.listPullRequestsWaitingForMerge()).toEqual([
+        { cluster: 'cluster-1', ...pullRequest(4) },
+        { cluster: 'cluster-3', ...pullRequest(12) },
+      ]);
+    });
+
     describe('in an exposure transaction', () => {
       it('rolls back everything written when the work throws, its own savepoints too', async () => {
         const { knex } = await createStore();

@@ -24,6 +24,7 @@ import {
   VipRow,
 } from './exposureRows';
 import {
+  ClusterPullRequest,
   ExposureRequestChanges,
   ExposureRequestQuery,
   ExposureStore,
@@ -198,6 +199,29 @@ export class DatabaseExposureStore implements ExposureStore {
         'pull_request_url',
         'updated_at',
       ]);
+  }
+
+  async listPullRequestsWaitingForMerge(): Promise<ClusterPullRequest[]> {
+    const rows: ClusterPullRequest[] = await this.db<ClusterRow>(CLUSTERS)
+      .join(REQUESTS, `${REQUESTS}.id`, `${CLUSTERS}.request_id`)
+      .whereIn(`${REQUESTS}.state`, [...OPEN_EXPOSURE_STATES])
+      .where(`${CLUSTERS}.state`, 'waiting-for-merge')
+      .whereNotNull(`${CLUSTERS}.pull_request_number`)
+      .whereNotNull(`${CLUSTERS}.pull_request_url`)
+      .distinct({
+        cluster: `${CLUSTERS}.cluster`,
+        number: `${CLUSTERS}.pull_request_number`,
+        url: `${CLUSTERS}.pull_request_url`,
+      })
+      .orderBy([
+        { column: 'cluster', order: 'asc' },
+        { column: 'number', order: 'asc' },
+      ]);
+    return rows.map(({ cluster, number, url }) => ({
+      cluster,
+      number: Number(number),
+      url,
+    }));
   }
 
   async allocateVip(

@@ -1,5 +1,6 @@
 import {
   ExposureClusterStatus,
+  ExposurePullRequest,
   ExposureRequest,
   ExposureRequestState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
@@ -27,6 +28,15 @@ export interface VipAllocation {
   address: string;
   requestId: string;
   allocatedAt: string;
+}
+
+/**
+ * A pull request crossmesh opened on the repository of a cluster delivered through Git.
+ *
+ * @internal
+ */
+export interface ClusterPullRequest extends ExposurePullRequest {
+  cluster: string;
 }
 
 /**
@@ -77,6 +87,12 @@ export interface ExposureStore {
   ): Promise<boolean>;
   /** Creates or replaces the status of one (request, cluster, role). */
   setClusterStatus(id: string, status: ExposureClusterStatus): Promise<void>;
+  /**
+   * The pull requests that open requests wait on (their status in a cluster is
+   * `waiting-for-merge`), each once however many requests it carries; by cluster, then
+   * number.
+   */
+  listPullRequestsWaitingForMerge(): Promise<ClusterPullRequest[]>;
 
   /**
    * Gives `host` a VIP: its existing one, or the first proposal no other host holds.

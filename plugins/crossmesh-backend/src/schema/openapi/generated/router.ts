@@ -240,6 +240,9 @@ export const spec = {
           membership: {
             $ref: '#/components/schemas/ClusterMembership',
           },
+          delivery: {
+            $ref: '#/components/schemas/ClusterDelivery',
+          },
           observedAt: {
             type: 'string',
             description: 'When crossmesh read the cluster, ISO 8601.',
@@ -254,6 +257,94 @@ export const spec = {
           'gateway',
           'observedAt',
         ],
+        additionalProperties: false,
+      },
+      ClusterDelivery: {
+        description:
+          "How crossmesh delivers the cluster's Istio objects: it writes them itself (direct), or opens pull requests on a Git repository that Flux applies (git). Never holds a token.",
+        oneOf: [
+          {
+            $ref: '#/components/schemas/DirectDelivery',
+          },
+          {
+            $ref: '#/components/schemas/GitDelivery',
+          },
+        ],
+      },
+      DirectDelivery: {
+        type: 'object',
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['direct'],
+          },
+        },
+        required: ['mode'],
+        additionalProperties: false,
+      },
+      GitDelivery: {
+        type: 'object',
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['git'],
+          },
+          repository: {
+            type: 'string',
+            description: "The repository's web address.",
+          },
+          branch: {
+            type: 'string',
+            description: 'The branch Flux applies; pull requests target it.',
+          },
+          path: {
+            type: 'string',
+            description: "The cluster's folder in the repository.",
+          },
+          merge: {
+            type: 'string',
+            enum: ['reviewers', 'auto'],
+            description:
+              "reviewers: people merge crossmesh's pull requests; auto: crossmesh does.",
+          },
+          folderUrl: {
+            type: 'string',
+            description:
+              "The cluster's folder on the branch, as the forge shows it in a browser.",
+          },
+          openPullRequests: {
+            type: 'array',
+            description:
+              "crossmesh's pull requests on the repository that wait for their merge.",
+            items: {
+              $ref: '#/components/schemas/PullRequest',
+            },
+          },
+        },
+        required: [
+          'mode',
+          'repository',
+          'branch',
+          'path',
+          'merge',
+          'folderUrl',
+          'openPullRequests',
+        ],
+        additionalProperties: false,
+      },
+      PullRequest: {
+        type: 'object',
+        description:
+          "A pull request crossmesh opened on a cluster's Git repository.",
+        properties: {
+          number: {
+            type: 'integer',
+          },
+          url: {
+            type: 'string',
+          },
+        },
+        required: ['number', 'url'],
         additionalProperties: false,
       },
       ListClustersResponse: {

@@ -1,0 +1,42 @@
+import { deliveryView } from './deliveryView';
+import type { ClusterDelivery } from './deliverySettings';
+
+const git: ClusterDelivery = {
+  mode: 'git',
+  repository: {
+    url: 'https://gitea.example.net/git/platform/mesh',
+    provider: 'gitea',
+    host: 'gitea.example.net',
+    owner: 'platform',
+    name: 'mesh',
+  },
+  branch: 'release/mesh',
+  path: 'clusters/cluster 2',
+  merge: 'reviewers',
+  token: 'the-gitea-token',
+};
+
+describe('deliveryView', () => {
+  it('shows a direct cluster as direct', () => {
+    expect(deliveryView({ mode: 'direct' }, [])).toEqual({ mode: 'direct' });
+  });
+
+  it("shows a Git cluster's repository, its folder on the branch and the open pull requests, never the token", () => {
+    const pullRequest = {
+      number: 4,
+      url: 'https://gitea.example.net/git/platform/mesh/pulls/4',
+    };
+    const view = deliveryView(git, [pullRequest]);
+    expect(view).toEqual({
+      mode: 'git',
+      repository: 'https://gitea.example.net/git/platform/mesh',
+      branch: 'release/mesh',
+      path: 'clusters/cluster 2',
+      merge: 'reviewers',
+      folderUrl:
+        'https://gitea.example.net/git/platform/mesh/src/branch/release/mesh/clusters/cluster%202',
+      openPullRequests: [pullRequest],
+    });
+    expect(JSON.stringify(view)).not.toContain('the-gitea-token');
+  });
+});
