@@ -157,6 +157,15 @@ export interface Config {
          * from a change still syncing.
          */
         kustomization?: string;
+        /**
+         * The YAML file of the repository that holds the cluster's ConfigMap
+         * kube-system/coredns (in a folder Flux applies, outside `path`), e.g.
+         * `clusters/cluster-2/kube-system/coredns.yaml`. When set, crossmesh proposes its
+         * `.global` DNS edit as a pull request changing that file (merged like the objects'),
+         * instead of writing the ConfigMap, which Flux would revert. Without it, the DNS edit
+         * is a direct write; preflight warns when Flux owns the ConfigMap.
+         */
+        dnsFile?: string;
       }>;
     };
     /** Per-cluster settings, keyed by the cluster's name in the Kubernetes plugin's config. */

@@ -353,11 +353,19 @@ export interface ExposurePreview {
  * forwarding was already in place; `not-needed`: the sidecars' DNS proxy resolves
  * `.global` (dns-proxy strategy), or the cluster wants no forwarding (it consumes no
  * exposure and is not a registered member), so crossmesh's is absent; `failed`: see
- * `dnsError`.
+ * `dnsError`. A cluster whose CoreDNS ConfigMap is in Git (`dnsFile`, ADR 0037):
+ * `waiting-for-merge`, the edit is a pull request not merged yet; `syncing`, Git holds it
+ * and the cluster does not yet; `dnsDetail` says which pull request.
  *
  * @public
  */
-export type ReconcileDnsState = 'wired' | 'unchanged' | 'not-needed' | 'failed';
+export type ReconcileDnsState =
+  | 'wired'
+  | 'unchanged'
+  | 'not-needed'
+  | 'failed'
+  | 'waiting-for-merge'
+  | 'syncing';
 
 /**
  * What the last reconcile pass did in one cluster (an item of `GET /reconcile/status`).
@@ -379,6 +387,8 @@ export interface ClusterReconcileStatus {
   /** Null when DNS was not attempted: the cluster could not be read or its strategy is unknown. */
   dns: ReconcileDnsState | null;
   dnsError: string | null;
+  /** `waiting-for-merge` and `syncing`: what the DNS edit waits for, with its pull request. */
+  dnsDetail?: string;
 }
 
 /**

@@ -92,6 +92,29 @@ export class GiteaRepository {
   }
 
   /**
+   * One file on `branch`, by its path in the repository (outside a cluster's folder, say);
+   * undefined when there is no such file.
+   */
+  async readFile(
+    branch: string,
+    file: string,
+  ): Promise<{ content: string; sha: string } | undefined> {
+    const found = await this.call<{
+      type?: string;
+      content?: string;
+      sha: string;
+    } | null>(
+      'GET',
+      `/contents/${file}?ref=${encodeURIComponent(branch)}`,
+      undefined,
+      [404],
+    );
+    if (found?.type !== 'file') return undefined;
+    const content = Buffer.from(found.content ?? '', 'base64').toString('utf8');
+    return { content, sha: found.sha };
+  }
+
+  /**
    * Commits `change` to `folder` on a new branch `change.head` made from `change.base`, and
    * opens its pull request; or finds both, when they were made already.
    */

@@ -27,6 +27,21 @@ describe('readDeliverySettings', () => {
     expect(settings.gitClusters()).toEqual([]);
   });
 
+  it("reads the file of the repository that holds a Git cluster's CoreDNS ConfigMap", () => {
+    const git = read([
+      {
+        cluster: 'cluster-1',
+        mode: 'git',
+        repository: 'https://gitea.example.net/git/platform/mesh',
+        path: 'clusters/cluster-1/crossmesh',
+        dnsFile: 'clusters//cluster-1/kube-system/coredns.yaml',
+      },
+    ]).of('cluster-1');
+    expect(git).toMatchObject({
+      dnsFile: 'clusters/cluster-1/kube-system/coredns.yaml',
+    });
+  });
+
   it('reads a cluster delivered through a Gitea repository, with its defaults', () => {
     const settings = read([
       {
@@ -144,6 +159,25 @@ describe('readDeliverySettings', () => {
         kustomization: 'mesh',
       },
       "crossmesh.delivery.clusters[0].kustomization is 'mesh'; name Flux's Kustomization that applies the folder as <namespace>/<name>, e.g. flux-system/mesh",
+    ],
+    [
+      {
+        cluster: 'cluster-1',
+        mode: 'git',
+        repository: 'https://gitea.example.net/git/platform/mesh',
+        dnsFile: 'coredns.yaml',
+      },
+      "crossmesh.delivery.clusters[0].dnsFile is 'coredns.yaml'; give the YAML file that holds the cluster's ConfigMap kube-system/coredns, in a folder of the repository, relative to its root and without '.' or '..', e.g. clusters/cluster-2/kube-system/coredns.yaml",
+    ],
+    [
+      {
+        cluster: 'cluster-1',
+        mode: 'git',
+        repository: 'https://gitea.example.net/git/platform/mesh',
+        path: 'clusters/cluster-1',
+        dnsFile: 'clusters/cluster-1/coredns.yaml',
+      },
+      "crossmesh.delivery.clusters[0].dnsFile is 'clusters/cluster-1/coredns.yaml', inside clusters/cluster-1, the folder crossmesh keeps to its own objects (it would remove the file); keep the ConfigMap where it is, outside that folder",
     ],
   ])('refuses %j, saying what is wrong and the fix', (entry, message) => {
     expect(() => read([entry])).toThrow(message);

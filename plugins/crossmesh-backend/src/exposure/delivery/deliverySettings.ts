@@ -37,6 +37,11 @@ export type ClusterDelivery =
       token: string;
       /** Flux's Kustomization that applies the folder, when crossmesh should read its status. */
       kustomization?: { namespace: string; name: string };
+      /**
+       * The file of the repository that holds the cluster's ConfigMap kube-system/coredns:
+       * `.global` DNS edits go there by pull request. Without it they are direct writes.
+       */
+      dnsFile?: string;
     };
 
 /** @internal */
@@ -104,17 +109,22 @@ export function readDeliverySettings(
       `${at}.repository`,
       integrations,
     );
+    const path = readPath(
+      entry.getOptionalString('path') ?? cluster,
+      `${at}.path`,
+    );
     byCluster.set(cluster, {
       mode: 'git',
       repository,
       branch,
-      path: readPath(entry.getOptionalString('path') ?? cluster, `${at}.path`),
+      path,
       merge,
       token,
       ...readKustomization(
         entry.getOptionalString('kustomization'),
         `${at}.kustomization`,
       ),
+      ...readDnsFile(entry.getOptionalString('dnsFile'), `${at}.dnsFile`, path),
     });
   });
   return {
@@ -213,4 +223,31 @@ function readKustomization(
     );
   }
   return { kustomization: { namespace, name } };
+}
+
+/** A file in a folder of the repository, outside crossmesh's own folder `path`. */
+function readDnsFile(
+  value: string | undefined,
+  key: string,
+  path: string,
+): { dnsFile?: string } {
+  if (value === undefined) return {};
+  const parts = value.split('/').filter(Boolean);
+  if (
+    value.startsWith('/') ||
+    parts.length < 2 ||
+    parts.some(p => p === '.' || p === '..') ||
+    !/\.ya?ml$/.test(value)
+  ) {
+    throw new Error(
+      `${key} is '${value}'; give the YAML file that holds the cluster's ConfigMap kube-system/coredns, in a folder of the repository, relative to its root and without '.' or '..', e.g. clusters/cluster-2/kube-system/coredns.yaml`,
+    );
+  }
+  const file = parts.join('/');
+  if (file.startsWith(`${path}/`)) {
+    throw new Error(
+      `${key} is '${value}', inside ${path}, the folder crossmesh keeps to its own objects (it would remove the file); keep the ConfigMap where it is, outside that folder`,
+    );
+  }
+  return { dnsFile: file };
 }

@@ -21,6 +21,7 @@ interface StatusRow {
   removed: number;
   dns: string | null;
   dns_error: string | null;
+  dns_detail?: string | null;
 }
 
 /**
@@ -64,6 +65,7 @@ function toRow(s: ClusterReconcileStatus): StatusRow {
     removed: s.removed,
     dns: s.dns,
     dns_error: s.dnsError,
+    dns_detail: s.dnsDetail ?? null,
   };
 }
 
@@ -78,5 +80,6 @@ function fromRow(row: StatusRow): ClusterReconcileStatus {
     removed: Number(row.removed),
     dns: row.dns as ReconcileDnsState | null,
     dnsError: row.dns_error,
+    ...(row.dns_detail ? { dnsDetail: row.dns_detail } : {}),
   };
 }

@@ -31,6 +31,7 @@ import type { MeshRenderSettings } from '../render';
 import type { ObservedKubeObject } from '../render/types';
 import type { DeliverySettings } from '../delivery/deliverySettings';
 import type { GitClusterDelivery } from './GitClusterDelivery';
+import type { GitDnsWiring } from '../dns/git/GitDnsWiring';
 import { recordClusterProgress } from './clusterProgress';
 import { pullRequestText } from './pullRequestText';
 
@@ -102,6 +103,8 @@ export class ExposureReconciler {
         deliver: GitClusterDelivery;
         /** Where pull requests link back to (`app.baseUrl`). */
         appBaseUrl: string;
+        /** `.global` DNS of clusters whose CoreDNS ConfigMap is in Git (`dnsFile`). */
+        dns?: GitDnsWiring;
       };
       dns: ClusterDnsWiring;
       /** Keeps multi-primary clusters' `serviceSettings`; without it they are not touched. */
@@ -257,6 +260,10 @@ export class ExposureReconciler {
       connections,
       wiring: this.options.dns,
       members: (await this.options.dnsMembers?.()) ?? [],
+      git: this.options.git?.dns && {
+        delivery: this.options.git.delivery,
+        wiring: this.options.git.dns,
+      },
     });
     const meshConfig = this.options.meshConfig
       ? await wireServiceSettings({

@@ -39,6 +39,23 @@ describe('dnsOutcomeOf', () => {
       dnsOutcomeOf(legacy, true, { changed: false, error: 'no Corefile' }),
     ).toEqual({ dns: 'failed', dnsError: 'no Corefile' });
   });
+
+  it('says what a DNS edit through Git waits for', () => {
+    const detail =
+      'waiting for pull request #3 (url), which edits f, to be merged';
+    expect(
+      dnsOutcomeOf(legacy, true, {
+        changed: false,
+        pending: { state: 'waiting-for-merge', detail },
+      }),
+    ).toEqual({ dns: 'waiting-for-merge', dnsError: null, dnsDetail: detail });
+    expect(
+      dnsOutcomeOf(legacy, false, {
+        changed: false,
+        pending: { state: 'syncing', detail },
+      }),
+    ).toEqual({ dns: 'syncing', dnsError: null, dnsDetail: detail });
+  });
 });
 
 describe('clusterReconcileStatuses', () => {

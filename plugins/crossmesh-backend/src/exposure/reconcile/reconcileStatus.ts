@@ -13,6 +13,19 @@ import { ClusterConvergence } from './ClusterExposureApplier';
 export interface ClusterDnsOutcome {
   dns: ReconcileDnsState | null;
   dnsError: string | null;
+  /** What a DNS edit through Git waits for. */
+  dnsDetail?: string;
+}
+
+/**
+ * A DNS edit through Git that is not in the cluster yet: its pull request waits for a
+ * merge, or Git holds it and the cluster does not yet.
+ *
+ * @internal
+ */
+export interface DnsPending {
+  state: 'waiting-for-merge' | 'syncing';
+  detail: string;
 }
 
 /**
@@ -25,7 +38,9 @@ export interface ClusterDnsOutcome {
 export function dnsOutcomeOf(
   observed: MeshCluster | undefined,
   wantsForwarding: boolean,
-  attempt: { changed: boolean; error?: string } | undefined,
+  attempt:
+    | { changed: boolean; error?: string; pending?: DnsPending }
+    | undefined,
 ): ClusterDnsOutcome {
   if (
     observed?.reachable &&
@@ -38,6 +53,10 @@ export function dnsOutcomeOf(
   }
   if (attempt.error) {
     return { dns: 'failed', dnsError: attempt.error };
+  }
+  if (attempt.pending) {
+    const { state, detail } = attempt.pending;
+    return { dns: state, dnsError: null, dnsDetail: detail };
   }
   if (!wantsForwarding) {
     return { dns: 'not-needed', dnsError: null };

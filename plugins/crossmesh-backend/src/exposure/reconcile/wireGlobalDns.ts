@@ -5,6 +5,8 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { ClusterDnsWiring } from '../dns/cluster';
+import type { GitDnsWiring } from '../dns/git/GitDnsWiring';
+import type { DeliverySettings } from '../delivery/deliverySettings';
 import { ClusterDnsOutcome, dnsOutcomeOf } from './reconcileStatus';
 
 /**
@@ -32,11 +34,13 @@ export async function wireGlobalDns(options: {
   connections: ClusterConnection[];
   wiring: ClusterDnsWiring;
   members: string[];
+  /** Clusters whose CoreDNS ConfigMap is in Git (`dnsFile`) are wired by pull request. */
+  git?: { delivery: DeliverySettings; wiring: GitDnsWiring };
 }): Promise<{
   dns: DnsPassResult;
   outcomes: Map<string, ClusterDnsOutcome>;
 }> {
-  const { requests, observed, connections, wiring, members } = options;
+  const { requests, observed, connections, wiring, members, git } = options;
   const consuming = new Set(
     requests
       .filter(r => isLiveExposureState(r.state))
@@ -50,6 +54,13 @@ export async function wireGlobalDns(options: {
       const cluster = observed.get(c.name);
       if (!cluster?.reachable || cluster.strategy !== 'legacy-global') {
         return undefined;
+      }
+      const delivery = git?.delivery.of(c.name);
+      if (delivery?.mode === 'git' && delivery.dnsFile) {
+        const through = { ...delivery, dnsFile: delivery.dnsFile };
+        return consuming.has(c.name)
+          ? git!.wiring.wire(c, through)
+          : git!.wiring.unwire(c, through);
       }
       return consuming.has(c.name) ? wiring.wire(c) : wiring.unwire(c);
     }),

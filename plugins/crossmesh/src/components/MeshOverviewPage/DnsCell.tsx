@@ -67,6 +67,20 @@ export function DnsCell(props: {
           subvalue="No exposure is consumed in this cluster"
         />
       );
+    case 'waiting-for-merge':
+    case 'syncing':
+      return (
+        <SubvalueCell
+          value={
+            <StatusLabel status="pending">
+              {status.dns === 'waiting-for-merge'
+                ? 'Waiting for merge'
+                : 'Syncing'}
+            </StatusLabel>
+          }
+          subvalue={<Words>{status.dnsDetail ?? ''}</Words>}
+        />
+      );
     case 'failed':
       return (
         <StatusLabel status="error">

@@ -5,11 +5,8 @@ import {
 import { describeKubernetesError } from '../../../clusters/kubernetesErrors';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
 import { TimeoutError, withTimeout } from '../../../clusters/kubernetesModule';
-import {
-  ensureGlobalServerBlock,
-  GlobalServerBlockAction,
-  removeGlobalServerBlock,
-} from '../corefile';
+import type { GlobalServerBlockAction } from '../corefile';
+import { editCorednsData } from '../corednsData';
 import {
   ensureGlobalCustomServer,
   removeGlobalCustomServer,
@@ -204,19 +201,14 @@ export class ClusterDnsWiring {
     let action: DnsWiringAction = 'none';
     const edit: Edit = ({ data, record }) => {
       if (flavour === 'coredns') {
-        const corefile = data?.Corefile;
-        if (corefile === undefined) {
+        const edited = editCorednsData(data, { forwardTo: ip });
+        if (!edited) {
           throw new WiringError(
             `ConfigMap kube-system/coredns has no Corefile key (any more); the next run looks again`,
           );
         }
-        const edited = ensureGlobalServerBlock(corefile, ip);
-        action = edited.action;
-        return {
-          data: { ...data, Corefile: edited.corefile },
-          record,
-          changed: edited.changed,
-        };
+        action = edited.action!;
+        return { data: edited.data, record, changed: edited.changed };
       }
       if (flavour === 'coredns-custom') {
         const edited = ensureGlobalCustomServer(data, ip);
@@ -299,14 +291,11 @@ const isEmpty = (data: Record<string, string>) =>
 /** Each DNS ConfigMap's remover: takes crossmesh's entry out and nothing else. */
 const REMOVERS: Record<keyof DnsConfigMaps, Edit> = {
   coredns: ({ data, record }) => {
-    if (data?.Corefile === undefined) {
-      return { data: { ...data }, record, changed: false };
-    }
-    const edited = removeGlobalServerBlock(data.Corefile);
+    const edited = editCorednsData(data, 'none');
     return {
-      data: { ...data, Corefile: edited.corefile },
+      data: edited?.data ?? { ...data },
       record,
-      changed: edited.changed,
+      changed: edited?.changed ?? false,
     };
   },
   'coredns-custom': ({ data, record }) => {

@@ -1466,9 +1466,16 @@ export const spec = {
       },
       ReconcileDnsState: {
         type: 'string',
-        enum: ['wired', 'unchanged', 'not-needed', 'failed'],
+        enum: [
+          'wired',
+          'unchanged',
+          'not-needed',
+          'failed',
+          'waiting-for-merge',
+          'syncing',
+        ],
         description:
-          'wired: the pass wrote the forwarding to istiocoredns; unchanged: it was in place; not-needed: the sidecar DNS proxy resolves .global, or the cluster wants no forwarding (consumes no exposure, not a registered member); failed: see dnsError.',
+          'wired: the pass wrote the forwarding to istiocoredns; unchanged: it was in place; not-needed: the sidecar DNS proxy resolves .global, or the cluster wants no forwarding (consumes no exposure, not a registered member); failed: see dnsError. A cluster whose CoreDNS ConfigMap is in Git (dnsFile): waiting-for-merge, the edit is a pull request not merged yet; syncing, Git holds it and the cluster does not yet (see dnsDetail).',
       },
       ClusterReconcileStatus: {
         type: 'object',
@@ -1510,6 +1517,11 @@ export const spec = {
           },
           dnsError: {
             type: ['string', 'null'],
+          },
+          dnsDetail: {
+            type: 'string',
+            description:
+              'waiting-for-merge and syncing: what the DNS edit waits for, with its pull request.',
           },
         },
         required: [

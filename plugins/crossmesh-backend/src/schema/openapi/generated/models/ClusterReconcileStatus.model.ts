@@ -29,4 +29,8 @@ export interface ClusterReconcileStatus {
   removed: number;
   dns: ReconcileDnsState | null;
   dnsError: string | null;
+  /**
+   * waiting-for-merge and syncing: what the DNS edit waits for, with its pull request.
+   */
+  dnsDetail?: string;
 }

@@ -7,4 +7,10 @@
 /**
  * @public
  */
-export type ReconcileDnsState = 'wired' | 'unchanged' | 'not-needed' | 'failed';
+export type ReconcileDnsState =
+  | 'wired'
+  | 'unchanged'
+  | 'not-needed'
+  | 'failed'
+  | 'waiting-for-merge'
+  | 'syncing';
