@@ -1,3 +1,4 @@
+import { SubvalueCell } from '@backstage/core-components';
 import { MeshCluster } from '@crossmesh/backstage-plugin-crossmesh-common';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
@@ -17,6 +18,7 @@ import {
   TrustCell,
 } from './ClusterCells';
 import { ClusterDetailsPanel } from './ClusterDetailsPanel';
+import { DeliverySummary } from './DeliverySummary';
 import { ClusterDetails } from './useClusterDetails';
 
 const COLUMNS = 6;
@@ -34,8 +36,9 @@ export interface ClustersTableProps {
 }
 
 /**
- * One row per cluster of the mesh, with what a platform engineer scans for: reachable,
- * which Istio, whether trust is in place and whether the last reconcile pass converged.
+ * One row per cluster of the mesh, with what a platform engineer scans for: how its objects
+ * are delivered, reachable, which Istio, whether trust is in place and whether the last
+ * reconcile pass converged.
  * Each row opens on demand to the rest: gateway, DNS wiring, strategy, the intermediate
  * CA and what `cacerts` holds.
  *
@@ -75,7 +78,14 @@ export function ClustersTable(props: ClustersTableProps) {
             <Fragment key={cluster.name}>
               <TableRow>
                 <TableCell component="th" scope="row" role="rowheader">
-                  <Identifier value={cluster.name} />
+                  <SubvalueCell
+                    value={<Identifier value={cluster.name} />}
+                    subvalue={
+                      cluster.delivery && (
+                        <DeliverySummary delivery={cluster.delivery} />
+                      )
+                    }
+                  />
                 </TableCell>
                 <TableCell>
                   <StatusCell cluster={cluster} />

@@ -17,6 +17,16 @@ import {
 } from '../../__testUtils__/overviewFixtures';
 import { MeshOverviewPage } from './MeshOverviewPage';
 
+/** A Git delivery crossmesh merges itself, with no pull request open. */
+const autoMerged = {
+  repository: 'https://gitea.example.net/platform/mesh',
+  branch: 'mesh',
+  path: 'down',
+  merge: 'auto' as const,
+  folderUrl: 'https://gitea.example.net/platform/mesh/src/branch/mesh/down',
+  openPullRequests: [],
+};
+
 function renderPage(api: Partial<CrossmeshApi>) {
   return renderOverview(fakeApi(api));
 }
@@ -83,6 +93,62 @@ describe('MeshOverviewPage', () => {
     const details = screen.getByRole('region', { name: 'Details of down' });
     expect(details).toHaveTextContent(downCluster.error!);
     expect(details).toHaveTextContent('No address found or configured');
+  });
+
+  it("shows under each cluster's name how its objects are delivered, with the Git folder and the pull requests waiting for their merge", async () => {
+    const pullRequestUrl = (n: number) =>
+      `https://gitea.example.net/platform/mesh/pulls/${n}`;
+    renderPage({
+      listClusters: async () => ({
+        items: [
+          { ...eastCluster, delivery: { mode: 'direct' } },
+          {
+            ...westCluster,
+            delivery: {
+              mode: 'git',
+              repository: 'https://gitea.example.net/platform/mesh',
+              branch: 'main',
+              path: 'clusters/west',
+              merge: 'reviewers',
+              folderUrl:
+                'https://gitea.example.net/platform/mesh/src/branch/main/clusters/west',
+              openPullRequests: [
+                { number: 7, url: pullRequestUrl(7) },
+                { number: 9, url: pullRequestUrl(9) },
+              ],
+            },
+          },
+          { ...downCluster, delivery: { mode: 'git', ...autoMerged } },
+        ],
+      }),
+    });
+
+    const table = await screen.findByRole('table', { name: 'Mesh clusters' });
+    const nameOf = (cluster: string) =>
+      within(table)
+        .getAllByRole('rowheader')
+        .find(header => within(header).queryByText(cluster))!;
+
+    expect(nameOf('east')).toHaveTextContent('eastDirect delivery');
+
+    const west = nameOf('west');
+    // Backstage's Link tells screen readers that it opens a new window.
+    expect(west).toHaveTextContent(
+      /^westGit: main, Opens in a new window, reviewers mergeWaiting for merge: #7/,
+    );
+    expect(
+      within(west).getByRole('link', { name: /^Git: main/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://gitea.example.net/platform/mesh/src/branch/main/clusters/west',
+    );
+    expect(
+      within(west).getByRole('link', { name: /^Pull request #9/ }),
+    ).toHaveAttribute('href', pullRequestUrl(9));
+
+    const down = nameOf('down');
+    expect(down).toHaveTextContent(/^downGit: mesh.*, crossmesh merges$/);
+    expect(within(down).queryByText(/Waiting for merge/)).toBeNull();
   });
 
   it('offers Add cluster, which opens the onboarding dialog, and the template that onboards a cluster', async () => {
