@@ -111,6 +111,42 @@ describe('GiteaRepository, on a real Gitea', () => {
     expect(contentOf(await repo().readFolder('main', FOLDER))).toEqual(desired);
   });
 
+  it("reads one file outside the cluster's folder, and proposes a change of it alone", async () => {
+    const file = 'clusters/cluster-1-dns/coredns.yaml';
+    expect(await repo().readFile('main', file)).toBeUndefined();
+    // A folder is no file.
+    expect(await repo().readFile('main', FOLDER)).toBeUndefined();
+    const seeded = await repo().propose('clusters/cluster-1-dns', {
+      base: 'main',
+      head: 'platform/coredns',
+      write: [{ file: 'coredns.yaml', content: 'kind: ConfigMap # é\n' }],
+      remove: [],
+      title: 'CoreDNS',
+      body: '',
+    });
+    await repo().merge(seeded.number);
+    const found = await repo().readFile('main', file);
+    expect(found).toEqual({
+      content: 'kind: ConfigMap # é\n',
+      sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
+    const edit = await repo().propose('clusters/cluster-1-dns', {
+      base: 'main',
+      head: 'crossmesh-dns/cluster-1/edit',
+      write: [{ file: 'coredns.yaml', content: 'kind: ConfigMap # edited\n' }],
+      remove: [],
+      title: 'crossmesh: forward .global names to istiocoredns in cluster-1',
+      body: '',
+    });
+    expect(await repo().changedFiles(edit.number)).toEqual([file]);
+    expect((await repo().readFile(edit.head, file))!.content).toBe(
+      'kind: ConfigMap # edited\n',
+    );
+    expect((await repo().readFile('main', file))!.content).toBe(
+      'kind: ConfigMap # é\n',
+    );
+  });
+
   it('says what to fix when Gitea refuses the token or cannot be reached', async () => {
     await expect(
       new GiteaRepository(repository, 'not-a-token').readFolder('main', FOLDER),
