@@ -2,6 +2,7 @@ import {
   MeshStrategy,
   PreflightReport,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { accessChecks } from './accessChecks';
@@ -83,6 +84,13 @@ export class ClusterPreflight {
               deliveryCheck(
                 this.options.delivery.of(connection.name),
                 this.options.delivery.forge,
+                async () =>
+                  (await session.read<V1ConfigMap>('cm:coredns', () =>
+                    session.apis.core.readNamespacedConfigMap({
+                      name: 'coredns',
+                      namespace: 'kube-system',
+                    }),
+                  )) ?? undefined,
               ),
             ]
           : []),
