@@ -15,7 +15,7 @@ import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
 import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
 import { GitClusterDelivery } from './exposure/reconcile/GitClusterDelivery';
-import { GitDnsWiring } from './exposure/dns/git/GitDnsWiring';
+import { GitDnsWiring } from './exposure/delivery/GitDnsWiring';
 import { GiteaRepository } from './exposure/delivery/GiteaRepository';
 import type { GitRepository } from './exposure/delivery/deliverySettings';
 import { ReconcileLease } from './exposure/reconcile/ReconcileLease';

@@ -21,3 +21,8 @@ export function loadFixtures(): FixtureConfigMap[] {
     .sort()
     .map(file => ({ file, ...parse(readFileSync(join(dir, file), 'utf8')) }));
 }
+
+/** One fixture's text as stored, e.g. `kubeadm.yaml`. */
+export function fixtureText(file: string): string {
+  return readFileSync(join(dir, file), 'utf8');
+}

@@ -8,7 +8,6 @@ import {
   TestGitea,
 } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
-import fs from 'node:fs';
 import { parse } from 'yaml';
 import { eventually } from '../../__testUtils__/eventually';
 import { giteaRepository } from '../../__testUtils__/giteaRepository';
@@ -24,21 +23,17 @@ import type {
   GitRepository,
 } from '../delivery/deliverySettings';
 import { GiteaRepository } from '../delivery/GiteaRepository';
-import { GitDnsWiring } from '../dns/git/GitDnsWiring';
+import { GitDnsWiring } from '../delivery/GitDnsWiring';
 import { DatabaseReconcileStatusStore } from './DatabaseReconcileStatusStore';
 import { GitClusterDelivery } from './GitClusterDelivery';
+import { fixtureText } from '../../__testUtils__/dnsFixtures';
 
 jest.setTimeout(300_000);
 
 const DNS_FOLDER = 'clusters/cluster-1/kube-system';
 const DNS_FILE = `${DNS_FOLDER}/coredns.yaml`;
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const kubeadm = fs.readFileSync(
-  `${
-    process.env.CROSSMESH_SHARED_DIR ?? '/work/shared'
-  }/fixtures/coredns/kubeadm.yaml`,
-  'utf8',
-);
+const kubeadm = fixtureText('kubeadm.yaml');
 
 /**
  * cluster-1 (legacy-global, Istio 1.6) has its CoreDNS ConfigMap in Git, applied by Flux:

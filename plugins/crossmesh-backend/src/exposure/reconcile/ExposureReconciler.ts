@@ -31,7 +31,7 @@ import type { MeshRenderSettings } from '../render';
 import type { ObservedKubeObject } from '../render/types';
 import type { DeliverySettings } from '../delivery/deliverySettings';
 import type { GitClusterDelivery } from './GitClusterDelivery';
-import type { GitDnsWiring } from '../dns/git/GitDnsWiring';
+import type { GitDnsWiring } from '../delivery/GitDnsWiring';
 import { recordClusterProgress } from './clusterProgress';
 import { pullRequestText } from './pullRequestText';
 

@@ -4,6 +4,7 @@ import {
   ReconcileDnsState,
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConvergence } from './ClusterExposureApplier';
+import type { DnsPending } from '../delivery/GitDnsWiring';
 
 /**
  * The `.global` DNS outcome of one cluster in a pass.
@@ -15,17 +16,6 @@ export interface ClusterDnsOutcome {
   dnsError: string | null;
   /** What a DNS edit through Git waits for. */
   dnsDetail?: string;
-}
-
-/**
- * A DNS edit through Git that is not in the cluster yet: its pull request waits for a
- * merge, or Git holds it and the cluster does not yet.
- *
- * @internal
- */
-export interface DnsPending {
-  state: 'waiting-for-merge' | 'syncing';
-  detail: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
 } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { ClusterDnsWiring } from '../dns/cluster';
-import type { GitDnsWiring } from '../dns/git/GitDnsWiring';
+import type { GitDnsWiring } from '../delivery/GitDnsWiring';
 import type { DeliverySettings } from '../delivery/deliverySettings';
 import { ClusterDnsOutcome, dnsOutcomeOf } from './reconcileStatus';
 

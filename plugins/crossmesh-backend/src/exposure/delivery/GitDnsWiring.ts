@@ -2,19 +2,29 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ClusterConnection,
   unsupportedAuthProblem,
-} from '../../../clusters/clusterConnections';
+} from '../../clusters/clusterConnections';
 import {
   describeKubernetesError,
   isNotFound,
-} from '../../../clusters/kubernetesErrors';
-import { KubernetesClients } from '../../../clusters/KubernetesClients';
-import { TimeoutError, withTimeout } from '../../../clusters/kubernetesModule';
-import type { ClusterDelivery } from '../../delivery/deliverySettings';
-import type { GiteaRepository } from '../../delivery/GiteaRepository';
-import type { DnsPending } from '../../reconcile/reconcileStatus';
-import { editCorednsData, GlobalForwarding } from '../corednsData';
-import { istiocorednsIp } from '../cluster/dnsFacts';
+} from '../../clusters/kubernetesErrors';
+import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { TimeoutError, withTimeout } from '../../clusters/kubernetesModule';
+import type { ClusterDelivery } from './deliverySettings';
+import type { GiteaRepository } from './GiteaRepository';
+import { editCorednsData, GlobalForwarding } from '../dns/corednsData';
+import { istiocorednsIp } from '../dns/cluster/dnsFacts';
 import { dnsBranchPrefix, planDnsFileChange } from './dnsProposal';
+
+/**
+ * A DNS edit through Git that is not in the cluster yet: its pull request waits for a
+ * merge, or Git holds it and the cluster does not yet.
+ *
+ * @internal
+ */
+export interface DnsPending {
+  state: 'waiting-for-merge' | 'syncing';
+  detail: string;
+}
 
 type GitDelivery = Extract<ClusterDelivery, { mode: 'git' }> & {
   dnsFile: string;

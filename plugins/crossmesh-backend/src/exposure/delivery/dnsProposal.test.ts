@@ -1,15 +1,10 @@
-import fs from 'node:fs';
 import { parse, parseAllDocuments } from 'yaml';
-import { ensureGlobalServerBlock } from '../corefile';
+import { ensureGlobalServerBlock } from '../dns/corefile';
 import { planDnsFileChange } from './dnsProposal';
+import { fixtureText } from '../../__testUtils__/dnsFixtures';
 
 const FILE = 'clusters/cluster-1/kube-system/coredns.yaml';
-const kubeadm = fs.readFileSync(
-  `${
-    process.env.CROSSMESH_SHARED_DIR ?? '/work/shared'
-  }/fixtures/coredns/kubeadm.yaml`,
-  'utf8',
-);
+const kubeadm = fixtureText('kubeadm.yaml');
 const plan = (
   text: string,
   want: Parameters<typeof planDnsFileChange>[0]['want'],

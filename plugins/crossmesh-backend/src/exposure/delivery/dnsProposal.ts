@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readCorednsFile } from '../../delivery/corednsFile';
-import { editCorednsData, GlobalForwarding } from '../corednsData';
+import { readCorednsFile } from './corednsFile';
+import { editCorednsData, GlobalForwarding } from '../dns/corednsData';
 
 /**
  * What a cluster's CoreDNS file in Git needs: nothing (`in-git`, the file already says what
