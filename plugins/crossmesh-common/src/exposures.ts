@@ -34,16 +34,21 @@ export interface ExposureClusterStatus {
   role: 'consumer' | 'exporter';
   /**
    * `waiting-for-merge` and `syncing` are the steps of a cluster whose objects go through
-   * Git: its pull request is open, then merged and not yet live.
+   * Git: its pull request is open, then merged and not yet live. `drifted`: such a cluster
+   * changed after Git's objects were live there; crossmesh reports it and does not repair it.
    */
   state:
     | 'pending'
     | 'waiting-for-merge'
     | 'syncing'
     | 'applied'
+    | 'drifted'
     | 'failed'
     | 'removed';
-  /** The last error in words, while `state` is `failed` (or a retry is pending). */
+  /**
+   * The last error in words, while `state` is `failed` (or a retry is pending); while
+   * `drifted`, what differs from Git.
+   */
   lastError: string | null;
   /** The pull request that carries this request's change to the cluster's Git folder. */
   pullRequest?: ExposurePullRequest;

@@ -27,10 +27,18 @@ export function asAdmin(cluster: TestBed['clusters'][number]) {
   };
 }
 
-/** Suspends or resumes the Kustomization of {@link fluxAppliesFolder}, as an operator does. */
-export async function suspendFlux(
+/** Suspends or resumes the bed's Kustomization `flux-system/crossmesh` (TestFlux.applyFolder), as an operator does. */
+export function suspendFlux(
   cluster: TestBed['clusters'][number],
   suspend: boolean,
+): Promise<void> {
+  return patchFluxKustomization(cluster, { suspend });
+}
+
+/** Changes the spec of the bed's Kustomization `flux-system/crossmesh`; null removes a field. */
+export async function patchFluxKustomization(
+  cluster: TestBed['clusters'][number],
+  spec: Record<string, unknown>,
 ): Promise<void> {
   const answer = await kubeRequest(
     asAdmin(cluster),
@@ -38,12 +46,12 @@ export async function suspendFlux(
     {
       method: 'PATCH',
       contentType: 'application/merge-patch+json',
-      body: { spec: { suspend } },
+      body: { spec },
     },
   );
   if (answer.status !== 200) {
     throw new Error(
-      `suspending the Flux Kustomization answered ${
+      `patching the Flux Kustomization answered ${
         answer.status
       }: ${JSON.stringify(answer.body)}`,
     );

@@ -227,6 +227,15 @@ export class GiteaRepository {
     return toPullRequest(await this.call<GiteaPull>('GET', `/pulls/${number}`));
   }
 
+  /** The commit `branch` is at. */
+  async headCommit(branch: string): Promise<string> {
+    const found = await this.call<{ commit: { id: string } }>(
+      'GET',
+      `/branches/${encodeURIComponent(branch)}`,
+    );
+    return found.commit.id;
+  }
+
   /** The files a pull request changes, by path in the repository. */
   async changedFiles(number: number): Promise<string[]> {
     const files = await this.call<Array<{ filename: string }>>(

@@ -91,3 +91,18 @@ export function describeNotLive(
   }
   return parts.join('; ');
 }
+
+/**
+ * The words for objects the cluster holds otherwise than Git after they were live: those
+ * that differ from Git (or are missing), and managed objects Git does not hold.
+ *
+ * @internal
+ */
+export function describeDrift(
+  differ: ReadonlyArray<KubeObject>,
+  extra: ReadonlyArray<ObservedKubeObject>,
+): string {
+  return describeNotLive(differ, extra)
+    .replace('not yet applied:', 'differs from Git:')
+    .replace('not yet pruned:', 'not in Git:');
+}

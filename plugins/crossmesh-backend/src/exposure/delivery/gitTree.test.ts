@@ -1,6 +1,11 @@
 import { parse, parseAllDocuments } from 'yaml';
 import { renderExposure } from '../render';
-import { gitFileName, renderGitTree, treeChanges } from './gitTree';
+import {
+  gitFileName,
+  readGitTree,
+  renderGitTree,
+  treeChanges,
+} from './gitTree';
 
 const rendered = renderExposure('dns-proxy', {
   requestId: '6f1c2a4e-0000-4000-8000-000000000001',
@@ -115,5 +120,25 @@ describe('treeChanges', () => {
       write: [],
       remove: [],
     });
+  });
+});
+
+describe('readGitTree', () => {
+  it('reads back exactly the objects a folder was rendered from', () => {
+    const objects = rendered.consumer;
+    expect(readGitTree(renderGitTree(objects))).toEqual(
+      expect.arrayContaining(objects),
+    );
+    expect(readGitTree(renderGitTree(objects))).toHaveLength(objects.length);
+  });
+
+  it('skips the kustomization, files that are not YAML and documents that are not objects', () => {
+    const files = new Map([
+      ['kustomization.yaml', 'resources: []\n'],
+      ['README.md', '# notes\n'],
+      ['broken.yaml', 'kind: [\n'],
+      ['list.yaml', '- a\n- b\n'],
+    ]);
+    expect(readGitTree(files)).toEqual([]);
   });
 });

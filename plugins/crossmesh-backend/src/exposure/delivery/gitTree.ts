@@ -1,6 +1,7 @@
 import { NotAllowedError } from '@backstage/errors';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { toYaml } from '../render';
+import type { KubeObject } from '../render/types';
 
 /** An object as it goes to Git: any Kubernetes object crossmesh renders. */
 type GitObject = {
@@ -65,6 +66,24 @@ export function renderGitTree(
   ]);
   for (const file of resources) tree.set(file, files.get(file)!);
   return tree;
+}
+
+/**
+ * The objects a folder holds, read back from its files (the kustomization and files that
+ * are not YAML objects are skipped): what the cluster should show while Git holds them.
+ *
+ * @internal
+ */
+export function readGitTree(files: ReadonlyMap<string, string>): KubeObject[] {
+  const objects: KubeObject[] = [];
+  for (const [file, content] of files) {
+    if (file === KUSTOMIZATION_FILE || !/\.ya?ml$/.test(file)) continue;
+    for (const document of parseAllDocuments(content)) {
+      const object = document.errors.length === 0 ? document.toJS() : undefined;
+      if (object?.kind && object.metadata?.name) objects.push(object);
+    }
+  }
+  return objects;
 }
 
 /**

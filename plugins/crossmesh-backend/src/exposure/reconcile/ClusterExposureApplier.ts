@@ -85,10 +85,19 @@ export function emptyConvergence(cluster: string): ClusterConvergence {
  * @internal
  */
 export interface PendingDelivery {
-  /** `refused`: its pull request was closed without merge; `detail` says so. */
-  step: 'waiting-for-merge' | 'syncing' | 'refused';
+  /**
+   * `refused`: its pull request was closed without merge; `flux-failed`: Flux could not
+   * apply Git's commit; `drifted`: the cluster changed after Flux applied it. `detail`
+   * says which objects and what to do.
+   */
+  step: 'waiting-for-merge' | 'syncing' | 'refused' | 'flux-failed' | 'drifted';
   pullRequest?: { number: number; url: string };
   detail: string;
+  /**
+   * Set when only the cluster was read (no Flux status to tell): a request that was applied
+   * before has drifted rather than still syncing, as this says.
+   */
+  ifApplied?: { drifted: string };
 }
 
 /** Up to this many objects of a kind to create are checked by name rather than by a LIST. */

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import {
+  kubeRequest,
   startFlux,
   startGitea,
   startTestBed,
@@ -28,7 +29,9 @@ import type {
 } from '../delivery/deliverySettings';
 import { GiteaRepository } from '../delivery/GiteaRepository';
 import {
+  asAdmin,
   giteaRepository,
+  patchFluxKustomization,
   suspendFlux,
 } from '../../__testUtils__/giteaRepository';
 import { KUSTOMIZATION_FILE } from '../delivery/gitTree';
@@ -105,6 +108,15 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       c => c.cluster === cluster,
     );
   const logs = () => `Flux logs: ${flux.logFiles.join(', ')}`;
+  const fluxState = async () =>
+    JSON.stringify(
+      (
+        await kubeRequest(
+          asAdmin(bed.clusters[0]),
+          '/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/crossmesh',
+        )
+      ).body.status,
+    );
 
   async function openPullRequests(): Promise<Array<{ number: number }>> {
     return (
@@ -418,6 +430,142 @@ describe('the reconciler, for a cluster delivered through Git', () => {
     // The refusal is r-2's alone: a request already live in cluster-1 stays applied.
     expect((await parts.store.getRequest('r-6'))!.state).toBe('active');
     expect((await statusIn('r-6', 'cluster-1'))!.state).toBe('applied');
+  });
+
+  it.each([
+    [
+      'read from Flux',
+      { namespace: 'flux-system', name: 'crossmesh' },
+      [
+        "Flux's Kustomization flux-system/crossmesh applied Git's commit",
+        'it is suspended, so nothing restores',
+      ],
+    ],
+    [
+      'read from the cluster alone',
+      undefined,
+      ['which was live before: the cluster changed, not Git'],
+    ],
+  ])(
+    'reports an object changed in the cluster after it was live as drift (%s), writes nothing, and is applied again once Flux restores it',
+    async (how, kustomization, explained) => {
+      const replica = replicaDelivering(bed, knex, {
+        ...git,
+        ...(kustomization ? { kustomization } : {}),
+      }).reconciler;
+      await replica.reconcile();
+      expect(await statusIn('r-6', 'cluster-1')).toMatchObject({
+        state: 'applied',
+      });
+      const live = (
+        await managedObjects(bed.clusters[0], 'serviceentries')
+      ).find(o => o.spec.hosts[0] === 'svc-7.bar.global');
+      // Someone deletes it by hand while Flux is suspended.
+      await suspendFlux(bed.clusters[0], true);
+      // A pass of Flux that began before the suspension may still apply it: delete until
+      // it stays gone.
+      await eventually(
+        'the ServiceEntry stays deleted',
+        async () => {
+          const deleted = await kubeRequest(
+            asAdmin(bed.clusters[0]),
+            `/apis/networking.istio.io/v1beta1/namespaces/${live.metadata.namespace}/serviceentries/${live.metadata.name}`,
+            { method: 'DELETE' },
+          );
+          expect([200, 404]).toContain(deleted.status);
+          await new Promise(resolve => setTimeout(resolve, 1500));
+          expect(
+            (await managedObjects(bed.clusters[0], 'serviceentries')).map(
+              o => o.metadata.name,
+            ),
+          ).not.toContain(live.metadata.name);
+        },
+        { detail: logs },
+      );
+
+      await replica.reconcile();
+      const drifted = (await statusIn('r-6', 'cluster-1'))!;
+      expect(drifted.state).toBe('drifted');
+      expect(drifted.lastError).toContain(
+        `differs from Git: ServiceEntry ${live.metadata.namespace}/${live.metadata.name}`,
+      );
+      expect(drifted.lastError).toContain('crossmesh does not write it');
+      for (const words of explained) {
+        expect(drifted.lastError).toContain(words);
+      }
+      // Reported, not repaired: the request stays active, the object stays gone, no pull request.
+      expect((await parts.store.getRequest('r-6'))!.state).toBe('active');
+      expect(
+        (await managedObjects(bed.clusters[0], 'serviceentries')).map(
+          o => o.metadata.name,
+        ),
+      ).not.toContain(live.metadata.name);
+      expect(await openPullRequests()).toEqual([]);
+      const audited = (
+        await parts.audit.list({
+          action: ['exposure.drifted'],
+          limit: 100,
+          offset: 0,
+        })
+      ).items.filter(e => e.details?.requestId === 'r-6');
+      expect(audited.length).toBeGreaterThan(0);
+
+      await suspendFlux(bed.clusters[0], false);
+      await eventually(
+        `r-6 is applied again once Flux restored Git's object (${how})`,
+        async () => {
+          await replica.reconcile();
+          expect((await statusIn('r-6', 'cluster-1'))!.state).toBe('applied');
+        },
+        { detail: logs, intervalMs: 250 },
+      );
+    },
+  );
+
+  it("fails the request with Flux's words when Flux cannot apply the merged change, and turns it active once Flux can", async () => {
+    const replica = replicaDelivering(bed, knex, {
+      ...git,
+      merge: 'auto',
+      kustomization: { namespace: 'flux-system', name: 'crossmesh' },
+    }).reconciler;
+    // Flux applies as a service account with no rights: every apply is refused.
+    await patchFluxKustomization(bed.clusters[0], {
+      serviceAccountName: 'nobody',
+    });
+    try {
+      await insertApprovedRequest(parts.store, 'r-7', 'svc-8');
+      await replica.reconcile();
+      expect((await statusIn('r-7', 'cluster-1'))!.state).toBe('syncing');
+      await eventually(
+        "r-7 fails with Flux's reason",
+        async () => {
+          await replica.reconcile();
+          const failed = (await statusIn('r-7', 'cluster-1'))!;
+          expect(
+            `${failed.state}: ${failed.lastError}; Flux: ${await fluxState()}`,
+          ).toMatch(/^failed/);
+          expect(failed.lastError).toContain(
+            "Flux's Kustomization flux-system/crossmesh could not apply commit",
+          );
+          expect(failed.lastError).toMatch(/forbidden/i);
+        },
+        { detail: logs, intervalMs: 250 },
+      );
+      // Requests already live stay applied.
+      expect((await statusIn('r-6', 'cluster-1'))!.state).toBe('applied');
+    } finally {
+      await patchFluxKustomization(bed.clusters[0], {
+        serviceAccountName: null,
+      });
+    }
+    await eventually(
+      'r-7 turns active once Flux applied it',
+      async () => {
+        await replica.reconcile();
+        expect((await parts.store.getRequest('r-7'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
   });
 
   it('never commits private key bytes: the whole history of the repository is scanned', async () => {

@@ -4,8 +4,10 @@ import {
   unsupportedAuthProblem,
 } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
+import { describeKubernetesError } from '../../clusters/kubernetesErrors';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
-import { describeStop } from './apiRequests';
+import { isError } from '@backstage/errors';
+import { describeStop, send } from './apiRequests';
 import {
   ClusterConvergence,
   emptyConvergence,
@@ -18,13 +20,23 @@ import type { ClusterDelivery } from '../delivery/deliverySettings';
 import type { FolderChange, PullRequest } from '../delivery/GiteaRepository';
 import {
   AffectedRequests,
+  describeDrift,
   describeNotLive,
   requestsOfFileChanges,
   requestsOfObjects,
 } from '../delivery/gitProgress';
-import { renderGitTree, treeChanges } from '../delivery/gitTree';
+import { readGitTree, renderGitTree, treeChanges } from '../delivery/gitTree';
+import { FluxKustomization, judgeFlux } from '../delivery/fluxStatus';
 
 type GitDelivery = Extract<ClusterDelivery, { mode: 'git' }>;
+
+/** The errors a forge's client throws: their messages say what to fix. */
+const FORGE_ERRORS = new Set([
+  'AuthenticationError',
+  'ConflictError',
+  'NotAllowedError',
+  'ServiceUnavailableError',
+]);
 
 /**
  * The key of {@link ClusterConvergence.pending} for what holds back every request.
@@ -41,6 +53,7 @@ export interface GitForge {
   ): Promise<Map<string, { content: string; sha: string }>>;
   propose(folder: string, change: FolderChange): Promise<PullRequest>;
   merge(number: number): Promise<PullRequest>;
+  headCommit(branch: string): Promise<string>;
   closeSuperseded(
     base: string,
     headPrefix: string,
@@ -123,22 +136,28 @@ export class GitClusterDelivery {
     const problems: string[] = [];
     const { objects } = checkDesired(desired, problems);
     try {
-      const step = await this.throughGit(
+      const { step, held } = await this.throughGit(
         connection.name,
         delivery,
         objects,
         text,
       );
-      if (step) {
-        result.pending = step;
-      } else {
-        const authProblem = unsupportedAuthProblem(connection);
-        if (authProblem) return { ...result, error: authProblem };
-        result.pending = await this.live(connection, objects, observed, result);
+      result.pending = step ?? new Map();
+      const authProblem = unsupportedAuthProblem(connection);
+      if (authProblem && !step) return { ...result, error: authProblem };
+      if (!authProblem) {
+        // Requests outside Git's change on its way may still be syncing, or have drifted.
+        const live = await this.live(
+          connection,
+          delivery,
+          { objects: held, observed },
+          result,
+        );
+        result.pending = new Map([...live, ...(step ?? [])]);
       }
     } catch (error) {
       problems.unshift(
-        error instanceof Error && error.name !== 'Error'
+        isError(error) && FORGE_ERRORS.has(error.name)
           ? error.message
           : describeStop(error, connection),
       );
@@ -150,15 +169,16 @@ export class GitClusterDelivery {
   }
 
   /**
-   * Proposes what Git lacks, and says which requests wait on it; none when the folder
-   * already holds what crossmesh wants.
+   * Proposes what Git lacks, and says which requests wait on it (no `step` when the folder
+   * already holds what crossmesh wants); `held` is what Git holds, for the cluster to be
+   * compared with.
    */
   private async throughGit(
     cluster: string,
     delivery: GitDelivery,
     objects: KubeObject[],
     text: PullRequestText,
-  ): Promise<Map<string, PendingDelivery> | undefined> {
+  ): Promise<{ step?: Map<string, PendingDelivery>; held: KubeObject[] }> {
     const forge = this.options.forge(delivery);
     const desired = renderGitTree(objects);
     const current = new Map(
@@ -167,9 +187,10 @@ export class GitClusterDelivery {
       ),
     );
     const { write, remove } = treeChanges(current, desired);
-    if (write.length === 0 && remove.length === 0) return undefined;
+    if (write.length === 0 && remove.length === 0) return { held: objects };
     // Nothing wanted and no folder yet: an empty kustomization is no change worth a review.
-    if (current.size === 0 && objects.length === 0) return undefined;
+    if (current.size === 0 && objects.length === 0) return { held: objects };
+    const held = readGitTree(current);
 
     const requests = requestsOfFileChanges(current, desired);
     const { title, body } = text({
@@ -196,11 +217,12 @@ export class GitClusterDelivery {
     }
     if (pullRequest.state === 'closed') {
       // The reviewers refused these requests' change: theirs alone, not the cluster's.
-      return byRequest(requests, {
+      const step = byRequest(requests, {
         step: 'refused',
         pullRequest,
         detail: `pull request #${pullRequest.number} (${pullRequest.url}) was closed without being merged, so its change is not in Git; reopen and merge it, or revoke the request`,
       });
+      return { step, held };
     }
     if (pullRequest.state === 'open' && delivery.merge === 'auto') {
       pullRequest = await forge.merge(pullRequest.number);
@@ -217,36 +239,83 @@ export class GitClusterDelivery {
             pullRequest,
             detail: `pull request #${pullRequest.number} is merged; waiting for the cluster to apply it`,
           };
-    return byRequest(requests, pending);
+    return { step: byRequest(requests, pending), held };
   }
 
-  /** Requests whose objects Git holds but the cluster does not show yet. */
+  /**
+   * Requests whose objects Git holds but the cluster does not show as Git has them: still
+   * syncing, not applied by Flux (its Kustomization failed), or changed in the cluster
+   * after Flux applied Git's commit (drifted). Without Flux's status, a request that was
+   * applied before is the one that drifted.
+   */
   private async live(
     connection: ClusterConnection,
-    objects: KubeObject[],
-    observed: ObservedKubeObject[] | undefined,
+    delivery: GitDelivery,
+    wanted: { objects: KubeObject[]; observed?: ObservedKubeObject[] },
     result: ClusterConvergence,
   ): Promise<Map<string, PendingDelivery>> {
-    const actual =
-      observed ??
-      (await readManagedObjects(
-        await customObjectsApi(this.options.clients, connection),
-        {
-          result,
-          timeoutMs: this.options.timeoutMs ?? 30_000,
-          url: connection.url,
-        },
-      ));
-    const plan = planClusterChanges(objects, actual);
+    const tally = {
+      result,
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      url: connection.url,
+    };
+    const api = await customObjectsApi(this.options.clients, connection);
+    const actual = wanted.observed ?? (await readManagedObjects(api, tally));
+    const plan = planClusterChanges(wanted.objects, actual);
     result.unchanged = plan.unchanged;
     if (plan.apply.length === 0 && plan.delete.length === 0) return new Map();
     const notLive = requestsOfObjects([...plan.apply, ...plan.delete]);
+    const difference = describeNotLive(plan.apply, plan.delete);
+    const drift = describeDrift(plan.apply, plan.delete);
+    const syncing = (more = ''): PendingDelivery => ({
+      step: 'syncing',
+      detail: `Git holds the change; ${difference}${more}`,
+      ifApplied: {
+        drifted: `${drift}, which was live before: the cluster changed, not Git; the controller that applies Git may restore it, otherwise restore it by hand; crossmesh does not write it${more}`,
+      },
+    });
+    const { kustomization } = delivery;
+    if (!kustomization) return byRequest(notLive, syncing());
+    let flux: FluxKustomization;
+    try {
+      flux = await send(tally, 'reads', () =>
+        api.getNamespacedCustomObject({
+          group: 'kustomize.toolkit.fluxcd.io',
+          version: 'v1',
+          plural: 'kustomizations',
+          ...kustomization,
+        }),
+      );
+    } catch (error) {
+      return byRequest(
+        notLive,
+        syncing(
+          `; Flux's Kustomization ${kustomization.namespace}/${
+            kustomization.name
+          } (crossmesh.delivery) could not be read: ${describeKubernetesError(
+            error,
+            connection.url,
+          )}`,
+        ),
+      );
+    }
+    const head = await this.options.forge(delivery).headCommit(delivery.branch);
+    const verdict = judgeFlux(flux, head);
+    if (verdict.kind === 'failed') {
+      return byRequest(notLive, {
+        step: 'flux-failed',
+        detail: verdict.detail,
+      });
+    }
+    if (verdict.kind === 'at-head') {
+      return byRequest(notLive, {
+        step: 'drifted',
+        detail: `${drift}: ${verdict.detail}; crossmesh does not write it`,
+      });
+    }
     return byRequest(notLive, {
       step: 'syncing',
-      detail: `Git holds the change; ${describeNotLive(
-        plan.apply,
-        plan.delete,
-      )}`,
+      detail: `Git holds the change; ${difference}; ${verdict.detail}`,
     });
   }
 }

@@ -46,27 +46,50 @@ export function clusterProgress(
   waiting?: PendingDelivery;
   pullRequest?: ExposureClusterStatus['pullRequest'];
 } {
-  const pending = pendingFor(request, result?.pending, previous?.state);
-  const refused = pending?.step === 'refused' ? pending : undefined;
+  const pending = asDrift(
+    pendingFor(request, result?.pending, previous?.state),
+    previous?.state,
+  );
+  const refused =
+    pending?.step === 'refused' || pending?.step === 'flux-failed'
+      ? pending
+      : undefined;
   const waiting = refused ? undefined : pending;
   const error = problem ?? result?.error ?? refused?.detail ?? null;
   let state: ExposureClusterStatus['state'] = 'applied';
   if (error) {
     state = 'failed';
   } else if (waiting) {
-    state = waiting.step as 'waiting-for-merge' | 'syncing';
+    state = waiting.step as 'waiting-for-merge' | 'syncing' | 'drifted';
   } else if (request.state === 'revoking') {
     state = 'removed';
   }
   const pullRequest = pending?.pullRequest ?? previous?.pullRequest;
   return {
     state,
-    error,
+    error: state === 'drifted' ? waiting!.detail : error,
     ...(waiting ? { waiting } : {}),
     ...(pullRequest
       ? { pullRequest: { number: pullRequest.number, url: pullRequest.url } }
       : {}),
   };
+}
+
+/**
+ * A request that was applied (or had drifted) and now differs from what Git holds, with no
+ * change of Git on its way, has drifted: the cluster changed, not Git.
+ */
+function asDrift(
+  pending: PendingDelivery | undefined,
+  previous: ExposureClusterStatus['state'] | undefined,
+): PendingDelivery | undefined {
+  if (
+    !pending?.ifApplied ||
+    (previous !== 'applied' && previous !== 'drifted')
+  ) {
+    return pending;
+  }
+  return { step: 'drifted', detail: pending.ifApplied.drifted };
 }
 
 /**
@@ -81,8 +104,10 @@ function pendingFor(
   if (!pending || pending.size === 0) return undefined;
   const own = pending.get(requestIdLabelValue(request.id));
   if (own) return own;
+  const shared = pending.get(ALL_REQUESTS);
   const done = request.state === 'revoking' ? 'removed' : 'applied';
-  return previous === done ? undefined : pending.get(ALL_REQUESTS);
+  // A change of a shared object on its way is another request's; its drift is everyone's.
+  return previous === done && shared?.step !== 'drifted' ? undefined : shared;
 }
 
 /**

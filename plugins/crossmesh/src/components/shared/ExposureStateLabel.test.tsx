@@ -36,4 +36,19 @@ describe('ClusterProgressLabel', () => {
     expect(screen.getByText('Applied')).toBeInTheDocument();
     expect(screen.queryByRole('link')).toBeNull();
   });
+
+  it('says what differs from Git when the cluster drifted', async () => {
+    const { container } = await renderInTestApp(
+      <ClusterProgressLabel
+        status={{
+          ...base,
+          state: 'drifted',
+          lastError: 'differs from Git: ServiceEntry istio-system/x',
+        }}
+      />,
+    );
+    expect(container.textContent).toContain(
+      'Drifted from Git: differs from Git: ServiceEntry istio-system/x',
+    );
+  });
 });

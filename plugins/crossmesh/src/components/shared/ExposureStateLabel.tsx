@@ -39,6 +39,7 @@ const clusterStates: Record<
   'waiting-for-merge': { words: 'Waiting for merge', status: 'pending' },
   syncing: { words: 'Syncing from Git', status: 'running' },
   applied: { words: 'Applied', status: 'ok' },
+  drifted: { words: 'Drifted from Git', status: 'warning' },
   failed: { words: 'Failed', status: 'error' },
   removed: { words: 'Removed', status: 'aborted' },
 };
@@ -53,7 +54,7 @@ export function ClusterProgressLabel(props: { status: ExposureClusterStatus }) {
   let error = '';
   if (status.lastError) {
     error =
-      status.state === 'failed'
+      status.state === 'failed' || status.state === 'drifted'
         ? `: ${status.lastError}`
         : ` (last error: ${status.lastError})`;
   }

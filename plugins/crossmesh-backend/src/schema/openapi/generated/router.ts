@@ -1098,6 +1098,7 @@ export const spec = {
               'waiting-for-merge',
               'syncing',
               'applied',
+              'drifted',
               'failed',
               'removed',
             ],

@@ -29,5 +29,6 @@ export type ExposureClusterStatusStateEnum =
   | 'waiting-for-merge'
   | 'syncing'
   | 'applied'
+  | 'drifted'
   | 'failed'
   | 'removed';
