@@ -58,6 +58,7 @@ export async function startGitOps(
                 repository: repositoryUrl,
                 path: folder,
                 merge: 'reviewers',
+                kustomization: 'flux-system/crossmesh',
               },
             ],
           },
