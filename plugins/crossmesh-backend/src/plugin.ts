@@ -10,18 +10,13 @@ import { migrateCrossmeshDatabase } from './database/migrations';
 import { startingAlone } from './database/startupLock';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { MeshConfigWiring } from './exposure/meshConfig/MeshConfigWiring';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
-import { ClusterExposureApplier } from './exposure/reconcile/ClusterExposureApplier';
-import { ExposureReconciler } from './exposure/reconcile/ExposureReconciler';
-import { GitClusterDelivery } from './exposure/reconcile/GitClusterDelivery';
-import { GitDnsWiring } from './exposure/delivery/GitDnsWiring';
 import { GiteaRepository } from './exposure/delivery/GiteaRepository';
 import type { GitRepository } from './exposure/delivery/deliverySettings';
-import { ReconcileLease } from './exposure/reconcile/ReconcileLease';
-import { ReconcileTrigger } from './exposure/reconcile/ReconcileTrigger';
-import { ClusterWatches } from './exposure/reconcile/ClusterWatches';
-import { logReconcileReport } from './exposure/reconcile/logReconcileReport';
+import {
+  RECONCILE_TASK,
+  startReconciling,
+} from './exposure/reconcile/startReconciling';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
@@ -49,18 +44,13 @@ import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
 import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
 import { scheduleRemoteSecrets } from './remoteSecrets';
 
+export { RECONCILE_TASK };
+
 /**
  * The crossmesh backend plugin.
  *
  * @public
  */
-/**
- * The scheduler task of the timer's reconcile pass; tests trigger it by this id.
- *
- * @internal
- */
-export const RECONCILE_TASK = 'crossmesh-reconcile-exposures';
-
 export const crossmeshPlugin = createBackendPlugin({
   pluginId: 'crossmesh',
   register(env) {
@@ -199,72 +189,6 @@ export const crossmeshPlugin = createBackendPlugin({
         const reconcileStatus = new DatabaseReconcileStatusStore(db);
         const giteaForge = (d: { repository: GitRepository; token: string }) =>
           new GiteaRepository(d.repository, d.token);
-        const watches = settings.watchClusters
-          ? new ClusterWatches({
-              clients: kubernetesClients,
-              connections: clusters,
-              onError: (cluster, watch, message) =>
-                logger.debug(
-                  `crossmesh lost its watch of ${watch} in ${cluster}, and retries: ${message}`,
-                ),
-            })
-          : undefined;
-        const reconciler = new ExposureReconciler({
-          store: exposureStore,
-          transaction: exposureTransaction,
-          status: reconcileStatus,
-          applier: new ClusterExposureApplier(kubernetesClients, {
-            writes: watches,
-          }),
-          dns: new ClusterDnsWiring(kubernetesClients),
-          meshConfig: new MeshConfigWiring(
-            kubernetesClients,
-            settings.meshConfigRevisions,
-          ),
-          lease: new ReconcileLease(db),
-          git: {
-            delivery: settings.delivery,
-            deliver: new GitClusterDelivery({
-              clients: kubernetesClients,
-              forge: giteaForge,
-              timeoutMs: settings.clusterTimeoutMs,
-            }),
-            appBaseUrl: settings.appBaseUrl,
-            dns: new GitDnsWiring({
-              clients: kubernetesClients,
-              forge: giteaForge,
-              timeoutMs: settings.clusterTimeoutMs,
-            }),
-          },
-          watches,
-          render,
-          dnsMembers: async () =>
-            (await membershipStore.list()).map(m => m.cluster),
-          connections: clusters,
-          observeClusters: () => clusterService.listClusters(),
-          audit,
-          onOutcome: (request, outcome, detail) =>
-            notifier.outcome(request, outcome, detail),
-        });
-        const trigger = new ReconcileTrigger({
-          reconcile: mode => reconciler.reconcile(mode),
-          onReport: report => logReconcileReport(report, logger),
-          onError: (error, cause) =>
-            logger.warn(`crossmesh reconcile pass (${cause}) failed: ${error}`),
-        });
-        // Every replica runs the timer's pass, and the reconcile lease lets one act at a
-        // time. A global task would stay claimed by a replica killed mid-pass until the
-        // task's timeout, so work would resume only minutes after a crash. Changes trigger
-        // passes of their own at once (ADR 0030); the timer is the safety net.
-        await scheduler.scheduleTask({
-          id: RECONCILE_TASK,
-          scope: 'local',
-          frequency: { seconds: settings.reconcileIntervalSeconds },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            await trigger.timerPass();
-          },
-        });
         const reportCacertsDrift = async (cluster: string) => {
           const inspection = await trust.distribution.inspectCluster(cluster);
           if (inspection.drift) {
@@ -277,16 +201,29 @@ export const crossmeshPlugin = createBackendPlugin({
             );
           }
         };
-        lifecycle.addStartupHook(() =>
-          watches?.start((cluster, concern, reason) => {
-            reconciler.clusterAnswered(cluster);
-            if (concern === 'cacerts') {
-              void reportCacertsDrift(cluster);
-            } else {
-              trigger.request(`${cluster}: ${reason}`);
-            }
-          }),
-        );
+        const { trigger, watches } = await startReconciling({
+          settings,
+          db,
+          clients: kubernetesClients,
+          connections: clusters,
+          stores: {
+            exposures: exposureStore,
+            transaction: exposureTransaction,
+            status: reconcileStatus,
+          },
+          audit,
+          render,
+          forge: giteaForge,
+          dnsMembers: async () =>
+            (await membershipStore.list()).map(m => m.cluster),
+          observeClusters: () => clusterService.listClusters(),
+          onOutcome: (request, outcome, detail) =>
+            notifier.outcome(request, outcome, detail),
+          onCacertsChanged: cluster => void reportCacertsDrift(cluster),
+          scheduler,
+          lifecycle,
+          logger,
+        });
         const exposures = new ExposureService({
           store: exposureStore,
           transaction: exposureTransaction,
@@ -320,13 +257,6 @@ export const crossmeshPlugin = createBackendPlugin({
             ? request =>
                 trigger.request(`request ${request.id} is ${request.state}`)
             : undefined,
-        });
-
-        // A pass that is running ends before the database closes under it.
-        lifecycle.addShutdownHook(async () => {
-          trigger.stop();
-          watches?.stop();
-          await trigger.settled();
         });
 
         const remoteSecrets = await scheduleRemoteSecrets({
