@@ -78,31 +78,44 @@ export function describeNotLive(
   apply: ReadonlyArray<KubeObject>,
   prune: ReadonlyArray<ObservedKubeObject>,
 ): string {
-  const name = (o: {
-    kind: string;
-    metadata: { name: string; namespace?: string };
-  }) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
   const parts: string[] = [];
   if (apply.length > 0) {
-    parts.push(`not yet applied: ${apply.map(name).join(', ')}`);
+    parts.push(`not yet applied: ${apply.map(nameOf).join(', ')}`);
   }
   if (prune.length > 0) {
-    parts.push(`not yet pruned: ${prune.map(name).join(', ')}`);
+    parts.push(`not yet pruned: ${prune.map(nameOf).join(', ')}`);
   }
   return parts.join('; ');
 }
 
 /**
- * The words for objects the cluster holds otherwise than Git after they were live: those
- * that differ from Git (or are missing), and managed objects Git does not hold.
+ * The words for what the cluster holds otherwise than Git after it was live: objects gone
+ * from the cluster, objects that differ, and managed objects Git does not hold.
  *
  * @internal
  */
 export function describeDrift(
   differ: ReadonlyArray<KubeObject>,
   extra: ReadonlyArray<ObservedKubeObject>,
+  live: ReadonlyArray<ObservedKubeObject>,
 ): string {
-  return describeNotLive(differ, extra)
-    .replace('not yet applied:', 'differs from Git:')
-    .replace('not yet pruned:', 'not in Git:');
+  const there = new Set(live.map(nameOf));
+  const parts = [
+    ['gone from the cluster', differ.filter(o => !there.has(nameOf(o)))],
+    ['differs from Git', differ.filter(o => there.has(nameOf(o)))],
+    ['not in Git', extra],
+  ] as const;
+  return parts
+    .filter(([, objects]) => objects.length > 0)
+    .map(([what, objects]) => `${what}: ${objects.map(nameOf).join(', ')}`)
+    .join('; ');
+}
+
+function nameOf(object: {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  return `${object.kind} ${object.metadata.namespace ?? ''}/${
+    object.metadata.name
+  }`;
 }

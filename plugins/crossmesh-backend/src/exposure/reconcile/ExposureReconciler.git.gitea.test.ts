@@ -487,7 +487,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       const drifted = (await statusIn('r-6', 'cluster-1'))!;
       expect(drifted.state).toBe('drifted');
       expect(drifted.lastError).toContain(
-        `differs from Git: ServiceEntry ${live.metadata.namespace}/${live.metadata.name}`,
+        `gone from the cluster: ServiceEntry ${live.metadata.namespace}/${live.metadata.name}`,
       );
       expect(drifted.lastError).toContain('crossmesh does not write it');
       for (const words of explained) {

@@ -266,7 +266,7 @@ export class GitClusterDelivery {
     if (plan.apply.length === 0 && plan.delete.length === 0) return new Map();
     const notLive = requestsOfObjects([...plan.apply, ...plan.delete]);
     const difference = describeNotLive(plan.apply, plan.delete);
-    const drift = describeDrift(plan.apply, plan.delete);
+    const drift = describeDrift(plan.apply, plan.delete, actual);
     const syncing = (more = ''): PendingDelivery => ({
       step: 'syncing',
       detail: `Git holds the change; ${difference}${more}`,
