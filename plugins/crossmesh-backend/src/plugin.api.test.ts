@@ -246,6 +246,7 @@ describe('crossmesh backend against real API servers', () => {
         folderUrl:
           'https://gitea.example.net/platform/mesh/src/branch/main/clusters/cluster-2',
         openPullRequests: [pullRequest],
+        drifted: [],
       },
       'cluster-3': { mode: 'direct' },
     });

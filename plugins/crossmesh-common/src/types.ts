@@ -106,6 +106,8 @@ export type MeshClusterDelivery =
       folderUrl: string;
       /** crossmesh's pull requests on the repository that wait for their merge. */
       openPullRequests: ExposurePullRequest[];
+      /** Hosts of open requests whose objects in the cluster differ from Git. */
+      drifted: string[];
     };
 
 /**

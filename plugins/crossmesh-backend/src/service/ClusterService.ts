@@ -29,7 +29,10 @@ export class ClusterService {
     /** Each cluster shows how its objects are delivered, with the pull requests open. */
     private readonly delivery?: {
       settings: DeliverySettings;
-      exposures: Pick<ExposureStore, 'listPullRequestsWaitingForMerge'>;
+      exposures: Pick<
+        ExposureStore,
+        'listPullRequestsWaitingForMerge' | 'listDriftedHosts'
+      >;
     },
   ) {}
 
@@ -60,17 +63,23 @@ export class ClusterService {
     if (!this.delivery) return clusters;
     const { settings, exposures } = this.delivery;
     // Only a cluster delivered through Git can have a pull request open.
-    const pullRequests = settings.gitClusters().length
-      ? await exposures.listPullRequestsWaitingForMerge()
-      : [];
+    const inGit = settings.gitClusters().length > 0;
+    const [pullRequests, drifted] = inGit
+      ? await Promise.all([
+          exposures.listPullRequestsWaitingForMerge(),
+          exposures.listDriftedHosts(),
+        ])
+      : [[], []];
     return clusters.map(cluster => ({
       ...cluster,
-      delivery: deliveryView(
-        settings.of(cluster.name),
-        pullRequests
+      delivery: deliveryView(settings.of(cluster.name), {
+        openPullRequests: pullRequests
           .filter(p => p.cluster === cluster.name)
           .map(({ number, url }) => ({ number, url })),
-      ),
+        drifted: drifted
+          .filter(d => d.cluster === cluster.name)
+          .map(d => d.host),
+      }),
     }));
   }
 

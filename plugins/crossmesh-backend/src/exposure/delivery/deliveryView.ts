@@ -5,14 +5,14 @@ import type {
 import type { ClusterDelivery } from './deliverySettings';
 
 /**
- * A cluster's delivery as the API shows it: the settings without crossmesh's token, and the
- * pull requests crossmesh has open for the cluster.
+ * A cluster's delivery as the API shows it: the settings without crossmesh's token, the
+ * pull requests crossmesh has open for the cluster, and the hosts drifted from Git there.
  *
  * @internal
  */
 export function deliveryView(
   delivery: ClusterDelivery,
-  openPullRequests: ExposurePullRequest[],
+  progress: { openPullRequests: ExposurePullRequest[]; drifted: string[] },
 ): MeshClusterDelivery {
   if (delivery.mode === 'direct') return { mode: 'direct' };
   const { repository, branch, path, merge } = delivery;
@@ -23,7 +23,7 @@ export function deliveryView(
     path,
     merge,
     folderUrl: folderUrl(delivery),
-    openPullRequests,
+    ...progress,
   };
 }
 

@@ -554,6 +554,38 @@ describe('DatabaseExposureStore', () => {
       ]);
     });
 
+    it('lists the hosts of open requests drifted from Git, once per cluster', async () => {
+      const { store } = await createStore();
+      const drifted = (cluster: string) =>
+        status(cluster, 'consumer', { state: 'drifted' });
+      await store.insertRequest(
+        request('req-1', {
+          state: 'active',
+          host: 'b.bar.global',
+          clusters: [drifted('cluster-3'), drifted('cluster-1')],
+        }),
+      );
+      await store.insertRequest(
+        request('req-2', {
+          state: 'active',
+          host: 'a.bar.global',
+          clusters: [drifted('cluster-3')],
+        }),
+      );
+      await store.insertRequest(
+        request('req-3', {
+          state: 'revoked',
+          host: 'c.bar.global',
+          clusters: [drifted('cluster-1')],
+        }),
+      );
+      expect(await store.listDriftedHosts()).toEqual([
+        { cluster: 'cluster-1', host: 'b.bar.global' },
+        { cluster: 'cluster-3', host: 'a.bar.global' },
+        { cluster: 'cluster-3', host: 'b.bar.global' },
+      ]);
+    });
+
     describe('in an exposure transaction', () => {
       it('rolls back everything written when the work throws, its own savepoints too', async () => {
         const { knex } = await createStore();

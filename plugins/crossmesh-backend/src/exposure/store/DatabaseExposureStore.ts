@@ -224,6 +224,18 @@ export class DatabaseExposureStore implements ExposureStore {
     }));
   }
 
+  async listDriftedHosts(): Promise<Array<{ cluster: string; host: string }>> {
+    return this.db<ClusterRow>(CLUSTERS)
+      .join(REQUESTS, `${REQUESTS}.id`, `${CLUSTERS}.request_id`)
+      .whereIn(`${REQUESTS}.state`, [...OPEN_EXPOSURE_STATES])
+      .where(`${CLUSTERS}.state`, 'drifted')
+      .distinct({ cluster: `${CLUSTERS}.cluster`, host: `${REQUESTS}.host` })
+      .orderBy([
+        { column: 'cluster', order: 'asc' },
+        { column: 'host', order: 'asc' },
+      ]);
+  }
+
   async allocateVip(
     host: string,
     requestId: string,

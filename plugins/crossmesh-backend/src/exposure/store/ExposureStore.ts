@@ -93,6 +93,11 @@ export interface ExposureStore {
    * number.
    */
   listPullRequestsWaitingForMerge(): Promise<ClusterPullRequest[]>;
+  /**
+   * The hosts of open requests whose objects drifted from Git in a cluster (their status
+   * there is `drifted`), each once per cluster; by cluster, then host.
+   */
+  listDriftedHosts(): Promise<Array<{ cluster: string; host: string }>>;
 
   /**
    * Gives `host` a VIP: its existing one, or the first proposal no other host holds.

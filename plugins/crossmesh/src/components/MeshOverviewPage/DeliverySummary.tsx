@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { MeshClusterDelivery } from '@crossmesh/backstage-plugin-crossmesh-common';
+import { StatusLabel } from '../shared/StatusLabel';
 
 const whoMerges: Record<
   Extract<MeshClusterDelivery, { mode: 'git' }>['merge'],
@@ -11,8 +12,8 @@ const whoMerges: Record<
 
 /**
  * How a cluster's objects reach it, in one or two short lines: written directly, or
- * through the cluster's folder in Git (linked), its branch, who merges, and crossmesh's
- * pull requests that wait for their merge.
+ * through the cluster's folder in Git (linked), its branch, who merges, crossmesh's pull
+ * requests that wait for their merge, and the hosts whose objects drifted from Git there.
  */
 export function DeliverySummary(props: { delivery: MeshClusterDelivery }) {
   const { delivery } = props;
@@ -45,6 +46,13 @@ export function DeliverySummary(props: { delivery: MeshClusterDelivery }) {
               </Link>
             </span>
           ))}
+        </div>
+      )}
+      {delivery.drifted.length > 0 && (
+        <div>
+          <StatusLabel status="warning">
+            Drifted from Git: {delivery.drifted.join(', ')}
+          </StatusLabel>
         </div>
       )}
     </>

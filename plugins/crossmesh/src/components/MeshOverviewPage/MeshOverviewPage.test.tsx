@@ -25,6 +25,7 @@ const autoMerged = {
   merge: 'auto' as const,
   folderUrl: 'https://gitea.example.net/platform/mesh/src/branch/mesh/down',
   openPullRequests: [],
+  drifted: ['svc-2.bar.global'],
 };
 
 function renderPage(api: Partial<CrossmeshApi>) {
@@ -116,6 +117,7 @@ describe('MeshOverviewPage', () => {
                 { number: 7, url: pullRequestUrl(7) },
                 { number: 9, url: pullRequestUrl(9) },
               ],
+              drifted: [],
             },
           },
           { ...downCluster, delivery: { mode: 'git', ...autoMerged } },
@@ -147,8 +149,11 @@ describe('MeshOverviewPage', () => {
     ).toHaveAttribute('href', pullRequestUrl(9));
 
     const down = nameOf('down');
-    expect(down).toHaveTextContent(/^downGit: mesh.*, crossmesh merges$/);
+    expect(down).toHaveTextContent(
+      /^downGit: mesh.*, crossmesh mergesDrifted from Git: svc-2\.bar\.global$/,
+    );
     expect(within(down).queryByText(/Waiting for merge/)).toBeNull();
+    expect(within(west).queryByText(/Drifted/)).toBeNull();
   });
 
   it('offers Add cluster, which opens the onboarding dialog, and the template that onboards a cluster', async () => {

@@ -320,6 +320,14 @@ export const spec = {
               $ref: '#/components/schemas/PullRequest',
             },
           },
+          drifted: {
+            type: 'array',
+            description:
+              'Hosts of open requests whose objects in the cluster differ from Git.',
+            items: {
+              type: 'string',
+            },
+          },
         },
         required: [
           'mode',
@@ -329,6 +337,7 @@ export const spec = {
           'merge',
           'folderUrl',
           'openPullRequests',
+          'drifted',
         ],
         additionalProperties: false,
       },

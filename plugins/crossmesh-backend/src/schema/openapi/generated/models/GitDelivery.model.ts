@@ -34,6 +34,10 @@ export interface GitDelivery {
    * crossmesh\'s pull requests on the repository that wait for their merge.
    */
   openPullRequests: Array<PullRequest>;
+  /**
+   * Hosts of open requests whose objects in the cluster differ from Git.
+   */
+  drifted: Array<string>;
 }
 
 /**
