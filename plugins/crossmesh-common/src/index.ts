@@ -10,6 +10,7 @@ export * from './naming';
 export * from './exposures';
 export * from './exposureStates';
 export * from './api';
+export * from './trust';
 export * from './remoteSecrets';
 export * from './preflight';
 export * from './onboarding';

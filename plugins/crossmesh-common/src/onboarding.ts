@@ -1,4 +1,4 @@
-import { TrustIntermediate } from './api';
+import { TrustIntermediate } from './trust';
 import { MeshStrategy } from './types';
 
 /**
