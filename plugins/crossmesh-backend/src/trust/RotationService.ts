@@ -5,13 +5,20 @@ import { CacertsDistribution } from './cluster';
 import { DistributionService } from './DistributionService';
 import { IntermediateService } from './IntermediateService';
 import { materialChanged, RootConfirmations } from './RootConfirmations';
-import { candidateFields, RootCandidate, RootService } from './RootService';
+import { RootService } from './RootService';
 import { publicationBlockers, rootRetirementBlockers } from './rootRetirement';
-import { RotationWait, rotationWait } from './rotationWait';
 import {
-  ConfirmationRoot,
-  StoredConfirmation,
-} from './store/ConfirmationStore';
+  bothRootsBlocker,
+  confirmationRootOf,
+  dropSummary,
+  nextRotation,
+  oldIntermediatesBlocker,
+  renewedWorkloadsBlocker,
+  rotationUnderWayBlocker,
+  startSummary,
+} from './rotationChecks';
+import { RotationWait, rotationWait } from './rotationWait';
+import { StoredConfirmation } from './store/ConfirmationStore';
 import { RootRotation, StoredRoot } from './store/TrustStore';
 import { TrustWrites } from './store/TrustTransaction';
 import { TrustContext } from './TrustContext';
@@ -24,24 +31,6 @@ import { TrustContext } from './TrustContext';
 export interface RotationResult {
   rotation: RootRotation;
   distribution: CacertsDistribution[];
-}
-
-const ROTATION_NEXT: Record<RootRotation['phase'], string> = {
-  idle: 'start a rotation with a new root',
-  'trusting-both':
-    "advance: sign every cluster's intermediate with the new root",
-  'intermediates-moved': 'advance: stop trusting the old root',
-};
-
-/**
- * What a confirmation stores of a root: a new root's sealed key, never a key in clear (a
- * candidate carries one), and no key of a stored root that is only being dropped.
- */
-function confirmationRootOf(
-  root: RootCandidate | StoredRoot,
-): ConfirmationRoot {
-  const fields = candidateFields(root);
-  return 'id' in root ? { ...fields, sealedKey: null } : fields;
 }
 
 /**
@@ -91,7 +80,7 @@ export class RotationService {
         action: 'rotation.start',
         root: confirmationRootOf(candidate),
         basisFingerprintSha256: oldRoot.fingerprintSha256,
-        summary: `Rotate the mesh's root from ${oldRoot.subject} (SHA-256 ${oldRoot.fingerprintSha256}) to the ${candidate.source} root ${candidate.subject} (SHA-256 ${candidate.fingerprintSha256}): every cluster starts trusting it`,
+        summary: startSummary(oldRoot, candidate),
       },
       actor,
     );
@@ -122,11 +111,7 @@ export class RotationService {
     const { store } = this.context;
     const rotation = await store.getRotation();
     if (rotation.phase !== 'idle') {
-      throw new ConflictError(
-        `A root rotation is already in phase '${rotation.phase}'; next: ${
-          ROTATION_NEXT[rotation.phase]
-        }`,
-      );
+      throw new ConflictError(rotationUnderWayBlocker(rotation));
     }
     const oldRoot = await store.getActiveRoot();
     if (!oldRoot) {
@@ -190,17 +175,9 @@ export class RotationService {
     const { rotation, newRoot } = await this.requireUnderWay();
 
     if (rotation.phase === 'trusting-both') {
-      const failed = (await this.distribution.inspect()).filter(
-        i => i.error || i.report?.status === 'missing',
-      );
-      if (failed.length) {
-        throw new ConflictError(
-          `Not every cluster trusts both roots yet (${failed
-            .map(f => f.cluster)
-            .join(
-              ', ',
-            )}); fix them and distribute again before moving intermediates`,
-        );
+      const untrusting = bothRootsBlocker(await this.distribution.inspect());
+      if (untrusting) {
+        throw new ConflictError(untrusting);
       }
       const unpublished = publicationBlockers(
         await this.distribution.publishedRoots(),
@@ -234,7 +211,7 @@ export class RotationService {
         action: 'rotation.drop-old-root',
         root: confirmationRootOf(oldRoot),
         basisFingerprintSha256: newRoot.fingerprintSha256,
-        summary: `Stop trusting the old root ${oldRoot.subject} (SHA-256 ${oldRoot.fingerprintSha256}) in every cluster; ${newRoot.subject} (SHA-256 ${newRoot.fingerprintSha256}) stays`,
+        summary: dropSummary(oldRoot, newRoot),
       },
       actor,
     );
@@ -306,17 +283,12 @@ export class RotationService {
     if (!oldRoot) {
       throw new NotFoundError(`Root ${rotation.oldRootId} is missing`);
     }
-    const stillOld = (await store.listCurrentIntermediates()).filter(
-      i => i.rootId !== newRoot.id,
+    const stillOld = oldIntermediatesBlocker(
+      await store.listCurrentIntermediates(),
+      newRoot.id,
     );
-    if (stillOld.length) {
-      throw new ConflictError(
-        `These clusters still have intermediates from the old root: ${stillOld
-          .map(i => i.clusterName)
-          .join(
-            ', ',
-          )}; issue (or, with an offline root, upload) new ones first`,
-      );
+    if (stillOld) {
+      throw new ConflictError(stillOld);
     }
     // What the clusters hold and what their istiods publish, not only what was recorded.
     const blockers = rootRetirementBlockers({
@@ -353,35 +325,15 @@ export class RotationService {
    * back and the time it may advance.
    */
   private async requireRenewedWorkloads(rotation: RootRotation) {
-    const ttlMs = this.context.settings.workloadCertificateTtlMs;
-    const restarts = await this.distribution.istiodRestarts();
-    const unreadable = restarts.filter(r => r.error);
-    if (unreadable.length) {
-      throw new ConflictError(
-        `crossmesh cannot tell when istiod took the current phase in ${unreadable
-          .map(r => `${r.cluster} (${r.error})`)
-          .join(
-            ', ',
-          )}; crossmesh needs get on Deployment istio-system/istiod (deploy/rbac.yaml)`,
-      );
-    }
-    const wait = rotationWait({
-      phaseStartedAt: rotation.updatedAt,
-      workloadCertificateTtlMs: ttlMs,
-      restarts,
+    const blocker = renewedWorkloadsBlocker({
+      rotation,
+      workloadCertificateTtlMs: this.context.settings.workloadCertificateTtlMs,
+      restarts: await this.distribution.istiodRestarts(),
+      now: this.context.now(),
     });
-    if (this.context.now().getTime() >= Date.parse(wait.mayAdvanceAt)) {
-      return;
+    if (blocker) {
+      throw new ConflictError(blocker);
     }
-    const clusters = wait.heldBackBy.join(', ');
-    const lifetime = `one workload-certificate lifetime (crossmesh.trust.workloadCertificateTtl: ${describeDuration(
-      ttlMs,
-    )})`;
-    throw new ConflictError(
-      rotation.phase === 'trusting-both'
-        ? `Workloads may still trust only the old root: istiod in ${clusters} serves both roots since ${wait.tookEffectAt}, and a workload takes new roots when it renews its certificate, within ${lifetime}. The intermediates may move to the new root at ${wait.mayAdvanceAt}; ask again then`
-        : `Workloads may still hold certificates from the old intermediates: istiod in ${clusters} signs with the new intermediate since ${wait.tookEffectAt}, and a workload renews its certificate within ${lifetime}. The old root may be dropped at ${wait.mayAdvanceAt}; ask again then`,
-    );
   }
 
   private async moveRotation(
@@ -392,13 +344,7 @@ export class RotationService {
       writes: TrustWrites,
     ) => Promise<Record<string, unknown> | void>,
   ): Promise<RotationResult> {
-    const next: RootRotation = {
-      phase,
-      oldRootId: phase === 'idle' ? null : rotation.oldRootId,
-      newRootId: phase === 'idle' ? null : rotation.newRootId,
-      updatedAt: this.context.now().toISOString(),
-      updatedBy: actor,
-    };
+    const next = nextRotation(rotation, phase, actor, this.context.now());
     await this.context.stores.transaction(async writes => {
       const moreDetails = await alsoInTransaction?.(writes);
       await writes.store.setRotation(next);
@@ -420,10 +366,4 @@ export class RotationService {
       distribution: await this.distribution.distribute(actor),
     };
   }
-}
-
-function describeDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
 }
