@@ -49,6 +49,7 @@ function replicaDelivering(
   bed: TestBed,
   knex: Knex,
   cluster1: ClusterDelivery,
+  now?: () => Date,
 ) {
   const delivery: DeliverySettings = {
     of: cluster => (cluster === 'cluster-1' ? cluster1 : { mode: 'direct' }),
@@ -63,6 +64,7 @@ function replicaDelivering(
       }),
       appBaseUrl: 'http://backstage.test',
     },
+    ...(now ? { now } : {}),
   });
 }
 
@@ -566,6 +568,57 @@ describe('the reconciler, for a cluster delivered through Git', () => {
       },
       { detail: logs, intervalMs: 250 },
     );
+  });
+
+  it('opens a removal pull request when an end date passes, and the request is revoked once its objects are gone', async () => {
+    const hour = 3_600_000;
+    const autoMerging = replicaDelivering(bed, knex, {
+      ...git,
+      merge: 'auto',
+    }).reconciler;
+    await insertApprovedRequest(parts.store, 'r-8', 'svc-9', {
+      endDate: new Date(Date.now() + hour).toISOString(),
+    });
+    await eventually(
+      'r-8 turns active',
+      async () => {
+        await autoMerging.reconcile();
+        expect((await parts.store.getRequest('r-8'))!.state).toBe('active');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+
+    // Two hours on: the end date has passed.
+    const later = replicaDelivering(
+      bed,
+      knex,
+      git,
+      () => new Date(Date.now() + 2 * hour),
+    ).reconciler;
+    await later.reconcile();
+    expect((await parts.store.getRequest('r-8'))!.state).toBe('revoking');
+    const waiting = (await statusIn('r-8', 'cluster-1'))!;
+    expect(waiting.state).toBe('waiting-for-merge');
+    const removal = await repo.pullRequest(waiting.pullRequest!.number);
+    expect(removal.state).toBe('open');
+    expect(
+      (await repo.changedFiles(removal.number)).some(f => f.includes('svc-9')),
+    ).toBe(true);
+
+    await repo.merge(removal.number);
+    await eventually(
+      'r-8 is revoked once Flux pruned its objects',
+      async () => {
+        await later.reconcile();
+        expect((await parts.store.getRequest('r-8'))!.state).toBe('revoked');
+      },
+      { detail: logs, intervalMs: 250 },
+    );
+    expect(
+      (await managedObjects(bed.clusters[0], 'serviceentries')).map(
+        o => o.spec.hosts[0],
+      ),
+    ).not.toContain('svc-9.bar.global');
   });
 
   it('never commits private key bytes: the whole history of the repository is scanned', async () => {
