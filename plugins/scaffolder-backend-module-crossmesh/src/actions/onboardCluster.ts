@@ -30,7 +30,7 @@ export function createOnboardClusterAction(options: {
   return createTemplateAction({
     id: 'crossmesh:cluster:onboard',
     description:
-      'Adds a cluster to the mesh: checks its prerequisites, issues its intermediate CA from the mesh root, writes cacerts and restarts istiod and the gateway, wires .global DNS, registers the cluster, and checks it again. Each change is made once, even when the task is retried. In a dry run it only runs the preflight and says what it would do.',
+      'Adds a cluster to the mesh: checks its prerequisites, issues its intermediate CA from the mesh root, writes cacerts and restarts istiod and the gateway, wires the DNS its strategy needs (.global forwarding under legacy-global), registers the cluster, and checks it again. Each change is made once, even when the task is retried. In a dry run it only runs the preflight and says what it would do.',
     examples,
     supportsDryRun: true,
     schema: {

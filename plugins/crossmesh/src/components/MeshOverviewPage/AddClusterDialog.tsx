@@ -108,8 +108,10 @@ export function AddClusterDialog(props: {
           <form aria-label="Cluster to onboard" onSubmit={submit(false)}>
             <Typography paragraph variant="body2">
               crossmesh checks the cluster, issues its intermediate CA from the
-              mesh root and writes cacerts, wires .global DNS and registers it;
-              each step is made once, so starting again after a failure resumes.
+              mesh root and writes cacerts, wires the DNS its strategy needs
+              (the .global forwarding of legacy-global meshes; none where
+              sidecars resolve names) and registers it; each step is made once,
+              so starting again after a failure resumes.
             </Typography>
             <TextField
               label="Cluster"
