@@ -1116,19 +1116,13 @@ export const spec = {
             type: ['string', 'null'],
           },
           pullRequest: {
-            type: 'object',
             description:
               "The pull request that carries the change to the cluster's Git folder (clusters delivered through Git).",
-            properties: {
-              number: {
-                type: 'integer',
+            allOf: [
+              {
+                $ref: '#/components/schemas/PullRequest',
               },
-              url: {
-                type: 'string',
-              },
-            },
-            required: ['number', 'url'],
-            additionalProperties: false,
+            ],
           },
           updatedAt: {
             type: 'string',

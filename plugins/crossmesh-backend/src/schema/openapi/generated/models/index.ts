@@ -31,7 +31,6 @@ export * from './ErrorError.model';
 export * from './ErrorRequest.model';
 export * from './ErrorResponse.model';
 export * from './ExposureClusterStatus.model';
-export * from './ExposureClusterStatusPullRequest.model';
 export * from './ExposurePort.model';
 export * from './ExposurePreview.model';
 export * from './ExposurePreviewClustersInner.model';
