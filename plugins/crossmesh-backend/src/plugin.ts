@@ -13,10 +13,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { ClusterDnsWiring } from './exposure/dns/cluster';
 import { GiteaRepository } from './exposure/delivery/GiteaRepository';
 import type { GitRepository } from './exposure/delivery/deliverySettings';
-import {
-  RECONCILE_TASK,
-  startReconciling,
-} from './exposure/reconcile/startReconciling';
+import { startReconciling } from './exposure/reconcile/startReconciling';
 import { DatabaseReconcileStatusStore } from './exposure/reconcile/DatabaseReconcileStatusStore';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 import { ExposureService } from './exposure/workflow/ExposureService';
@@ -43,8 +40,6 @@ import { OnboardingJobs } from './onboarding/job/OnboardingJobs';
 import { ClusterPreflight } from './onboarding/preflight/ClusterPreflight';
 import { AdoptionService, ClusterServiceEntries } from './exposure/adoption';
 import { scheduleRemoteSecrets } from './remoteSecrets';
-
-export { RECONCILE_TASK };
 
 /**
  * The crossmesh backend plugin.

@@ -18,7 +18,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { crossmeshPlugin, RECONCILE_TASK } from '../plugin';
+import { RECONCILE_TASK } from '../exposure/reconcile/startReconciling';
+import { crossmeshPlugin } from '../plugin';
 
 /**
  * The one way tests start the crossmesh backend plugin: the real plugin over real clusters

@@ -1,4 +1,4 @@
-import { RECONCILE_TASK } from '../plugin';
+import { RECONCILE_TASK } from '../exposure/reconcile/startReconciling';
 import { startTestBed, TestBed } from '@crossmesh/test-bed';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-import { RECONCILE_TASK } from '../plugin';
+import { RECONCILE_TASK } from '../exposure/reconcile/startReconciling';
 import { join } from 'node:path';
 import {
   HostileBackend,

@@ -1,4 +1,4 @@
-import { RECONCILE_TASK } from '../plugin';
+import { RECONCILE_TASK } from '../exposure/reconcile/startReconciling';
 import { validateLabelValue } from '@crossmesh/backstage-plugin-crossmesh-common';
 import { parseAllDocuments } from 'yaml';
 import { findGlobalServerBlocks } from '../exposure/dns/corefile';

@@ -1,4 +1,4 @@
-import { RECONCILE_TASK } from '../../plugin';
+import { RECONCILE_TASK } from '../../exposure/reconcile/startReconciling';
 import { clusterWriteLog } from './clusterWriteLog';
 import { HostileBackend } from './hostileBackend';
 import { opensslWorkbench } from './opensslCa';
