@@ -45,7 +45,7 @@ export class ClusterService {
       this.connections.map(c => this.observe(c, members.get(c.name))),
     );
     await this.store.record(observations);
-    return this.withDelivery(observations);
+    return observations;
   }
 
   async getCluster(name: string): Promise<MeshCluster> {
@@ -55,11 +55,14 @@ export class ClusterService {
       await this.memberships?.get(name),
     );
     await this.store.record([observation]);
-    const [cluster] = await this.withDelivery([observation]);
-    return cluster;
+    return observation;
   }
 
-  private async withDelivery(clusters: MeshCluster[]): Promise<MeshCluster[]> {
+  /**
+   * Adds how each cluster's objects are delivered, with the pull requests waiting and the
+   * drifted hosts: two queries, so only the HTTP routes ask for it, not each reconcile pass.
+   */
+  async withDelivery(clusters: MeshCluster[]): Promise<MeshCluster[]> {
     if (!this.delivery) return clusters;
     const { settings, exposures } = this.delivery;
     // Only a cluster delivered through Git can have a pull request open.

@@ -36,12 +36,16 @@ export function addClusterRoutes(
 
   router.get('/clusters', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
-    res.json({ items: await clusters.listClusters() });
+    res.json({
+      items: await clusters.withDelivery(await clusters.listClusters()),
+    });
   });
 
   router.get('/clusters/:clusterName', async (req, res) => {
     await authorize(req, crossmeshClusterReadPermission);
-    res.json(await clusters.getCluster(req.params.clusterName));
+    const cluster = await clusters.getCluster(req.params.clusterName);
+    const [withDelivery] = await clusters.withDelivery([cluster]);
+    res.json(withDelivery);
   });
 
   router.get('/clusters/:clusterName/preflight', async (req, res) => {
