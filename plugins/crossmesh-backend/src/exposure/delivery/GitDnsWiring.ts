@@ -11,6 +11,7 @@ import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { TimeoutError, withTimeout } from '../../clusters/kubernetesModule';
 import type { ClusterDelivery } from './deliverySettings';
 import type { GiteaRepository } from './GiteaRepository';
+import { isForgeError } from './forgeErrors';
 import { editCorednsData, GlobalForwarding } from '../dns/corednsData';
 import { istiocorednsIp } from '../dns/cluster/dnsFacts';
 import { dnsBranchPrefix, planDnsFileChange } from './dnsProposal';
@@ -101,7 +102,9 @@ export class GitDnsWiring {
         return { ...result, error: error.message };
       }
       const why =
-        error instanceof Error && error.name !== 'Error'
+        isForgeError(error) ||
+        error instanceof InputError ||
+        error instanceof NotFoundError
           ? error.message
           : describeKubernetesError(error, connection.url);
       return { ...result, error: `${done}: ${why}` };

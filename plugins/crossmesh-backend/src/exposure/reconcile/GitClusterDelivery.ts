@@ -6,7 +6,6 @@ import {
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { describeKubernetesError } from '../../clusters/kubernetesErrors';
 import type { KubeObject, ObservedKubeObject } from '../render/types';
-import { isError } from '@backstage/errors';
 import { describeStop, send } from './apiRequests';
 import {
   ClusterConvergence,
@@ -27,16 +26,9 @@ import {
 } from '../delivery/gitProgress';
 import { readGitTree, renderGitTree, treeChanges } from '../delivery/gitTree';
 import { FluxKustomization, judgeFlux } from '../delivery/fluxStatus';
+import { isForgeError } from '../delivery/forgeErrors';
 
 type GitDelivery = Extract<ClusterDelivery, { mode: 'git' }>;
-
-/** The errors a forge's client throws: their messages say what to fix. */
-const FORGE_ERRORS = new Set([
-  'AuthenticationError',
-  'ConflictError',
-  'NotAllowedError',
-  'ServiceUnavailableError',
-]);
 
 /**
  * The key of {@link ClusterConvergence.pending} for what holds back every request.
@@ -157,9 +149,7 @@ export class GitClusterDelivery {
       }
     } catch (error) {
       problems.unshift(
-        isError(error) && FORGE_ERRORS.has(error.name)
-          ? error.message
-          : describeStop(error, connection),
+        isForgeError(error) ? error.message : describeStop(error, connection),
       );
     }
     if (problems.length > 0) {
