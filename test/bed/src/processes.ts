@@ -36,6 +36,14 @@ const lifelineScript = path.join(__dirname, 'lifeline.sh');
 
 const running = new Set<ManagedProcess>();
 
+/**
+ * The Go binaries a bed runs (kube-apiserver, etcd, istiod, CoreDNS, Gitea, Flux) spend about
+ * a third of their start-up CPU collecting garbage at Go's default GOGC=100, and test runs are
+ * CPU-bound on two cores; a bed lives minutes, so they collect less often and use more memory.
+ * A GOGC the caller sets wins.
+ */
+const goRuntime = { GOGC: process.env.GOGC ?? '400' };
+
 let pdeathsigSupport: boolean | undefined;
 
 /** How children die with their parent: setpriv --pdeathsig when present (Linux), else lifeline.sh watching stdin. */
@@ -101,7 +109,7 @@ function installExitHooks() {
 export function startProcess(options: StartProcessOptions): ManagedProcess {
   installExitHooks();
   const { name, command, args, logFile, pidDir, cwd } = options;
-  const env = options.env ? { ...process.env, ...options.env } : undefined;
+  const env = { ...process.env, ...goRuntime, ...options.env };
   fs.mkdirSync(pidDir, { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const mode = lifelineMode();
