@@ -14,7 +14,10 @@ times=()
 pg_started=0
 
 summary() {
-  local code=$? row
+  local code=$? row name
+  for name in "${!lane_pid[@]}"; do
+    kill -TERM -- "-${lane_pid[$name]}" 2>/dev/null && echo "stopped $name (unfinished)"
+  done
   [ "$pg_started" = 1 ] && scripts/postgres.sh stop
   echo
   echo "step times:"
@@ -39,19 +42,48 @@ step() {
   echo "::: $name" >&2
   local t0 t
   t0=$(date +%s)
-  if "$@"; then
-    t=$(( $(date +%s) - t0 ))
+  "$@"
+  local code=$?
+  record "$name" "$code" "$(( $(date +%s) - t0 ))"
+  [ "$code" != 0 ] && [ "$required" = 1 ] && exit 1
+  return 0
+}
+
+record() {
+  local name="$1" code="$2" t="$3"
+  if [ "$code" = 0 ]; then
     echo "::: $name passed in ${t}s" >&2
     times+=("$(printf '%5ss  passed  %s' "$t" "$name")")
     passed=$((passed + 1))
   else
-    t=$(( $(date +%s) - t0 ))
     echo "::: $name FAILED in ${t}s" >&2
     times+=("$(printf '%5ss  FAILED  %s' "$t" "$name")")
     failed+=("$name")
-    [ "$required" = 1 ] && exit 1
   fi
-  return 0
+}
+
+# Starts a step beside the ones that follow, in a session of its own (so that an early end
+# of the run stops it), its output kept in .crossmesh/logs/<log>.log; `collect` waits for it,
+# prints that output and records it like `step`.
+declare -A lane_pid lane_log lane_started
+beside() {
+  local name="$1" log=".crossmesh/logs/$2.log"
+  shift 2
+  echo "::: $name: started beside the steps below (output: $log)" >&2
+  lane_started[$name]=$(date +%s)
+  lane_log[$name]="$log"
+  rm -f "$log.result"
+  setsid bash -c '"${@:2}" >"$1" 2>&1; echo "$? $(date +%s)" >"$1.result"' _ "$log" "$@" &
+  lane_pid[$name]=$!
+}
+collect() {
+  local name="$1" log="${lane_log[$1]}" code ended
+  wait "${lane_pid[$name]}"
+  unset "lane_pid[$name]"
+  read -r code ended <"$log.result" 2>/dev/null || { code=1; ended=$(date +%s); }
+  echo "::: $name (ran beside the steps above); its output:" >&2
+  cat "$log"
+  record "$name" "$code" "$((ended - lane_started[$name]))"
 }
 
 start_postgres() {
@@ -86,21 +118,32 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$PG_URL"
 export NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}"
 export CROSSMESH_SHARED_DIR="${CROSSMESH_SHARED_DIR:-$(cd "$ROOT/.." && pwd)/shared}"
 
+# The data-plane suites (*.envoy.test.ts: network namespaces, real Envoys) spend most of their
+# minutes waiting out workload-certificate lifetimes with the CPU idle, so they run beside
+# everything else, one file at a time; they need root. The steps after them run at a lower
+# priority, so that the traffic these suites judge is not starved of the two cores.
+beside "data-plane tests (real Envoys in network namespaces; root)" data-plane bash test/dataPlane/run.sh
+renice -n 10 -p $$ >/dev/null
+
 step "dependency versions (one Backstage release line)" yarn dedupe --check
 step "type check" yarn tsc
+# The adoption test spends most of its minutes in a fresh app's yarn install, build and
+# start-up, so it runs beside the steps below; they start once it has packed the workspace's
+# packages (yarn pack rewrites each package.json while it runs).
+adoption_packed=.crossmesh/logs/adoption-packed
+rm -f "$adoption_packed"
+beside "adoption in a fresh Backstage app" adoption env CROSSMESH_ADOPTION_PACKED="$ROOT/$adoption_packed" bash test/adoption/run.sh
+until [ -e "$adoption_packed" ] || [ -e .crossmesh/logs/adoption.log.result ]; do sleep 1; done
 step "formatting" yarn prettier:check
 step "lint" yarn backstage-cli repo lint
 step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
-# The data-plane suites (*.envoy.test.ts: network namespaces, real Envoys, minutes of traffic)
-# run in a step of their own, one file at a time: they need root, and timing-sensitive traffic
-# should not share two cores with the rest of the suite.
 step "unit and integration tests" run_jest unit env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$' '\.api\.test\.ts$'
 # API tests (*.api.test.ts: the real backend through the test kit) run in a random order, so
 # that no case leans on what another left behind; a failure prints the seed that repeats it
 # (jest --seed=N).
 step "API tests, in random order" run_jest api env CI=true yarn backstage-cli repo test --ci --randomize --testPathIgnorePatterns /node_modules/ --testPathPatterns '\.api\.test\.ts$'
 step "end-to-end tests" bash test/e2e/run.sh
-step "data-plane tests (real Envoys in network namespaces; root)" bash test/dataPlane/run.sh
-step "adoption in a fresh Backstage app" bash test/adoption/run.sh
+collect "adoption in a fresh Backstage app"
+collect "data-plane tests (real Envoys in network namespaces; root)"
 
 [ "${#failed[@]}" -eq 0 ]

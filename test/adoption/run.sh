@@ -12,6 +12,7 @@
 #   5. checks, with Playwright: GET /api/crossmesh/clusters, the catalog's kubernetes-cluster
 #      Resources, the scaffolder's crossmesh actions, and the Mesh page in Chromium.
 #
+# With CROSSMESH_ADOPTION_PACKED set, touches that file once the tarballs are made.
 # Prints each phase's time; on failure, says which phase and why, and keeps the work dir
 # ($CROSSMESH_ADOPTION_DIR, default $TMPDIR/crossmesh-adoption) with the logs.
 set -uo pipefail
@@ -149,6 +150,9 @@ for_each_package build_package
 start_phase "pack tarballs"
 for_each_package pack_package
 "${TS[@]}" test/adoption/inspectTarballs.ts "$TARBALLS" || fail "a tarball would not work as a published package"
+# From here on the workspace is only read: scripts/test.sh starts its other steps once this
+# file exists (yarn pack rewrites each package's package.json while it runs).
+[ -n "${CROSSMESH_ADOPTION_PACKED:-}" ] && touch "$CROSSMESH_ADOPTION_PACKED"
 
 start_phase "create app (create-app $CREATE_APP_VERSION)"
 (cd "$WORK" && logged create-app env BACKSTAGE_APP_NAME=app \
