@@ -133,7 +133,9 @@ step "type check" yarn tsc
 adoption_packed=.crossmesh/logs/adoption-packed
 rm -f "$adoption_packed"
 beside "adoption in a fresh Backstage app" adoption env CROSSMESH_ADOPTION_PACKED="$ROOT/$adoption_packed" bash test/adoption/run.sh
-until [ -e "$adoption_packed" ] || [ -e .crossmesh/logs/adoption.log.result ]; do sleep 1; done
+until [ -e "$adoption_packed" ] || ! kill -0 "${lane_pid[adoption in a fresh Backstage app]}" 2>/dev/null; do
+  sleep 1
+done
 step "formatting" yarn prettier:check
 step "lint" yarn backstage-cli repo lint
 step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
