@@ -40,7 +40,7 @@ step() {
   [ "$1" = - ] && { required=1; shift; }
   local name="$1"; shift
   echo "::: $name" >&2
-  local t0 t
+  local t0
   t0=$(date +%s)
   "$@"
   local code=$?
