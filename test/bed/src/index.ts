@@ -5,6 +5,7 @@
  */
 
 export { startTestBed } from './startTestBed';
+export { leaseTestBed } from './pool/leaseTestBed';
 export { kubeRequest } from './kubeRequest';
 export type { KubeConnection, KubeResponse } from './kubeRequest';
 export { followAuditLog } from './audit';

@@ -167,6 +167,21 @@ async function removeCrossmeshBinding(connection: KubeConnection) {
 }
 
 /** Makes a bare apiserver look like a cluster with Istio installed. */
+/**
+ * Makes a seeded cluster look like Istio `istioVersion`: the images of its Deployments, which
+ * is where crossmesh reads the version from.
+ */
+export async function seedIstioVersion(
+  connection: KubeConnection,
+  istioVersion: string,
+): Promise<void> {
+  for (const manifest of istioManifests(istioVersion)) {
+    if (manifest.kind === 'Deployment') {
+      await apply(connection, manifest);
+    }
+  }
+}
+
 export async function seedCluster(
   connection: KubeConnection,
   {

@@ -35,10 +35,10 @@ import {
 import { freePorts } from './ports';
 import { ManagedProcess, stopProcess } from './processes';
 import { apply, seedCluster, waitForIstioCrds } from './seedCluster';
+import { DEFAULT_ISTIO_VERSION } from './pool/bedShape';
 import { newTokens, renderTokenFile } from './tokens';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 
-const defaultIstioVersion = '1.6.8';
 const clusterNamePattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function checkClusterNames(names: string[]) {
@@ -174,7 +174,7 @@ export async function startTestBed(
             options,
             istiodPlan,
             istio,
-            defaultIstioVersion,
+            DEFAULT_ISTIO_VERSION,
           ),
         };
         if (istio && istiodPlan.clusters.has(name)) {
@@ -285,6 +285,7 @@ export async function startTestBed(
     return {
       clusters,
       stateDir,
+      etcdUrl: `http://127.0.0.1:${etcdClientPort}`,
       dataPlane,
       kubernetesConfig: () => kubernetesConfigFor(clusters),
       async stopCluster(name) {

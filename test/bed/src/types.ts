@@ -153,6 +153,8 @@ export interface KubernetesConfig {
 export interface TestBed {
   clusters: TestCluster[];
   stateDir: string;
+  /** The etcd every cluster keeps its objects in (under `/<cluster name>/`): `http://127.0.0.1:<port>`. */
+  etcdUrl: string;
   /** The Backstage `kubernetes:` config block for these clusters, authenticating as user `crossmesh`. */
   kubernetesConfig(): KubernetesConfig;
   /** Stops one cluster's apiserver (SIGTERM, then SIGKILL after a grace period); its data stays in etcd. */
