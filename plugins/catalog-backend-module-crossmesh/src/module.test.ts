@@ -14,7 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The test runs the real crossmesh backend the module reads from; the module itself does not import it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import crossmeshBackend from '@crossmesh/backstage-plugin-crossmesh-backend';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { AddressInfo } from 'node:net';
 import catalogModule from './module';
 import { CrossmeshEntityProvider } from './CrossmeshEntityProvider';
@@ -60,7 +60,7 @@ describe('the crossmesh catalog module against a real crossmesh backend', () => 
   const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
     await seedServices(bed.clusters, [

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { startCrossmeshTestBackend } from './__testUtils__/testBackend';
 import { DatabaseExposureStore } from './exposure/store/DatabaseExposureStore';
 
@@ -12,7 +12,7 @@ describe('crossmesh backend against real API servers', () => {
   let bed: TestBed;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
       istioVersions: {
         'cluster-1': '1.6.8',

@@ -3,7 +3,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // The real crossmesh backend is what the actions call; tests only.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import crossmeshBackend from '@crossmesh/backstage-plugin-crossmesh-backend';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { readdirSync, readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
@@ -41,7 +41,7 @@ describe('the example templates in the real scaffolder (dry run)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     backend = await startTestBackend({
       features: [
         crossmeshBackend,

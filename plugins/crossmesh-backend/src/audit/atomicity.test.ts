@@ -1,6 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { migrationsDirectory } from '../database/migrations';
@@ -52,7 +52,7 @@ describe('a failing audit insert leaves no state change', () => {
   // A real cluster holds svc-2, labelled as the component's: a request proves ownership there.
   let bed: TestBed;
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { MeshStrategy } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
 import {
   CrossmeshTestBackend,
@@ -127,7 +127,7 @@ describe('the preview before approval is what the reconciler applies', () => {
   const as = (user: string) => backend.as(user);
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: Object.keys(ISTIO_VERSIONS),
       istioVersions: ISTIO_VERSIONS,
     });

@@ -1,5 +1,5 @@
 import { RECONCILE_TASK } from '../exposure/reconcile/startReconciling';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ describeOnPostgres("A cluster's credentials revoked", () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crossmesh-faults-'));
     database = freshFaultDatabase();
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
   });

@@ -11,7 +11,7 @@ import {
   opensslRoot,
   throughProxy,
 } from './__testUtils__/meshInUse';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 
 jest.setTimeout(300_000);
 
@@ -118,7 +118,7 @@ describe("issue 18's attacks, through the real backend", () => {
   const root = opensslRoot('/O=Istio/CN=Root CA');
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
   });

@@ -1,5 +1,5 @@
 import { ROOT_IMPORT_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { readSecretAsAdmin } from '../__testUtils__/trustTestKit';
 import {
   HostileBackend,
@@ -54,7 +54,7 @@ describe('certificates crossmesh refuses on import, made with the openssl CLI', 
   let pki: ReturnType<typeof opensslWorkbench>;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     pki = opensslWorkbench();
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { CONFIRMATION_ERROR_CODES } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { isDeepStrictEqual } from 'node:util';
 import { clusterWriteLog } from './__testUtils__/clusterWriteLog';
 import {
@@ -30,7 +30,7 @@ describe('two people for the root, and approvals that bind, through the real bac
   const sent: NotificationSendOptions[] = [];
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     api = await startHostileBackend({
       databases,
       bed,

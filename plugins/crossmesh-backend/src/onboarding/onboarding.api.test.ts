@@ -1,5 +1,5 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   RECONCILE_TASK,
   startCrossmeshTestBackend,
@@ -18,7 +18,7 @@ describe('cluster membership and .global DNS over HTTP', () => {
   const stops: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
       istioVersions: { 'cluster-3': '1.9.0' },
     });

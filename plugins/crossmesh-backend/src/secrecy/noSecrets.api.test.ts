@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { format } from 'node:util';
 import { clusterAdmin, ClusterAdmin } from '../__testUtils__/clusterAdmin';
 import {
@@ -206,7 +206,7 @@ describe('no secret material in logs or API responses', () => {
         consoleLines.push(`console.${method}: ${format(...args)}`);
       });
     }
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);

@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { KEY_ENCRYPTION_ERROR_CODE } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
 import {
   CrossmeshTestBackend,
@@ -59,7 +59,7 @@ describe('a missing or wrong key-encryption secret', () => {
   let mesh: CrossmeshTestBackend | undefined;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
   });
   afterEach(async () => {
     await mesh?.stop();

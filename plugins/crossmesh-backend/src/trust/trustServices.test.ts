@@ -1,7 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { KubernetesClients } from '../clusters/KubernetesClients';
 import { deriveKek } from '../pki';
 import {
@@ -26,7 +26,7 @@ const kekB = deriveKek('the second key-encryption secret, long enough');
 describe('trust services', () => {
   let bed: TestBed;
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
   });
   afterAll(async () => {
     await bed?.stop();

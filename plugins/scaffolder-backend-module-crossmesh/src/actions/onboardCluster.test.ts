@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   REFUSED_CONFIGMAP_WRITE,
   refuseCrossmeshConfigMapWrites,
-  startTestBed,
+  leaseTestBed,
   TestBed,
 } from '@crossmesh/test-bed';
 import {
@@ -24,7 +24,7 @@ describe('crossmesh:cluster:onboard against a real backend and API servers', () 
   const onboard = () => started.actions.get('crossmesh:cluster:onboard')!;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'],
     });
     started = await startActionsBackend(bed);
@@ -285,7 +285,7 @@ describe('crossmesh:cluster:onboard for a user the backend refuses', () => {
   let started: Awaited<ReturnType<typeof startActionsBackend>>;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     started = await startActionsBackend(bed, {
       features: [
         mockServices.permissions.mock({

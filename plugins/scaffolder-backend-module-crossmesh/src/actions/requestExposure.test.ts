@@ -1,4 +1,4 @@
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   checkpointState,
   runAction,
@@ -37,7 +37,7 @@ describe('crossmesh:exposure:request against a real backend', () => {
     (await started.call('GET', '/exposures?limit=100')).body.items;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);

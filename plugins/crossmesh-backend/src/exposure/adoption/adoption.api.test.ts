@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   CrossmeshTestBackend,
   startCrossmeshTestBackend,
@@ -62,7 +62,7 @@ describe('adopting a hand-made .global set-up over HTTP, against real API server
   }
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
     await seedServices(bed.clusters, [

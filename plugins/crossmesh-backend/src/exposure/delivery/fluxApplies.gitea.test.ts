@@ -2,7 +2,7 @@ import {
   kubeRequest,
   startFlux,
   startGitea,
-  startTestBed,
+  leaseTestBed,
   TestBed,
   TestFlux,
   TestGitea,
@@ -29,7 +29,7 @@ describe('a merged pull request, applied by Flux', () => {
   let repo: GiteaRepository;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     gitea = await startGitea(bed.stateDir);
     const made = await giteaRepository(gitea, 'mesh');
     repo = made.repo;

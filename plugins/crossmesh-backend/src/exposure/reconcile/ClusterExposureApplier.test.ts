@@ -1,4 +1,4 @@
-import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
@@ -93,7 +93,7 @@ describe('ClusterExposureApplier against real API servers', () => {
       .sort();
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     connections = connectionsOf(bed);
     applier = new ClusterExposureApplier(new KubernetesClients());
     admin = await Promise.all(bed.clusters.map(adminCustomObjects));

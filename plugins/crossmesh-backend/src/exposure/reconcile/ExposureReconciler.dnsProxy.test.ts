@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { adminApis } from '../../__testUtils__/trustTestKit';
 import {
   insertApprovedRequest,
@@ -15,7 +15,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 describe('ExposureReconciler with the dns-proxy strategy (Istio 1.22)', () => {
   let bed: TestBed;
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2'],
       istioVersion: '1.22.3',
     });

@@ -3,7 +3,7 @@ import {
   kubeRequest,
   startFlux,
   startGitea,
-  startTestBed,
+  leaseTestBed,
   TestBed,
   TestFlux,
   TestGitea,
@@ -83,7 +83,7 @@ describe('the reconciler, for a cluster delivered through Git', () => {
   let git: Extract<ClusterDelivery, { mode: 'git' }>;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     gitea = await startGitea(bed.stateDir);
     ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
     flux = await startFlux(bed.clusters[0], bed.stateDir);

@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import {
   startFlux,
   startGitea,
-  startTestBed,
+  leaseTestBed,
   TestBed,
   TestFlux,
   TestGitea,
@@ -51,7 +51,7 @@ describe('the reconciler, for a cluster whose CoreDNS ConfigMap is in Git', () =
   let status: DatabaseReconcileStatusStore;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     gitea = await startGitea(bed.stateDir);
     ({ repository, repo } = await giteaRepository(gitea, 'mesh'));
     // The platform team's repository already holds the ConfigMap, and Flux applies it.

@@ -2,7 +2,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterObserver } from '../../clusters/ClusterObserver';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { connectionsOf } from '../../__testUtils__/trustTestKit';
@@ -63,7 +63,7 @@ async function listServiceEntries(cluster: TestBed['clusters'][number]) {
 describe('ExposureReconciler on real API servers', () => {
   let bed: TestBed;
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);

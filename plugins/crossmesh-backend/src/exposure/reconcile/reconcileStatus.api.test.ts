@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   component,
   CrossmeshTestBackend,
@@ -35,7 +35,7 @@ describe('GET /reconcile/status against real API servers', () => {
   const as = (user: string) => backend.as(user);
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
       istioVersions: { 'cluster-3': '1.22.3' },
     });

@@ -1,4 +1,4 @@
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { renderExposure } from './renderExposure';
 import type { KubeObject } from './types';
@@ -18,7 +18,7 @@ describe('rendered objects against a real API server with Istio’s CRDs', () =>
   let core: CoreV1Api;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     const k8s = await import('@kubernetes/client-node');
     const kubeconfig = new k8s.KubeConfig();
     kubeconfig.loadFromFile(bed.clusters[0].kubeconfigPath);

@@ -1,4 +1,4 @@
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   component,
   CrossmeshTestBackend,
@@ -49,7 +49,7 @@ describe('VIPs avoid what other tools use in the consumer cluster (real API serv
   const carol = () => mesh.as('user:default/carol');
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     await seedServices(bed.clusters, [
       { cluster: 'cluster-2', namespace: 'bar', name: 'svc-2' },
     ]);

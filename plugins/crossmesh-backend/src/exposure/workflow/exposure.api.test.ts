@@ -1,4 +1,4 @@
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
 import {
   component,
@@ -21,7 +21,7 @@ describe('exposure workflow over HTTP', () => {
   let backend: CrossmeshTestBackend;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
     await seedServices(bed.clusters, [

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { parseAllDocuments } from 'yaml';
 import {
   CrossmeshTestBackend,
@@ -61,7 +61,7 @@ describe('request form routes over HTTP', () => {
   let backend: CrossmeshTestBackend;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
     const { core } = await adminApis(bed.clusters[1]);

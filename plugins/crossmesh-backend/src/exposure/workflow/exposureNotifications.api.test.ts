@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   component,
   startCrossmeshTestBackend,
@@ -25,7 +25,7 @@ describe('exposure notifications over HTTP', () => {
   const backends: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3'],
     });
     await seedServices(bed.clusters, [

@@ -1,4 +1,4 @@
-import { seedServices, startTestBed, TestBed } from '@crossmesh/test-bed';
+import { seedServices, leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { adminApis } from '../../__testUtils__/trustTestKit';
 import { matchesLabelSelector, parseLabelSelector } from './labelSelector';
 
@@ -26,7 +26,7 @@ const SELECTORS = [
 describe('label selectors, matched as the API server matches them', () => {
   let bed: TestBed;
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     await seedServices(bed.clusters, [
       {
         cluster: 'cluster-1',

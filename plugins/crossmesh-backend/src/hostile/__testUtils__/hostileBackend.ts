@@ -4,7 +4,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   BedService,
   seedServices,
-  startTestBed,
+  leaseTestBed,
   TestBed,
 } from '@crossmesh/test-bed';
 import { Knex } from 'knex';
@@ -111,7 +111,7 @@ export async function startHostileBackend(options: {
   const ownsBed = !options.bed;
   const bed: TestBed =
     options.bed ??
-    (await startTestBed({ clusters: ['cluster-1', 'cluster-2', 'cluster-3'] }));
+    (await leaseTestBed({ clusters: ['cluster-1', 'cluster-2', 'cluster-3'] }));
   try {
     await seedServices(bed.clusters, [
       ...SERVICES,

@@ -3,7 +3,7 @@ import {
   clusterRequest,
   REFUSED_CONFIGMAP_WRITE,
   refuseCrossmeshConfigMapWrites,
-  startTestBed,
+  leaseTestBed,
   TestBed,
 } from '@crossmesh/test-bed';
 import {
@@ -24,7 +24,7 @@ describe('onboarding jobs over HTTP, on real API servers', () => {
     started.call(method, path, body);
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'],
     });
     started = await startCrossmeshTestBackend({

@@ -1,5 +1,5 @@
 import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { loadFixtures } from '../../__testUtils__/dnsFixtures';
 import {
   CrossmeshTestBackend,
@@ -19,7 +19,7 @@ describe('preflight of a k3s cluster’s DNS (real API server)', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     const started = await startCrossmeshTestBackend({
       kubernetes: bed.kubernetesConfig(),
       users: usersWithDefaultOnPlatformTeam,

@@ -1,5 +1,5 @@
 import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   CrossmeshTestBackend,
   startCrossmeshTestBackend,
@@ -24,7 +24,7 @@ describe('preflight of a multi-primary cluster’s mesh config (real API server)
   let admin: Awaited<ReturnType<typeof clusterAdmin>>;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1'],
       istioVersions: { 'cluster-1': '1.22.3' },
     });
@@ -173,7 +173,7 @@ describe('preflight of the mesh configs of revision-tagged istiods (real API ser
   let backend: CrossmeshTestBackend;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1'],
       istioVersions: { 'cluster-1': '1.24.2' },
     });

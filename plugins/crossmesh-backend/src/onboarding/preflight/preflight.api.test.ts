@@ -1,5 +1,5 @@
 import { PreflightCheck } from '@crossmesh/backstage-plugin-crossmesh-common';
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import {
   CrossmeshTestBackend,
   startCrossmeshTestBackend,
@@ -22,7 +22,7 @@ describe('GET /clusters/{clusterName}/preflight against real API servers', () =>
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    bed = await startTestBed({
+    bed = await leaseTestBed({
       clusters: ['cluster-1', 'cluster-2', 'cluster-3', 'cluster-4'],
     });
     const started = await startCrossmeshTestBackend({

@@ -1,4 +1,4 @@
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { ClusterConnection } from '../../clusters/clusterConnections';
 import { KubernetesClients } from '../../clusters/KubernetesClients';
 import { CACERTS_KEYS } from '../../pki';
@@ -33,7 +33,7 @@ describe('CacertsDistributor against real API servers', () => {
 
   beforeAll(async () => {
     [bed, mesh] = await Promise.all([
-      startTestBed({ clusters: ['cluster-1', 'cluster-2', 'cluster-3'] }),
+      leaseTestBed({ clusters: ['cluster-1', 'cluster-2', 'cluster-3'] }),
       meshPki('cluster-1'),
     ]);
     connections = connectionsOf(bed);

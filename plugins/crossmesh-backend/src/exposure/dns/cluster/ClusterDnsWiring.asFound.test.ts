@@ -1,4 +1,4 @@
-import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../../clusters/clusterConnections';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
@@ -83,7 +83,7 @@ describe('ClusterDnsWiring leaves a cluster as it found it (real API server)', (
     });
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1'] });
     cluster = bed.clusters[0];
     [connection] = connectionsOf(bed);
     admin = await adminApis(cluster);

@@ -1,4 +1,4 @@
-import { startTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed, TestCluster } from '@crossmesh/test-bed';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { ClusterConnection } from '../../../clusters/clusterConnections';
 import { KubernetesClients } from '../../../clusters/KubernetesClients';
@@ -71,7 +71,7 @@ describe('ClusterDnsWiring against real API servers', () => {
   let ip: string;
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['cluster-1', 'cluster-2'] });
+    bed = await leaseTestBed({ clusters: ['cluster-1', 'cluster-2'] });
     connections = connectionsOf(bed);
     wiring = new ClusterDnsWiring(new KubernetesClients());
     original = (await readConfigMapAsAdmin(bed.clusters[0], 'coredns')).data!
