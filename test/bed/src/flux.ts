@@ -60,8 +60,9 @@ function healthy(port: number): Promise<boolean> {
 }
 
 /**
- * Installs Flux's CRDs and namespace in `cluster` and starts both controllers; resolves
- * once both answer their health checks.
+ * Installs Flux's CRDs and namespace in `cluster` and starts both controllers in a new
+ * folder `stateDir/flux-<cluster>-XXXXXX` (their logs are there); resolves once both answer
+ * their health checks.
  *
  * @public
  */
@@ -83,7 +84,9 @@ export async function startFlux(
   });
   await waitForCrds(connection, crds);
 
-  const dir = path.join(stateDir, `flux-${cluster.name}`);
+  // A new folder each time: a leased bed's state dir may have served other tests' Flux.
+  fs.mkdirSync(stateDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(stateDir, `flux-${cluster.name}-`));
   fs.mkdirSync(path.join(dir, 'artifacts'), { recursive: true });
   const [
     sourceHealth,
@@ -108,8 +111,8 @@ export async function startFlux(
       ],
       cwd: dir,
       env,
-      logFile: path.join(stateDir, 'logs', `${name}-${cluster.name}.log`),
-      pidDir: path.join(stateDir, 'pids'),
+      logFile: path.join(dir, `${name}.log`),
+      pidDir: path.join(dir, 'pids'),
     });
   const children: ManagedProcess[] = [
     start('source-controller', [

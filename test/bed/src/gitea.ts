@@ -104,15 +104,18 @@ function get(url: string): Promise<number> {
 }
 
 /**
- * Starts Gitea in `stateDir/gitea`: writes its app.ini, migrates its database, creates the
- * admin user and its token with Gitea's CLI, then serves and waits until the API answers.
+ * Starts Gitea in a new folder `stateDir/gitea-XXXXXX` (its log is `gitea.log` there; a bed's
+ * state dir may have served other tests' Giteas): writes its app.ini, migrates its database,
+ * creates the admin user and its token with Gitea's CLI, then serves and waits until the API
+ * answers.
  *
  * @public
  */
 export async function startGitea(stateDir: string): Promise<TestGitea> {
   const home = await giteaDir();
   const binary = path.join(home, 'gitea');
-  const dir = path.join(stateDir, 'gitea');
+  fs.mkdirSync(stateDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(stateDir, 'gitea-'));
   fs.mkdirSync(path.join(dir, 'custom', 'conf'), { recursive: true });
   const port = await freePort();
   const config = path.join(dir, 'custom', 'conf', 'app.ini');
@@ -163,7 +166,7 @@ export async function startGitea(stateDir: string): Promise<TestGitea> {
     .pop()!
     .trim();
 
-  const logFile = path.join(stateDir, 'logs', 'gitea.log');
+  const logFile = path.join(dir, 'gitea.log');
   const child = startProcess({
     name: 'gitea',
     command: binary,
@@ -171,7 +174,7 @@ export async function startGitea(stateDir: string): Promise<TestGitea> {
     cwd: dir,
     env,
     logFile,
-    pidDir: path.join(stateDir, 'pids'),
+    pidDir: path.join(dir, 'pids'),
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
