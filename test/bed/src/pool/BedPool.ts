@@ -31,7 +31,6 @@ interface PooledBed {
 export interface PoolCounts {
   started: number;
   leases: number;
-  restores: number;
   dropped: number;
 }
 
@@ -48,7 +47,6 @@ export class BedPool {
   readonly counts: PoolCounts = {
     started: 0,
     leases: 0,
-    restores: 0,
     dropped: 0,
   };
 
@@ -190,14 +188,15 @@ export class BedPool {
         restoreCluster(pooled.bed.etcdUrl, snapshot),
       ),
     );
-    this.counts.restores += 1;
     return writes
       .flat()
       .map(write => ('put' in write ? write.put.key : write.delete.key));
   }
 
   private async drop(pooled: PooledBed) {
-    this.beds.splice(this.beds.indexOf(pooled), 1);
+    const index = this.beds.indexOf(pooled);
+    if (index < 0) return;
+    this.beds.splice(index, 1);
     await pooled.bed.stop();
   }
 }
