@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { postJson } from './postJson';
 
 /** One key of etcd as its v3 JSON gateway returns it; key and value decoded to bytes. */
 export interface EtcdEntry {
@@ -23,44 +23,14 @@ export function prefixEnd(prefix: string): string {
   return bytes.toString('latin1');
 }
 
-// node:http rather than fetch: Backstage's jest setup replaces fetch with one that refuses.
-function post(url: string, path: string, body: unknown): Promise<any> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${url}${path}`,
-      {
-        method: 'POST',
-        agent: false,
-        timeout: 30_000,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(payload),
-        },
-      },
-      response => {
-        const chunks: Buffer[] = [];
-        response.on('data', chunk => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (response.statusCode !== 200) {
-            reject(
-              new Error(
-                `etcd ${path} answered ${response.statusCode}: ${text}`,
-              ),
-            );
-            return;
-          }
-          resolve(JSON.parse(text));
-        });
-      },
+async function post(url: string, path: string, body: unknown): Promise<any> {
+  const answer = await postJson(`${url}${path}`, body, { timeoutMs: 30_000 });
+  if (answer.status !== 200) {
+    throw new Error(
+      `etcd ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
     );
-    request.on('timeout', () =>
-      request.destroy(new Error(`etcd ${path} did not answer in 30 s`)),
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+  }
+  return answer.body;
 }
 
 /** Every key under `prefix`, with values unless `keysOnly`. */

@@ -1,48 +1,21 @@
-import http from 'node:http';
 import { kubernetesConfigFor } from '../kubeconfig';
 import { startTestBed } from '../startTestBed';
 import type { TestBed, TestBedOptions } from '../types';
 import type { LeaseAnswer } from './bedBroker';
 import { requestedShape } from './bedShape';
+import { postJson } from './postJson';
 
 /** Set by the jest global set-up to the run's bed broker. */
 export const BED_POOL_ENV = 'CROSSMESH_BED_POOL';
 
-// node:http with its own connection: Backstage's jest setup replaces fetch and the global agents.
-function post(url: string, body: unknown): Promise<any> {
-  const payload = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent: false,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(payload),
-        },
-      },
-      response => {
-        const chunks: Buffer[] = [];
-        response.on('data', chunk => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const parsed = text ? JSON.parse(text) : undefined;
-          if ((response.statusCode ?? 500) >= 300) {
-            reject(
-              new Error(
-                `The test bed pool at ${url}: ${parsed?.error ?? text}`,
-              ),
-            );
-          } else {
-            resolve(parsed);
-          }
-        });
-      },
+async function post(url: string, body: unknown): Promise<any> {
+  const answer = await postJson(url, body);
+  if (answer.status >= 300) {
+    throw new Error(
+      `The test bed pool at ${url}: ${answer.body?.error ?? answer.body}`,
     );
-    request.on('error', reject);
-    request.end(payload);
-  });
+  }
+  return answer.body;
 }
 
 function refuse(action: string): () => Promise<never> {
