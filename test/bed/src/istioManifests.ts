@@ -2,6 +2,9 @@ import type { Manifest } from './resourcePaths';
 
 export const istioNamespace = 'istio-system';
 
+/** The Istio version of a bed's seeded clusters when the bed's options name none. */
+export const DEFAULT_ISTIO_VERSION = '1.6.8';
+
 /** TEST-NET-1 (RFC 5737): documentation addresses, only ever strings here. */
 export function gatewayAddressFor(clusterIndex: number): string {
   return `192.0.2.${10 + clusterIndex}`;

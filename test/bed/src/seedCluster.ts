@@ -166,7 +166,6 @@ async function removeCrossmeshBinding(connection: KubeConnection) {
   }
 }
 
-/** Makes a bare apiserver look like a cluster with Istio installed. */
 /**
  * Makes a seeded cluster look like Istio `istioVersion`: the images of its Deployments, which
  * is where crossmesh reads the version from.
@@ -182,6 +181,7 @@ export async function seedIstioVersion(
   }
 }
 
+/** Makes a bare apiserver look like a cluster with Istio installed. */
 export async function seedCluster(
   connection: KubeConnection,
   {

@@ -24,7 +24,12 @@ import {
 } from './dataPlane/bedDataPlane';
 import { BedNetwork } from './dataPlane/BedNetwork';
 import type { DataPlane } from './dataPlane/DataPlane';
-import { gatewayAddressFor, istioPods, meshConfigMap } from './istioManifests';
+import {
+  DEFAULT_ISTIO_VERSION,
+  gatewayAddressFor,
+  istioPods,
+  meshConfigMap,
+} from './istioManifests';
 import { kubernetesConfigFor, renderKubeconfig } from './kubeconfig';
 import { findBinaries } from './paths';
 import {
@@ -35,7 +40,6 @@ import {
 import { freePorts } from './ports';
 import { ManagedProcess, stopProcess } from './processes';
 import { apply, seedCluster, waitForIstioCrds } from './seedCluster';
-import { DEFAULT_ISTIO_VERSION } from './pool/bedShape';
 import { newTokens, renderTokenFile } from './tokens';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 

@@ -1,8 +1,6 @@
 import type { CrossmeshAccess } from '../crossmeshAccess';
+import { DEFAULT_ISTIO_VERSION } from '../istioManifests';
 import type { TestBedOptions } from '../types';
-
-/** The default Istio version of a bed's seeded clusters. */
-export const DEFAULT_ISTIO_VERSION = '1.6.8';
 
 /** What a shared bed is made of: its clusters, each with its seeded Istio version, and crossmesh's access. */
 export interface BedShape {
