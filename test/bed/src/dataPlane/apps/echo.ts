@@ -62,7 +62,7 @@ function chainOf(encoded: string | undefined) {
   };
 }
 
-http
+const server = http
   .createServer((request, response) => {
     const peer = peerOf(
       request.headers['x-forwarded-client-cert'] as string | undefined,
@@ -86,3 +86,8 @@ http
     response.end(`${JSON.stringify(answer)}\n`);
   })
   .listen(Number(port), '0.0.0.0');
+// The sidecar keeps idle connections to the app for an hour (Istio's default idle timeout),
+// while Node closes them after 5 s; a request the sidecar sends on one as Node closes it fails
+// with a 503 "connection termination", a race between the app and its own sidecar whatever
+// the mesh does. So the app keeps them longer than its sidecar does.
+server.keepAliveTimeout = 2 * 60 * 60 * 1000;
