@@ -1,4 +1,4 @@
-import { startTestBed, TestBed } from '@crossmesh/test-bed';
+import { leaseTestBed, TestBed } from '@crossmesh/test-bed';
 import { startCrossmeshTestBackend } from '../__testUtils__/testBackend';
 import { adminApis } from '../__testUtils__/trustTestKit';
 
@@ -21,7 +21,10 @@ describe('DNS capture of the dns-proxy strategy, read from real API servers', ()
   const backends: Array<{ stop(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    bed = await startTestBed({ clusters: ['c1'], istioVersion: '1.22.3' });
+    bed = await leaseTestBed({
+      clusters: ['cluster-1'],
+      istioVersion: '1.22.3',
+    });
   });
 
   afterEach(async () => {
@@ -77,7 +80,7 @@ describe('DNS capture of the dns-proxy strategy, read from real API servers', ()
   it('reports unknown while the mesh config is missing', async () => {
     const [c1] = await clusters();
     expect(c1).toMatchObject({
-      name: 'c1',
+      name: 'cluster-1',
       reachable: true,
       strategy: 'dns-proxy',
       dnsCapture: 'unknown',
