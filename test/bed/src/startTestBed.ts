@@ -40,6 +40,11 @@ import {
 import { freePorts } from './ports';
 import { ManagedProcess, stopProcess } from './processes';
 import { apply, seedCluster, waitForIstioCrds } from './seedCluster';
+import {
+  seedTemplatesDir,
+  restoreSeedTemplate,
+  saveSeedTemplate,
+} from './seedTemplates';
 import { newTokens, renderTokenFile } from './tokens';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 
@@ -222,26 +227,42 @@ export async function startTestBed(
       await waitForApiserver(spec, child);
     };
 
+    // A state dir given by the caller may hold an earlier start's cluster: seed that one as ever.
+    const templates = createdStateDir ? seedTemplatesDir() : undefined;
+    const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     await Promise.all(
       clusters.map(async cluster => {
+        const admin = {
+          url: cluster.url,
+          ca: ca.certPem,
+          token: cluster.adminToken,
+        };
+        const seed = {
+          istioVersion: cluster.istioVersion,
+          gatewayAddress: cluster.gatewayAddress,
+          crossmeshAccess: options.crossmeshAccess,
+        };
+        const seeded =
+          templates &&
+          (await restoreSeedTemplate(templates, etcdUrl, cluster.name, seed));
         await startApiserver(cluster.name);
-        log(`${cluster.name}: kube-apiserver ready at ${cluster.url}; seeding`);
-        await seedCluster(
-          { url: cluster.url, ca: ca.certPem, token: cluster.adminToken },
-          {
-            istioVersion: cluster.istioVersion,
-            gatewayAddress: cluster.gatewayAddress,
-            crossmeshAccess: options.crossmeshAccess,
-          },
-        );
+        if (seeded) {
+          log(
+            `${cluster.name}: kube-apiserver ready at ${cluster.url}, seeded from this run's copy`,
+          );
+          await waitForIstioCrds(admin);
+        } else {
+          log(
+            `${cluster.name}: kube-apiserver ready at ${cluster.url}; seeding`,
+          );
+          await seedCluster(admin, seed);
+          if (templates) {
+            await saveSeedTemplate(templates, etcdUrl, cluster.name, seed);
+          }
+        }
         log(`${cluster.name}: seeded with Istio ${cluster.istioVersion}`);
         const istiod = istiods.get(cluster.name);
         if (istiod) {
-          const admin = {
-            url: cluster.url,
-            ca: ca.certPem,
-            token: cluster.adminToken,
-          };
           for (const manifest of [
             meshConfigMap(),
             ...istioPods(cluster.istioVersion),
@@ -289,7 +310,7 @@ export async function startTestBed(
     return {
       clusters,
       stateDir,
-      etcdUrl: `http://127.0.0.1:${etcdClientPort}`,
+      etcdUrl,
       dataPlane,
       kubernetesConfig: () => kubernetesConfigFor(clusters),
       async stopCluster(name) {
