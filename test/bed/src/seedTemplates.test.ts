@@ -59,6 +59,8 @@ async function seededState(cluster: TestCluster) {
 
 describe('seeded copies within a run', () => {
   let templates: string;
+  // In a run of the whole repository this worker may have the run's own folder: keep it.
+  const runFolder = process.env[SEED_TEMPLATES_ENV];
   const beds: TestBed[] = [];
   const start = async (options: TestBedOptions) => {
     const lines: string[] = [];
@@ -76,7 +78,8 @@ describe('seeded copies within a run', () => {
   });
 
   afterAll(async () => {
-    delete process.env[SEED_TEMPLATES_ENV];
+    if (runFolder === undefined) delete process.env[SEED_TEMPLATES_ENV];
+    else process.env[SEED_TEMPLATES_ENV] = runFolder;
     await Promise.all(beds.map(bed => bed.stop()));
     fs.rmSync(templates, { recursive: true, force: true });
   });
