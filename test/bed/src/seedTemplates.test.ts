@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { kubeRequest, KubeConnection } from './kubeRequest';
+import { asAdmin, asCrossmesh } from './__testUtils__/connections';
+import { kubeRequest } from './kubeRequest';
 import { SEED_TEMPLATES_ENV, seedTemplateCounts } from './seedTemplates';
 import { startTestBed } from './startTestBed';
 import type { TestBed, TestBedOptions, TestCluster } from './types';
 
 jest.setTimeout(120_000);
-
-const asAdmin = (cluster: TestCluster): KubeConnection => ({
-  url: cluster.url,
-  ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-  token: cluster.adminToken,
-});
-const asCrossmesh = (cluster: TestCluster): KubeConnection => ({
-  ...asAdmin(cluster),
-  token: cluster.crossmeshToken,
-});
 
 /** What seeding a cluster makes, as a test would meet it. */
 async function seededState(cluster: TestCluster) {

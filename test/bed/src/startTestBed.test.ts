@@ -1,24 +1,16 @@
 import fs from 'node:fs';
 import yaml from 'js-yaml';
+import { asAdmin, asCrossmesh } from './__testUtils__/connections';
 import { kubeRequest, KubeConnection } from './kubeRequest';
 import { sharedFile } from './paths';
 import { startTestBed } from './startTestBed';
-import type { TestBed, TestCluster } from './types';
+import type { TestBed } from './types';
 
 jest.setTimeout(120_000);
 
 const clusterNames = ['cluster-1', 'cluster-2', 'cluster-3'];
 let bed: TestBed;
 
-const asAdmin = (cluster: TestCluster): KubeConnection => ({
-  url: cluster.url,
-  ca: Buffer.from(cluster.caData, 'base64').toString('utf8'),
-  token: cluster.adminToken,
-});
-const asCrossmesh = (cluster: TestCluster): KubeConnection => ({
-  ...asAdmin(cluster),
-  token: cluster.crossmeshToken,
-});
 const get = async (connection: KubeConnection, path: string) => {
   const response = await kubeRequest(connection, path);
   if (response.status !== 200) {
