@@ -1,6 +1,7 @@
 import { adminConnection, kubeRequest } from '../kubeRequest';
 import type { TestCluster } from '../types';
 import { BedPool } from './BedPool';
+import { writeAll } from './etcdClient';
 import { startBedBroker } from './bedBroker';
 import { BED_POOL_ENV, leaseTestBed } from './leaseTestBed';
 
@@ -54,6 +55,34 @@ async function dirty(cluster: TestCluster) {
   ]);
 }
 
+/**
+ * Makes every IPAddress of the cluster an hour old, as on a bed idle in the pool for that
+ * long: written to etcd as JSON, which the API server reads like its own protobuf.
+ */
+async function ageIpAddresses(etcdUrl: string, cluster: TestCluster) {
+  const list = await call(cluster, '/apis/networking.k8s.io/v1/ipaddresses');
+  const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+  await writeAll(
+    etcdUrl,
+    list.body.items.map((item: any) => {
+      const { resourceVersion: _, ...metadata } = item.metadata;
+      const aged = {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IPAddress',
+        ...item,
+        metadata: { ...metadata, creationTimestamp: anHourAgo },
+      };
+      return {
+        put: {
+          key: `/${cluster.name}/ipaddresses/${item.metadata.name}`,
+          value: Buffer.from(JSON.stringify(aged)),
+        },
+      };
+    }),
+  );
+  return list.body.items.length;
+}
+
 describe('BedPool', () => {
   let pool: BedPool;
   afterEach(async () => {
@@ -97,6 +126,40 @@ describe('BedPool', () => {
     // What the next test does first works as on a fresh bed.
     await dirty(cluster);
     await pool.release(second.id);
+  });
+
+  it("reuses a bed whose Services' IP addresses are over a minute old: the API server's IP repair answers the restore, and the pool puts its writes back instead of dropping the bed", async () => {
+    pool = new BedPool({ maxIdle: 1 });
+    const first = await pool.lease({ clusters: ['cluster-1'] });
+    const cluster = first.bed.clusters[0];
+    await pool.release(first.id);
+    // Idle: aged now, and taken as seeded when the next lease re-seeds the Istio version.
+    expect(await ageIpAddresses(first.bed.etcdUrl, cluster)).toBeGreaterThan(1);
+    const gatewayIp = (await call(cluster, gatewayPath)).body.spec.clusterIP;
+    const ipPath = `/apis/networking.k8s.io/v1/ipaddresses/${gatewayIp}`;
+    let lease = await pool.lease({
+      clusters: ['cluster-1'],
+      istioVersion: '1.22.3',
+    });
+    const agedIp = (await call(cluster, ipPath)).body;
+    expect(Date.parse(agedIp.metadata.creationTimestamp)).toBeLessThan(
+      Date.now() - 60_000,
+    );
+    for (let round = 0; round < 3; round += 1) {
+      expect((await call(cluster, gatewayPath, 'DELETE')).status).toBe(200);
+      await pool.release(lease.id);
+      lease = await pool.lease({ clusters: ['cluster-1'] });
+      expect(lease.bed).toBe(first.bed);
+      const ip = (await call(cluster, ipPath)).body;
+      expect(ip.metadata.uid).toBe(agedIp.metadata.uid);
+      expect(ip.spec.parentRef).toMatchObject({
+        resource: 'services',
+        namespace: 'istio-system',
+        name: 'istio-ingressgateway',
+      });
+    }
+    expect(pool.counts).toMatchObject({ started: 1, dropped: 0 });
+    await pool.release(lease.id);
   });
 
   it('stops a bed that is still written to after its release instead of reusing it', async () => {

@@ -22,6 +22,14 @@ const SERVER_OWNED = [
  */
 const SERVER_UPDATED = ['apiextensions.k8s.io/customresourcedefinitions/'];
 
+/**
+ * Resources the API server repairs from others: its IP repair loop deletes an IPAddress older
+ * than a minute whose Service it has not seen yet, and makes a new one when it then sees the
+ * Service. A restore puts a Service and its IPAddress back together, but the loop watches the
+ * two apart, so it may answer a restore with writes of its own.
+ */
+const SERVER_REPAIRED = ['ipaddresses/'];
+
 /** One cluster's objects as etcd held them when the snapshot was taken. */
 export interface ClusterSnapshot {
   /** The cluster's etcd prefix, e.g. `/cluster-1/`. */
@@ -34,6 +42,10 @@ const under = (prefixes: string[], prefix: string, key: string) =>
 
 export function isServerOwned(prefix: string, key: string): boolean {
   return under(SERVER_OWNED, prefix, key);
+}
+
+export function isServerRepaired(prefix: string, key: string): boolean {
+  return under(SERVER_REPAIRED, prefix, key);
 }
 
 /**

@@ -24,11 +24,11 @@ export default async function jestGlobalTeardown() {
   (globalThis as any).crossmeshBedBroker = undefined;
   delete process.env[BED_POOL_ENV];
   await broker.close();
-  const { started, leases, dropped } = broker.counts;
+  const { started, leases, dropped, repaired } = broker.counts;
   if (leases > 0) {
     // eslint-disable-next-line no-console
     console.error(
-      `test bed pool: ${leases} leases served by ${started} beds started (${dropped} stopped instead of reused)`,
+      `test bed pool: ${leases} leases served by ${started} beds started (${dropped} stopped instead of reused, ${repaired} restores settled again after the API server's IP repairs)`,
     );
   }
 }
