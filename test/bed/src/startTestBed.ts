@@ -17,6 +17,7 @@ import {
   planIstiods,
 } from './istio/bedIstiods';
 import { IstiodRunner } from './istio/IstiodRunner';
+import { istiodLogFile } from './istio/istiod';
 import {
   dataPlaneIstiodOptions,
   planDataPlane,
@@ -204,7 +205,7 @@ export async function startTestBed(
             debugUrl: `http://${host}:${ports.http}`,
             xdsAddress: `${host}:${ports.grpc}`,
             caAddress: `${host}:${ports.secureGrpc}`,
-            logFile: path.join(stateDir, 'logs', `istiod-${name}.log`),
+            logFile: istiodLogFile(runner.spec),
           };
         }
         fs.writeFileSync(

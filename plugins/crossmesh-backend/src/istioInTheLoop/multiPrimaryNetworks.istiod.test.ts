@@ -14,6 +14,7 @@ import { meshSni, passthroughRoutes } from './__testUtils__/envoyConfig';
 import {
   exposeAndApply,
   hasSynced,
+  istiodLogDetail,
   joinWithRemoteSecrets,
   revokeExposure,
   serviceComponent,
@@ -143,7 +144,7 @@ describe('multi-primary across networks, judged by real istiods', () => {
         }
         return snis;
       },
-      { detail: () => `istiod log: ${cluster2.istiod!.logFile}` },
+      { detail: istiodLogDetail(cluster2) },
     );
   }
 

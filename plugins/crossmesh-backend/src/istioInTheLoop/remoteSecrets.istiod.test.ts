@@ -24,7 +24,11 @@ import {
 import { clusterAdmin } from '../__testUtils__/clusterAdmin';
 import { eventually } from '../__testUtils__/eventually';
 import { ISTIO_READER_FILE, loadRbacFile } from '../__testUtils__/rbacFile';
-import { sidecarReceives, startIstioLoop } from './__testUtils__/istioLoop';
+import {
+  istiodLogDetail,
+  sidecarReceives,
+  startIstioLoop,
+} from './__testUtils__/istioLoop';
 
 jest.setTimeout(600_000);
 
@@ -63,9 +67,6 @@ describe('remote secrets, judged by real istiods', () => {
     await loop?.stop();
   });
 
-  const logOf = (cluster: TestCluster) => () =>
-    `istiod log: ${cluster.istiod!.logFile}`;
-
   /** The remote cluster istiod of `cluster` reads `remote` as, once it has synced it. */
   function readsRemote(cluster: TestCluster, remote: TestCluster) {
     return eventually(
@@ -81,7 +82,7 @@ describe('remote secrets, judged by real istiods', () => {
         });
         return entry!;
       },
-      { detail: logOf(cluster) },
+      { detail: istiodLogDetail(cluster) },
     );
   }
 
@@ -297,7 +298,7 @@ describe('remote secrets, judged by real istiods', () => {
         expect(log).toMatch(/Update cluster.*cluster=cluster-2/);
         await readsRemote(cluster1, cluster2);
       },
-      { detail: logOf(cluster1) },
+      { detail: istiodLogDetail(cluster1) },
     );
     // Within the grace period, the replaced token still reads.
     expect(await readWith(cluster2, before.token)).toBe(200);
@@ -378,7 +379,7 @@ describe('remote secrets, judged by real istiods', () => {
         const ids = (await registryClusters(cluster1)).map(c => c.id);
         expect(ids).toEqual([cluster1.name]);
       },
-      { detail: logOf(cluster1) },
+      { detail: istiodLogDetail(cluster1) },
     );
   });
 

@@ -12,6 +12,7 @@ import { createNamespace } from './__testUtils__/clusterServices';
 import {
   analyzerFindingsSince,
   fingerprints,
+  istiodLogDetail,
   opensslVerifyChain,
   startIstioLoop,
 } from './__testUtils__/istioLoop';
@@ -47,8 +48,6 @@ describe('trust and root rotation, judged by real istiods', () => {
   });
 
   const call = () => loop.as('carol');
-  const logOf = (cluster: TestCluster) => () =>
-    `istiod log: ${cluster.istiod!.logFile}`;
 
   /**
    * The roots istiod publishes for workloads in foo, once they are `expected` there and in
@@ -67,7 +66,7 @@ describe('trust and root rotation, judged by real istiods', () => {
         expect(fingerprints(pem ?? '').sort()).toEqual([...expected].sort());
         return pem!;
       },
-      { detail: logOf(cluster) },
+      { detail: istiodLogDetail(cluster) },
     );
   }
 
@@ -94,7 +93,7 @@ describe('trust and root rotation, judged by real istiods', () => {
         );
         return issued.certChain;
       },
-      { detail: logOf(cluster) },
+      { detail: istiodLogDetail(cluster) },
     );
   }
 

@@ -1,6 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { KubeConnection, kubeRequest } from '../kubeRequest';
 import { ManagedProcess, stopProcess } from '../processes';
-import { IstiodSpec, startIstiodProcess, waitForIstiod } from './istiod';
+import {
+  istiodLogFile,
+  IstiodSpec,
+  startIstiodProcess,
+  waitForIstiod,
+} from './istiod';
 
 const deploymentPath =
   '/apis/apps/v1/namespaces/istio-system/deployments/istiod';
@@ -50,19 +57,22 @@ export class IstiodRunner {
         return;
       }
       const generation = await this.deploymentGeneration();
+      // A start that could not read the generation restarts at the first one read: the
+      // Secret may have changed since that start without the runner knowing.
       if (
         generation !== undefined &&
         this.running &&
-        this.startedGeneration !== undefined &&
         generation !== this.startedGeneration
       ) {
-        this.log(
-          `${this.spec.cluster}: Deployment istio-system/istiod is at generation ${generation}; restarting istiod`,
+        this.note(
+          `Deployment istio-system/istiod is at generation ${generation}, istiod was started at ${
+            this.startedGeneration ?? 'an unread generation'
+          }; restarting istiod`,
         );
         await this.serialize(async () => {
           await this.stopNow('SIGTERM');
           await this.startNow();
-        }).catch(error => this.log(`${this.spec.cluster}: ${error}`));
+        }).catch(error => this.note(`restarting istiod failed: ${error}`));
       }
       if (!this.closed) {
         this.poller = setTimeout(tick, pollMs);
@@ -78,6 +88,16 @@ export class IstiodRunner {
     this.closed = true;
     clearTimeout(this.poller);
     await this.serialize(() => this.stopNow('SIGKILL'));
+  }
+
+  /** To the bed's log, and into istiod's own log, where a failed test's reader looks. */
+  private note(line: string) {
+    this.log(`${this.spec.cluster}: ${line}`);
+    fs.mkdirSync(path.dirname(istiodLogFile(this.spec)), { recursive: true });
+    fs.appendFileSync(
+      istiodLogFile(this.spec),
+      `${new Date().toISOString()}\tcrossmesh test bed\t${line}\n`,
+    );
   }
 
   private serialize<T>(step: () => Promise<T>): Promise<T> {
@@ -106,6 +126,11 @@ export class IstiodRunner {
     this.startedGeneration = await this.deploymentGeneration();
     const child = startIstiodProcess(this.spec);
     this.child = child;
+    this.note(
+      `istiod started at Deployment generation ${
+        this.startedGeneration ?? '(unread)'
+      }`,
+    );
     await waitForIstiod(this.spec, child);
   }
 

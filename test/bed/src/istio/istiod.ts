@@ -33,6 +33,11 @@ export interface IstiodSpec {
   host: string;
 }
 
+/** istiod's log, appended to across restarts. */
+export function istiodLogFile(spec: Pick<IstiodSpec, 'stateDir' | 'cluster'>) {
+  return path.join(spec.stateDir, 'logs', `istiod-${spec.cluster}.log`);
+}
+
 /**
  * Starts istiod as it runs in a pod of the cluster: namespace istio-system, signing with the
  * `cacerts` Secret when there is one. ./etc/cacerts stands for the Secret's volume mount: it
@@ -74,7 +79,7 @@ export function startIstiodProcess(spec: IstiodSpec): ManagedProcess {
       VALIDATION_WEBHOOK_CONFIG_NAME: '',
       ...spec.env,
     },
-    logFile: path.join(spec.stateDir, 'logs', `istiod-${spec.cluster}.log`),
+    logFile: istiodLogFile(spec),
     pidDir: path.join(spec.stateDir, 'pids'),
   });
 }

@@ -11,7 +11,7 @@ import {
 } from '@crossmesh/test-bed';
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REMOTE_SECRETS_TASK } from '../../remoteSecrets';
@@ -24,6 +24,30 @@ import {
   CrossmeshTestBackend,
   startCrossmeshTestBackend,
 } from '../../__testUtils__/testBackend';
+
+/**
+ * For a failed wait on istiod: where its log is, and its last lines about what the wait
+ * usually hangs on (the bed's restarts, `cacerts`, the namespace controller's leadership).
+ */
+export function istiodLogDetail(cluster: TestCluster) {
+  return () => {
+    const logFile = cluster.istiod!.logFile;
+    let lines: string[] = [];
+    try {
+      lines = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter(line =>
+          /crossmesh test bed|cacerts|root cert|namespace controller|namespace-controller/i.test(
+            line,
+          ),
+        )
+        .slice(-20);
+    } catch {
+      // gone with the bed
+    }
+    return [`istiod log: ${logFile}`, ...lines].join('\n');
+  };
+}
 
 /** A catalog Component of team-b running in `cluster` as Service `namespace/name`. */
 export function serviceComponent(
