@@ -245,6 +245,32 @@ describe('CacertsDistributor against real API servers', () => {
     });
   });
 
+  it('restarts again when other files come within the second of the last restart', async () => {
+    const { apps } = await adminApis(bed.clusters[0]);
+    const readIstiod = () =>
+      apps.readNamespacedDeployment({
+        name: 'istiod',
+        namespace: 'istio-system',
+      });
+    const before = await readIstiod();
+    const sameSecond = new Date(firstRun.getTime() + 2 * HOUR);
+    const files = (await meshPki('cluster-1', { root: mesh.root })).files;
+
+    const result = await distributor.distribute(connections[0], files, {
+      now: sameSecond,
+    });
+
+    expect(result).toMatchObject({
+      changed: true,
+      restarted: ['istiod', 'istio-ingressgateway'],
+    });
+    const after = await readIstiod();
+    expect(after.metadata?.generation).toBe(before.metadata!.generation! + 1);
+    expect(after.spec?.template?.metadata?.annotations).toEqual({
+      [RESTARTED_AT]: rfc3339(new Date(sameSecond.getTime() + 1000)),
+    });
+  });
+
   it('reports a missing deployment instead of failing', async () => {
     const { apps } = await adminApis(bed.clusters[2]);
     await apps.deleteNamespacedDeployment({
