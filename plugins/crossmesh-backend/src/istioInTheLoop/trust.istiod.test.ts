@@ -55,9 +55,14 @@ describe('trust and root rotation, judged by real istiods', () => {
    * each namespace's copy on its own, in no set order.
    */
   function publishes(cluster: TestCluster, expected: string[]) {
+    let inCacerts = 'not read';
     return eventually(
       `istiod of ${cluster.name} publishes ${expected.length} root(s) in istio-ca-root-cert of foo and istio-system`,
       async () => {
+        const cacerts = await readSecretAsAdmin(cluster);
+        inCacerts = `${fingerprints(decode(cacerts.data)['root-cert.pem']).join(
+          ', ',
+        )} (Secret resourceVersion ${cacerts.metadata?.resourceVersion})`;
         const inIstioSystem = await publishedRootCert(cluster, 'istio-system');
         expect(fingerprints(inIstioSystem ?? '').sort()).toEqual(
           [...expected].sort(),
@@ -66,9 +71,27 @@ describe('trust and root rotation, judged by real istiods', () => {
         expect(fingerprints(pem ?? '').sort()).toEqual([...expected].sort());
         return pem!;
       },
-      { detail: istiodLogDetail(cluster) },
+      {
+        detail: () =>
+          `root-cert.pem of cacerts: ${inCacerts}\n${istiodLogDetail(
+            cluster,
+          )()}`,
+      },
     );
   }
+
+  /** Each phase's distribution wrote both clusters' cacerts and restarted their istiods. */
+  const expectRestartedEverywhere = (distribution: any[]) =>
+    expect(
+      distribution.map(d => [d.cluster, d.changed, d.restarted, d.error]),
+    ).toEqual(
+      [cluster1, cluster2].map(c => [
+        c.name,
+        true,
+        expect.arrayContaining(['istiod']),
+        undefined,
+      ]),
+    );
 
   /** A certificate for foo/sleep once istiod signs with the intermediate now in `cacerts`. */
   async function certificateFromCurrentIntermediate(cluster: TestCluster) {
@@ -175,6 +198,7 @@ describe('trust and root rotation, judged by real istiods', () => {
     expect(asked.status).toBe(202);
     const started = await loop.confirmedByDave(asked.body.confirmation);
     expect(started.status).toBe(200);
+    expectRestartedEverywhere(started.body.distribution);
     const state = await call().get('/trust');
     const incoming = state.body.roots.find((r: any) => r.state === 'incoming');
     const newRoot: string = incoming.fingerprintSha256;
@@ -204,6 +228,7 @@ describe('trust and root rotation, judged by real istiods', () => {
     // Intermediates moved: new certificates chain to the new root; old ones still verify.
     const moved = await call().post('/trust/rotation/advance');
     expect(moved.body.rotation.phase).toBe('intermediates-moved');
+    expectRestartedEverywhere(moved.body.distribution);
     published = await publishes(cluster1, [oldRoot, newRoot]);
     const signedUnderNewRoot = await certificateFromCurrentIntermediate(
       cluster1,
@@ -223,6 +248,7 @@ describe('trust and root rotation, judged by real istiods', () => {
     const done = await loop.confirmedByDave(drop.body.confirmation);
     expect(done.status).toBe(200);
     expect(done.body.rotation.phase).toBe('idle');
+    expectRestartedEverywhere(done.body.distribution);
     for (const cluster of [cluster1, cluster2]) {
       published = await publishes(cluster, [newRoot]);
       chain = await certificateFromCurrentIntermediate(cluster);
