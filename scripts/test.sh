@@ -136,8 +136,10 @@ beside "adoption in a fresh Backstage app" adoption env CROSSMESH_ADOPTION_PACKE
 until [ -e "$adoption_packed" ] || ! kill -0 "${lane_pid[adoption in a fresh Backstage app]}" 2>/dev/null; do
   sleep 1
 done
-step "formatting" yarn prettier:check
-step "lint" yarn backstage-cli repo lint
+# Formatting and lint remember what passed, keyed by each file's content and the tools'
+# versions and settings, so a warm run checks only what changed since.
+step "formatting" yarn prettier:check --cache --cache-strategy content --cache-location "$CROSSMESH_CACHE/checks/prettier.json"
+step "lint" yarn backstage-cli repo lint --success-cache --success-cache-dir "$CROSSMESH_CACHE/checks/lint"
 step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
 step "unit and integration tests" run_jest unit env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$' '\.api\.test\.ts$'
 # API tests (*.api.test.ts: the real backend through the test kit) run in a random order, so
