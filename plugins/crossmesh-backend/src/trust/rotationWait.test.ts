@@ -10,7 +10,7 @@ describe('rotationWait', () => {
       rotationWait({
         phaseStartedAt,
         workloadCertificateTtlMs: 60 * MINUTE,
-        // kubectl's restartedAt has whole seconds, so the phase's own restart reads earlier.
+        // Written by kubectl (whole seconds), a restart with the phase can read earlier than it.
         restarts: [
           { cluster: 'cluster-1', restartedAt: '2026-12-01T10:00:00Z' },
           { cluster: 'cluster-2', restartedAt: '2026-12-01T10:00:00Z' },

@@ -21,9 +21,7 @@ jest.setTimeout(120_000);
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const HOUR = 60 * 60 * 1000;
-// Restart times the tests give, as kubectl writes them (whole seconds).
 const firstRun = new Date(Math.floor(Date.now() / 1000) * 1000 + 678);
-const rfc3339 = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 
 describe('CacertsDistributor against real API servers', () => {
   let bed: TestBed;
@@ -80,7 +78,7 @@ describe('CacertsDistributor against real API servers', () => {
 
     for (const deployment of ['istiod', 'istio-ingressgateway']) {
       expect(await podTemplateAnnotations(bed.clusters[0], deployment)).toEqual(
-        { [RESTARTED_AT]: rfc3339(firstRun) },
+        { [RESTARTED_AT]: firstRun.toISOString() },
       );
     }
   });
@@ -118,7 +116,7 @@ describe('CacertsDistributor against real API servers', () => {
     );
     expect(
       istiodAfter.spec?.template?.metadata?.annotations?.[RESTARTED_AT],
-    ).toBe(rfc3339(firstRun));
+    ).toBe(firstRun.toISOString());
   });
 
   it('replaces a hand-written Secret with an extra key and another root by exactly the four keys', async () => {
@@ -241,11 +239,11 @@ describe('CacertsDistributor against real API servers', () => {
       secret.metadata?.annotations?.['crossmesh.io/restart-pending'],
     ).toBeUndefined();
     expect(await podTemplateAnnotations(bed.clusters[0], 'istiod')).toEqual({
-      [RESTARTED_AT]: rfc3339(later),
+      [RESTARTED_AT]: later.toISOString(),
     });
   });
 
-  it('restarts again when other files come within the second of the last restart', async () => {
+  it('restarts again when other files come within the same second as the last restart', async () => {
     const { apps } = await adminApis(bed.clusters[0]);
     const readIstiod = () =>
       apps.readNamespacedDeployment({
@@ -253,7 +251,8 @@ describe('CacertsDistributor against real API servers', () => {
         namespace: 'istio-system',
       });
     const before = await readIstiod();
-    const sameSecond = new Date(firstRun.getTime() + 2 * HOUR);
+    // The last test restarted at firstRun + 2 h, 678 ms into its second.
+    const sameSecond = new Date(firstRun.getTime() + 2 * HOUR + 300);
     const files = (await meshPki('cluster-1', { root: mesh.root })).files;
 
     const result = await distributor.distribute(connections[0], files, {
@@ -267,7 +266,7 @@ describe('CacertsDistributor against real API servers', () => {
     const after = await readIstiod();
     expect(after.metadata?.generation).toBe(before.metadata!.generation! + 1);
     expect(after.spec?.template?.metadata?.annotations).toEqual({
-      [RESTARTED_AT]: rfc3339(new Date(sameSecond.getTime() + 1000)),
+      [RESTARTED_AT]: sameSecond.toISOString(),
     });
   });
 

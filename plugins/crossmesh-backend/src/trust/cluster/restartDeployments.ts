@@ -45,25 +45,8 @@ export class RestartError extends Error {
 }
 
 /**
- * The `restartedAt` a restart writes: `now` in whole seconds, as kubectl writes it, or the
- * second after the Deployment's own when that is not earlier. Writing the value it already
- * has changes nothing, so a second restart within one second would otherwise be lost.
- *
- * @internal
- */
-export function nextRestartedAt(now: Date, current?: string): string {
-  const second = Math.floor(now.getTime() / 1000) * 1000;
-  const previous = current ? Date.parse(current) : NaN;
-  // NaN (no annotation, or one that is not a time) compares false.
-  const next =
-    previous >= second ? Math.floor(previous / 1000) * 1000 + 1000 : second;
-  return new Date(next).toISOString().replace('.000Z', 'Z');
-}
-
-/**
  * Restarts Deployments in istio-system as `kubectl rollout restart` does: a strategic
- * merge patch of only the pod template's `restartedAt` annotation, always to a new value
- * ({@link nextRestartedAt}). Progress is recorded
+ * merge patch of only the pod template's `restartedAt` annotation. Progress is recorded
  * in `into` as it goes: restarted Deployments in `restarted`, ones that do not exist in
  * `missing`; any other failure is thrown as a {@link RestartError}.
  *
@@ -76,18 +59,11 @@ export async function restartDeployments(
   into: { restarted: string[]; missing: string[] },
 ): Promise<void> {
   const { PatchStrategy, setHeaderOptions } = await loadKubernetesModule();
+  // With milliseconds, unlike kubectl's whole seconds: a patch to the value the Deployment
+  // already has changes nothing, so a second restart within the same second would be lost.
+  const restartedAt = now.toISOString();
   for (const name of names) {
     try {
-      const deployment = await apps.readNamespacedDeployment({
-        name,
-        namespace: ISTIO_NAMESPACE,
-      });
-      const restartedAt = nextRestartedAt(
-        now,
-        deployment.spec?.template?.metadata?.annotations?.[
-          RESTARTED_AT_ANNOTATION
-        ],
-      );
       await apps.patchNamespacedDeployment(
         {
           name,
