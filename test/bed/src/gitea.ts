@@ -146,25 +146,29 @@ export async function startGitea(stateDir: string): Promise<TestGitea> {
     'crossmesh@example.invalid',
     '--must-change-password=false',
   );
-  // Gitea logs its warning about root to stdout before the token: the token is the last line.
-  const token = (
-    await cli(
-      'admin',
-      'user',
-      'generate-access-token',
-      '--username',
-      username,
-      '--token-name',
-      'crossmesh',
-      '--scopes',
-      'all',
-      '--raw',
-    )
-  )
-    .trim()
+  // Gitea logs to stdout too (its warning about root, and under load lines after the
+  // token): the token is the line of 40 hex digits.
+  const tokenOutput = await cli(
+    'admin',
+    'user',
+    'generate-access-token',
+    '--username',
+    username,
+    '--token-name',
+    'crossmesh',
+    '--scopes',
+    'all',
+    '--raw',
+  );
+  const token = tokenOutput
     .split('\n')
-    .pop()!
-    .trim();
+    .map(line => line.trim())
+    .find(line => /^[0-9a-f]{40}$/.test(line));
+  if (!token) {
+    throw new Error(
+      `gitea admin user generate-access-token printed no token:\n${tokenOutput}`,
+    );
+  }
 
   const logFile = path.join(dir, 'gitea.log');
   const child = startProcess({
