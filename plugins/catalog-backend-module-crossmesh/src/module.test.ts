@@ -251,9 +251,10 @@ describe('the crossmesh catalog module against a real crossmesh backend', () => 
       backendAllows = true;
     }
     expect(mutations).toHaveLength(3);
+    // Clusters and exposures are read at once: whichever refusal comes first is reported.
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^Could not read the mesh from the crossmesh backend; the catalog keeps the mesh entities of the last successful refresh\. Request failed with 403 Forbidden: You are not allowed to read crossmesh\.cluster\.read/,
+        /^Could not read the mesh from the crossmesh backend; the catalog keeps the mesh entities of the last successful refresh\. Request failed with 403 Forbidden: You are not allowed to read crossmesh\.(cluster|exposure)\.read/,
       ),
     );
   });
