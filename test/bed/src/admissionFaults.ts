@@ -49,12 +49,72 @@ export const REFUSED_CONFIGMAP_WRITE =
  *
  * @public
  */
-export async function refuseCrossmeshConfigMapWrites(
+export function refuseCrossmeshConfigMapWrites(
   cluster: TestCluster,
 ): Promise<() => Promise<void>> {
+  return refuseWrites(cluster, {
+    policy: POLICY,
+    resource: 'configmaps',
+    expression: "request.userInfo.username != 'crossmesh'",
+    message: REFUSED_CONFIGMAP_WRITE,
+    refused: async () => {
+      const current = await clusterRequest(cluster, 'GET', COREFILE);
+      const dryRun = await clusterRequest(
+        cluster,
+        'PUT',
+        `${COREFILE}?dryRun=All`,
+        { body: current.body, token: cluster.crossmeshToken },
+      );
+      return dryRun.status !== 200;
+    },
+  });
+}
+
+/**
+ * Makes the cluster's API server refuse to create or update Secret `namespace/name`, whoever
+ * writes it, through a ValidatingAdmissionPolicy. Resolves once it is enforced, to a function
+ * that lifts it (and resolves once lifted).
+ *
+ * @public
+ */
+export function refuseSecretWrites(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<() => Promise<void>> {
+  return refuseWrites(cluster, {
+    policy: `test-bed-no-writes-of-${name}`,
+    resource: 'secrets',
+    expression: `!(object.metadata.namespace == '${namespace}' && object.metadata.name == '${name}')`,
+    message: `the test bed refuses writes of Secret ${namespace}/${name}`,
+    refused: async () => {
+      const dryRun = await clusterRequest(
+        cluster,
+        'POST',
+        `/api/v1/namespaces/${namespace}/secrets?dryRun=All`,
+        { body: { metadata: { name } } },
+      );
+      // Created (201) or already there (409) both mean admission let it through.
+      return dryRun.status !== 201 && dryRun.status !== 409;
+    },
+  });
+}
+
+async function refuseWrites(
+  cluster: TestCluster,
+  refusal: {
+    policy: string;
+    resource: string;
+    expression: string;
+    message: string;
+    /** Whether the API server refuses a probing write now. */
+    refused: () => Promise<boolean>;
+  },
+): Promise<() => Promise<void>> {
+  const { policy: name, resource, expression, message } = refusal;
   const policy = await clusterRequest(cluster, 'POST', POLICIES, {
     body: {
-      metadata: { name: POLICY },
+      metadata: { name },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
@@ -63,23 +123,18 @@ export async function refuseCrossmeshConfigMapWrites(
               apiGroups: [''],
               apiVersions: ['v1'],
               operations: ['CREATE', 'UPDATE'],
-              resources: ['configmaps'],
+              resources: [resource],
             },
           ],
         },
-        validations: [
-          {
-            expression: "request.userInfo.username != 'crossmesh'",
-            message: REFUSED_CONFIGMAP_WRITE,
-          },
-        ],
+        validations: [{ expression, message }],
       },
     },
   });
   const binding = await clusterRequest(cluster, 'POST', BINDINGS, {
     body: {
-      metadata: { name: POLICY },
-      spec: { policyName: POLICY, validationActions: ['Deny'] },
+      metadata: { name },
+      spec: { policyName: name, validationActions: ['Deny'] },
     },
   });
   if (policy.status !== 201 || binding.status !== 201) {
@@ -91,33 +146,28 @@ export async function refuseCrossmeshConfigMapWrites(
     );
   }
   // The API server loads policies asynchronously: wait until it enforces them.
-  await untilCrossmeshMayWriteCorefile(cluster, false);
+  await until(refusal.refused, true, name);
   return async () => {
-    await clusterRequest(cluster, 'DELETE', `${BINDINGS}/${POLICY}`);
-    await clusterRequest(cluster, 'DELETE', `${POLICIES}/${POLICY}`);
-    await untilCrossmeshMayWriteCorefile(cluster, true);
+    await clusterRequest(cluster, 'DELETE', `${BINDINGS}/${name}`);
+    await clusterRequest(cluster, 'DELETE', `${POLICIES}/${name}`);
+    await until(refusal.refused, false, name);
   };
 }
 
-/** Polls a dry-run write of the Corefile as crossmesh until it is allowed, or refused. */
-async function untilCrossmeshMayWriteCorefile(
-  cluster: TestCluster,
-  allowed: boolean,
+async function until(
+  refused: () => Promise<boolean>,
+  wanted: boolean,
+  policy: string,
 ) {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const current = await clusterRequest(cluster, 'GET', COREFILE);
-    const dryRun = await clusterRequest(
-      cluster,
-      'PUT',
-      `${COREFILE}?dryRun=All`,
-      { body: current.body, token: cluster.crossmeshToken },
-    );
-    if ((dryRun.status === 200) === allowed) {
+    if ((await refused()) === wanted) {
       return;
     }
     await new Promise(resolve => setTimeout(resolve, 100));
   }
   throw new Error(
-    `crossmesh's Corefile writes were never ${allowed ? 'allowed' : 'refused'}`,
+    `the API server never ${
+      wanted ? 'enforced' : 'lifted'
+    } admission policy ${policy}`,
   );
 }

@@ -14,6 +14,7 @@ export { seedServices } from './demoServices';
 export {
   clusterRequest,
   refuseCrossmeshConfigMapWrites,
+  refuseSecretWrites,
   REFUSED_CONFIGMAP_WRITE,
 } from './admissionFaults';
 export type { BedService } from './demoServices';

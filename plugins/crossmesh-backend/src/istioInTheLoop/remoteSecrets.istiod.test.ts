@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import {
   kubeRequest,
+  refuseSecretWrites,
   registryClusters,
   RegistryCluster,
   TestCluster,
@@ -15,7 +16,11 @@ import {
   remoteSecretName,
   RemoteSecretSync,
 } from '../remoteSecrets';
-import { REVOKE_GRACE_MS } from '../remoteSecrets/remoteSecret';
+import {
+  nextTokenAnchor,
+  REVOKE_GRACE_MS,
+  TOKEN_ANCHOR_ANNOTATION,
+} from '../remoteSecrets/remoteSecret';
 import {
   createNamespace,
   createReadyEndpoint,
@@ -455,5 +460,56 @@ describe('remote secrets, judged by real istiods', () => {
       'remote-secret.written',
       'remote-secret.failed',
     ]);
+  });
+
+  it('refuses at once the token it issued for a remote secret it could not write, and keeps the one in use', async () => {
+    const name = remoteSecretName(cluster2.name);
+    const admin1 = await clusterAdmin(cluster1);
+    const before = await admin1.core.readNamespacedSecret({
+      name,
+      namespace: 'istio-system',
+    });
+    const inUse = await remoteSecretToken(cluster1, cluster2);
+    const lift = await refuseSecretWrites(cluster1, 'istio-system', name);
+    let reports;
+    try {
+      // Far enough ahead that the token is due for renewal.
+      reports = await syncAt(
+        new Date(Date.now() + 10 * HOUR_S * 1000),
+      ).sync.sync('test');
+    } finally {
+      await lift();
+    }
+
+    expect(reports.find(r => r.cluster === 'cluster-1')).toEqual({
+      cluster: 'cluster-1',
+      remoteCluster: 'cluster-2',
+      outcome: 'failed',
+      detail: expect.stringContaining(
+        `the test bed refuses writes of Secret istio-system/${name}`,
+      ),
+    });
+    // The anchor the new token was bound to is gone again, which revokes that token.
+    const anchor = nextTokenAnchor(
+      cluster1.name,
+      before.metadata!.annotations![TOKEN_ANCHOR_ANNOTATION],
+    );
+    const anchorRead = await kubeRequest(
+      {
+        url: cluster2.url,
+        ca: Buffer.from(cluster2.caData, 'base64').toString('utf8'),
+        token: cluster2.adminToken,
+      },
+      `/api/v1/namespaces/crossmesh-system/secrets/${anchor}`,
+    );
+    expect(anchorRead.status).toBe(404);
+    const after = await admin1.core.readNamespacedSecret({
+      name,
+      namespace: 'istio-system',
+    });
+    expect(after.metadata!.resourceVersion).toBe(
+      before.metadata!.resourceVersion,
+    );
+    expect(await readWith(cluster2, inUse.token)).toBe(200);
   });
 });

@@ -225,18 +225,28 @@ export class RemoteSecretSync {
         this.options.tokenLifetimeSeconds,
       );
       const secret = renderRemoteSecret(target, token, now, currentAnchor);
-      if (existing) {
-        secret.metadata!.resourceVersion = existing.metadata?.resourceVersion;
-        await core.replaceNamespacedSecret({
-          name: secret.metadata!.name!,
-          namespace: REMOTE_SECRET_NAMESPACE,
-          body: secret,
-        });
-      } else {
-        await core.createNamespacedSecret({
-          namespace: REMOTE_SECRET_NAMESPACE,
-          body: secret,
-        });
+      try {
+        if (existing) {
+          secret.metadata!.resourceVersion = existing.metadata?.resourceVersion;
+          await core.replaceNamespacedSecret({
+            name: secret.metadata!.name!,
+            namespace: REMOTE_SECRET_NAMESPACE,
+            body: secret,
+          });
+        } else {
+          await core.createNamespacedSecret({
+            namespace: REMOTE_SECRET_NAMESPACE,
+            body: secret,
+          });
+        }
+      } catch (error) {
+        // The new token reached no one: refuse it now rather than when it expires. The
+        // token in use is bound to the other anchor and stays valid. Should this fail too,
+        // the next run deletes the same anchor before it issues another token.
+        await revokeReaderTokens(remoteCore, remote, token.anchor).catch(
+          () => undefined,
+        );
+        throw error;
       }
       const expiresAt = token.expiresAt.toISOString();
       await this.options.audit.append({
