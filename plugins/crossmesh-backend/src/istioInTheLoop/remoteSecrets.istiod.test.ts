@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import {
+  clusterRequest,
   kubeRequest,
   refuseSecretWrites,
   registryClusters,
@@ -494,12 +495,9 @@ describe('remote secrets, judged by real istiods', () => {
       cluster1.name,
       before.metadata!.annotations![TOKEN_ANCHOR_ANNOTATION],
     );
-    const anchorRead = await kubeRequest(
-      {
-        url: cluster2.url,
-        ca: Buffer.from(cluster2.caData, 'base64').toString('utf8'),
-        token: cluster2.adminToken,
-      },
+    const anchorRead = await clusterRequest(
+      cluster2,
+      'GET',
       `/api/v1/namespaces/crossmesh-system/secrets/${anchor}`,
     );
     expect(anchorRead.status).toBe(404);
