@@ -22,7 +22,7 @@ summary() {
   echo
   echo "step times:"
   for row in "${times[@]}"; do echo "  $row"; done
-  echo "all steps took $(( $(date +%s) - started ))s"
+  echo "all steps took $(( $(date +%s) - started ))s; their processes used $(( $(children_cpu) / CLK_TCK )) CPU-s (2 cores give $(( 2 * ($(date +%s) - started) )))"
   [ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
   # The end of a run's output is what a CI page shows: name the failing tests here too.
   if [ -s "${JEST_FAILURES:-}" ]; then
@@ -34,30 +34,42 @@ summary() {
 }
 trap summary EXIT
 
+# CPU time, in clock ticks, of this shell's finished children and everything they waited for
+# (cutime + cstime in /proc): a step's whole process tree, apart from daemons it orphans.
+CLK_TCK=$(getconf CLK_TCK)
+children_cpu() {
+  local stat
+  read -r stat </proc/$$/stat
+  # shellcheck disable=SC2086 # the fields after "pid (comm) ", split on purpose
+  set -- ${stat##*) }
+  echo $((${14} + ${15}))
+}
+
 # Runs one step and records its time; `step -` marks a step the run cannot go on without.
 step() {
   local required=0
   [ "$1" = - ] && { required=1; shift; }
   local name="$1"; shift
   echo "::: $name" >&2
-  local t0
+  local t0 cpu0
   t0=$(date +%s)
+  cpu0=$(children_cpu)
   "$@"
   local code=$?
-  record "$name" "$code" "$(( $(date +%s) - t0 ))"
+  record "$name" "$code" "$(( $(date +%s) - t0 ))" "$(( ($(children_cpu) - cpu0) / CLK_TCK ))"
   [ "$code" != 0 ] && [ "$required" = 1 ] && exit 1
   return 0
 }
 
 record() {
-  local name="$1" code="$2" t="$3"
+  local name="$1" code="$2" t="$3" cpu="$4"
   if [ "$code" = 0 ]; then
-    echo "::: $name passed in ${t}s" >&2
-    times+=("$(printf '%5ss  passed  %s' "$t" "$name")")
+    echo "::: $name passed in ${t}s (${cpu} CPU-s)" >&2
+    times+=("$(printf '%5ss %5s CPU-s  passed  %s' "$t" "$cpu" "$name")")
     passed=$((passed + 1))
   else
-    echo "::: $name FAILED in ${t}s" >&2
-    times+=("$(printf '%5ss  FAILED  %s' "$t" "$name")")
+    echo "::: $name FAILED in ${t}s (${cpu} CPU-s)" >&2
+    times+=("$(printf '%5ss %5s CPU-s  FAILED  %s' "$t" "$cpu" "$name")")
     failed+=("$name")
   fi
 }
@@ -73,17 +85,20 @@ beside() {
   lane_started[$name]=$(date +%s)
   lane_log[$name]="$log"
   rm -f "$log.result"
-  setsid bash -c '"${@:2}" >"$1" 2>&1; echo "$? $(date +%s)" >"$1.result"' _ "$log" "$@" &
+  # The result line: exit code, end time, and the CPU ticks of the lane's processes (as in
+  # children_cpu).
+  setsid bash -c 'log=$1; "${@:2}" >"$log" 2>&1; code=$?; read -r stat </proc/$$/stat
+    set -- ${stat##*) }; echo "$code $(date +%s) $((${14} + ${15}))" >"$log.result"' _ "$log" "$@" &
   lane_pid[$name]=$!
 }
 collect() {
-  local name="$1" log="${lane_log[$1]}" code ended
+  local name="$1" log="${lane_log[$1]}" code ended ticks
   wait "${lane_pid[$name]}"
   unset "lane_pid[$name]"
-  read -r code ended <"$log.result" 2>/dev/null || { code=1; ended=$(date +%s); }
+  read -r code ended ticks <"$log.result" 2>/dev/null || { code=1; ended=$(date +%s); ticks=0; }
   echo "::: $name (ran beside the steps above); its output:" >&2
   cat "$log"
-  record "$name" "$code" "$((ended - lane_started[$name]))"
+  record "$name" "$code" "$((ended - lane_started[$name]))" "$((ticks / CLK_TCK))"
 }
 
 start_postgres() {
