@@ -35,11 +35,11 @@ summary() {
 trap summary EXIT
 
 # CPU time, in clock ticks, of this shell's finished children and everything they waited for
-# (cutime + cstime in /proc): a step's whole process tree, apart from daemons it orphans.
+# (cutime + cstime in /proc/<pid>/stat).
 CLK_TCK=$(getconf CLK_TCK)
 children_cpu() {
   local stat
-  read -r stat </proc/$$/stat
+  read -r stat <"/proc/$$/stat"
   # shellcheck disable=SC2086 # the fields after "pid (comm) ", split on purpose
   set -- ${stat##*) }
   echo $((${14} + ${15}))
@@ -51,12 +51,24 @@ step() {
   [ "$1" = - ] && { required=1; shift; }
   local name="$1"; shift
   echo "::: $name" >&2
-  local t0 cpu0
+  local t0 ticks0 code cpu
   t0=$(date +%s)
-  cpu0=$(children_cpu)
-  "$@"
-  local code=$?
-  record "$name" "$code" "$(( $(date +%s) - t0 ))" "$(( ($(children_cpu) - cpu0) / CLK_TCK ))"
+  if [ "$required" = 1 ]; then
+    # In this shell, since these steps set what the run needs; no lane has started yet, so
+    # the shell's children are the step's.
+    ticks0=$(children_cpu)
+    "$@"
+    code=$?
+    cpu=$((($(children_cpu) - ticks0) / CLK_TCK))
+  else
+    # Counted by a process of its own, since a lane that ends meanwhile is this shell's child
+    # too, and the orphans of Chromium and of the app need adopting to be counted at all.
+    rm -f "$step_cpu"
+    scripts/with-cpu-time.py "$step_cpu" bash -c '"$@"' _ "$@"
+    code=$?
+    cpu=$(cat "$step_cpu" 2>/dev/null || echo 0)
+  fi
+  record "$name" "$code" "$(( $(date +%s) - t0 ))" "$cpu"
   [ "$code" != 0 ] && [ "$required" = 1 ] && exit 1
   return 0
 }
@@ -85,20 +97,19 @@ beside() {
   lane_started[$name]=$(date +%s)
   lane_log[$name]="$log"
   rm -f "$log.result"
-  # The result line: exit code, end time, and the CPU ticks of the lane's processes (as in
-  # children_cpu).
-  setsid bash -c 'log=$1; "${@:2}" >"$log" 2>&1; code=$?; read -r stat </proc/$$/stat
-    set -- ${stat##*) }; echo "$code $(date +%s) $((${14} + ${15}))" >"$log.result"' _ "$log" "$@" &
+  # The result line: exit code, end time, and the CPU-seconds of the lane's processes.
+  setsid bash -c 'log=$1; scripts/with-cpu-time.py "$log.cpu" "${@:2}" >"$log" 2>&1
+    echo "$? $(date +%s) $(cat "$log.cpu" 2>/dev/null || echo 0)" >"$log.result"' _ "$log" "$@" &
   lane_pid[$name]=$!
 }
 collect() {
-  local name="$1" log="${lane_log[$1]}" code ended ticks
+  local name="$1" log="${lane_log[$1]}" code ended cpu
   wait "${lane_pid[$name]}"
   unset "lane_pid[$name]"
-  read -r code ended ticks <"$log.result" 2>/dev/null || { code=1; ended=$(date +%s); ticks=0; }
+  read -r code ended cpu <"$log.result" 2>/dev/null || { code=1; ended=$(date +%s); cpu=0; }
   echo "::: $name (ran beside the steps above); its output:" >&2
   cat "$log"
-  record "$name" "$code" "$((ended - lane_started[$name]))" "$((ticks / CLK_TCK))"
+  record "$name" "$code" "$((ended - lane_started[$name]))" "$cpu"
 }
 
 start_postgres() {
@@ -122,8 +133,11 @@ run_jest() {
   return "$code"
 }
 mkdir -p .crossmesh/logs
-JEST_FAILURES=.crossmesh/logs/jest-failures.txt
+step_cpu=.crossmesh/logs/step-cpu
+export JEST_FAILURES=.crossmesh/logs/jest-failures.txt
 : >"$JEST_FAILURES"
+# Steps run in a process of their own (see step), which calls this function by name.
+export -f run_jest
 
 # shellcheck source=setup.sh
 step - "set-up (toolchain, dependencies, test binaries)" source scripts/setup.sh --for-tests
