@@ -4,18 +4,28 @@
 Usage: with-cpu-time.py FILE COMMAND [ARG...]; exits as COMMAND does.
 
 The count includes processes the command orphans (Chromium's renderers, a backend whose
-script was killed): this process adopts them as Linux's child subreaper and reaps those that
-end within a few seconds of the command. Daemons that outlive that are not counted.
+script was killed): this process adopts them as Linux's child subreaper and reaps each as soon
+as it ends, as init would (a dead orphan left unreaped would still answer kill(pid, 0)), and
+waits a few seconds after the command for the last ones. Daemons that outlive that are not
+counted.
 """
 import ctypes
 import os
 import resource
-import subprocess
 import sys
 import time
 
 PR_SET_CHILD_SUBREAPER = 36
 GRACE_SECONDS = 3
+
+
+def run(command):
+    """Starts the command and reaps every child until the command itself has ended."""
+    child = os.posix_spawnp(command[0], command, os.environ)
+    while True:
+        pid, status = os.wait()
+        if pid == child:
+            return os.waitstatus_to_exitcode(status)
 
 
 def reap_orphans():
@@ -35,7 +45,9 @@ def main():
     out, command = sys.argv[1], sys.argv[2:]
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     try:
-        code = subprocess.call(command)
+        code = run(command)
+    except FileNotFoundError:
+        sys.exit(f"with-cpu-time.py: {command[0]}: command not found")
     except KeyboardInterrupt:
         code = 130
     reap_orphans()
