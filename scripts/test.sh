@@ -171,15 +171,11 @@ step "formatting" yarn prettier:check --cache --cache-strategy content --cache-l
 step "lint" yarn backstage-cli repo lint --success-cache --success-cache-dir "$CROSSMESH_CACHE/checks/lint"
 step "scripts from a checkout in a 0700 folder" bash test/checkout/postgres-in-private-folder.sh
 step "unit and integration tests" run_jest unit env CI=true yarn backstage-cli repo test --ci --testPathIgnorePatterns /node_modules/ '\.envoy\.test\.ts$' '\.api\.test\.ts$'
-# Alone, the API tests keep the two cores busy about 87 % of their time and Playwright's browser
-# and app about 78 %; side by side they leave less idle (ADR 0038). The end-to-end tests run
-# on a test bed and an app of their own (port 7007), the API tests on the pool's beds.
-beside "end-to-end tests" e2e bash test/e2e/run.sh
 # API tests (*.api.test.ts: the real backend through the test kit) run in a random order, so
 # that no case leans on what another left behind; a failure prints the seed that repeats it
 # (jest --seed=N).
 step "API tests, in random order" run_jest api env CI=true yarn backstage-cli repo test --ci --randomize --testPathIgnorePatterns /node_modules/ --testPathPatterns '\.api\.test\.ts$'
-collect "end-to-end tests"
+step "end-to-end tests" bash test/e2e/run.sh
 collect "adoption in a fresh Backstage app"
 collect "data-plane tests (real Envoys in network namespaces; root)"
 
