@@ -14,7 +14,7 @@ times=()
 pg_started=0
 
 summary() {
-  local code=$? row name
+  local code=$? row name took
   for name in "${!lane_pid[@]}"; do
     kill -TERM -- "-${lane_pid[$name]}" 2>/dev/null && echo "stopped $name (unfinished)"
   done
@@ -22,7 +22,8 @@ summary() {
   echo
   echo "step times:"
   for row in "${times[@]}"; do echo "  $row"; done
-  echo "all steps took $(( $(date +%s) - started ))s; their processes used $(( $(children_cpu) / CLK_TCK )) CPU-s (2 cores give $(( 2 * ($(date +%s) - started) )))"
+  took=$(($(date +%s) - started))
+  echo "all steps took ${took}s; their processes used $(($(children_cpu) / CLK_TCK)) CPU-s (2 cores give $((2 * took)))"
   [ "${#failed[@]}" -gt 0 ] && echo "failed steps: ${failed[*]}"
   # The end of a run's output is what a CI page shows: name the failing tests here too.
   if [ -s "${JEST_FAILURES:-}" ]; then
